@@ -1,0 +1,86 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { AppError } from './errors.ts';
+
+/** Roles a user can hold; what each may do is decided by the service that is asked. */
+export const ROLES = [
+  'admin',
+  'city_operator',
+  'district_operator',
+  'street_operator',
+  'department_liaison',
+  'field_officer',
+  'auditor',
+] as const;
+
+/** One role. */
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is asking: a user, an API key of a system, or the platform itself.
+ * `jurisdictionPath` is the slash-joined chain of codes from the city down to the node the
+ * principal belongs to (e.g. `50/500103/500103001`); it bounds everything the principal sees.
+ */
+export interface Principal {
+  kind: 'user' | 'api_key' | 'system';
+  id: string;
+  name: string;
+  roles: Role[];
+  jurisdictionCode: string;
+  jurisdictionPath: string;
+  departmentCode: string | null;
+}
+
+/** The platform acting on its own behalf (start-up, seeding, schedulers): sees the whole city. */
+export const SYSTEM_PRINCIPAL: Principal = {
+  kind: 'system',
+  id: 'system',
+  name: 'system',
+  roles: ['admin'],
+  jurisdictionCode: '',
+  jurisdictionPath: '',
+  departmentCode: null,
+};
+
+/** True when a record at `path` lies inside the principal's jurisdiction (its node or below). */
+export function canSee(principal: Principal, path: string): boolean {
+  const scope = principal.jurisdictionPath;
+  return scope === '' || path === scope || path.startsWith(`${scope}/`);
+}
+
+/** Throws not_found (never revealing that the record exists) when the record is outside the principal's scope. */
+export function assertVisible(principal: Principal, path: string, kind: string, key: string): void {
+  if (!canSee(principal, path)) throw new AppError('not_found', `${kind} '${key}' not found`, { kind, key });
+}
+
+/** True when the principal holds any of the roles (admin holds all). */
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return principal.roles.includes('admin') || roles.some((r) => principal.roles.includes(r));
+}
+
+/** Throws forbidden unless the principal holds one of the roles. */
+export function requireRole(principal: Principal, ...roles: Role[]): void {
+  if (!hasRole(principal, ...roles)) {
+    throw new AppError('forbidden', `requires one of the roles: ${roles.join(', ')}`, { roles });
+  }
+}
+
+/**
+ * A WHERE condition keeping rows whose path column lies in the principal's scope.
+ * Repositories add it to every read, so scoping holds whatever route asks.
+ */
+export function inScope<DB, TB extends keyof DB>(
+  principal: Principal,
+  column: string,
+): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
+  const scope = principal.jurisdictionPath;
+  return (eb) => {
+    if (scope === '') return sql<boolean>`true`;
+    const ref = eb.ref(column as never);
+    return eb.or([eb(ref, '=', scope as never), eb(ref, 'like', `${escapeLike(scope)}/%` as never)]);
+  };
+}
+
+/** Escapes LIKE wildcards in a literal prefix. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

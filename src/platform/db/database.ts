@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+
+// timestamptz as Date and bigint (count(*)) as number on both engines.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+/** Which engine a database runs on. */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * An open database: one Kysely instance whose SQL is the same on both engines.
+ * Modules type it with their own tables (see `forTables`).
+ */
+export interface Database {
+  // biome-ignore lint/suspicious/noExplicitAny: the composition root holds every module's tables; modules narrow it with forTables.
+  readonly db: Kysely<any>;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+/** Where to open the database: a PostgreSQL URL, or a PGlite directory (`memory://` keeps it in memory). */
+export interface DatabaseOptions {
+  url?: string;
+  dataDir?: string;
+}
+
+/** Opens PostgreSQL when a URL is given, otherwise embedded PGlite persisted in `dataDir/pgdata`. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url);
+  const dir = options.dataDir ?? 'memory://';
+  return openPglite(dir === 'memory://' ? dir : path.join(dir, 'pgdata'));
+}
+
+/** Opens PostgreSQL through a node-postgres pool. */
+export async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/** Opens embedded PGlite in a directory (created if missing) or in memory. */
+export async function openPglite(dir: string): Promise<Database> {
+  if (dir !== 'memory://') fs.mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir === 'memory://' ? undefined : dir);
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect(client) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** Gives a module a Kysely typed with only its own tables, so it cannot reach into others'. */
+export function forTables<T>(db: Kysely<unknown>): Kysely<T> {
+  return db as unknown as Kysely<T>;
+}
+
+/** Checks the database answers; used by /health. */
+export async function ping(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

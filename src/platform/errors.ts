@@ -1,0 +1,46 @@
+/** The machine-readable error codes every API answers with, and their HTTP status. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_json: 400,
+  invalid_data: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  outside_city: 422,
+  invalid_transition: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+/** One of the known error codes. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * The one error type services throw. It carries a code (mapped to HTTP in one place),
+ * a human message and optional structured details; services never throw HTTP errors.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  /** HTTP status for this error's code. */
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** Shorthand for a not_found error naming the kind of thing and its key. */
+export function notFound(kind: string, key: string | number): AppError {
+  return new AppError('not_found', `${kind} '${key}' not found`, { kind, key });
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from '../logger.ts';
+import { installErrorHandling } from './errors.ts';
+import { installMetrics } from './metrics.ts';
+
+/** The Fastify instance every route module registers on, typed through zod schemas. */
+export type Api = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Options of the HTTP layer. */
+export interface HttpOptions {
+  logger: Logger;
+  version: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+/**
+ * Creates the Fastify app with zod validation, OpenAPI at /docs (JSON at /docs/json),
+ * one error shape, request ids and Prometheus metrics. Routes are added by the caller.
+ */
+export async function createHttpServer(options: HttpOptions): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(app as unknown as Api);
+  installMetrics(app as unknown as Api);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'citybrain API',
+        version: options.version,
+        description:
+          'City operations platform: jurisdictions, organisation, identity, audit, sensing, events and dispatch. ' +
+          'Errors are `{ "error": { "code", "message", "details"? } }`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login, or an OIDC JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key of a system' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  return app as unknown as Api;
+}
