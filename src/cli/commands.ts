@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { openAndMigrate } from '../app.ts';
+import type { Config } from '../config.ts';
+import { systemClock } from '../platform/clock.ts';
+import { AuditLog } from '../modules/audit/index.ts';
+import { runServer } from './server.ts';
+
+/** Registers every sub-command; `config` validates env + global flags when a command runs. */
+export function registerCommands(program: Command, config: () => Config): void {
+  program
+    .command('demo')
+    .description('run the Chongqing demo city: embedded database, demo data and users, web UI')
+    .action(async () => {
+      await runServer(config(), { demo: true });
+    });
+
+  program
+    .command('serve')
+    .description('run the platform (migrates the database, creates the admin user on first start)')
+    .option('--role <role>', 'which part to run: all | api', 'all')
+    .action(async (options: { role: string }) => {
+      if (!['all', 'api'].includes(options.role)) {
+        throw new (await import('./cli-error.ts')).CliError(`unknown --role '${options.role}' (allowed: all, api)`);
+      }
+      await runServer(config(), { demo: false });
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const { database, applied } = await openAndMigrate(config());
+      await database.close();
+      process.stdout.write(applied.length ? `applied ${applied.length} migrations:\n  ${applied.join('\n  ')}\n` : 'database is up to date\n');
+    });
+
+  const audit = program.command('audit').description('audit log tools');
+  audit
+    .command('verify')
+    .description('check the audit hash chain; exits 1 and names the first broken link if it does not hold')
+    .action(async () => {
+      const { database } = await openAndMigrate(config());
+      try {
+        const result = await new AuditLog(systemClock).verify(database.db);
+        if (result.ok) {
+          process.stdout.write(`audit log intact: ${result.checked} entries verified\n`);
+        } else {
+          process.stdout.write(
+            `audit log BROKEN at entry ${result.firstBroken?.seq}: ${result.firstBroken?.reason} (${result.checked} entries verified before it)\n`,
+          );
+          process.exitCode = 1;
+        }
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,51 @@
+import { type App, createApp } from '../app.ts';
+import type { Config } from '../config.ts';
+
+/** Options of `citybrain serve` and `citybrain demo`. */
+export interface ServerOptions {
+  demo: boolean;
+}
+
+/**
+ * Boots the app, seeds what the mode needs, listens, prints where everything is,
+ * and shuts down cleanly on SIGINT/SIGTERM.
+ */
+export async function runServer(config: Config, options: ServerOptions): Promise<App> {
+  const app = await createApp({ config });
+  const banner: string[] = [];
+  try {
+    const { prepareCity } = await import('../demo/prepare.ts');
+    banner.push(...(await prepareCity(app, { demo: options.demo })));
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const url = await app.listen();
+  const lines = [
+    '',
+    `citybrain ${options.demo ? 'demo' : 'server'} is running`,
+    `  web        ${url}/`,
+    `  API docs   ${url}/docs`,
+    `  health     ${url}/health`,
+    `  database   ${app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
+    ...banner,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return app;
+}
