@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
+import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { type Migrations, migrateToLatest } from './platform/db/migrate.ts';
@@ -8,7 +9,6 @@ import { registerHealthRoute } from './platform/http/health.ts';
 import { type Api, createHttpServer } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
-import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 
 /** The package version, shown in /health and the OpenAPI document. */
 export const VERSION = '0.1.0';
@@ -74,7 +74,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const http = await createHttpServer({ logger, version: VERSION });
   registerHealthRoute(http, { database, version: VERSION });
   registerAuditRoutes(http, { db, audit });
-  await http.register(fastifyStatic, { root: path.resolve(import.meta.dirname, '../web/public'), wildcard: false });
+  await http.register(fastifyStatic, {
+    root: path.resolve(import.meta.dirname, '../web/public'),
+    wildcard: false,
+  });
 
   return {
     config,

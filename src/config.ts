@@ -24,7 +24,12 @@ export const ConfigSchema = z.object({
   /** Secret that signs session tokens (`CITYBRAIN_TOKEN_SECRET`); generated and kept in the data dir when unset. */
   tokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Session token lifetime in seconds (`CITYBRAIN_TOKEN_TTL`). */
-  tokenTtlSeconds: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+  tokenTtlSeconds: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(12 * 3600),
   /** Password of the demo `admin` user (`CITYBRAIN_ADMIN_PASSWORD`); generated and printed once when unset. */
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */
@@ -62,7 +67,10 @@ export class ConfigError extends Error {
  * Builds the configuration from environment variables, overridden by command-line flags.
  * Empty environment values count as unset.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<keyof Config, unknown>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  flags: Partial<Record<keyof Config, unknown>> = {},
+): Config {
   const raw: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name];

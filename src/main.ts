@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config.ts';
 import { VERSION } from './app.ts';
-import { registerCommands } from './cli/commands.ts';
 import { CliError } from './cli/cli-error.ts';
+import { registerCommands } from './cli/commands.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 
 /** Parses a port flag, refusing anything that is not 0–65535. */
 function parsePort(value: string): number {
@@ -16,8 +16,15 @@ const program = new Command('citybrain')
   .version(VERSION)
   .addOption(new Option('--port <port>', 'HTTP port (env PORT, default 8080)').argParser(parsePort))
   .addOption(new Option('--host <host>', 'HTTP bind address (env CITYBRAIN_HOST)'))
-  .addOption(new Option('--data-dir <dir>', 'embedded data directory (env CITYBRAIN_DATA_DIR, default .citybrain)'))
-  .addOption(new Option('--database-url <url>', 'PostgreSQL URL (env CITYBRAIN_DATABASE_URL); embedded PGlite when unset'))
+  .addOption(
+    new Option('--data-dir <dir>', 'embedded data directory (env CITYBRAIN_DATA_DIR, default .citybrain)'),
+  )
+  .addOption(
+    new Option(
+      '--database-url <url>',
+      'PostgreSQL URL (env CITYBRAIN_DATABASE_URL); embedded PGlite when unset',
+    ),
+  )
   .addOption(new Option('--log-level <level>', 'log level (env CITYBRAIN_LOG_LEVEL)'))
   .showHelpAfterError();
 
@@ -45,7 +52,8 @@ try {
   const appError = error as { code?: string; message?: string; details?: unknown };
   if (appError && typeof appError.code === 'string' && (error as Error).name === 'AppError') {
     process.stderr.write(`citybrain: ${appError.code}: ${appError.message}\n`);
-    if (appError.details !== undefined) process.stderr.write(`${JSON.stringify(appError.details, null, 2)}\n`);
+    if (appError.details !== undefined)
+      process.stderr.write(`${JSON.stringify(appError.details, null, 2)}\n`);
     process.exit(1);
   }
   throw error;

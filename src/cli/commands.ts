@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { openAndMigrate } from '../app.ts';
 import type { Config } from '../config.ts';
-import { systemClock } from '../platform/clock.ts';
 import { AuditLog } from '../modules/audit/index.ts';
+import { systemClock } from '../platform/clock.ts';
 import { runServer } from './server.ts';
 
 /** Registers every sub-command; `config` validates env + global flags when a command runs. */
@@ -20,7 +20,9 @@ export function registerCommands(program: Command, config: () => Config): void {
     .option('--role <role>', 'which part to run: all | api', 'all')
     .action(async (options: { role: string }) => {
       if (!['all', 'api'].includes(options.role)) {
-        throw new (await import('./cli-error.ts')).CliError(`unknown --role '${options.role}' (allowed: all, api)`);
+        throw new (await import('./cli-error.ts')).CliError(
+          `unknown --role '${options.role}' (allowed: all, api)`,
+        );
       }
       await runServer(config(), { demo: false });
     });
@@ -31,7 +33,11 @@ export function registerCommands(program: Command, config: () => Config): void {
     .action(async () => {
       const { database, applied } = await openAndMigrate(config());
       await database.close();
-      process.stdout.write(applied.length ? `applied ${applied.length} migrations:\n  ${applied.join('\n  ')}\n` : 'database is up to date\n');
+      process.stdout.write(
+        applied.length
+          ? `applied ${applied.length} migrations:\n  ${applied.join('\n  ')}\n`
+          : 'database is up to date\n',
+      );
     });
 
   const audit = program.command('audit').description('audit log tools');

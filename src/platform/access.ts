@@ -68,14 +68,15 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
  * A WHERE condition keeping rows whose path column lies in the principal's scope.
  * Repositories add it to every read, so scoping holds whatever route asks.
  */
-export function inScope<DB, TB extends keyof DB>(
+export function inScope(
   principal: Principal,
   column: string,
-): (eb: ExpressionBuilder<DB, TB>) => Expression<SqlBool> {
+  // biome-ignore lint/suspicious/noExplicitAny: usable in any module's query; the column name is checked at run time.
+): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
   const scope = principal.jurisdictionPath;
   return (eb) => {
     if (scope === '') return sql<boolean>`true`;
-    const ref = eb.ref(column as never);
+    const ref = eb.ref(column);
     return eb.or([eb(ref, '=', scope as never), eb(ref, 'like', `${escapeLike(scope)}/%` as never)]);
   };
 }

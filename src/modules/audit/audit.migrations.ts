@@ -19,7 +19,11 @@ export const auditMigrations: Migrations = {
         .addColumn('prev_hash', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('audit_log_subject').on('audit_log').columns(['subject_type', 'subject_id']).execute();
+      await db.schema
+        .createIndex('audit_log_subject')
+        .on('audit_log')
+        .columns(['subject_type', 'subject_id'])
+        .execute();
       await db.schema
         .createTable('audit_head')
         .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))

@@ -29,7 +29,11 @@ export class AuditRepository {
 
   /** The head as stored. */
   async head(db: Kysely<AuditTables>): Promise<{ seq: number; hash: string }> {
-    const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+    const head = await db
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return { seq: Number(head.seq), hash: head.hash };
   }
 

@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { requireRole } from '../../platform/access.ts';
-import type { Api } from '../../platform/http/server.ts';
+import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
+import type { Api } from '../../platform/http/server.ts';
 import { AuditEntrySchema, AuditQuerySchema, VerifyResultSchema } from './audit.schema.ts';
 import type { AuditLog } from './audit.service.ts';
 
 /** GET /api/v1/audit and /api/v1/audit/verify, for auditors and admins. */
-export function registerAuditRoutes(app: Api, deps: { db: Kysely<unknown>; audit: AuditLog }): void {
+export function registerAuditRoutes(app: Api, deps: { db: Db; audit: AuditLog }): void {
   app.get(
     '/api/v1/audit',
     {

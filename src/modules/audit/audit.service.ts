@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { entryHash } from './audit.hash.ts';
 import { GENESIS_HASH } from './audit.migrations.ts';
-import { type AuditRow, AuditRepository } from './audit.repository.ts';
+import { AuditRepository, type AuditRow } from './audit.repository.ts';
 import type { AuditEntryDto, AuditQuery, AuditTables, VerifyResult } from './audit.schema.ts';
 
 /** What a caller records: who did what to which subject, where, with which facts. */
@@ -31,7 +31,7 @@ export class AuditLog {
   }
 
   /** Appends one entry inside the caller's transaction; returns its sequence number and hash. */
-  async append(trx: Kysely<unknown>, event: AuditEvent): Promise<{ seq: number; hash: string }> {
+  async append(trx: Db, event: AuditEvent): Promise<{ seq: number; hash: string }> {
     const db = forTables<AuditTables>(trx);
     const head = await this.repo.lockHead(db);
     const row: AuditRow = {
@@ -53,7 +53,7 @@ export class AuditLog {
   }
 
   /** Appends an entry in a transaction of its own (for refusals and other events with no state change). */
-  async record(db: Kysely<unknown>, event: AuditEvent): Promise<void> {
+  async record(db: Db, event: AuditEvent): Promise<void> {
     await db.transaction().execute((trx) => this.append(trx, event));
   }
 
@@ -61,7 +61,7 @@ export class AuditLog {
    * Walks the whole chain and reports the first entry whose sequence, link or hash does not hold,
    * and a head that does not match the last entry (rows removed from the end).
    */
-  async verify(db: Kysely<unknown>, batch = 5000): Promise<VerifyResult> {
+  async verify(db: Db, batch = 5000): Promise<VerifyResult> {
     const tables = forTables<AuditTables>(db);
     const head = await this.repo.head(tables);
     let expectedSeq = 1;
@@ -83,14 +83,17 @@ export class AuditLog {
         ok: false,
         checked,
         headSeq: head.seq,
-        firstBroken: { seq: checked + 1, reason: `head is at entry ${head.seq} but the chain ends at ${checked}` },
+        firstBroken: {
+          seq: checked + 1,
+          reason: `head is at entry ${head.seq} but the chain ends at ${checked}`,
+        },
       };
     }
     return { ok: true, checked, headSeq: head.seq };
   }
 
   /** Entries visible to the principal (their jurisdiction and below). */
-  async list(db: Kysely<unknown>, principal: Principal, query: AuditQuery): Promise<AuditEntryDto[]> {
+  async list(db: Db, principal: Principal, query: AuditQuery): Promise<AuditEntryDto[]> {
     const rows = await this.repo.list(forTables<AuditTables>(db), principal, query);
     return rows.map((r) => ({
       seq: r.seq,
@@ -123,9 +126,15 @@ function toFields(row: AuditRow) {
   };
 }
 
-function checkRow(row: AuditRow, expectedSeq: number, prevHash: string): { seq: number; reason: string } | undefined {
-  if (row.seq !== expectedSeq) return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (next is ${row.seq})` };
+function checkRow(
+  row: AuditRow,
+  expectedSeq: number,
+  prevHash: string,
+): { seq: number; reason: string } | undefined {
+  if (row.seq !== expectedSeq)
+    return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (next is ${row.seq})` };
   if (row.prev_hash !== prevHash) return { seq: row.seq, reason: 'does not link to the previous entry' };
-  if (entryHash(toFields(row)) !== row.hash) return { seq: row.seq, reason: 'content does not match its hash' };
+  if (entryHash(toFields(row)) !== row.hash)
+    return { seq: row.seq, reason: 'content does not match its hash' };
   return undefined;
 }

@@ -12,13 +12,13 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 /** Which engine a database runs on. */
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/**
- * An open database: one Kysely instance whose SQL is the same on both engines.
- * Modules type it with their own tables (see `forTables`).
- */
+/** A database handle or transaction over every module's tables; modules narrow it with `forTables`. */
+// biome-ignore lint/suspicious/noExplicitAny: a handle (or transaction) over every module's tables; modules narrow it with forTables.
+export type Db = Kysely<any>;
+
+/** An open database: one Kysely instance whose SQL is the same on both engines. */
 export interface Database {
-  // biome-ignore lint/suspicious/noExplicitAny: the composition root holds every module's tables; modules narrow it with forTables.
-  readonly db: Kysely<any>;
+  readonly db: Db;
   readonly kind: DatabaseKind;
   close(): Promise<void>;
 }
@@ -60,11 +60,11 @@ export async function openPglite(dir: string): Promise<Database> {
 }
 
 /** Gives a module a Kysely typed with only its own tables, so it cannot reach into others'. */
-export function forTables<T>(db: Kysely<unknown>): Kysely<T> {
+export function forTables<T>(db: Db): Kysely<T> {
   return db as unknown as Kysely<T>;
 }
 
 /** Checks the database answers; used by /health. */
-export async function ping(db: Kysely<unknown>): Promise<void> {
+export async function ping(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import type { Db } from './database.ts';
 
 /**
  * Migrations by globally sortable name: `YYYYMMDDHHmm_<module>_<what>`.
@@ -7,7 +8,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 export type Migrations = Record<string, Migration>;
 
 /** Runs every pending migration of every module, in name order, in one transaction; throws on failure. */
-export async function migrateToLatest(db: Kysely<unknown>, all: Migrations[]): Promise<string[]> {
+export async function migrateToLatest(db: Db, all: Migrations[]): Promise<string[]> {
   const merged: Migrations = {};
   for (const set of all) {
     for (const [name, migration] of Object.entries(set)) {

@@ -1,12 +1,16 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Api } from './server.ts';
 
+/** The body of every error response, for OpenAPI. */
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
 /** The body of every error response. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Builds the one error body. */
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
@@ -41,7 +45,13 @@ export function installErrorHandling(app: Api): void {
       }));
       return reply
         .status(400)
-        .send(errorBody('invalid_request', `invalid ${error.validationContext ?? 'request'}: ${error.message}`, details));
+        .send(
+          errorBody(
+            'invalid_request',
+            `invalid ${error.validationContext ?? 'request'}: ${error.message}`,
+            details,
+          ),
+        );
     }
     if (error instanceof SyntaxError || (error.code && FASTIFY_CODES[error.code])) {
       const code = (error.code && FASTIFY_CODES[error.code]) || 'invalid_json';

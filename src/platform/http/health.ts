@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { ping } from '../db/database.ts';
-import { errorBody } from './errors.ts';
+import { ErrorBodySchema, errorBody } from './errors.ts';
 import type { Api } from './server.ts';
 
 const HealthSchema = z.object({
@@ -14,18 +14,31 @@ const HealthSchema = z.object({
 export function registerHealthRoute(app: Api, deps: { database: Database; version: string }): void {
   app.get(
     '/health',
-    { schema: { tags: ['platform'], summary: 'Liveness and database check', security: [], response: { 200: HealthSchema } } },
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness and database check',
+        security: [],
+        response: { 200: HealthSchema, 503: ErrorBodySchema },
+      },
+    },
     async (_request, reply) => {
       const started = performance.now();
       try {
         await ping(deps.database.db);
       } catch (error) {
-        return reply.status(503).send(errorBody('unavailable', `database unreachable: ${(error as Error).message}`));
+        return reply
+          .status(503)
+          .send(errorBody('unavailable', `database unreachable: ${(error as Error).message}`));
       }
       return {
         status: 'ok' as const,
         version: deps.version,
-        database: { kind: deps.database.kind, ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 },
+        database: {
+          kind: deps.database.kind,
+          ok: true,
+          latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        },
       };
     },
   );

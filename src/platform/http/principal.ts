@@ -12,7 +12,10 @@ declare module 'fastify' {
 /** The caller of an authenticated route; throws unauthenticated when the request carried no valid credentials. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) {
-    throw new AppError('unauthenticated', 'authentication required: send Authorization: Bearer <token> or x-api-key');
+    throw new AppError(
+      'unauthenticated',
+      'authentication required: send Authorization: Bearer <token> or x-api-key',
+    );
   }
   return request.principal;
 }

@@ -65,7 +65,11 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login, or an OIDC JWT' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Token from POST /api/v1/auth/login, or an OIDC JWT',
+          },
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key of a system' },
         },
       },

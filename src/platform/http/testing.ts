@@ -18,7 +18,19 @@ export async function createTestApi(principals: Record<string, Principal> = {}):
 }
 
 /** Builds a principal for tests: a user at `path` with the given roles. */
-export function testPrincipal(path: string, roles: Principal['roles'], departmentCode: string | null = null): Principal {
+export function testPrincipal(
+  path: string,
+  roles: Principal['roles'],
+  departmentCode: string | null = null,
+): Principal {
   const code = path.split('/').at(-1) ?? '';
-  return { kind: 'user', id: `u-${code}-${roles.join('-')}`, name: 'test', roles, jurisdictionCode: code, jurisdictionPath: path, departmentCode };
+  return {
+    kind: 'user',
+    id: `u-${code}-${roles.join('-')}`,
+    name: 'test',
+    roles,
+    jurisdictionCode: code,
+    jurisdictionPath: path,
+    departmentCode,
+  };
 }
