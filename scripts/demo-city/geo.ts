@@ -63,7 +63,7 @@ export function inMulti(p: Pt, m: Multi): boolean {
   return m.some((poly) => inRing(p, poly[0]!) && !poly.slice(1).some((h) => inRing(p, h)));
 }
 
-/** Signed shoelace area of a ring in square degrees. */
+/** Signed shoelace area of a ring in square degrees (positive when counter-clockwise). */
 export function ringArea(ring: Ring): number {
   let a = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -107,7 +107,14 @@ export function roundMulti(m: Multi, digits = 5): Multi {
     }
     if (rings.length > 0) out.push(rings);
   }
-  return out;
+  return rewind(out);
+}
+
+/** Orients rings as RFC 7946 asks: outer rings counter-clockwise, holes clockwise. */
+export function rewind(m: Multi): Multi {
+  return m.map((poly) =>
+    poly.map((ring, k) => (ringArea(ring) > 0 === (k === 0) ? ring : [...ring].reverse())),
+  );
 }
 
 /** GeoJSON geometry for a multipolygon: a Polygon when it has one part. */
