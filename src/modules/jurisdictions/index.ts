@@ -1,0 +1,18 @@
+/** Public surface of the jurisdictions module. */
+export { jurisdictionMigrations } from './jurisdictions.migrations.ts';
+export { registerJurisdictionRoutes } from './jurisdictions.routes.ts';
+export {
+  type ChainLink,
+  type ImportOptions,
+  type ImportResult,
+  type Jurisdiction,
+  type JurisdictionSummary,
+  LEVELS,
+  type Level,
+  type Located,
+} from './jurisdictions.schema.ts';
+export {
+  type ImportOptionsInput,
+  type JurisdictionDeps,
+  JurisdictionService,
+} from './jurisdictions.service.ts';

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { Principal } from '../../platform/access.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { forTables } from '../../platform/db/database.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { readCollection } from './jurisdictions.geojson.ts';
+import { type PlannedNode, planImport } from './jurisdictions.import.ts';
+import { LocateIndex } from './jurisdictions.locate.ts';
+import {
+  JurisdictionRepository,
+  type JurisdictionRow,
+  type JurisdictionShapeRow,
+} from './jurisdictions.repository.ts';
+import {
+  type FeatureCollectionOut,
+  ImportOptionsSchema,
+  type ImportResult,
+  type Jurisdiction,
+  type JurisdictionSummary,
+  type JurisdictionTables,
+  type Level,
+  type ListQuery,
+  type Located,
+} from './jurisdictions.schema.ts';
+
+/** What the service is built from. */
+export interface JurisdictionDeps {
+  db: Kysely<unknown>;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+/** Options of an import as callers write them (defaults filled in by ImportOptionsSchema). */
+export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;
+
+/**
+ * The city → district → street tree: imports it from GeoJSON, answers reads (public reference
+ * data, no principal needed) and locates points through an in-memory index rebuilt after imports.
+ */
+export class JurisdictionService {
+  private readonly repo = new JurisdictionRepository();
+  private readonly db: Kysely<JurisdictionTables>;
+  private readonly rawDb: Kysely<unknown>;
+  private readonly audit: AuditLog;
+  private readonly clock: Clock;
+  private index: LocateIndex | undefined;
+  private building: Promise<void> | undefined;
+  private generation = 0;
+
+  constructor(deps: JurisdictionDeps) {
+    this.rawDb = deps.db;
+    this.db = forTables<JurisdictionTables>(deps.db);
+    this.audit = deps.audit;
+    this.clock = deps.clock;
+  }
+
+  /** Builds the locate index unless it is built or being built; call at start-up. */
+  async init(): Promise<void> {
+    if (!this.index) await (this.building ?? this.reload());
+  }
+
+  /** Rebuilds the locate index from the database; a build that a newer one overtook is discarded. */
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const build = this.repo.shapes(this.db, {}).then((rows) => {
+      if (generation === this.generation) this.index = LocateIndex.build(rows.map(toLocatable));
+    });
+    this.building = build;
+    try {
+      await build;
+    } finally {
+      if (this.building === build) this.building = undefined;
+    }
+  }
+
+  /** The chain from the city to the deepest node containing the point, or undefined outside every node. */
+  async locate(lon: number, lat: number): Promise<Located | undefined> {
+    if (!(Math.abs(lon) <= 180 && Math.abs(lat) <= 90)) {
+      throw new AppError('invalid_request', 'lon must be within [-180, 180] and lat within [-90, 90]', {
+        lon,
+        lat,
+      });
+    }
+    await this.init();
+    return this.index?.locate(lon, lat);
+  }
+
+  /**
+   * Validates a parsed GeoJSON FeatureCollection completely, then writes all of it in one
+   * transaction with one audit entry, and rebuilds the locate index. Any problem: nothing is written.
+   */
+  async importGeoJson(
+    actor: Principal,
+    input: unknown,
+    options: ImportOptionsInput,
+    source?: string,
+  ): Promise<ImportResult> {
+    const parsedOptions = ImportOptionsSchema.safeParse(options);
+    if (!parsedOptions.success) {
+      throw new AppError('invalid_request', `invalid import options: ${parsedOptions.error.message}`);
+    }
+    const opts = parsedOptions.data;
+    const features = readCollection(input, opts.codeProperty);
+    const result = await this.rawDb.transaction().execute(async (trx) => {
+      const db = forTables<JurisdictionTables>(trx);
+      await this.repo.lockForImport(db);
+      const stored = await this.repo.keys(db);
+      const nodes = planImport(features, opts, stored);
+      await this.repo.upsert(db, nodes, this.clock.now());
+      const created = nodes.filter((n) => !stored.has(n.code)).length;
+      const summary = {
+        count: nodes.length,
+        created,
+        updated: nodes.length - created,
+        byLevel: countByLevel(nodes),
+      };
+      await this.audit.append(trx, {
+        actor,
+        action: 'jurisdiction.imported',
+        subjectType: 'jurisdiction_import',
+        subjectId: digest(input),
+        jurisdictionPath: commonPath(nodes),
+        details: {
+          level: opts.level,
+          ...summary,
+          file: { source: source ?? null, features: features.length },
+        },
+      });
+      return summary;
+    });
+    await this.reload();
+    return result;
+  }
+
+  /** Reads, parses and imports a GeoJSON file; unreadable files and invalid JSON are invalid_data naming the file. */
+  async importFile(actor: Principal, filePath: string, options: ImportOptionsInput): Promise<ImportResult> {
+    let text: string;
+    try {
+      text = await readFile(filePath, 'utf8');
+    } catch (error) {
+      throw new AppError('invalid_data', `cannot read ${filePath}: ${(error as Error).message}`, {
+        file: filePath,
+      });
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(text);
+    } catch (error) {
+      throw new AppError('invalid_data', `${filePath} is not valid JSON: ${(error as Error).message}`, {
+        file: filePath,
+      });
+    }
+    return this.importGeoJson(actor, input, options, path.basename(filePath));
+  }
+
+  /** One node with its geometry; not_found when unknown. */
+  async get(code: string): Promise<Jurisdiction> {
+    const row = await this.repo.get(this.db, code);
+    if (!row) throw notFound('jurisdiction', code);
+    return { ...toSummary(row), geometry: row.geometry };
+  }
+
+  /** Nodes matching the filters, without geometry, by code. */
+  async list(query: ListQuery = {}): Promise<JurisdictionSummary[]> {
+    return (await this.repo.list(this.db, query)).map(toSummary);
+  }
+
+  /** The direct children of a node; not_found when the node is unknown. */
+  async children(code: string): Promise<JurisdictionSummary[]> {
+    const [node, items] = await Promise.all([this.repo.pathOf(this.db, code), this.list({ parent: code })]);
+    if (node === undefined) throw notFound('jurisdiction', code);
+    return items;
+  }
+
+  /** The path (`50/500103/500103001`) other modules stamp on records of a place; not_found when unknown. */
+  async pathOf(code: string): Promise<string> {
+    const found = await this.repo.pathOf(this.db, code);
+    if (found === undefined) throw notFound('jurisdiction', code);
+    return found;
+  }
+
+  /** Nodes matching the filters as a GeoJSON FeatureCollection, for map layers. */
+  async geojson(query: Pick<ListQuery, 'level' | 'parent'> = {}): Promise<FeatureCollectionOut> {
+    const rows = await this.repo.shapes(this.db, query);
+    return {
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({
+        type: 'Feature' as const,
+        properties: {
+          code: r.code,
+          name: r.name,
+          level: r.level as Level,
+          parent: r.parent_code,
+          approximate: r.approximate,
+        },
+        geometry: r.geometry,
+      })),
+    };
+  }
+}
+
+function toSummary(row: JurisdictionRow): JurisdictionSummary {
+  return {
+    code: row.code,
+    name: row.name,
+    nameEn: row.name_en,
+    level: row.level as Level,
+    parentCode: row.parent_code,
+    path: row.path,
+    approximate: row.approximate,
+    bbox: [row.bbox_west, row.bbox_south, row.bbox_east, row.bbox_north],
+    label: [row.label_lon, row.label_lat],
+    properties: row.properties,
+  };
+}
+
+function toLocatable(row: JurisdictionShapeRow) {
+  return { ...toSummary(row), geometry: row.geometry };
+}
+
+function countByLevel(nodes: PlannedNode[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const n of nodes) counts[n.level] = (counts[n.level] ?? 0) + 1;
+  return counts;
+}
+
+// The deepest path every imported node lies under, so auditors of that subtree see the entry.
+function commonPath(nodes: PlannedNode[]): string {
+  let common = nodes[0]?.path.split('/') ?? [];
+  for (const n of nodes) {
+    const parts = n.path.split('/');
+    let i = 0;
+    while (i < common.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join('/');
+}
+
+// Identifies the imported content in the audit log, so two entries can be told to be the same file or not.
+function digest(input: unknown): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('hex').slice(0, 16);
+}
