@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Role } from '../../platform/access.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { forTables } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { PasswordHasher } from './identity.password.ts';
+import type { ApiKeyRow, IdentityRepository, UserRow } from './identity.repository.ts';
+import type {
+  ApiKeyDto,
+  IdentityTables,
+  JurisdictionNode,
+  ResolveDepartment,
+  ResolveJurisdiction,
+  UserDto,
+} from './identity.schema.ts';
+
+/** What the identity service's parts share: storage, audit, time, hashing and the resolvers of other modules. */
+export interface IdentityContext {
+  db: Kysely<unknown>;
+  audit: AuditLog;
+  clock: Clock;
+  repo: IdentityRepository;
+  passwords: PasswordHasher;
+  resolveJurisdiction: ResolveJurisdiction;
+  resolveDepartment?: ResolveDepartment;
+}
+
+/** The module's tables on a connection or transaction. */
+export function tables(db: Kysely<unknown>): Kysely<IdentityTables> {
+  return forTables<IdentityTables>(db);
+}
+
+/** Runs `work` in one transaction, giving it the typed tables and the raw handle for `AuditLog.append`. */
+export function inTransaction<T>(
+  ctx: IdentityContext,
+  work: (trx: Kysely<IdentityTables>, raw: Kysely<unknown>) => Promise<T>,
+): Promise<T> {
+  return ctx.db.transaction().execute((raw) => work(tables(raw), raw));
+}
+
+/** The node with this code; invalid_data when the jurisdictions module does not know it. */
+export async function nodeOf(ctx: IdentityContext, code: string): Promise<JurisdictionNode> {
+  const node = await ctx.resolveJurisdiction(code);
+  if (!node) throw new AppError('invalid_data', `unknown jurisdiction '${code}'`, { jurisdictionCode: code });
+  return node;
+}
+
+/** Checks a department code with the organisation module when it is wired in. */
+export async function checkDepartment(ctx: IdentityContext, code: string | null | undefined): Promise<void> {
+  if (code == null || !ctx.resolveDepartment) return;
+  if (!(await ctx.resolveDepartment(code))) {
+    throw new AppError('invalid_data', `unknown department '${code}'`, { departmentCode: code });
+  }
+}
+
+/** True for PostgreSQL's unique_violation (both engines report the same SQLSTATE). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === '23505';
+}
+
+/** A user row as the API shows it. */
+export function toUserDto(row: UserRow): UserDto {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    roles: row.roles as Role[],
+    jurisdictionCode: row.jurisdiction_code,
+    jurisdictionPath: row.jurisdiction_path,
+    departmentCode: row.department_code,
+    active: row.active,
+    hasPassword: row.password_hash !== null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** An API key row as the API shows it (no hash, no secret). */
+export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
+  return {
+    id: row.id,
+    name: row.name,
+    roles: row.roles as Role[],
+    jurisdictionCode: row.jurisdiction_code,
+    jurisdictionPath: row.jurisdiction_path,
+    departmentCode: row.department_code,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  };
+}
