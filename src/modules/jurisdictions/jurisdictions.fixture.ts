@@ -91,3 +91,15 @@ export function threeStreets(names: [string, string, string] = ['甲街道', '�
     ),
   );
 }
+
+/** `count` new streets of 500102, codes from 500102100 up, enough to span several INSERT batches. */
+export function manyStreets(count: number, nameOf: (i: number) => string = (i) => `街道${i}`) {
+  return collection(
+    Array.from({ length: count }, (_, i) =>
+      feature(
+        { code: String(500102100 + i), name: nameOf(i), parent: '500102' },
+        poly(rect(106.3, 29, 106.31, 29.01)),
+      ),
+    ),
+  );
+}

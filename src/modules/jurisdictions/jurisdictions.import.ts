@@ -156,3 +156,18 @@ function extraProperties(props: Record<string, unknown>, options: ImportOptions)
   if (options.level === 'auto') consumed.add(options.levelProperty);
   return Object.fromEntries(Object.entries(props).filter(([key]) => !consumed.has(key)));
 }
+
+/** Counts of an import, and the deepest path all its nodes lie under (so that subtree's auditors see it). */
+export function summarise(nodes: PlannedNode[], stored: Map<string, StoredKey>) {
+  const byLevel: Record<string, number> = {};
+  let common = nodes[0]?.path.split('/') ?? [];
+  for (const n of nodes) {
+    byLevel[n.level] = (byLevel[n.level] ?? 0) + 1;
+    const parts = n.path.split('/');
+    let i = 0;
+    while (i < common.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  const created = nodes.filter((n) => !stored.has(n.code)).length;
+  return { count: nodes.length, created, updated: nodes.length - created, byLevel, path: common.join('/') };
+}

@@ -1,18 +1,16 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { escapeLike } from '../../platform/access.ts';
 import type { PlannedNode, StoredKey } from './jurisdictions.import.ts';
-import type { JurisdictionTables, ListQuery } from './jurisdictions.schema.ts';
+import type {
+  Jurisdiction,
+  JurisdictionSummary,
+  JurisdictionTables,
+  Level,
+  ListQuery,
+} from './jurisdictions.schema.ts';
 
 type Db = Kysely<JurisdictionTables>;
-
-/** A stored row, with or without its geometry. */
-export type JurisdictionRow = Omit<
-  Selectable<JurisdictionTables['jurisdictions']>,
-  'geometry' | 'updated_at'
->;
-/** A stored row with its geometry. */
-export type JurisdictionShapeRow = JurisdictionRow &
-  Pick<Selectable<JurisdictionTables['jurisdictions']>, 'geometry'>;
+type Row = Selectable<JurisdictionTables['jurisdictions']>;
 
 const SUMMARY = [
   'code',
@@ -97,12 +95,13 @@ export class JurisdictionRepository {
   }
 
   /** One node with its geometry. */
-  async get(db: Db, code: string): Promise<JurisdictionShapeRow | undefined> {
-    return db
+  async get(db: Db, code: string): Promise<Jurisdiction | undefined> {
+    const row = await db
       .selectFrom('jurisdictions')
       .select([...SUMMARY, 'geometry'])
       .where('code', '=', code)
       .executeTakeFirst();
+    return row && toShape(row);
   }
 
   /** The path of one node. */
@@ -116,16 +115,17 @@ export class JurisdictionRepository {
   }
 
   /** Nodes matching the filters, by code, without geometry. */
-  async list(db: Db, query: ListQuery): Promise<JurisdictionRow[]> {
-    return this.filtered(db, query).select(SUMMARY).orderBy('code').execute();
+  async list(db: Db, query: ListQuery): Promise<JurisdictionSummary[]> {
+    return (await this.filtered(db, query).select(SUMMARY).orderBy('code').execute()).map(toSummary);
   }
 
   /** Nodes matching the filters, by code, with geometry. */
-  async shapes(db: Db, query: ListQuery): Promise<JurisdictionShapeRow[]> {
-    return this.filtered(db, query)
+  async shapes(db: Db, query: ListQuery): Promise<Jurisdiction[]> {
+    const rows = await this.filtered(db, query)
       .select([...SUMMARY, 'geometry'])
       .orderBy('code')
       .execute();
+    return rows.map(toShape);
   }
 
   private filtered(db: Db, query: ListQuery) {
@@ -144,4 +144,23 @@ export class JurisdictionRepository {
     }
     return q;
   }
+}
+
+function toSummary(row: Omit<Row, 'geometry' | 'updated_at'>): JurisdictionSummary {
+  return {
+    code: row.code,
+    name: row.name,
+    nameEn: row.name_en,
+    level: row.level as Level,
+    parentCode: row.parent_code,
+    path: row.path,
+    approximate: row.approximate,
+    bbox: [row.bbox_west, row.bbox_south, row.bbox_east, row.bbox_north],
+    label: [row.label_lon, row.label_lat],
+    properties: row.properties,
+  };
+}
+
+function toShape(row: Omit<Row, 'updated_at'>): Jurisdiction {
+  return { ...toSummary(row), geometry: row.geometry };
 }

@@ -8,11 +8,13 @@ export const LEVELS = ['city', 'district', 'street', 'grid'] as const;
 export const LevelSchema = z.enum(LEVELS);
 export type Level = z.infer<typeof LevelSchema>;
 
+// Responses only describe geometry: re-validating every ring on the way out would cost more than it protects.
+const GeometryOutSchema = z
+  .object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) })
+  .describe('GeoJSON Polygon or MultiPolygon (WGS84 lon/lat)');
+
 /** A GeoJSON polygon or multipolygon as stored and returned (validated on import, not on the way out). */
-export interface AreaGeometry {
-  type: 'Polygon' | 'MultiPolygon';
-  coordinates: number[][][] | number[][][][];
-}
+export type AreaGeometry = z.infer<typeof GeometryOutSchema>;
 
 /** Tables owned by the jurisdictions module. */
 export interface JurisdictionTables {
@@ -35,11 +37,6 @@ export interface JurisdictionTables {
     updated_at: Date;
   };
 }
-
-// Responses only describe geometry: re-validating every ring on the way out would cost more than it protects.
-const GeometryOutSchema = z
-  .object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) })
-  .describe('GeoJSON Polygon or MultiPolygon (WGS84 lon/lat)');
 
 /** A node without its geometry, as lists return it. */
 export const JurisdictionSummarySchema = z.object({

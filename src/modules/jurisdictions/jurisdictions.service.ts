@@ -2,20 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { readCollection } from './jurisdictions.geojson.ts';
-import { type PlannedNode, planImport } from './jurisdictions.import.ts';
+import { planImport, summarise } from './jurisdictions.import.ts';
 import { LocateIndex } from './jurisdictions.locate.ts';
-import {
-  JurisdictionRepository,
-  type JurisdictionRow,
-  type JurisdictionShapeRow,
-} from './jurisdictions.repository.ts';
+import { JurisdictionRepository } from './jurisdictions.repository.ts';
 import {
   type FeatureCollectionOut,
   ImportOptionsSchema,
@@ -23,7 +19,6 @@ import {
   type Jurisdiction,
   type JurisdictionSummary,
   type JurisdictionTables,
-  type Level,
   type ListQuery,
   type Located,
 } from './jurisdictions.schema.ts';
@@ -68,7 +63,7 @@ export class JurisdictionService {
   async reload(): Promise<void> {
     const generation = ++this.generation;
     const build = this.repo.shapes(this.db, {}).then((rows) => {
-      if (generation === this.generation) this.index = LocateIndex.build(rows.map(toLocatable));
+      if (generation === this.generation) this.index = LocateIndex.build(rows);
     });
     this.building = build;
     try {
@@ -102,7 +97,10 @@ export class JurisdictionService {
   ): Promise<ImportResult> {
     const parsedOptions = ImportOptionsSchema.safeParse(options);
     if (!parsedOptions.success) {
-      throw new AppError('invalid_request', `invalid import options: ${parsedOptions.error.message}`);
+      throw new AppError(
+        'invalid_request',
+        `invalid import options: ${z.prettifyError(parsedOptions.error)}`,
+      );
     }
     const opts = parsedOptions.data;
     const features = readCollection(input, opts.codeProperty);
@@ -112,19 +110,13 @@ export class JurisdictionService {
       const stored = await this.repo.keys(db);
       const nodes = planImport(features, opts, stored);
       await this.repo.upsert(db, nodes, this.clock.now());
-      const created = nodes.filter((n) => !stored.has(n.code)).length;
-      const summary = {
-        count: nodes.length,
-        created,
-        updated: nodes.length - created,
-        byLevel: countByLevel(nodes),
-      };
+      const { path: jurisdictionPath, ...summary } = summarise(nodes, stored);
       await this.audit.append(trx, {
         actor,
         action: 'jurisdiction.imported',
         subjectType: 'jurisdiction_import',
         subjectId: digest(input),
-        jurisdictionPath: commonPath(nodes),
+        jurisdictionPath,
         details: {
           level: opts.level,
           ...summary,
@@ -137,21 +129,14 @@ export class JurisdictionService {
     return result;
   }
 
-  /** Reads, parses and imports a GeoJSON file; unreadable files and invalid JSON are invalid_data naming the file. */
+  /** Reads, parses and imports a GeoJSON file; an unreadable file or invalid JSON is invalid_data naming the file. */
   async importFile(actor: Principal, filePath: string, options: ImportOptionsInput): Promise<ImportResult> {
-    let text: string;
-    try {
-      text = await readFile(filePath, 'utf8');
-    } catch (error) {
-      throw new AppError('invalid_data', `cannot read ${filePath}: ${(error as Error).message}`, {
-        file: filePath,
-      });
-    }
     let input: unknown;
     try {
-      input = JSON.parse(text);
+      input = JSON.parse(await readFile(filePath, 'utf8'));
     } catch (error) {
-      throw new AppError('invalid_data', `${filePath} is not valid JSON: ${(error as Error).message}`, {
+      const why = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+      throw new AppError('invalid_data', `${filePath} ${why}: ${(error as Error).message}`, {
         file: filePath,
       });
     }
@@ -160,14 +145,14 @@ export class JurisdictionService {
 
   /** One node with its geometry; not_found when unknown. */
   async get(code: string): Promise<Jurisdiction> {
-    const row = await this.repo.get(this.db, code);
-    if (!row) throw notFound('jurisdiction', code);
-    return { ...toSummary(row), geometry: row.geometry };
+    const found = await this.repo.get(this.db, code);
+    if (!found) throw notFound('jurisdiction', code);
+    return found;
   }
 
   /** Nodes matching the filters, without geometry, by code. */
   async list(query: ListQuery = {}): Promise<JurisdictionSummary[]> {
-    return (await this.repo.list(this.db, query)).map(toSummary);
+    return this.repo.list(this.db, query);
   }
 
   /** The direct children of a node; not_found when the node is unknown. */
@@ -186,59 +171,16 @@ export class JurisdictionService {
 
   /** Nodes matching the filters as a GeoJSON FeatureCollection, for map layers. */
   async geojson(query: Pick<ListQuery, 'level' | 'parent'> = {}): Promise<FeatureCollectionOut> {
-    const rows = await this.repo.shapes(this.db, query);
+    const nodes = await this.repo.shapes(this.db, query);
     return {
       type: 'FeatureCollection',
-      features: rows.map((r) => ({
+      features: nodes.map(({ code, name, level, parentCode, approximate, geometry }) => ({
         type: 'Feature' as const,
-        properties: {
-          code: r.code,
-          name: r.name,
-          level: r.level as Level,
-          parent: r.parent_code,
-          approximate: r.approximate,
-        },
-        geometry: r.geometry,
+        properties: { code, name, level, parent: parentCode, approximate },
+        geometry,
       })),
     };
   }
-}
-
-function toSummary(row: JurisdictionRow): JurisdictionSummary {
-  return {
-    code: row.code,
-    name: row.name,
-    nameEn: row.name_en,
-    level: row.level as Level,
-    parentCode: row.parent_code,
-    path: row.path,
-    approximate: row.approximate,
-    bbox: [row.bbox_west, row.bbox_south, row.bbox_east, row.bbox_north],
-    label: [row.label_lon, row.label_lat],
-    properties: row.properties,
-  };
-}
-
-function toLocatable(row: JurisdictionShapeRow) {
-  return { ...toSummary(row), geometry: row.geometry };
-}
-
-function countByLevel(nodes: PlannedNode[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const n of nodes) counts[n.level] = (counts[n.level] ?? 0) + 1;
-  return counts;
-}
-
-// The deepest path every imported node lies under, so auditors of that subtree see the entry.
-function commonPath(nodes: PlannedNode[]): string {
-  let common = nodes[0]?.path.split('/') ?? [];
-  for (const n of nodes) {
-    const parts = n.path.split('/');
-    let i = 0;
-    while (i < common.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.join('/');
 }
 
 // Identifies the imported content in the audit log, so two entries can be told to be the same file or not.
