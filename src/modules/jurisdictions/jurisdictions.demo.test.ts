@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { ManualClock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { AuditLog, auditMigrations } from '../audit/index.ts';
+import { AUTO } from './jurisdictions.fixture.ts';
+import { jurisdictionMigrations } from './jurisdictions.migrations.ts';
+import { JurisdictionService } from './jurisdictions.service.ts';
+
+const FILE = new URL('../../../data/chongqing/jurisdictions.geojson', import.meta.url).pathname;
+
+// The demo city's approximate Chongqing: 1 city, 38 districts, 1,031 streets in one file.
+describe.skipIf(!existsSync(FILE)).each(testBackends)('the Chongqing demo jurisdictions on %s', (kind) => {
+  let database: Database;
+  let service: JurisdictionService;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await migrateToLatest(database.db, [auditMigrations, jurisdictionMigrations]);
+    const clock = new ManualClock();
+    service = new JurisdictionService({ db: database.db, audit: new AuditLog(clock), clock });
+  });
+  afterAll(() => database?.close());
+
+  it('imports the whole tree in one go', async () => {
+    const started = performance.now();
+    const result = await service.importFile(SYSTEM_PRINCIPAL, FILE, AUTO);
+    expect(result.byLevel).toEqual({ city: 1, district: 38, street: 1031 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await service.list({ level: 'district' })).toHaveLength(38);
+    expect(await service.list({ level: 'street' })).toHaveLength(1031);
+    expect(await service.get('50')).toMatchObject({ name: '重庆市', nameEn: 'Chongqing', approximate: true });
+  });
+
+  it('locates 解放碑 and nothing far outside', async () => {
+    expect(await service.locate(106.577, 29.557)).toEqual({
+      chain: [
+        { code: '50', name: '重庆市', level: 'city' },
+        { code: '500103', name: '渝中区', level: 'district' },
+        { code: expect.stringMatching(/^500103\d{3}$/), name: '解放碑街道', level: 'street' },
+      ],
+      approximate: true,
+    });
+    expect(await service.locate(100, 20)).toBeUndefined();
+    expect(await service.locate(121.47, 31.23)).toBeUndefined(); // Shanghai
+  });
+
+  it('puts every street label inside its own street', async () => {
+    for (const street of await service.list({ level: 'street' })) {
+      const located = await service.locate(...street.label);
+      expect(
+        located?.chain.map((c) => c.code),
+        street.code,
+      ).toEqual(street.path.split('/'));
+    }
+  });
+});
