@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { principalOf } from '../../platform/http/principal.ts';
+import type { Api } from '../../platform/http/server.ts';
+import type { Organisation } from './organisation.module.ts';
+import {
+  CentreQuerySchema,
+  CentreSchema,
+  DepartmentQuerySchema,
+  DepartmentSchema,
+  DepartmentTypeDtoSchema,
+  pageOf,
+} from './organisation.schema.ts';
+import { registerResponsibilityRoutes } from './responsibility.routes.ts';
+import { registerTeamRoutes } from './team.routes.ts';
+
+const tags = ['organisation'];
+
+/** Every route of the organisation module: department types, departments, centres, teams, responsibility list. */
+export function registerOrganisationRoutes(app: Api, deps: { organisation: Organisation }): void {
+  const { structure } = deps.organisation;
+  app.get(
+    '/api/v1/department-types',
+    {
+      schema: {
+        tags,
+        summary: 'The municipal department types and the levels that have a counterpart',
+        response: { 200: z.object({ items: z.array(DepartmentTypeDtoSchema) }) },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      return { items: structure.departmentTypes() };
+    },
+  );
+  app.get(
+    '/api/v1/departments',
+    {
+      schema: {
+        tags,
+        summary: 'Departments of the city, districts and streets',
+        querystring: DepartmentQuerySchema,
+        response: { 200: pageOf(DepartmentSchema) },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      return structure.listDepartments(request.query);
+    },
+  );
+  app.get(
+    '/api/v1/centres',
+    {
+      schema: {
+        tags,
+        summary: 'Governance centres: the city hub, district sub-centres, street/town workstations',
+        querystring: CentreQuerySchema,
+        response: { 200: pageOf(CentreSchema) },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      return structure.listCentres(request.query);
+    },
+  );
+  registerTeamRoutes(app, deps.organisation.teams);
+  registerResponsibilityRoutes(app, deps.organisation.responsibilities);
+}
