@@ -1,0 +1,199 @@
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AppError } from '../errors.ts';
+import { BaseBus, type BusDeps, type ResolvedOptions } from './base.bus.ts';
+import type { DeadLetter, Envelope, RawPublisher, Subscription } from './bus.types.ts';
+import type { Delivery, Dispatcher } from './dispatch.ts';
+import {
+  ensureConsumer,
+  ensureStreams,
+  type StreamNames,
+  type StreamSettings,
+  streamNames,
+} from './jetstream.setup.ts';
+import type { SubjectMap } from './subjects.ts';
+
+export type { StreamSettings };
+
+/** Where and how the JetStream bus connects. */
+export interface JetStreamOptions {
+  url: string;
+  prefix: string;
+  stream: StreamSettings;
+  /** How long a publish keeps retrying through a disconnect before it fails. Default 30 s. */
+  publishTimeoutMs?: number;
+}
+
+// Publishes kept in flight at once by publishBatch: enough to hide the ack round trip.
+const PUBLISH_WINDOW = 2_000;
+
+/**
+ * The server-mode bus: one stream on NATS JetStream, one durable pull consumer per group,
+ * shared by every process that subscribes with that group.
+ */
+export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements RawPublisher {
+  readonly kind = 'jetstream' as const;
+  readonly names: StreamNames;
+  private readonly nc: NatsConnection;
+  private readonly js: JetStreamClient;
+  private readonly jsm: JetStreamManager;
+  private readonly publishTimeoutMs: number;
+
+  private constructor(
+    deps: BusDeps<M>,
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    options: JetStreamOptions,
+  ) {
+    super(deps);
+    this.nc = nc;
+    this.jsm = jsm;
+    this.js = jetstream(nc);
+    this.names = streamNames(options.prefix);
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
+  }
+
+  /** Connects (reconnecting forever after), ensures the streams and returns the bus. */
+  static async connect<M extends SubjectMap>(
+    deps: BusDeps<M>,
+    options: JetStreamOptions,
+  ): Promise<JetStreamBus<M>> {
+    const nc = await connect({
+      servers: options.url,
+      name: `citybrain-${process.pid}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureStreams(jsm, streamNames(options.prefix), options.stream);
+      const bus = new JetStreamBus(deps, nc, jsm, options);
+      bus.watchConnection();
+      return bus;
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
+  }
+
+  async publishRaw(subject: string, body: unknown): Promise<void> {
+    const data = typeof body === 'string' ? body : JSON.stringify(body);
+    await this.publishWire(`${this.names.prefix}.${subject}`, data, undefined);
+  }
+
+  protected async send(envelopes: Envelope[]): Promise<void> {
+    const prefix = this.names.prefix;
+    if (envelopes.length === 1) {
+      const e = envelopes[0]!;
+      await this.publishWire(`${prefix}.${e.subject}`, JSON.stringify(e), e.id);
+      return;
+    }
+    // A sliding window of publishes in flight: acks come back while later messages are sent.
+    let next = 0;
+    const worker = async () => {
+      while (next < envelopes.length) {
+        const e = envelopes[next++]!;
+        await this.publishWire(`${prefix}.${e.subject}`, JSON.stringify(e), e.id);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, envelopes.length) }, worker));
+  }
+
+  protected async open(
+    pattern: string,
+    options: ResolvedOptions,
+    dispatcher: Dispatcher,
+  ): Promise<Subscription> {
+    const { prefix, stream } = this.names;
+    await ensureConsumer(this.jsm, stream, {
+      durable: options.group,
+      filterSubject: `${prefix}.${pattern}`,
+      ackWaitMs: options.ackWaitMs,
+      maxAckPending: options.maxAckPending,
+      maxDeliver: options.maxAttempts + 5,
+    });
+    const consumer = await this.js.consumers.get(stream, options.group);
+    // Pull a little ahead of what the dispatcher runs at once; the server's max_ack_pending
+    // bounds what a slow group can hold.
+    const pull = Math.min(Math.max(dispatcher.room() * 2, 64), 2_000);
+    const strip = prefix.length + 1;
+    const messages = await consumer.consume({
+      max_messages: pull,
+      callback: (m) => dispatcher.push(toDelivery(m, m.subject.slice(strip))),
+    });
+    void (async () => {
+      for await (const status of messages.status()) {
+        this.deps.logger.debug({ group: options.group, status: status.type }, 'bus consumer status');
+      }
+    })().catch(() => {});
+    return {
+      group: options.group,
+      owner: options.owner,
+      pattern,
+      stop: async () => {
+        await messages.close();
+        const unstarted = await dispatcher.stop();
+        // Hand back what never started so another member gets it now, not after ack_wait.
+        for (const delivery of unstarted) delivery.retry(0);
+        if (!this.nc.isClosed()) await this.nc.flush().catch(() => {});
+      },
+    };
+  }
+
+  protected async storeDeadLetter(letter: DeadLetter): Promise<void> {
+    const id = letter.envelope ? `${letter.group}:${letter.envelope.id}` : undefined;
+    await this.publishWire(`${this.names.deadLetterPrefix}.${letter.group}`, JSON.stringify(letter), id);
+  }
+
+  protected async shutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+
+  /**
+   * Publishes and waits for the stream's ack, retrying through disconnects and server restarts
+   * until `publishTimeoutMs`; the message id makes a retry of an already stored message a no-op.
+   */
+  private async publishWire(subject: string, data: string, msgID: string | undefined): Promise<void> {
+    const deadline = Date.now() + this.publishTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.js.publish(subject, data, msgID ? { msgID, timeout: 5_000 } : { timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (this.nc.isClosed() || Date.now() >= deadline) {
+          throw new AppError('unavailable', `bus publish to '${subject}' failed: ${(err as Error).message}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private watchConnection(): void {
+    void (async () => {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect')
+          this.deps.logger.warn({ server: s.server }, 'bus disconnected from NATS');
+        else if (s.type === 'reconnect')
+          this.deps.logger.info({ server: s.server }, 'bus reconnected to NATS');
+      }
+    })().catch(() => {});
+  }
+}
+
+function toDelivery(m: JsMsg, subject: string): Delivery {
+  return {
+    subject,
+    attempt: m.info.deliveryCount,
+    body: () => JSON.parse(m.string()),
+    text: () => m.string(),
+    ack: () => m.ack(),
+    retry: (delayMs) => m.nak(delayMs),
+    terminate: (reason) => m.term(reason),
+  };
+}
