@@ -1,0 +1,197 @@
+import { type ConditionOptions, compileCondition } from './conditions.ts';
+import { type CondState, type Evaluator, type Facts, newCtx, type Reading } from './evaluator.ts';
+import type { Subject } from './predicate.ts';
+import type { Rule } from './rule.schema.ts';
+
+/** A rule's state for one subject as persisted between restarts. */
+export interface StoredState {
+  ruleId: string;
+  subject: string;
+  version: number;
+  active: boolean;
+  state: CondState;
+}
+
+/** A rule started (raise) or stopped (clear) holding for a subject. */
+export interface Transition {
+  kind: 'raise' | 'clear';
+  rule: Rule;
+  subject: Subject;
+  /** Observation time (or clock time for timer decisions) the decision refers to. */
+  at: number;
+  validFrom: number;
+  facts: Facts;
+}
+
+interface Entry {
+  rule: Rule;
+  subject: Subject;
+  ev: Evaluator;
+  state: CondState;
+  dirty: boolean;
+}
+
+/** Engine settings: see ConditionOptions. */
+export type EngineOptions = ConditionOptions;
+
+/** True when the rule's scope covers the subject. */
+export function inRuleScope(rule: Rule, s: Subject): boolean {
+  const { deviceTypes, jurisdictionPrefix: prefix, deviceIds } = rule.scope;
+  if (!rule.enabled) return false;
+  if (deviceTypes && !deviceTypes.includes(s.type)) return false;
+  if (deviceIds && !deviceIds.includes(s.id)) return false;
+  return !prefix || s.jurisdictionPath === prefix || s.jurisdictionPath.startsWith(`${prefix}/`);
+}
+
+/**
+ * The streaming rules core, free of I/O: holds compiled rules and every (rule, subject) state
+ * in memory, turns readings and clock ticks into raise/clear transitions, and hands back the
+ * states that changed so the caller persists them in the same transaction as the readings.
+ */
+export class RuleEngine {
+  private rules: Rule[] = [];
+  private readonly options: EngineOptions;
+  private readonly entries = new Map<string, Entry>();
+  /** Per subject id: every entry that applies to it. */
+  private readonly bySubject = new Map<string, Entry[]>();
+  private readonly restored = new Map<string, StoredState>();
+  /** Readings skipped because their window or moment had already been decided. */
+  late = 0;
+
+  constructor(rules: Rule[], options: EngineOptions) {
+    this.options = options;
+    this.setRules(rules);
+  }
+
+  /** Replaces the rule set; states of rules whose version changed start afresh (keeping whether they held). */
+  setRules(rules: Rule[]): void {
+    this.rules = rules;
+    for (const [key, e] of this.entries) this.restored.set(key, this.serialize(e));
+    this.entries.clear();
+    this.bySubject.clear();
+  }
+
+  /** The active rule set. */
+  get ruleSet(): readonly Rule[] {
+    return this.rules;
+  }
+
+  /** Loads persisted states (at start, or after a failed transaction threw away the in-memory ones). */
+  load(states: StoredState[]): void {
+    this.entries.clear();
+    this.bySubject.clear();
+    this.restored.clear();
+    for (const s of states) this.restored.set(key(s.ruleId, s.subject), s);
+  }
+
+  /** Forgets a subject's compiled rules (its device changed); its states are kept. */
+  refreshSubject(id: string): void {
+    for (const e of this.bySubject.get(id) ?? []) {
+      const k = key(e.rule.id, id);
+      this.restored.set(k, this.serialize(e));
+      this.entries.delete(k);
+    }
+    this.bySubject.delete(id);
+  }
+
+  /** Feeds a subject's new readings (any order) that arrived at `arrival`; returns the transitions. */
+  onReadings(subject: Subject, readings: Reading[], arrival: number): Transition[] {
+    const out: Transition[] = [];
+    const sorted = readings.length > 1 ? [...readings].sort((a, b) => a.t - b.t) : readings;
+    for (const e of this.entriesFor(subject, arrival)) {
+      const ctx = newCtx(arrival);
+      const metrics = e.ev.metrics;
+      for (const r of sorted) if (!metrics || metrics.has(r.metric)) e.ev.reading(e.state, r, ctx);
+      this.collect(e, ctx, out);
+    }
+    return out;
+  }
+
+  /** Clock-driven evaluation: no_data timers and windows of silent subjects. */
+  onTick(now: number, subjects: Iterable<Subject>): Transition[] {
+    const out: Transition[] = [];
+    for (const subject of subjects) {
+      const entries = this.bySubject.get(subject.id) ?? this.entriesFor(subject, now, false);
+      for (const e of entries) {
+        const ctx = newCtx(now);
+        e.ev.tick(e.state, now, ctx);
+        this.collect(e, ctx, out);
+      }
+    }
+    return out;
+  }
+
+  /** States changed since the last call, serialised for the store; clears their dirty marks. */
+  takeDirty(): StoredState[] {
+    const out: StoredState[] = [];
+    for (const e of this.entries.values()) {
+      if (!e.dirty) continue;
+      e.dirty = false;
+      out.push(this.serialize(e));
+    }
+    return out;
+  }
+
+  private collect(e: Entry, ctx: ReturnType<typeof newCtx>, out: Transition[]): void {
+    this.late += ctx.late;
+    if (ctx.dirty || ctx.decisions.length) e.dirty = true;
+    for (const d of ctx.decisions) {
+      out.push({
+        kind: d.active ? 'raise' : 'clear',
+        rule: e.rule,
+        subject: e.subject,
+        at: d.at,
+        validFrom: d.validFrom,
+        facts: d.facts,
+      });
+    }
+  }
+
+  /** The subject's entries; `create` compiles missing ones, otherwise only existing or persisted states count. */
+  private entriesFor(subject: Subject, arrival: number, create = true): Entry[] {
+    const cached = this.bySubject.get(subject.id);
+    if (cached) return cached;
+    const list: Entry[] = [];
+    for (const rule of this.rules) {
+      if (!inRuleScope(rule, subject)) continue;
+      const k = key(rule.id, subject.id);
+      const existing = this.entries.get(k);
+      if (existing) {
+        list.push(existing);
+        continue;
+      }
+      const stored = this.restored.get(k);
+      if (!create && !stored) continue;
+      const ev = compileCondition(rule.condition, subject, this.options);
+      if (!ev) continue;
+      let state: CondState;
+      if (stored && stored.version === rule.version) state = stored.state;
+      else {
+        state = ev.init(subject.lastSeenAt ?? arrival);
+        if (stored) state.active = stored.active;
+      }
+      ev.restore?.(state, subject);
+      this.restored.delete(k);
+      const entry: Entry = { rule, subject, ev, state, dirty: !stored || stored.version !== rule.version };
+      this.entries.set(k, entry);
+      list.push(entry);
+    }
+    // Only a complete list (every applicable rule compiled) may be cached.
+    if (create) this.bySubject.set(subject.id, list);
+    return list;
+  }
+
+  private serialize(e: Entry): StoredState {
+    return {
+      ruleId: e.rule.id,
+      subject: e.subject.id,
+      version: e.rule.version,
+      active: e.state.active,
+      state: e.state,
+    };
+  }
+}
+
+function key(ruleId: string, subject: string): string {
+  return `${ruleId}\u0000${subject}`;
+}
