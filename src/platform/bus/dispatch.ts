@@ -66,11 +66,28 @@ export abstract class Dispatcher {
     if (item) this.accept(item);
   }
 
-  /** Stops taking work; resolves with the messages that never started, once running work is done. */
-  async stop(): Promise<Delivery[]> {
+  /**
+   * Stops taking work; resolves with the messages that never started once running work is
+   * done, or after `graceMs`: a hung handler must not hang shutdown (its message is redelivered).
+   */
+  async stop(graceMs = 10_000): Promise<Delivery[]> {
     this.stopped = true;
     const unstarted = this.takeUnstarted();
-    if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.ctx.logger.warn(
+            { group: this.ctx.group, running: this.running },
+            'bus stop abandoned running handlers',
+          );
+          resolve();
+        }, graceMs);
+      });
+      await Promise.race([idle, grace]);
+      clearTimeout(timer);
+    }
     return unstarted;
   }
 

@@ -133,11 +133,13 @@ export class MemoryBus<M extends SubjectMap> extends BaseBus<M> implements RawPu
         const at = g.members.indexOf(dispatcher);
         if (at < 0) return;
         g.members.splice(at, 1);
+        // The last member takes the group with it at once, so no publisher waits on a dead queue.
+        if (g.members.length === 0) this.dropGroup(g);
         const unstarted = await dispatcher.stop();
+        if (!this.isLive(g)) return;
         // Unstarted messages go back to the front of the group for the other members.
         for (let i = unstarted.length - 1; i >= 0; i--) g.queue.unshift(unstarted[i]!);
-        if (g.members.length > 0) g.schedule();
-        else this.dropGroup(g);
+        g.schedule();
       },
     };
   }

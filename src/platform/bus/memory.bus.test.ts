@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Bus } from './bus.types.ts';
+import { testSubjects } from './test-subjects.ts';
+import { openTestBus, waitFor } from './testing.ts';
+
+type M = typeof testSubjects;
+
+describe('in-process bus', () => {
+  let bus: Bus<M>;
+  let cleanup: () => Promise<void> = async () => {};
+  afterEach(() => cleanup());
+
+  async function open(queueCapacity?: number) {
+    const opened = await openTestBus('memory', testSubjects, queueCapacity ? { queueCapacity } : {});
+    bus = opened.bus;
+    cleanup = opened.cleanup;
+  }
+
+  it('never runs a handler inside publish', async () => {
+    await open();
+    let called = false;
+    await bus.subscribe('test.tick', { group: 'g', owner: 't' }, () => {
+      called = true;
+    });
+    await bus.publish('test.tick', { n: 1 });
+    expect(called).toBe(false);
+    await waitFor(() => called, 'delivery on a later turn');
+  });
+
+  it('makes publish wait while a group’s queue is full (back-pressure), then delivers everything', async () => {
+    await open(5);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const got: number[] = [];
+    await bus.subscribe('test.tick', { group: 'slow', owner: 't', maxInFlight: 1 }, async (e) => {
+      await gate;
+      got.push(e.payload.n);
+    });
+    let accepted = 0;
+    const publishes = Array.from({ length: 20 }, (_, n) =>
+      bus.publish('test.tick', { n }).then(() => accepted++),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // One message runs (blocked) and five wait in the queue: the seventh publish is held back.
+    expect(accepted).toBe(6);
+    release();
+    await Promise.all(publishes);
+    await waitFor(() => got.length === 20, 'all messages');
+    expect(got).toEqual(Array.from({ length: 20 }, (_, n) => n));
+  });
+
+  it('releases waiting publishers when the group’s last member stops', async () => {
+    await open(2);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await bus.subscribe('test.tick', { group: 'g', owner: 'x', maxInFlight: 1 }, () => gate);
+    const publishes = Array.from({ length: 10 }, (_, n) => bus.publish('test.tick', { n }));
+    await new Promise((r) => setTimeout(r, 50));
+    // stop waits for the running handler, but the blocked publishers are let go at once.
+    const stopped = bus.stop('x');
+    await Promise.all(publishes);
+    release();
+    await stopped;
+  });
+
+  it('keeps serving when a handler throws synchronously', async () => {
+    await open();
+    const got: number[] = [];
+    await bus.subscribe('test.tick', { group: 'g', owner: 't', maxAttempts: 1 }, (e) => {
+      if (e.payload.n === 0) throw new TypeError('boom');
+      got.push(e.payload.n);
+    });
+    await bus.publishBatch([0, 1, 2].map((n) => ({ subject: 'test.tick' as const, payload: { n } })));
+    await waitFor(() => got.length === 2, 'the other messages');
+    expect(bus.stats().deadLettered).toBe(1);
+  });
+});
