@@ -32,34 +32,49 @@ export function bboxOf(polygons: Polygon[]): [number, number, number, number] {
 }
 
 /**
- * True when the point lies in the polygon or on its boundary (holes excluded, their edges included).
- * Each edge is read from its lower end whatever the ring's direction, so two polygons sharing an
- * edge compute the same crossing and a point near (not on) the edge falls in exactly one of them.
+ * The edges of all rings of a polygon as [ax, ay, bx, by, …], each stored from its lower end
+ * whatever the ring's direction: two polygons sharing an edge then compute the very same
+ * crossing, so a point near (not on) the edge falls in exactly one of them.
  */
-export function polygonContains(polygon: Polygon, x: number, y: number): boolean {
-  let inside = false;
+export function edgesOf(polygon: Polygon): Float64Array {
+  const edges = new Float64Array(polygon.reduce((n, ring) => n + 4 * (ring.length - 1), 0));
+  let k = 0;
   for (const ring of polygon) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const p = ring[j]!;
+    for (let i = 1; i < ring.length; i++) {
+      const p = ring[i - 1]!;
       const q = ring[i]!;
       const flip = p[1]! > q[1]! || (p[1] === q[1] && p[0]! > q[0]!);
-      const ax = flip ? q[0]! : p[0]!;
-      const ay = flip ? q[1]! : p[1]!;
-      const bx = flip ? p[0]! : q[0]!;
-      const by = flip ? p[1]! : q[1]!;
-      if (y < ay || y > by) continue;
-      const cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
-      if (cross === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx)) return true;
-      // Half-open in y so a ray through a vertex counts it once; cross > 0 means the edge is right of the point.
-      if (y < by && cross > 0) inside = !inside;
+      const [lo, hi] = flip ? [q, p] : [p, q];
+      edges.set([lo[0]!, lo[1]!, hi[0]!, hi[1]!], k);
+      k += 4;
     }
+  }
+  return edges;
+}
+
+/**
+ * True when the point lies in the polygon (given by `edgesOf`) or on its boundary. Even-odd over the
+ * edges of all rings, so holes are excluded; their edges are boundary, so they count as inside.
+ */
+export function edgesContain(edges: Float64Array, x: number, y: number): boolean {
+  let inside = false;
+  for (let k = 0; k < edges.length; k += 4) {
+    const ay = edges[k + 1]!;
+    const by = edges[k + 3]!;
+    if (y < ay || y > by) continue;
+    const ax = edges[k]!;
+    const bx = edges[k + 2]!;
+    const cross = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+    if (cross === 0 && x >= Math.min(ax, bx) && x <= Math.max(ax, bx)) return true;
+    // Half-open in y so a ray through a vertex counts it once; cross > 0: the edge is right of the point.
+    if (y < by && cross > 0) inside = !inside;
   }
   return inside;
 }
 
-/** True when any polygon of the list contains the point (boundary included). */
-export function polygonsContain(polygons: Polygon[], x: number, y: number): boolean {
-  return polygons.some((p) => polygonContains(p, x, y));
+/** True when the point lies in the polygon or on its boundary (see edgesContain). */
+export function polygonContains(polygon: Polygon, x: number, y: number): boolean {
+  return edgesContain(edgesOf(polygon), x, y);
 }
 
 /** Signed planar area of a ring in square degrees (enough to compare parts of one shape). */

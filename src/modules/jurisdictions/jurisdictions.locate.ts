@@ -1,5 +1,5 @@
 import Flatbush from 'flatbush';
-import { bboxOf, type Polygon, polygonContains, polygonsOf } from './jurisdictions.geometry.ts';
+import { bboxOf, edgesContain, edgesOf, type Polygon, polygonsOf } from './jurisdictions.geometry.ts';
 import {
   type AreaGeometry,
   type ChainLink,
@@ -18,7 +18,7 @@ export interface LocatableNode {
   geometry: AreaGeometry;
 }
 
-/** A point-in-polygon test; swappable so the benchmark can compare implementations. */
+/** A point-in-polygon test replacing the built-in one, so the benchmark can compare implementations. */
 export type ContainsFn = (polygon: Polygon, lon: number, lat: number) => boolean;
 
 interface Entry extends ChainLink {
@@ -30,6 +30,7 @@ interface Entry extends ChainLink {
 interface Part {
   node: Entry;
   polygon: Polygon;
+  edges: Float64Array;
 }
 
 // The deeper node wins; among nodes of one depth (a point on a shared border) the lowest code wins.
@@ -46,9 +47,9 @@ export class LocateIndex {
   private readonly tree: Flatbush | undefined;
   private readonly parts: Part[];
   private readonly byCode: Map<string, Entry>;
-  private readonly contains: ContainsFn;
+  private readonly contains: ContainsFn | undefined;
 
-  private constructor(parts: Part[], byCode: Map<string, Entry>, contains: ContainsFn) {
+  private constructor(parts: Part[], byCode: Map<string, Entry>, contains: ContainsFn | undefined) {
     this.parts = parts;
     this.byCode = byCode;
     this.contains = contains;
@@ -61,7 +62,7 @@ export class LocateIndex {
   }
 
   /** Builds the index over all nodes (every level, so a point in a gap between streets still finds its district). */
-  static build(nodes: LocatableNode[], contains: ContainsFn = polygonContains): LocateIndex {
+  static build(nodes: LocatableNode[], contains?: ContainsFn): LocateIndex {
     const byCode = new Map<string, Entry>();
     const parts: Part[] = [];
     for (const n of nodes) {
@@ -74,7 +75,8 @@ export class LocateIndex {
         approximate: n.approximate,
       };
       byCode.set(n.code, entry);
-      for (const polygon of polygonsOf(n.geometry)) parts.push({ node: entry, polygon });
+      for (const polygon of polygonsOf(n.geometry))
+        parts.push({ node: entry, polygon, edges: edgesOf(polygon) });
     }
     return new LocateIndex(parts, byCode, contains);
   }
@@ -100,7 +102,10 @@ export class LocateIndex {
     for (const i of candidates) {
       const part = this.parts[i]!;
       if (best && !beats(part.node, best)) continue;
-      if (this.contains(part.polygon, lon, lat)) best = part.node;
+      const inside = this.contains
+        ? this.contains(part.polygon, lon, lat)
+        : edgesContain(part.edges, lon, lat);
+      if (inside) best = part.node;
     }
     return best;
   }
