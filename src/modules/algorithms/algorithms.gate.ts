@@ -90,7 +90,15 @@ export class Gate {
     if (!found.ok) {
       const { cause, version } = found.refusal;
       const id = this.log(
-        { ...NOTHING, key, version: version ?? '', outcome: 'refused', reason: cause, inputJson },
+        {
+          ...NOTHING,
+          key,
+          version: version ?? '',
+          outcome: 'refused',
+          reason: cause,
+          inputJson,
+          subjects: context.subjects ?? [],
+        },
         context,
       );
       throw new AppError(

@@ -87,7 +87,9 @@ export class RegisterService {
         actorOf(principal),
       );
       await this.writer.append(trx, principal, 'algorithm.version.created', input.key, input.version, {});
+      await this.repo.bumpCounter(trx);
     });
+    await this.deps.changed(input.key);
     return this.get(input.key, input.version);
   }
 

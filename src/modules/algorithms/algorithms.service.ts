@@ -119,6 +119,7 @@ export class AlgorithmRegistry {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.writer.stop();
+    await this.snapshot.settled();
   }
 
   /** Runs the version of `key` in use through the gate; throws conflict (reason algorithm_not_in_use) otherwise. */

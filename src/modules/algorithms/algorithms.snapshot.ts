@@ -61,6 +61,11 @@ export class RegisterSnapshot {
     return next;
   }
 
+  /** Resolves when no refresh is running (for a clean shutdown). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   private async load(force: boolean): Promise<void> {
     const counter = await this.source.counter();
     if (force || counter !== this.counter) {

@@ -68,16 +68,21 @@ export class DecisionRepository {
 
   /** Decisions about a subject that the principal may see, oldest first. */
   async aboutSubject(db: Db, principal: Principal, type: string, id: string): Promise<DecisionRow[]> {
-    return db
-      .selectFrom('algorithm_decision as d')
-      .innerJoin('algorithm_decision_subject as s', 's.decision_id', 'd.id')
-      .selectAll('d')
-      .where('s.subject_type', '=', type)
-      .where('s.subject_id', '=', id)
-      .where(inScope(principal, 'd.jurisdiction_path'))
-      .orderBy('d.at')
-      .orderBy('d.id')
-      .execute();
+    return (
+      db
+        .selectFrom('algorithm_decision as d')
+        .innerJoin('algorithm_decision_subject as s', 's.decision_id', 'd.id')
+        .selectAll('d')
+        .where('s.subject_type', '=', type)
+        .where('s.subject_id', '=', id)
+        // A decision logged without a place is not scoped (see README); others follow the principal's jurisdiction.
+        .where((eb) =>
+          eb.or([eb('d.jurisdiction_path', '=', ''), inScope(principal, 'd.jurisdiction_path')(eb)]),
+        )
+        .orderBy('d.at')
+        .orderBy('d.id')
+        .execute()
+    );
   }
 
   /** Decisions of a version, newest first. */

@@ -26,6 +26,11 @@ export const MIN_RETENTION_DAYS = 184;
 
 const DAY = 86_400_000;
 
+/** A decision logged without a place is visible to whoever may ask; others only inside the principal's jurisdiction. */
+function visible(principal: Principal, path: string): boolean {
+  return path === '' || canSee(principal, path);
+}
+
 /** Dependencies of the decision log's read side, overrides and monitoring. */
 export interface DecisionDeps {
   db: Kysely<unknown>;
@@ -78,7 +83,7 @@ export class DecisionService {
   async get(principal: Principal, id: string): Promise<DecisionDto> {
     await this.deps.writer.flush();
     const row = await this.deps.repo.byId(this.db, id);
-    if (!row || !canSee(principal, row.jurisdiction_path)) throw notFound('decision', id);
+    if (!row || !visible(principal, row.jurisdiction_path)) throw notFound('decision', id);
     return (await this.dtos([row]))[0] as DecisionDto;
   }
 
@@ -101,7 +106,7 @@ export class DecisionService {
         : await repo.latestAbout(this.db, target.key, target.subject.type, target.subject.id);
     const label =
       typeof target === 'string' ? target : `${target.key} about ${target.subject.type} ${target.subject.id}`;
-    if (!decision || !canSee(by, decision.jurisdiction_path)) throw notFound('decision', label);
+    if (!decision || !visible(by, decision.jurisdiction_path)) throw notFound('decision', label);
     if (decision.outcome !== 'decided') {
       throw new AppError(
         'conflict',
