@@ -119,7 +119,7 @@ describe.each(testBackends)('jurisdiction routes on %s', (kind) => {
       ],
       approximate: false,
     });
-    for (const query of ['lon=abc&lat=29', 'lon=106&lat=95', 'lon=181&lat=29', 'lat=29']) {
+    for (const query of ['lon=abc&lat=29', 'lon=106&lat=95', 'lon=181&lat=29', 'lat=29', 'lon=&lat=0']) {
       const res = await get(`/api/v1/jurisdictions/locate?${query}`);
       expect(res.statusCode, query).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');

@@ -73,11 +73,12 @@ export const ListQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 
+// z.coerce alone reads an empty parameter (`lon=`) as 0, a real place; treat it as missing instead.
+const degrees = (limit: number) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-limit).max(limit));
+
 /** Query of GET /api/v1/jurisdictions/locate. */
-export const LocateQuerySchema = z.object({
-  lon: z.coerce.number().min(-180).max(180),
-  lat: z.coerce.number().min(-90).max(90),
-});
+export const LocateQuerySchema = z.object({ lon: degrees(180), lat: degrees(90) });
 
 /** A map layer: the nodes as a GeoJSON FeatureCollection. */
 export const FeatureCollectionOutSchema = z.object({
