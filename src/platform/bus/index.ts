@@ -18,4 +18,6 @@ export type {
   Subscription,
 } from './bus.types.ts';
 export type { StreamSettings } from './jetstream.setup.ts';
+export { busOutboxMigrations } from './outbox.migrations.ts';
+export { Outbox, type OutboxPublisher, OutboxRelay, type OutboxTables, type RelayOptions } from './outbox.ts';
 export { defineSubjects, mergeSubjects, type SubjectMap } from './subjects.ts';
