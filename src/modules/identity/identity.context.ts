@@ -12,6 +12,7 @@ import type {
   JurisdictionNode,
   ResolveDepartment,
   ResolveJurisdiction,
+  UpdateUserInput,
   UserDto,
 } from './identity.schema.ts';
 
@@ -89,4 +90,25 @@ export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
   };
+}
+
+const COLUMN = {
+  displayName: 'display_name',
+  roles: 'roles',
+  active: 'active',
+  departmentCode: 'department_code',
+};
+
+/** The fields the patch really changes: before/after for the audit entry, and the columns to set. */
+export function userChanges(row: UserRow, patch: UpdateUserInput) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const set: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(COLUMN)) {
+    const to = patch[key as keyof UpdateUserInput];
+    const from = row[column as keyof UserRow];
+    if (to === undefined || JSON.stringify(from) === JSON.stringify(to)) continue;
+    changes[key] = { from, to };
+    set[column] = to;
+  }
+  return { changes, set };
 }

@@ -4,8 +4,8 @@ import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { testBackends } from '../../platform/db/testing.ts';
 import { AppError } from '../../platform/errors.ts';
 import { asPrincipal, PASSWORD, SECRET, seedUsers, setupIdentity } from './identity.fixtures.ts';
+import { LOGIN_WINDOW_MS } from './identity.login.ts';
 import { PasswordHasher } from './identity.password.ts';
-import { LOGIN_WINDOW_MS } from './identity.service.ts';
 
 type Setup = Awaited<ReturnType<typeof setupIdentity>>;
 
@@ -133,6 +133,27 @@ describe.each(testBackends)('login and session tokens on %s', (kind) => {
     // Reactivation does not revive tokens issued before the deactivation.
     await s.identity.users.update(admin, users.s1032.id, { active: true });
     expect((await failure(() => s.identity.authenticate(bearer(fresh.token)))).code).toBe('unauthenticated');
+  });
+
+  it('lets the CLI create users and set passwords as the platform', async () => {
+    const made = await s.identity.createUser(SYSTEM_PRINCIPAL, {
+      username: 'cli.user',
+      displayName: 'CLI',
+      password: PASSWORD,
+      roles: ['auditor'],
+      jurisdictionCode: '500104',
+    });
+    expect(made.jurisdictionPath).toBe('50/500104');
+    await s.identity.setPassword('CLI.User', 'set by the cli');
+    await expect(s.identity.login('cli.user', 'set by the cli')).resolves.toMatchObject({
+      user: { id: made.id },
+    });
+    expect((await failure(() => s.identity.setPassword('cli.user', 'short'))).code).toBe('invalid_data');
+    expect((await failure(() => s.identity.setPassword('ghost', 'long enough pw'))).code).toBe('not_found');
+    const bad = { username: 'x', displayName: 'x', roles: [], jurisdictionCode: '50' };
+    expect((await failure(() => s.identity.createUser(SYSTEM_PRINCIPAL, bad))).code).toBe('invalid_data');
+    const audit = await s.audit.list(s.database.db, SYSTEM_PRINCIPAL, { limit: 5, subjectId: made.id });
+    expect(audit.map((a) => [a.action, a.actorKind])).toContainEqual(['user.password_changed', 'system']);
   });
 
   it('treats absent credentials as anonymous and odd ones as errors', async () => {

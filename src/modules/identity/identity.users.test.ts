@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { type Role, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { testBackends } from '../../platform/db/testing.ts';
 import { AppError } from '../../platform/errors.ts';
 import { asPrincipal, PASSWORD, seedUsers, setupIdentity } from './identity.fixtures.ts';
+import type { CreateUserInput } from './identity.schema.ts';
 
 type Setup = Awaited<ReturnType<typeof setupIdentity>>;
 
@@ -18,8 +19,17 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'ok';
 }
 
-const newUser = (username: string, jurisdictionCode: string, roles: string[] = ['field_officer']) =>
-  ({ username, displayName: username, password: PASSWORD, roles, jurisdictionCode }) as never;
+const newUser = (
+  username: string,
+  jurisdictionCode: string,
+  roles: Role[] = ['field_officer'],
+): CreateUserInput => ({
+  username,
+  displayName: username,
+  password: PASSWORD,
+  roles,
+  jurisdictionCode,
+});
 
 describe.each(testBackends)('scoped user administration on %s', (kind) => {
   let s: Setup;
@@ -198,7 +208,7 @@ describe.each(testBackends)('scoped user administration on %s', (kind) => {
     const again = await s.identity.ensureUser({
       ...newUser('s1031', '500104001'),
       displayName: 'changed?',
-    } as never);
+    });
     expect(again).toMatchObject({
       created: false,
       user: { jurisdictionCode: '500103001', displayName: 'User s1031' },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import {
@@ -9,6 +10,7 @@ import {
   nodeOf,
   tables,
   toUserDto,
+  userChanges,
 } from './identity.context.ts';
 import {
   assertCanListUsers,
@@ -22,7 +24,6 @@ import {
 import type { UserRow } from './identity.repository.ts';
 import type {
   CreateUserInput,
-  JurisdictionNode,
   PasswordChangeInput,
   UpdateUserInput,
   UserDto,
@@ -73,18 +74,10 @@ export class UserAdmin {
           created_at: now,
           updated_at: now,
         });
-        await this.ctx.audit.append(raw, {
-          actor,
-          action: 'user.created',
-          subjectType: 'user',
-          subjectId: row.id,
-          jurisdictionPath: row.jurisdiction_path,
-          details: {
-            username: row.username,
-            roles: row.roles,
-            jurisdictionCode: node.code,
-            departmentCode: row.department_code,
-          },
+        await this.audit(raw, actor, 'user.created', row, {
+          roles: row.roles,
+          jurisdictionCode: node.code,
+          departmentCode: row.department_code,
         });
         return toUserDto(row);
       });
@@ -104,7 +97,7 @@ export class UserAdmin {
 
   /** Changes display name (yourself or a manager), roles, active flag and department (managers only, not on yourself). */
   async update(actor: Principal, id: string, patch: UpdateUserInput): Promise<UserDto> {
-    await this.visible(actor, id);
+    const current = await this.visible(actor, id);
     const self = isSelf(actor, id);
     const privileged =
       patch.roles !== undefined || patch.active !== undefined || patch.departmentCode !== undefined;
@@ -113,31 +106,22 @@ export class UserAdmin {
     if (!self) assertCanManage(actor);
     if (patch.roles) assertGrantable(actor, patch.roles);
     await checkDepartment(this.ctx, patch.departmentCode);
-    const node = patch.roles ? await this.nodeOfUser(id) : undefined;
+    const node = patch.roles ? await nodeOf(this.ctx, current.jurisdiction_code) : undefined;
     return inTransaction(this.ctx, async (trx, raw) => {
       const row = await this.ctx.repo.visibleUser(trx, self ? SYSTEM_PRINCIPAL : actor, id, true);
       if (!row) throw notFound('user', id);
       if (!self) assertOutranks(actor, row.roles);
       if (patch.roles && node) assertRolesFitLevel(patch.roles, node);
-      const changes = diff(row, patch);
+      const { changes, set } = userChanges(row, patch);
       if (Object.keys(changes).length === 0) return toUserDto(row);
-      const set = Object.fromEntries(
-        Object.entries(changes).map(([k, v]) => [COLUMN[k as keyof typeof COLUMN], v.to]),
-      );
+      // Deactivation also retires every token issued so far, so reactivating does not revive them.
       const updated = await this.ctx.repo.updateUser(
         trx,
         id,
         { ...set, updated_at: this.ctx.clock.now() },
         patch.active === false,
       );
-      await this.ctx.audit.append(raw, {
-        actor,
-        action: 'user.updated',
-        subjectType: 'user',
-        subjectId: id,
-        jurisdictionPath: row.jurisdiction_path,
-        details: { username: row.username, changes },
-      });
+      await this.audit(raw, actor, 'user.updated', row, { changes });
       return toUserDto(updated);
     });
   }
@@ -164,14 +148,7 @@ export class UserAdmin {
         { password_hash: hash, updated_at: this.ctx.clock.now() },
         true,
       );
-      await this.ctx.audit.append(raw, {
-        actor,
-        action: 'user.password_changed',
-        subjectType: 'user',
-        subjectId: id,
-        jurisdictionPath: row.jurisdiction_path,
-        details: { username: row.username, by: self ? 'self' : 'reset' },
-      });
+      await this.audit(raw, actor, 'user.password_changed', row, { by: self ? 'self' : 'reset' });
     });
   }
 
@@ -192,27 +169,15 @@ export class UserAdmin {
     return row;
   }
 
-  private async nodeOfUser(id: string): Promise<JurisdictionNode> {
-    const row = await this.ctx.repo.userById(tables(this.ctx.db), id);
-    if (!row) throw notFound('user', id);
-    return nodeOf(this.ctx, row.jurisdiction_code);
+  /** Appends the entry of a change to `row`, stamped with the subject user's jurisdiction. */
+  private async audit(raw: Kysely<unknown>, actor: Principal, action: string, row: UserRow, details: object) {
+    await this.ctx.audit.append(raw, {
+      actor,
+      action,
+      subjectType: 'user',
+      subjectId: row.id,
+      jurisdictionPath: row.jurisdiction_path,
+      details: { username: row.username, ...details },
+    });
   }
-}
-
-const COLUMN = {
-  displayName: 'display_name',
-  roles: 'roles',
-  active: 'active',
-  departmentCode: 'department_code',
-} as const;
-
-function diff(row: UserRow, patch: UpdateUserInput): Record<string, { from: unknown; to: unknown }> {
-  const out: Record<string, { from: unknown; to: unknown }> = {};
-  for (const [key, column] of Object.entries(COLUMN)) {
-    const to = patch[key as keyof UpdateUserInput];
-    if (to === undefined) continue;
-    const from = row[column];
-    if (JSON.stringify(from) !== JSON.stringify(to)) out[key] = { from, to };
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 /** Public surface of the identity module. */
+export { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MS } from './identity.login.ts';
 export { identityMigrations } from './identity.migrations.ts';
 export { installAuthentication, registerIdentityRoutes } from './identity.routes.ts';
 export type {
@@ -12,10 +13,6 @@ export type {
   UserDto,
   UserQuery,
 } from './identity.schema.ts';
-export {
-  type IdentityOptions,
-  IdentityService,
-  LOGIN_MAX_FAILURES,
-  LOGIN_WINDOW_MS,
-} from './identity.service.ts';
+export { CreateUserSchema, UserQuerySchema } from './identity.schema.ts';
+export { type IdentityOptions, IdentityService } from './identity.service.ts';
 export type { OidcOptions } from './identity.tokens.ts';
