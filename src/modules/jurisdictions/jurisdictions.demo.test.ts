@@ -1,14 +1,10 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
-import { AuditLog, auditMigrations } from '../audit/index.ts';
-import { AUTO } from './jurisdictions.fixture.ts';
-import { jurisdictionMigrations } from './jurisdictions.migrations.ts';
-import { JurisdictionService } from './jurisdictions.service.ts';
+import { testBackends } from '../../platform/db/testing.ts';
+import { AUTO, openJurisdictions } from './jurisdictions.fixture.ts';
+import type { JurisdictionService } from './jurisdictions.service.ts';
 
 const FILE = new URL('../../../data/chongqing/jurisdictions.geojson', import.meta.url).pathname;
 
@@ -18,10 +14,7 @@ describe.skipIf(!existsSync(FILE)).each(testBackends)('the Chongqing demo jurisd
   let service: JurisdictionService;
 
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    await migrateToLatest(database.db, [auditMigrations, jurisdictionMigrations]);
-    const clock = new ManualClock();
-    service = new JurisdictionService({ db: database.db, audit: new AuditLog(clock), clock });
+    ({ database, service } = await openJurisdictions(kind));
   });
   afterAll(() => database?.close());
 

@@ -7,7 +7,35 @@
 //   29.0 +-------+-------+---------------+
 //      106.0   106.1   106.2           106.4
 
+import { ManualClock } from '../../platform/clock.ts';
+import type { DatabaseKind } from '../../platform/db/database.ts';
+import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { openTestDatabase } from '../../platform/db/testing.ts';
+import { AppError } from '../../platform/errors.ts';
+import { AuditLog, auditMigrations } from '../audit/index.ts';
+import { jurisdictionMigrations } from './jurisdictions.migrations.ts';
+import { JurisdictionService } from './jurisdictions.service.ts';
+
 type Ring = number[][];
+
+/** A fresh migrated test database with the service and its audit log. */
+export async function openJurisdictions(kind: DatabaseKind) {
+  const database = await openTestDatabase(kind);
+  await migrateToLatest(database.db, [auditMigrations, jurisdictionMigrations]);
+  const clock = new ManualClock();
+  const audit = new AuditLog(clock);
+  return { database, audit, service: new JurisdictionService({ db: database.db, audit, clock }) };
+}
+
+/** The AppError a promise rejects with (fails the test on anything else). */
+export async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
 
 /** A closed rectangle ring, counter-clockwise. */
 export function rect(w: number, s: number, e: number, n: number): Ring {

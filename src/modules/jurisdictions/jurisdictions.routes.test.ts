@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
-import { AuditLog, auditMigrations } from '../audit/index.ts';
-import { manyStreets, syntheticCity } from './jurisdictions.fixture.ts';
-import { jurisdictionMigrations } from './jurisdictions.migrations.ts';
+import { manyStreets, openJurisdictions, syntheticCity } from './jurisdictions.fixture.ts';
 import { registerJurisdictionRoutes } from './jurisdictions.routes.ts';
-import { JurisdictionService } from './jurisdictions.service.ts';
 
 const principals = {
   admin: testPrincipal('50', ['admin']),
@@ -31,12 +26,10 @@ describe.each(testBackends)('jurisdiction routes on %s', (kind) => {
     });
 
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    await migrateToLatest(database.db, [auditMigrations, jurisdictionMigrations]);
-    const clock = new ManualClock();
-    const jurisdictions = new JurisdictionService({ db: database.db, audit: new AuditLog(clock), clock });
+    const opened = await openJurisdictions(kind);
+    database = opened.database;
     app = await createTestApi(principals);
-    registerJurisdictionRoutes(app, { jurisdictions });
+    registerJurisdictionRoutes(app, { jurisdictions: opened.service });
     await app.ready();
   });
   afterAll(async () => {
