@@ -4,7 +4,12 @@ export { organisationMigrations } from './organisation.migrations.ts';
 export { createOrganisation, type Organisation } from './organisation.module.ts';
 export { registerOrganisationRoutes } from './organisation.routes.ts';
 export type { CentreDto, DepartmentDto, GenerationResult, OrgNode } from './organisation.schema.ts';
-export { type GenerateOptions, type OrganisationDeps, OrganisationService } from './organisation.service.ts';
+export {
+  type GenerateOptions,
+  type NodeInput,
+  type OrganisationDeps,
+  OrganisationService,
+} from './organisation.service.ts';
 export type { Domain, Rule } from './responsibility.file.ts';
 export type { RevisionDto, RuleVersion } from './responsibility.schema.ts';
 export { ResponsibilityService } from './responsibility.service.ts';

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { type DepartmentTypesFile, parseWith } from './organisation.catalogue.ts';
+import { type DepartmentTypesFile, LEVELS, parseWith } from './organisation.catalogue.ts';
 import { centresFor, checkNodes, departmentsFor } from './organisation.generate.ts';
 import { OrganisationRepository } from './organisation.repository.ts';
 import {
@@ -35,6 +35,9 @@ export interface Page<T> {
   limit: number;
   offset: number;
 }
+
+/** A jurisdiction node as given to `generate`: any level, with its label point. */
+export type NodeInput = Omit<OrgNode, 'level'> & { level: string };
 
 /** Options of a generation run. */
 export interface GenerateOptions {
@@ -87,17 +90,19 @@ export class OrganisationService {
   }
 
   /**
-   * Creates the departments and centres of every node (and, with `demoTeams`, the demo field units)
+   * Creates the departments and centres of every city, district and street node (finer levels such as
+   * grids are ignored) (and, with `demoTeams`, the demo field units)
    * in one transaction with ONE summary audit entry. Idempotent: rows that exist are kept as they are,
    * and a run that adds nothing writes no audit entry.
    */
   async generate(
     actor: Principal,
-    nodes: OrgNode[],
+    nodes: NodeInput[],
     options: GenerateOptions = {},
   ): Promise<GenerationResult> {
     requireRole(actor, 'admin');
-    const checked = nodes.map((n, i) => parseWith(NodeSchema, n, `jurisdiction node ${i}`));
+    const ours = nodes.filter((n) => (LEVELS as readonly string[]).includes(n.level));
+    const checked = ours.map((n) => parseWith(NodeSchema, n, `jurisdiction node '${n.code}'`));
     checkNodes(checked);
     const seed = options.seed ?? 20251120;
     const departments = departmentsFor(checked, this.catalogue.types);
