@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { BaseBus, type BusDeps, type ResolvedOptions } from './base.bus.ts';
 import type { DeadLetter, Envelope, RawPublisher, Subscription } from './bus.types.ts';
 import type { Delivery, Dispatcher } from './dispatch.ts';
+import { AckingPublisher } from './jetstream.publisher.ts';
 import {
   ensureConsumer,
   ensureStreams,
@@ -43,6 +44,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
   private readonly jsm: JetStreamManager;
+  private readonly publisher: AckingPublisher;
   private readonly publishTimeoutMs: number;
 
   private constructor(
@@ -55,6 +57,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
     this.nc = nc;
     this.jsm = jsm;
     this.js = jetstream(nc);
+    this.publisher = new AckingPublisher(nc);
     this.names = streamNames(options.prefix);
     this.publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
   }
@@ -152,6 +155,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   }
 
   protected async shutdown(): Promise<void> {
+    this.publisher.close();
     if (!this.nc.isClosed()) await this.nc.drain();
   }
 
@@ -163,7 +167,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
     const deadline = Date.now() + this.publishTimeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.js.publish(subject, data, msgID ? { msgID, timeout: 5_000 } : { timeout: 5_000 });
+        await this.publisher.publish(subject, data, msgID);
         return;
       } catch (err) {
         if (this.nc.isClosed() || Date.now() >= deadline) {
