@@ -9,7 +9,8 @@ import type { AuditEntryDto, AuditQuery, AuditTables, VerifyResult } from './aud
 
 /** What a caller records: who did what to which subject, where, with which facts. */
 export interface AuditEvent {
-  actor: Pick<Principal, 'kind' | 'id'>;
+  /** Who acted; `anonymous` for callers who did not authenticate (failed logins, citizens). */
+  actor: { kind: Principal['kind'] | 'anonymous'; id: string };
   action: string;
   subjectType: string;
   subjectId: string;

@@ -80,7 +80,7 @@ function failure(
   meta: { ip?: string },
 ): AuditEvent {
   return {
-    actor: { kind: 'user', id: 'anonymous' },
+    actor: { kind: 'anonymous', id: 'anonymous' },
     action: 'auth.login_failed',
     subjectType: 'user',
     subjectId: user?.id ?? `username:${username}`,

@@ -39,6 +39,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 /** Opens PostgreSQL through a node-postgres pool. */
 export async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client that loses its server (restart, dropped database) emits 'error' on the pool;
+  // unhandled, that would end the process. The next query reconnects.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL idle client error: ${error.message}`);
+  });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return { db, kind: 'postgres', close: () => db.destroy() };
