@@ -47,7 +47,14 @@ export class ResponsibilityService {
       const revision = ((await this.repo.latest(db))?.revision ?? 0) + 1;
       await this.repo.insert(
         db,
-        this.newRevision(revision, actor, 'file', list.version, list.effectiveFrom, null, list.domains),
+        this.newRevision(actor, {
+          revision,
+          source: 'file',
+          fileVersion: list.version,
+          effectiveFrom: list.effectiveFrom,
+          note: null,
+          domains: list.domains,
+        }),
         list.items,
       );
       await this.deps.audit.append(trx, {
@@ -137,15 +144,14 @@ export class ResponsibilityService {
       });
       if (before && isDeepStrictEqual(before, rule))
         return { ...before, revision: latest.revision, effectiveFrom: latest.effectiveFrom };
-      const revision = this.newRevision(
-        latest.revision + 1,
-        actor,
-        'api',
-        null,
-        this.deps.clock.now().toISOString(),
-        note ?? null,
-        latest.domains,
-      );
+      const revision = this.newRevision(actor, {
+        revision: latest.revision + 1,
+        source: 'api',
+        fileVersion: null,
+        effectiveFrom: this.deps.clock.now().toISOString(),
+        note: note ?? null,
+        domains: latest.domains,
+      });
       await this.repo.insert(db, revision, [...items.filter((i) => i.category !== category), rule]);
       await this.deps.audit.append(trx, {
         actor,
@@ -172,25 +178,11 @@ export class ResponsibilityService {
   }
 
   private newRevision(
-    revision: number,
     actor: Principal,
-    source: RevisionDto['source'],
-    fileVersion: string | null,
-    effectiveFrom: string,
-    note: string | null,
-    domains: StoredRevision['domains'],
+    fields: Omit<StoredRevision, 'createdAt' | 'createdBy'>,
   ): StoredRevision {
-    const createdAt = this.deps.clock.now().toISOString();
-    return {
-      revision,
-      fileVersion,
-      effectiveFrom: new Date(effectiveFrom).toISOString(),
-      source,
-      createdAt,
-      createdBy: actor.id,
-      note,
-      domains,
-    };
+    const effectiveFrom = new Date(fields.effectiveFrom).toISOString();
+    return { ...fields, effectiveFrom, createdAt: this.deps.clock.now().toISOString(), createdBy: actor.id };
   }
 
   private db(): Kysely<OrganisationTables> {
