@@ -93,7 +93,8 @@ export function invalidData(problems: Problem[]): AppError {
     first.feature === null
       ? 'file'
       : `feature ${first.feature} (${first.code === null ? 'no code' : `code ${first.code}`})`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+  const others = problems.length - 1;
+  const more = others ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : '';
   return new AppError('invalid_data', `${where}: ${first.problem}${more}`, {
     ...first,
     problemCount: problems.length,

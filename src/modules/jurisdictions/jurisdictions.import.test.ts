@@ -140,7 +140,7 @@ describe.each(testBackends)('jurisdiction import on %s', (kind) => {
     );
     const far = feature({ code: '500101007' }, { type: 'Polygon', coordinates: [rect(106, 29, 106.1, 95)] });
     expect(await bad(collection([far]))).toMatch(
-      /^feature 0 \(code 500101007\): geometry\.coordinates\[0\]\[2\]\[1\]: latitude must be within \[-90, 90\] \(and 1 more problems\)$/,
+      /^feature 0 \(code 500101007\): geometry\.coordinates\[0\]\[2\]\[1\]: latitude must be within \[-90, 90\] \(and 1 more problem\)$/,
     );
     expect(await imports()).toBe(1);
   });

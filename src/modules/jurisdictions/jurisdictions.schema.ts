@@ -103,7 +103,7 @@ const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 
 /** How to read an imported file: its level (or `auto`: each feature's level property) and which properties hold what. */
 export const ImportOptionsSchema = z.object({
-  level: z.union([LevelSchema, z.literal('auto')]),
+  level: z.enum([...LEVELS, 'auto']).describe("the features' level, or auto: each feature's level property"),
   codeProperty: z.string().min(1).default('code'),
   parentProperty: z
     .string()
