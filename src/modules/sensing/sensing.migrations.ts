@@ -1,0 +1,113 @@
+import { type Kysely, sql } from 'kysely';
+import type { Migrations } from '../../platform/db/migrate.ts';
+
+const rollup = (name: string) => sql`
+  create table ${sql.raw(name)} (
+    device_id text not null,
+    metric text not null,
+    bucket timestamptz not null,
+    jurisdiction_path text not null,
+    n integer not null,
+    sum double precision not null,
+    min double precision not null,
+    max double precision not null,
+    last_at timestamptz not null,
+    last_value double precision not null,
+    primary key (device_id, metric, bucket)
+  )`;
+
+/**
+ * Devices, observations (declaratively range-partitioned by day: PGlite 0.4 is PostgreSQL 17
+ * and supports it like the server), hourly/daily rollups, dead letters, rule state and alerts.
+ */
+export const sensingMigrations: Migrations = {
+  '202611250900_sensing_init': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table sensing_devices (
+          id text primary key,
+          type text not null,
+          model text not null,
+          name text not null,
+          lon double precision not null,
+          lat double precision not null,
+          jurisdiction_path text not null,
+          jurisdiction_code text not null,
+          department_code text,
+          metrics jsonb not null,
+          section_name text,
+          target_class text,
+          water_body text,
+          secret_hash text not null,
+          status text not null,
+          last_seen_at timestamptz,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`create index sensing_devices_path on sensing_devices (jurisdiction_path text_pattern_ops)`.execute(
+        db,
+      );
+      // No secondary index: the primary key serves per-device ranges, area queries go through devices.
+      await sql`
+        create table sensing_observations (
+          device_id text not null,
+          metric text not null,
+          observed_at timestamptz not null,
+          value double precision not null,
+          jurisdiction_path text not null,
+          primary key (device_id, metric, observed_at)
+        ) partition by range (observed_at)`.execute(db);
+      await rollup('sensing_rollups_hour').execute(db);
+      await rollup('sensing_rollups_day').execute(db);
+      await sql`
+        create table sensing_dead_letters (
+          id bigint generated always as identity primary key,
+          received_at timestamptz not null,
+          device_id text,
+          reason text not null,
+          detail text not null,
+          payload text not null,
+          jurisdiction_path text not null
+        )`.execute(db);
+      await sql`create index sensing_dead_letters_received on sensing_dead_letters (received_at)`.execute(db);
+      await sql`
+        create table sensing_rule_state (
+          rule_id text not null,
+          subject text not null,
+          version integer not null,
+          active boolean not null,
+          state jsonb not null,
+          updated_at timestamptz not null,
+          primary key (rule_id, subject)
+        )`.execute(db);
+      await sql`
+        create table sensing_alerts (
+          id text primary key,
+          rule_id text not null,
+          rule_version integer not null,
+          subject text not null,
+          status text not null check (status in ('open', 'acknowledged', 'cleared')),
+          category text not null,
+          sub_category text,
+          severity text not null,
+          alert_source text not null,
+          description text not null,
+          date_issued timestamptz not null,
+          valid_from timestamptz not null,
+          valid_to timestamptz,
+          jurisdiction_path text not null,
+          details jsonb not null,
+          acknowledged_at timestamptz,
+          acknowledged_by text,
+          cleared_at timestamptz,
+          cleared_by text,
+          clear_reason text
+        )`.execute(db);
+      // One alert per (rule, subject) until it clears: the database enforces the de-duplication.
+      await sql`
+        create unique index sensing_alerts_one_open on sensing_alerts (rule_id, subject)
+        where status <> 'cleared'`.execute(db);
+      await sql`create index sensing_alerts_issued on sensing_alerts (date_issued)`.execute(db);
+    },
+  },
+};

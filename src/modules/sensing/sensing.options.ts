@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Settings of the sensing module, with defaults; the composition root maps config onto them. */
+export const SensingOptionsSchema = z.object({
+  /** How far past its arrival an observation's time may lie (device clock skew), seconds. */
+  maxFutureSkewSeconds: z.number().min(0).default(300),
+  /** Raw observation partitions older than this many days are dropped; older data is refused. */
+  rawRetentionDays: z.number().int().min(1).default(31),
+  /** Hourly rollups are kept this long; daily rollups are kept for ever. */
+  hourlyRetentionDays: z.number().int().min(1).default(400),
+  /** Late readings still count for a window until its end plus this (observation time), minutes. */
+  latenessMinutes: z.number().min(0).default(120),
+  /** A subject silent this long (clock) has its windows closed by the timer, minutes. */
+  idleCloseMinutes: z.number().min(0).default(10),
+  /** Local time zone offset for day windows and daily rollups (Chongqing, UTC+8: 480). */
+  dayOffsetMinutes: z.number().int().min(-720).max(840).default(480),
+  /** Devices silent this long are marked offline, minutes. */
+  offlineAfterMinutes: z.number().min(1).default(30),
+  /** Period of the timer loop (no-data rules, idle windows, offline marking, partitions), seconds. */
+  tickSeconds: z.number().min(1).default(30),
+  /** Daily partitions created ahead of today. */
+  partitionsAheadDays: z.number().int().min(0).max(31).default(2),
+  /** last_seen_at is written at most this often per device, seconds (saves a write per reading). */
+  lastSeenResolutionSeconds: z.number().min(0).default(60),
+});
+
+/** Validated settings. */
+export type SensingOptions = z.infer<typeof SensingOptionsSchema>;
+/** Settings as given (all optional). */
+export type SensingOptionsInput = z.input<typeof SensingOptionsSchema>;

@@ -1,0 +1,201 @@
+import type { Principal } from '../../platform/access.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { type AlertPublisher, noopAlertPublisher } from './alerts.schema.ts';
+import { AlertService } from './alerts.service.ts';
+import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
+import { DeviceRepository } from './devices.repository.ts';
+import type { Locator } from './devices.schema.ts';
+import { DeviceRegistry } from './devices.service.ts';
+import { type IngestResult, ingestBatch, type RawObservation, subjectOf } from './intake.service.ts';
+import { RuleEngine } from './rules/engine.ts';
+import type { Rule } from './rules/rule.schema.ts';
+import { RuleStateStore } from './rules/rules.store.ts';
+import { alertCounter } from './sensing.metrics.ts';
+import { type SensingOptions, type SensingOptionsInput, SensingOptionsSchema } from './sensing.options.ts';
+import { SensingQueries } from './sensing.queries.ts';
+import { ObservationStore } from './store.repository.ts';
+
+/** Everything the sensing module needs, passed in by the composition root. */
+export interface SensingDeps {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  locator: Locator;
+  alertPublisher?: AlertPublisher;
+  logger?: Logger;
+  /** The rule set (see loadRuleFiles); none when omitted. */
+  rules?: Rule[];
+  options?: SensingOptionsInput;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The sensing module: device registry, observation intake and storage, the streaming rules
+ * engine and alerts. `start()` loads rule state and runs the timer loop; `stop()` ends it.
+ */
+export class SensingService {
+  readonly devices: DeviceRegistry;
+  readonly alerts: AlertService;
+  readonly queries: SensingQueries;
+  readonly options: SensingOptions;
+  private readonly deps: SensingDeps;
+  private readonly engine: RuleEngine;
+  private readonly store = new ObservationStore();
+  private readonly ruleStates = new RuleStateStore();
+  private engineLoaded = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private lastRetention = 0;
+
+  constructor(deps: SensingDeps) {
+    this.deps = deps;
+    this.options = SensingOptionsSchema.parse(deps.options ?? {});
+    this.devices = new DeviceRegistry(deps);
+    this.alerts = new AlertService({ ...deps, publisher: deps.alertPublisher ?? noopAlertPublisher });
+    this.queries = new SensingQueries(deps.db, this.devices);
+    this.engine = new RuleEngine(deps.rules ?? [], {
+      latenessMs: this.options.latenessMinutes * 60_000,
+      idleCloseMs: this.options.idleCloseMinutes * 60_000,
+      dayOffsetMinutes: this.options.dayOffsetMinutes,
+    });
+    this.devices.onChange = (id) => this.engine.refreshSubject(id);
+  }
+
+  /** The active rules. */
+  get rules(): readonly Rule[] {
+    return this.engine.ruleSet;
+  }
+
+  /** Ingests a batch (see ingestBatch); batches run one after another so rule state stays ordered. */
+  ingest(batch: RawObservation[]): Promise<IngestResult> {
+    return this.serial(() => ingestBatch(this.intakeParts(), batch));
+  }
+
+  /** Ingests bytes as a transport received them: invalid JSON is dead-lettered; an array is several observations. */
+  ingestRaw(
+    deviceId: string,
+    bytes: Uint8Array | string,
+    receivedAt: Date = this.deps.clock.now(),
+  ): Promise<IngestResult> {
+    const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch (error) {
+      const decodeError = { reason: 'invalid_json' as const, detail: (error as Error).message };
+      return this.ingest([{ deviceId, payload: text, receivedAt, decodeError }]);
+    }
+    const items = Array.isArray(payload) ? payload : [payload];
+    return this.ingest(items.map((p) => ({ deviceId, payload: p, receivedAt })));
+  }
+
+  /**
+   * Clock-driven work: no-data rules and windows of silent devices, devices gone offline, partitions
+   * ahead, and (hourly) retention. Called by the timer loop; tests call it with a simulated time.
+   */
+  evaluateTimers(
+    now: Date = this.deps.clock.now(),
+  ): Promise<{ raised: number; cleared: number; offline: string[] }> {
+    return this.serial(async () => {
+      await this.ensureEngine();
+      const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+      const ahead = Array.from(
+        { length: this.options.partitionsAheadDays + 1 },
+        (_, i) => today + i * DAY_MS,
+      );
+      await this.store.ensurePartitions(this.deps.db, ahead);
+      const all = await this.devices.all();
+      const transitions = this.engine.onTick(now.getTime(), [...all.values()].map(subjectOf));
+      const before = new Date(now.getTime() - this.options.offlineAfterMinutes * 60_000);
+      try {
+        const result = await this.deps.db.transaction().execute(async (trx) => {
+          await this.ruleStates.save(trx, this.engine.takeDirty(), now);
+          const alerts = await this.alerts.apply(trx, transitions);
+          const offline = await new DeviceRepository().markOffline(trx, before);
+          return { raised: alerts.raised.length, cleared: alerts.cleared.length, offline };
+        });
+        for (const id of result.offline) {
+          const d = all.get(id);
+          if (d) d.status = 'offline';
+        }
+        alertCounter.inc({ transition: 'raised' }, result.raised);
+        alertCounter.inc({ transition: 'cleared' }, result.cleared);
+        if (now.getTime() - this.lastRetention >= 3_600_000) await this.applyRetention(now);
+        return result;
+      } catch (error) {
+        this.engineLoaded = false;
+        throw error;
+      }
+    });
+  }
+
+  /** Drops raw partitions past the raw retention and hourly rollups past theirs. */
+  async applyRetention(
+    now: Date = this.deps.clock.now(),
+  ): Promise<{ droppedPartitions: string[]; hourlyDeleted: number }> {
+    this.lastRetention = now.getTime();
+    const raw = new Date(now.getTime() - this.options.rawRetentionDays * DAY_MS);
+    const hourly = new Date(now.getTime() - this.options.hourlyRetentionDays * DAY_MS);
+    const droppedPartitions = await this.store.dropPartitionsBefore(this.deps.db, raw);
+    const hourlyDeleted = await this.store.pruneHourly(this.deps.db, hourly);
+    return { droppedPartitions, hourlyDeleted };
+  }
+
+  /** Dead letters visible to an admin principal. */
+  deadLetters(principal: Principal, q: DeadLetterQuery) {
+    if (!principal.roles.includes('admin'))
+      throw new AppError('forbidden', 'requires one of the roles: admin');
+    return new DeadLetterRepository().list(this.deps.db, principal, q);
+  }
+
+  /** Loads rule state and starts the timer loop. */
+  async start(): Promise<void> {
+    await this.evaluateTimers();
+    this.timer = setInterval(() => {
+      this.evaluateTimers().catch((error) =>
+        this.deps.logger?.error({ err: error }, 'sensing timers failed'),
+      );
+    }, this.options.tickSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** Stops the timer loop and waits for work in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.queue.catch(() => {});
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async ensureEngine(): Promise<void> {
+    if (this.engineLoaded) return;
+    this.engine.load(await this.ruleStates.all(this.deps.db));
+    this.engineLoaded = true;
+  }
+
+  private intakeParts() {
+    return {
+      ...this.deps,
+      options: this.options,
+      registry: this.devices,
+      store: this.store,
+      engine: this.engine,
+      ruleStates: this.ruleStates,
+      alerts: this.alerts,
+      ensureEngine: () => this.ensureEngine(),
+      dropEngine: () => {
+        this.engineLoaded = false;
+      },
+    };
+  }
+}

@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import { inScope, type Principal } from '../../platform/access.ts';
+import { type Db, forTables } from '../../platform/db/database.ts';
+import type { SensingTables } from './sensing.tables.ts';
+
+/** One point of a series: raw readings carry value; rollups carry mean/min/max/count. */
+export interface SeriesPoint {
+  deviceId: string;
+  metric: string;
+  at: Date;
+  value: number;
+  min?: number;
+  max?: number;
+  count?: number;
+}
+
+/** Which resolution a series is read at. */
+export type Rollup = 'raw' | 'hour' | 'day';
+
+/** Filters of a series query. */
+export interface SeriesQuery {
+  from: Date;
+  to: Date;
+  metric?: string;
+  rollup: Rollup;
+  limit: number;
+}
+
+const ROLLUP_TABLE = { hour: 'sensing_rollups_hour', day: 'sensing_rollups_day' } as const;
+
+/** Matches jurisdiction paths containing `code` as one of their segments (the area and below). */
+export function areaFilter(code: string) {
+  return sql<boolean>`('/' || jurisdiction_path || '/') like ${`%/${code.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`}`;
+}
+
+/** Read side of observations: raw and rolled-up series by device or by area, and latest values. */
+export class SeriesRepository {
+  /** A device's series between from (inclusive) and to (exclusive), oldest first. */
+  async byDevice(db: Db, deviceId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
+    const t = forTables<SensingTables>(db);
+    if (q.rollup === 'raw') {
+      let query = t
+        .selectFrom('sensing_observations')
+        .select(['device_id', 'metric', 'observed_at', 'value'])
+        .where('device_id', '=', deviceId)
+        .where('observed_at', '>=', q.from)
+        .where('observed_at', '<', q.to);
+      if (q.metric) query = query.where('metric', '=', q.metric);
+      const rows = await query.orderBy('observed_at').orderBy('metric').limit(q.limit).execute();
+      return rows.map((r) => ({
+        deviceId: r.device_id,
+        metric: r.metric,
+        at: r.observed_at,
+        value: r.value,
+      }));
+    }
+    let query = t
+      .selectFrom(ROLLUP_TABLE[q.rollup])
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('bucket', '>=', q.from)
+      .where('bucket', '<', q.to);
+    if (q.metric) query = query.where('metric', '=', q.metric);
+    const rows = await query.orderBy('bucket').orderBy('metric').limit(q.limit).execute();
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      metric: r.metric,
+      at: r.bucket,
+      value: r.sum / r.n,
+      min: r.min,
+      max: r.max,
+      count: r.n,
+    }));
+  }
+
+  /** One metric over every visible device of an area (jurisdiction code), per hour or day bucket. */
+  async byArea(
+    db: Db,
+    principal: Principal,
+    area: string,
+    q: SeriesQuery & { metric: string; rollup: 'hour' | 'day' },
+  ): Promise<{ at: Date; value: number; min: number; max: number; count: number; devices: number }[]> {
+    const t = forTables<SensingTables>(db);
+    const devices = t
+      .selectFrom('sensing_devices')
+      .select('id')
+      .where(inScope(principal, 'jurisdiction_path'))
+      .where(areaFilter(area));
+    const rows = await t
+      .selectFrom(ROLLUP_TABLE[q.rollup])
+      .select((eb) => [
+        'bucket',
+        sql<number>`sum(sum) / sum(n)`.as('value'),
+        eb.fn.min('min').as('min'),
+        eb.fn.max('max').as('max'),
+        sql<number>`sum(n)::float8`.as('count'),
+        sql<number>`count(*)::float8`.as('devices'),
+      ])
+      .where('device_id', 'in', devices)
+      .where('metric', '=', q.metric)
+      .where('bucket', '>=', q.from)
+      .where('bucket', '<', q.to)
+      .groupBy('bucket')
+      .orderBy('bucket')
+      .limit(q.limit)
+      .execute();
+    return rows.map((r) => ({ ...r, at: r.bucket }));
+  }
+
+  /** Latest value of each metric of the given devices, from the hourly rollups of the last `days` days. */
+  async latest(
+    db: Db,
+    deviceIds: string[],
+    since: Date,
+  ): Promise<{ deviceId: string; metric: string; at: Date; value: number }[]> {
+    if (deviceIds.length === 0) return [];
+    const rows = await sql<{ device_id: string; metric: string; last_at: Date; last_value: number }>`
+      select distinct on (device_id, metric) device_id, metric, last_at, last_value
+      from sensing_rollups_hour
+      where device_id = any(${deviceIds}::text[]) and bucket >= ${since}
+      order by device_id, metric, bucket desc`.execute(db);
+    return rows.rows.map((r) => ({
+      deviceId: r.device_id,
+      metric: r.metric,
+      at: r.last_at,
+      value: r.last_value,
+    }));
+  }
+}

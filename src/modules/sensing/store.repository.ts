@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Columns of a batch of readings to store, one array per column (sent as unnest() parameters). */
+export interface ReadingColumns {
+  deviceIds: string[];
+  metrics: string[];
+  times: string[];
+  values: number[];
+  paths: string[];
+}
+
+/** A reading that was new (not a redelivery), as the rules engine consumes it. */
+export interface StoredReading {
+  device_id: string;
+  metric: string;
+  t: number;
+  value: number;
+}
+
+/** Name of the partition holding the UTC day that starts at `dayStart` (ms). */
+export function partitionName(dayStart: number): string {
+  return `sensing_observations_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/**
+ * Observation storage: daily range partitions created ahead on demand; each batch is one
+ * statement — insert … select from unnest(arrays) on conflict do nothing — whose data-modifying
+ * CTEs also fold exactly the newly stored rows into the hourly and daily rollups. A redelivered
+ * reading conflicts, is not returned and so is neither stored, rolled up nor evaluated twice.
+ */
+export class ObservationStore {
+  private readonly known = new Set<number>();
+
+  /** Creates the partitions for these UTC days (ms at 00:00Z) that do not exist yet. */
+  async ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
+    for (const day of dayStarts) {
+      if (this.known.has(day)) continue;
+      const from = new Date(day).toISOString();
+      const to = new Date(day + DAY_MS).toISOString();
+      try {
+        await sql`create table if not exists ${sql.raw(partitionName(day))} partition of sensing_observations
+          for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
+      } catch (error) {
+        // Another process created it between our check and our create.
+        if (!/already exists/.test(String((error as Error).message))) throw error;
+      }
+      this.known.add(day);
+    }
+  }
+
+  /** Inserts a batch idempotently, updates the rollups, returns the rows that were new. */
+  async insert(db: Db, c: ReadingColumns, dayOffsetSeconds: number): Promise<StoredReading[]> {
+    if (c.deviceIds.length === 0) return [];
+    const off = dayOffsetSeconds;
+    const result = await sql<StoredReading>`
+      with input as (
+        select * from unnest(${c.deviceIds}::text[], ${c.metrics}::text[], ${c.times}::timestamptz[],
+          ${c.values}::float8[], ${c.paths}::text[]) as t(device_id, metric, observed_at, value, jurisdiction_path)
+      ), ins as (
+        insert into sensing_observations (device_id, metric, observed_at, value, jurisdiction_path)
+        select device_id, metric, observed_at, value, jurisdiction_path from input
+        on conflict do nothing
+        returning device_id, metric, observed_at, value, jurisdiction_path
+      ), hour as (
+        ${upsertRollup('sensing_rollups_hour', sql`to_timestamp(floor(extract(epoch from observed_at) / 3600) * 3600)`)}
+      ), day as (
+        ${upsertRollup(
+          'sensing_rollups_day',
+          sql`to_timestamp(floor((extract(epoch from observed_at) + ${sql.lit(off)}) / 86400) * 86400 - ${sql.lit(off)})`,
+        )}
+      )
+      select device_id, metric, (extract(epoch from observed_at) * 1000)::float8 as t, value from ins`.execute(
+      db,
+    );
+    return result.rows;
+  }
+
+  /** Drops raw partitions whose whole day is older than `before`; returns the dropped names. */
+  async dropPartitionsBefore(db: Db, before: Date): Promise<string[]> {
+    const parts = await sql<{ name: string }>`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'sensing_observations'::regclass order by c.relname`.execute(db);
+    const dropped: string[] = [];
+    for (const { name } of parts.rows) {
+      const m = /_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+      if (!m) continue;
+      const start = Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
+      if (start + DAY_MS > before.getTime()) continue;
+      await sql`drop table if exists ${sql.raw(name)}`.execute(db);
+      this.known.delete(start);
+      dropped.push(name);
+    }
+    return dropped;
+  }
+
+  /** Deletes hourly rollups older than `before` (daily rollups are kept). */
+  async pruneHourly(db: Db, before: Date): Promise<number> {
+    const r = await sql`delete from sensing_rollups_hour where bucket < ${before}`.execute(db);
+    return Number(r.numAffectedRows ?? 0);
+  }
+}
+
+function upsertRollup(table: string, bucket: ReturnType<typeof sql>) {
+  return sql`
+    insert into ${sql.raw(table)} as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
+    select device_id, metric, ${bucket}, min(jurisdiction_path), count(*), sum(value), min(value), max(value),
+      max(observed_at), (array_agg(value order by observed_at desc))[1]
+    from ins group by device_id, metric, 3
+    on conflict (device_id, metric, bucket) do update set
+      n = r.n + excluded.n, sum = r.sum + excluded.sum,
+      min = least(r.min, excluded.min), max = greatest(r.max, excluded.max),
+      last_value = case when excluded.last_at >= r.last_at then excluded.last_value else r.last_value end,
+      last_at = greatest(r.last_at, excluded.last_at)`;
+}
+
+/** UTC day starts (ms) covered by these ISO times. */
+export function daysOf(times: number[]): Set<number> {
+  const days = new Set<number>();
+  for (const t of times) days.add(Math.floor(t / DAY_MS) * DAY_MS);
+  return days;
+}
