@@ -125,7 +125,11 @@ export class JurisdictionService {
       });
       return summary;
     });
-    await this.reload();
+    // The import is committed: a failed rebuild must not report it as failed. Drop the stale index
+    // instead, so the next locate rebuilds it and surfaces the error there.
+    await this.reload().catch(() => {
+      this.index = undefined;
+    });
     return result;
   }
 
