@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { testBackends } from '../../platform/db/testing.ts';
 import type { AlgorithmImpl } from './algorithms.gate.ts';
 import type { AlgorithmRegistry } from './algorithms.service.ts';
-import { openRegistry, people, putInUse } from './algorithms.testing.ts';
+import { openRegistry, people } from './algorithms.testing.ts';
 
 interface Input {
   event: { id: string; category: string };

@@ -74,7 +74,7 @@ export const RegisterFieldsSchema = z.strictObject({
   endDate: z.iso.date().optional(),
   explainFields: z
     .record(z.string().min(1), z.enum(MASK_TYPES))
-    .default({})
+    .optional()
     .describe(
       'input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped',
     ),
@@ -135,7 +135,7 @@ export const TransitionRecordSchema = z.strictObject({
 export type TransitionRecord = z.infer<typeof TransitionRecordSchema>;
 
 /** Filters of GET /api/v1/algorithms. */
-export const RegisterQuerySchema = z.strictObject({
+export const RegisterQuerySchema = z.object({
   status: z.enum(STATUSES).optional(),
   type: z.enum(DECISION_TYPES).optional(),
   key: AlgorithmKeySchema.optional(),
@@ -144,4 +144,4 @@ export const RegisterQuerySchema = z.strictObject({
 export type RegisterQuery = z.infer<typeof RegisterQuerySchema>;
 
 /** Path of a version. */
-export const VersionParamsSchema = z.strictObject({ key: AlgorithmKeySchema, version: SemverSchema });
+export const VersionParamsSchema = z.object({ key: AlgorithmKeySchema, version: SemverSchema });

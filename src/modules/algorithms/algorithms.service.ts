@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { forTables } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
 import {
   type AlgorithmImpl,
@@ -11,6 +12,7 @@ import {
   type GatedAlgorithm,
   type NotDecided,
 } from './algorithms.gate.ts';
+import { isOwner } from './algorithms.lifecycle.ts';
 import { loadRegisterFile } from './algorithms.loader.ts';
 import { RegisterService } from './algorithms.register.ts';
 import { RegisterRepository } from './algorithms.repository.ts';
@@ -25,6 +27,7 @@ import {
   type ReviewPolicy,
 } from './decisions.service.ts';
 import { DecisionLogWriter, type LoggerLike } from './decisions.writer.ts';
+import { type Lang, PUBLIC_STATUSES, type PublicAlgorithm, toPublic } from './public.schema.ts';
 
 /** A push channel between processes (e.g. an adapter over the platform bus): register changes invalidate snapshots at once. */
 export interface AlgorithmNotifier {
@@ -170,6 +173,29 @@ export class AlgorithmRegistry {
   /** Imports a register file (idempotent) as the platform. */
   loadRegisterFile(file: string, actor: Principal) {
     return loadRegisterFile(this.register, file, actor);
+  }
+
+  /** A version's decision log, for auditors and the owner department's liaison. */
+  async decisionsOf(
+    principal: Principal,
+    key: string,
+    version: string,
+    page: { limit: number; before?: string },
+  ) {
+    const v = await this.register.get(key, version);
+    if (!principal.roles.includes('auditor') && !isOwner(principal, v.register.owner.departmentCode)) {
+      throw new AppError('forbidden', 'the decision log is for auditors and the owner department', {
+        reason: 'role',
+      });
+    }
+    return this.decisions.ofVersion(key, version, page);
+  }
+
+  /** The public register in one language: in use first, then approved, then retired. */
+  async publicRegister(lang: Lang): Promise<PublicAlgorithm[]> {
+    const rank = (s: string) => PUBLIC_STATUSES.indexOf(s as (typeof PUBLIC_STATUSES)[number]);
+    const versions = await this.register.list({ statuses: [...PUBLIC_STATUSES] });
+    return versions.sort((a, b) => rank(a.status) - rank(b.status)).map((v) => toPublic(v, lang));
   }
 
   private async changed(key: string): Promise<void> {

@@ -75,13 +75,13 @@ export const DecisionSchema = z.strictObject({
 export type DecisionDto = z.infer<typeof DecisionSchema>;
 
 /** GET /api/v1/why. */
-export const WhyQuerySchema = z.strictObject({
+export const WhyQuerySchema = z.object({
   subjectType: z.string().min(1),
   subjectId: z.string().min(1),
 });
 
 /** GET …/decisions paging. */
-export const DecisionPageSchema = z.strictObject({
+export const DecisionPageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: iso.optional().describe('only decisions strictly before this time'),
 });
