@@ -1,4 +1,4 @@
-import type { Locator } from './devices.schema.ts';
+import type { DeviceInput, Locator } from './devices.schema.ts';
 
 /** Boxes standing in for the jurisdictions module in tests: [west, south, east, north, path, names]. */
 const BOXES: [number, number, number, number, string, string[]][] = [
@@ -31,7 +31,7 @@ export const PUHE_STATION = {
   metrics: ['O2', 'NH4', 'pH', 'temperature'],
   sectionName: '蒲河寨溪大桥断面',
   targetClass: 'III',
-} as const;
+} as const satisfies DeviceInput;
 
 /** 24 hourly O2 payloads (local day `dayIso`, UTC+8) whose mean is `mean`. */
 export function hourlyO2(dayIso: string, mean: number): { observedAt: string; O2: number }[] {

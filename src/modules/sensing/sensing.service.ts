@@ -147,7 +147,7 @@ export class SensingService {
   }
 
   /** Dead letters visible to an admin principal. */
-  deadLetters(principal: Principal, q: DeadLetterQuery) {
+  async deadLetters(principal: Principal, q: DeadLetterQuery) {
     if (!principal.roles.includes('admin'))
       throw new AppError('forbidden', 'requires one of the roles: admin');
     return new DeadLetterRepository().list(this.deps.db, principal, q);
