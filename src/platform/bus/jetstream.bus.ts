@@ -1,15 +1,10 @@
-import {
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  jetstream,
-  jetstreamManager,
-} from '@nats-io/jetstream';
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AppError } from '../errors.ts';
 import { BaseBus, type BusDeps, type ResolvedOptions } from './base.bus.ts';
 import type { DeadLetter, Envelope, RawPublisher, Subscription } from './bus.types.ts';
-import type { Delivery, Dispatcher } from './dispatch.ts';
+import type { Dispatcher } from './dispatch.ts';
+import { AckBatcher, JsDelivery } from './jetstream.delivery.ts';
 import { AckingPublisher } from './jetstream.publisher.ts';
 import {
   ensureConsumer,
@@ -31,8 +26,8 @@ export interface JetStreamOptions {
   publishTimeoutMs?: number;
 }
 
-// Publishes kept in flight at once by publishBatch: enough to hide the ack round trip.
-const PUBLISH_WINDOW = 2_000;
+// Publishes sent before waiting for their acks: enough to hide the ack round trip.
+const PUBLISH_WINDOW = 5_000;
 
 /**
  * The server-mode bus: one stream on NATS JetStream, one durable pull consumer per group,
@@ -45,6 +40,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   private readonly js: JetStreamClient;
   private readonly jsm: JetStreamManager;
   private readonly publisher: AckingPublisher;
+  private readonly acks = new AckBatcher();
   private readonly publishTimeoutMs: number;
 
   private constructor(
@@ -92,20 +88,19 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
 
   protected async send(envelopes: Envelope[]): Promise<void> {
     const prefix = this.names.prefix;
-    if (envelopes.length === 1) {
-      const e = envelopes[0]!;
-      await this.publishWire(`${prefix}.${e.subject}`, JSON.stringify(e), e.id);
-      return;
+    // Send a window at once and collect its acks; only what failed (e.g. a disconnect) goes
+    // through the slower retry path, where the message id makes a repeat harmless.
+    for (let i = 0; i < envelopes.length; i += PUBLISH_WINDOW) {
+      const window = envelopes.slice(i, i + PUBLISH_WINDOW);
+      const data = window.map((e) => JSON.stringify(e));
+      const results = await Promise.allSettled(
+        window.map((e, k) => this.publisher.publish(`${prefix}.${e.subject}`, data[k]!, e.id)),
+      );
+      const retries = window.flatMap((e, k) =>
+        results[k]!.status === 'rejected' ? [this.publishWire(`${prefix}.${e.subject}`, data[k]!, e.id)] : [],
+      );
+      await Promise.all(retries);
     }
-    // A sliding window of publishes in flight: acks come back while later messages are sent.
-    let next = 0;
-    const worker = async () => {
-      while (next < envelopes.length) {
-        const e = envelopes[next++]!;
-        await this.publishWire(`${prefix}.${e.subject}`, JSON.stringify(e), e.id);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, envelopes.length) }, worker));
   }
 
   protected async open(
@@ -128,7 +123,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
     const strip = prefix.length + 1;
     const messages = await consumer.consume({
       max_messages: pull,
-      callback: (m) => dispatcher.push(toDelivery(m, m.subject.slice(strip))),
+      callback: (m) => dispatcher.push(new JsDelivery(m, m.subject.slice(strip), this.acks)),
     });
     void (async () => {
       for await (const status of messages.status()) {
@@ -144,6 +139,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
         const unstarted = await dispatcher.stop();
         // Hand back what never started so another member gets it now, not after ack_wait.
         for (const delivery of unstarted) delivery.retry(0);
+        this.acks.flush();
         if (!this.nc.isClosed()) await this.nc.flush().catch(() => {});
       },
     };
@@ -155,6 +151,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   }
 
   protected async shutdown(): Promise<void> {
+    this.acks.flush();
     this.publisher.close();
     if (!this.nc.isClosed()) await this.nc.drain();
   }
@@ -188,16 +185,4 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
       }
     })().catch(() => {});
   }
-}
-
-function toDelivery(m: JsMsg, subject: string): Delivery {
-  return {
-    subject,
-    attempt: m.info.deliveryCount,
-    body: () => JSON.parse(m.string()),
-    text: () => m.string(),
-    ack: () => m.ack(),
-    retry: (delayMs) => m.nak(delayMs),
-    terminate: (reason) => m.term(reason),
-  };
 }
