@@ -62,6 +62,11 @@ export abstract class Dispatcher {
 
   /** Takes a message; its outcome (ack, retry, dead letter) is reported to the delivery. */
   push(delivery: Delivery): void {
+    // A message still on its way when the subscription stopped goes straight back to the group.
+    if (this.stopped) {
+      delivery.retry(0);
+      return;
+    }
     const item = this.decode(delivery);
     if (item) this.accept(item);
   }

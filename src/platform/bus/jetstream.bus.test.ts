@@ -66,8 +66,15 @@ describe('JetStream bus', () => {
     const [one, two] = [await open(prefix), await open(prefix)];
     const a: number[] = [];
     const b: number[] = [];
-    await one.subscribe('test.tick', { group: 'shared', owner: 'a' }, (e) => void a.push(e.payload.n));
-    await two.subscribe('test.tick', { group: 'shared', owner: 'b' }, (e) => void b.push(e.payload.n));
+    // Both members start at once, racing to create the group's durable consumer.
+    await Promise.all([
+      one.subscribe('test.tick', { group: 'shared', owner: 'a' }, (e) => void a.push(e.payload.n)),
+      two.subscribe(
+        'test.tick',
+        { group: 'shared', owner: 'b', maxAckPending: 5_000 },
+        (e) => void b.push(e.payload.n),
+      ),
+    ]);
     await one.publishBatch(ticks(0, 2_000));
     await waitFor(() => a.length + b.length >= 2_000, 'all messages', 20_000);
     await new Promise((r) => setTimeout(r, 300));

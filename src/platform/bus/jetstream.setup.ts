@@ -121,23 +121,26 @@ export async function ensureConsumer(
     throw err;
   });
   if (!existing) {
-    await jsm.consumers.add(stream, {
-      ...limits,
-      durable_name: spec.durable,
-      filter_subject: spec.filterSubject,
-      ack_policy: AckPolicy.Explicit,
-      // A new group starts with what is published from now on; an existing one resumes where it stopped.
-      deliver_policy: DeliverPolicy.New,
-      replay_policy: ReplayPolicy.Instant,
-    });
-    return;
+    const created = await jsm.consumers
+      .add(stream, {
+        ...limits,
+        durable_name: spec.durable,
+        filter_subject: spec.filterSubject,
+        ack_policy: AckPolicy.Explicit,
+        // A new group starts with what is published from now on; an existing one resumes where it stopped.
+        deliver_policy: DeliverPolicy.New,
+        replay_policy: ReplayPolicy.Instant,
+      })
+      .catch(async (err) => {
+        // Another member created it first (with other limits): use theirs, check the filter below.
+        const raced = await jsm.consumers.info(stream, spec.durable).catch(() => undefined);
+        if (!raced) throw err;
+        return raced;
+      });
+    if (created.config.filter_subject === spec.filterSubject) return;
+    return conflict(spec, created.config.filter_subject);
   }
-  if (existing.config.filter_subject !== spec.filterSubject) {
-    throw new AppError(
-      'conflict',
-      `group '${spec.durable}' already consumes '${existing.config.filter_subject}', not '${spec.filterSubject}'`,
-    );
-  }
+  if (existing.config.filter_subject !== spec.filterSubject) conflict(spec, existing.config.filter_subject);
   const c = existing.config;
   if (
     c.ack_wait !== limits.ack_wait ||
@@ -146,6 +149,13 @@ export async function ensureConsumer(
   ) {
     await jsm.consumers.update(stream, spec.durable, limits);
   }
+}
+
+function conflict(spec: ConsumerSpec, actual: string | undefined): never {
+  throw new AppError(
+    'conflict',
+    `group '${spec.durable}' already consumes '${actual}', not '${spec.filterSubject}'`,
+  );
 }
 
 function isNotFound(err: unknown): boolean {
