@@ -12,9 +12,10 @@ interface Entry {
 }
 
 /**
- * Bounds how many messages are handled at once and sends PUBACKs strictly in arrival order,
- * as MQTT requires of a receiver (MQTT-4.6.0-2). A failed message stays at the head,
- * unacknowledged, so it and everything after it is redelivered when the session reconnects.
+ * Bounds how many messages are being handled or waiting for their ack at once, and sends
+ * PUBACKs strictly in arrival order, as MQTT requires of a receiver (MQTT-4.6.0-2). A failed
+ * message stays at the head, unacknowledged, so it and everything after it is redelivered
+ * when the session reconnects.
  */
 export class AckWindow {
   private inFlight = 0;
@@ -40,7 +41,7 @@ export class AckWindow {
 
   /** Calls `start` now if a slot is free, else once one frees up (in arrival order). */
   whenFree(start: () => void): void {
-    if (this.inFlight < this.limit && this.waiting.length === 0) start();
+    if (this.hasRoom() && this.waiting.length === 0) start();
     else this.waiting.push(start);
   }
 
@@ -71,17 +72,26 @@ export class AckWindow {
    */
   reset(): void {
     this.queue = [];
+    this.drainWaiting();
+  }
+
+  // Handled-but-unacked messages count too: behind a slow head they would otherwise pile up
+  // without bound, and every one of them is a duplicate if the process dies.
+  private hasRoom(): boolean {
+    return this.inFlight < this.limit && this.queue.length < this.limit;
   }
 
   private flush(): void {
+    let acked = false;
     while (this.queue[0]?.state === 'ok') {
-      const entry = this.queue.shift()!;
-      this.sendAck(entry.messageId);
+      this.sendAck(this.queue.shift()!.messageId);
+      acked = true;
     }
+    if (acked) this.drainWaiting();
   }
 
   private drainWaiting(): void {
     // A waiter may decline its slot (its connection is gone), so keep going while slots are free.
-    while (this.inFlight < this.limit && this.waiting.length > 0) this.waiting.shift()!();
+    while (this.hasRoom() && this.waiting.length > 0) this.waiting.shift()!();
   }
 }

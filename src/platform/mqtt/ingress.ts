@@ -1,7 +1,7 @@
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from '../logger.ts';
 import { AckWindow } from './ack-window.ts';
-import { sharedFilter } from './topics.ts';
+import { clientOptions, firstConnect, subscribe } from './ingress.session.ts';
 
 /** Options for an ingress connection (the platform's side of the device traffic). */
 export interface IngressOptions {
@@ -156,58 +156,4 @@ export async function connectIngress(options: IngressOptions): Promise<Ingress> 
       await client.endAsync(window.size > 0);
     },
   };
-}
-
-function clientOptions(options: IngressOptions, maxInFlight: number): IClientOptions {
-  const v5 = options.protocolVersion === 5;
-  return {
-    clientId: options.clientId,
-    username: options.username,
-    password: options.password,
-    // A persistent session is what keeps QoS 1 messages for us while we are down.
-    clean: false,
-    protocolVersion: options.protocolVersion ?? 4,
-    reconnectPeriod: options.reconnectPeriodMs ?? 1_000,
-    connectTimeout: 10_000,
-    keepalive: 30,
-    resubscribe: true,
-    ...(v5
-      ? {
-          properties: {
-            sessionExpiryInterval: options.sessionExpirySeconds ?? 7 * 24 * 3600,
-            // Tells the broker not to send more unacknowledged QoS 1 messages than we handle at once.
-            receiveMaximum: Math.min(maxInFlight, 65_535),
-          },
-        }
-      : {}),
-  };
-}
-
-function firstConnect(client: MqttClient): Promise<void> {
-  // Fail fast at start (wrong URL, bad credentials); reconnection is for connections once made.
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
-      client.off('connect', onConnect);
-      client.end(true);
-      reject(error);
-    };
-    const onConnect = () => {
-      client.off('error', onError);
-      resolve();
-    };
-    client.once('error', onError);
-    client.once('connect', onConnect);
-  });
-}
-
-async function subscribe(client: MqttClient, options: IngressOptions): Promise<void> {
-  const filters = options.topics.map((t) => (options.shareGroup ? sharedFilter(options.shareGroup, t) : t));
-  // mqtt.js rejects when any filter is refused (granted qos 128); name the filters so the cause is plain.
-  const granted = await client.subscribeAsync(filters, { qos: options.qos }).catch((error: Error) => error);
-  if (granted instanceof Error || granted.some((g) => g.qos === 128)) {
-    client.end(true);
-    throw new Error(`broker refused subscription to ${filters.join(', ')}`, {
-      cause: granted instanceof Error ? granted : undefined,
-    });
-  }
 }

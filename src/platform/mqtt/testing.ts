@@ -67,12 +67,15 @@ export interface ThrowawayMosquitto {
   dispose(): Promise<void>;
 }
 
-/** Starts a private Mosquitto on `port` (default: a free one) with no persistence. */
-export async function startThrowawayMosquitto(port?: number): Promise<ThrowawayMosquitto> {
+/** Starts a private Mosquitto on `port` (default: a free one) with no persistence, plus any `extraConfig` lines. */
+export async function startThrowawayMosquitto(port?: number, extraConfig = ''): Promise<ThrowawayMosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'cb-mosquitto-'));
   const actualPort = port ?? (await freePort());
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, `listener ${actualPort} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  writeFileSync(
+    config,
+    `listener ${actualPort} 127.0.0.1\nallow_anonymous true\npersistence false\n${extraConfig}\n`,
+  );
   let child: ChildProcess | undefined;
   const broker: ThrowawayMosquitto = {
     port: actualPort,
