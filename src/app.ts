@@ -2,9 +2,28 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
+import {
+  IdentityService,
+  identityMigrations,
+  installAuthentication,
+  registerIdentityRoutes,
+} from './modules/identity/index.ts';
+import {
+  JurisdictionService,
+  jurisdictionMigrations,
+  registerJurisdictionRoutes,
+} from './modules/jurisdictions/index.ts';
+import {
+  createOrganisation,
+  type Organisation,
+  organisationMigrations,
+  registerOrganisationRoutes,
+} from './modules/organisation/index.ts';
+import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { type Migrations, migrateToLatest } from './platform/db/migrate.ts';
+import { AppError } from './platform/errors.ts';
 import { registerHealthRoute } from './platform/http/health.ts';
 import { type Api, createHttpServer } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -14,13 +33,20 @@ import { persistentSecret } from './platform/secrets.ts';
 export const VERSION = '0.1.0';
 
 /** Every module's migrations, run at start and by `citybrain migrate`. */
-export const ALL_MIGRATIONS: Migrations[] = [auditMigrations];
+export const ALL_MIGRATIONS: Migrations[] = [
+  auditMigrations,
+  jurisdictionMigrations,
+  organisationMigrations,
+  identityMigrations,
+];
 
 /** What the composition root needs from its caller. */
 export interface AppOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: Database;
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -40,11 +66,17 @@ export interface App {
 /** The module services, for the CLI, the demo seeder and end-to-end tests. */
 export interface Services {
   audit: AuditLog;
+  jurisdictions: JurisdictionService;
+  organisation: Organisation;
+  identity: IdentityService;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
-export async function openAndMigrate(config: Config): Promise<{ database: Database; applied: string[] }> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+export async function openAndMigrate(
+  config: Config,
+  opened?: Database,
+): Promise<{ database: Database; applied: string[] }> {
+  const database = opened ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   try {
     const applied = await migrateToLatest(database.db, ALL_MIGRATIONS);
     return { database, applied };
@@ -62,18 +94,40 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const { database, applied } = await openAndMigrate(config);
+  const { database, applied } = await openAndMigrate(config, options.database);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;
-  const tokenSecret = config.tokenSecret ?? persistentSecret(config.dataDir, 'token-secret');
-  void tokenSecret;
 
   const audit = new AuditLog(clock);
-  const services: Services = { audit };
+  const jurisdictions = new JurisdictionService({ db, audit, clock });
+  await jurisdictions.init();
+  const organisation = createOrganisation({ db, audit, clock });
+  await organisation.responsibilities.loadFile(SYSTEM_PRINCIPAL);
+  const identity = new IdentityService({
+    db,
+    audit,
+    clock,
+    tokenSecret: config.tokenSecret ?? persistentSecret(config.dataDir, 'token-secret'),
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    resolveJurisdiction: (code) =>
+      jurisdictions
+        .get(code)
+        .then((j) => ({ code: j.code, path: j.path, level: j.level }), unlessNotFound(undefined)),
+    resolveDepartment: (code) =>
+      organisation.structure.getDepartment(code).then(() => true, unlessNotFound(false)),
+    oidc: config.oidcIssuer
+      ? { issuer: config.oidcIssuer, audience: config.oidcAudience, jwksUrl: config.oidcJwksUrl }
+      : undefined,
+  });
+  const services: Services = { audit, jurisdictions, organisation, identity };
 
   const http = await createHttpServer({ logger, version: VERSION });
+  installAuthentication(http, identity);
   registerHealthRoute(http, { database, version: VERSION });
   registerAuditRoutes(http, { db, audit });
+  registerIdentityRoutes(http, { identity });
+  registerJurisdictionRoutes(http, { jurisdictions });
+  registerOrganisationRoutes(http, { organisation });
   await http.register(fastifyStatic, {
     root: path.resolve(import.meta.dirname, '../web/public'),
     wildcard: false,
@@ -93,5 +147,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       await http.close();
       await database.close();
     },
+  };
+}
+
+/** Maps a not_found rejection to a fallback value; any other error passes through. */
+function unlessNotFound<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof AppError && error.code === 'not_found') return fallback;
+    throw error;
   };
 }

@@ -3,6 +3,7 @@ import { VERSION } from './app.ts';
 import { CliError } from './cli/cli-error.ts';
 import { registerCommands } from './cli/commands.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { DatabaseLockedError } from './platform/db/database.ts';
 
 /** Parses a port flag, refusing anything that is not 0–65535. */
 function parsePort(value: string): number {
@@ -45,7 +46,7 @@ registerCommands(program, config);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof CliError) {
+  if (error instanceof ConfigError || error instanceof CliError || error instanceof DatabaseLockedError) {
     process.stderr.write(`citybrain: ${error.message}\n`);
     process.exit(2);
   }

@@ -3,7 +3,10 @@ import { openAndMigrate } from '../app.ts';
 import type { Config } from '../config.ts';
 import { AuditLog } from '../modules/audit/index.ts';
 import { systemClock } from '../platform/clock.ts';
+import { CliError } from './cli-error.ts';
+import { registerImportCommands } from './import.command.ts';
 import { runServer } from './server.ts';
+import { registerUserCommands } from './users.command.ts';
 
 /** Registers every sub-command; `config` validates env + global flags when a command runs. */
 export function registerCommands(program: Command, config: () => Config): void {
@@ -20,9 +23,7 @@ export function registerCommands(program: Command, config: () => Config): void {
     .option('--role <role>', 'which part to run: all | api', 'all')
     .action(async (options: { role: string }) => {
       if (!['all', 'api'].includes(options.role)) {
-        throw new (await import('./cli-error.ts')).CliError(
-          `unknown --role '${options.role}' (allowed: all, api)`,
-        );
+        throw new CliError(`unknown --role '${options.role}' (allowed: all, api)`);
       }
       await runServer(config(), { demo: false });
     });
@@ -39,6 +40,9 @@ export function registerCommands(program: Command, config: () => Config): void {
           : 'database is up to date\n',
       );
     });
+
+  registerImportCommands(program, config);
+  registerUserCommands(program, config);
 
   const audit = program.command('audit').description('audit log tools');
   audit

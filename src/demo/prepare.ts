@@ -1,9 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { App } from '../app.ts';
+import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
+
+/** Where the shipped demo city lives. */
+export const DEMO_DATA_DIR = path.resolve(import.meta.dirname, '../../data/chongqing');
+
+/** Password of the documented demo users (demo mode only; see README). */
+export const DEMO_PASSWORD = 'citybrain-demo';
+
+/** The documented demo users: one per level and role a newcomer wants to try. */
+export const DEMO_USERS: {
+  username: string;
+  displayName: string;
+  roles: Role[];
+  jurisdictionCode: string;
+  departmentCode: string | null;
+}[] = [
+  {
+    username: 'district.yuzhong',
+    displayName: '渝中区城市运行管理中心 值班员',
+    roles: ['district_operator'],
+    jurisdictionCode: '500103',
+    departmentCode: null,
+  },
+  {
+    username: 'street.jiefangbei',
+    displayName: '解放碑街道 基层智治中心 值班员',
+    roles: ['street_operator'],
+    jurisdictionCode: '500103003',
+    departmentCode: null,
+  },
+  {
+    username: 'officer.jiefangbei',
+    displayName: '解放碑街道 综合行政执法队员',
+    roles: ['field_officer'],
+    jurisdictionCode: '500103003',
+    departmentCode: '500103003:urban_management',
+  },
+  {
+    username: 'auditor',
+    displayName: '市级审计员',
+    roles: ['auditor'],
+    jurisdictionCode: '50',
+    departmentCode: null,
+  },
+];
 
 /**
- * Makes a started app usable: on every start the admin user exists; in demo mode the
- * Chongqing demo city is loaded. Returns lines for the start-up banner.
+ * Makes a started app usable. Every start: the `admin` user exists (password from
+ * CITYBRAIN_ADMIN_PASSWORD, or generated and printed once). Demo mode: the Chongqing
+ * demo city (jurisdictions, departments, centres, teams) and the demo users are loaded.
+ * Idempotent: a second start adds nothing. Returns lines for the start-up banner.
  */
-export async function prepareCity(_app: App, _options: { demo: boolean }): Promise<string[]> {
-  return [];
+export async function prepareCity(app: App, options: { demo: boolean }): Promise<string[]> {
+  const { jurisdictions, organisation, identity } = app.services;
+  const banner: string[] = [];
+  if (options.demo) {
+    const existing = await jurisdictions.list({ level: 'city' });
+    if (existing.length === 0) {
+      const result = await jurisdictions.importFile(
+        SYSTEM_PRINCIPAL,
+        path.join(DEMO_DATA_DIR, 'jurisdictions.geojson'),
+        {
+          level: 'auto',
+          parentProperty: 'parent',
+          nameEnProperty: 'name_en',
+        },
+      );
+      app.logger.info({ count: result.count, byLevel: result.byLevel }, 'demo jurisdictions imported');
+    }
+    const nodes = (await jurisdictions.list()).map((n) => ({ ...n, point: n.label }));
+    const generated = await organisation.structure.generate(SYSTEM_PRINCIPAL, nodes, { demoTeams: true });
+    if (generated.departments + generated.centres + generated.teams > 0) {
+      app.logger.info(generated, 'demo organisation generated');
+    }
+  }
+  const hub = (await jurisdictions.list({ level: 'city' }))[0];
+  if (!hub) {
+    banner.push('  setup      no city imported yet: citybrain import jurisdictions FILE --level city …');
+    return banner;
+  }
+  const password = app.config.adminPassword ?? randomBytes(12).toString('base64url');
+  const admin = await identity.ensureUser({
+    username: 'admin',
+    displayName: 'Administrator 系统管理员',
+    password,
+    roles: ['admin'],
+    jurisdictionCode: hub.code,
+    departmentCode: null,
+  });
+  if (admin.created && !app.config.adminPassword) {
+    banner.push(
+      `  admin      user 'admin', password ${password}  (shown once: keep it, or set CITYBRAIN_ADMIN_PASSWORD)`,
+    );
+  } else {
+    banner.push(
+      `  admin      user 'admin'${app.config.adminPassword ? ' (password from CITYBRAIN_ADMIN_PASSWORD)' : ''}`,
+    );
+  }
+  if (options.demo) {
+    for (const user of DEMO_USERS) await identity.ensureUser({ ...user, password: DEMO_PASSWORD });
+    banner.push(`  demo users ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
+  }
+  return banner;
 }

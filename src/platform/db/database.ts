@@ -51,17 +51,62 @@ export async function openPostgres(url: string): Promise<Database> {
 
 /** Opens embedded PGlite in a directory (created if missing) or in memory. */
 export async function openPglite(dir: string): Promise<Database> {
-  if (dir !== 'memory://') fs.mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir === 'memory://' ? undefined : dir);
-  const db = new Kysely<unknown>({ dialect: new PGliteDialect(client) });
-  return {
-    db,
-    kind: 'pglite',
-    close: async () => {
-      await db.destroy();
-      if (!client.closed) await client.close();
-    },
-  };
+  const release = dir === 'memory://' ? () => {} : lockDirectory(dir);
+  try {
+    const client = await PGlite.create(dir === 'memory://' ? undefined : dir);
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy();
+        if (!client.closed) await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory would
+ * corrupt it. A lock file holding the owner's pid refuses that; a lock left by a dead process is taken over.
+ */
+function lockDirectory(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'citybrain.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(fs.readFileSync(file, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseLockedError(
+          `the embedded database in ${dir} is in use by process ${owner}; stop it first (or use its HTTP API)`,
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new DatabaseLockedError(`could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Another live process holds the embedded database. */
+export class DatabaseLockedError extends Error {
+  override name = 'DatabaseLockedError';
 }
 
 /** Gives a module a Kysely typed with only its own tables, so it cannot reach into others'. */
