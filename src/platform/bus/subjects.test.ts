@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import type { EnvelopeFor } from './bus.types.ts';
+import type { Bus, EnvelopeFor } from './bus.types.ts';
 import { assertPattern, defineSubjects, mergeSubjects, subjectMatches } from './subjects.ts';
 import { testSubjects } from './test-subjects.ts';
 
@@ -36,5 +36,14 @@ describe('subject registry', () => {
     type All = EnvelopeFor<M, 'test.>'>;
     expectTypeOf<All['subject']>().toEqualTypeOf<'test.alert.raised' | 'test.alert.cleared' | 'test.tick'>();
     expectTypeOf<EnvelopeFor<M, 'other.*'>>().toBeNever();
+    // Checked by tsc, never run: a pattern that matches no registered subject does not compile.
+    const compileOnly = (bus: Bus<M>) => {
+      // @ts-expect-error no registered subject matches this pattern
+      void bus.subscribe('other.*', { group: 'g', owner: 'o' }, () => {});
+      void bus.subscribe('test.*', { group: 'g', owner: 'o' }, (e) => {
+        expectTypeOf(e.subject).toEqualTypeOf<'test.tick'>();
+      });
+    };
+    expect(compileOnly).toBeTypeOf('function');
   });
 });
