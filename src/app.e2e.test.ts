@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { DEMO_PASSWORD, prepareCity } from './demo/prepare.ts';
+import { openTestDatabase, testBackends } from './platform/db/testing.ts';
+import { createLogger } from './platform/logger.ts';
+
+/** End to end through the public HTTP API of the real app, with the Chongqing demo city loaded. */
+describe.each(testBackends)('citybrain app on %s', (kind) => {
+  let app: App;
+  let dataDir: string;
+  const tokens: Record<string, string> = {};
+
+  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, user?: string, payload?: unknown) => {
+    const headers: Record<string, string> = user ? { authorization: `Bearer ${tokens[user]}` } : {};
+    const res = await app.http.inject({
+      method,
+      url,
+      headers,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-e2e-'));
+    const config = loadConfig(
+      {},
+      { dataDir, port: 0, adminPassword: 'admin-password-e2e', tokenSecret: 'e'.repeat(40) },
+    );
+    app = await createApp({ config, logger: createLogger('silent'), database: await openTestDatabase(kind) });
+    const banner = await prepareCity(app, { demo: true });
+    expect(banner.join('\n')).toContain('CITYBRAIN_ADMIN_PASSWORD');
+    for (const [user, password] of [
+      ['admin', 'admin-password-e2e'],
+      ['district.yuzhong', DEMO_PASSWORD],
+      ['street.jiefangbei', DEMO_PASSWORD],
+      ['auditor', DEMO_PASSWORD],
+    ]) {
+      const res = await call('POST', '/api/v1/auth/login', undefined, { username: user, password });
+      expect(res.status).toBe(200);
+      tokens[user as string] = res.body.token;
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports health with the database engine', async () => {
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body.database).toMatchObject({ kind, ok: true });
+  });
+
+  it('has the demo city: 1 hub, 38 districts, 1,031 streets, marked approximate', async () => {
+    const districts = await call('GET', '/api/v1/jurisdictions?level=district');
+    expect(districts.body.items).toHaveLength(38);
+    expect(districts.body.approximate).toBe(true);
+    expect((await call('GET', '/api/v1/jurisdictions?level=street')).body.items).toHaveLength(1031);
+    expect((await call('GET', '/api/v1/jurisdictions?level=city')).body.items).toHaveLength(1);
+  });
+
+  it('locates Jiefangbei to 重庆市 / 渝中区 / 解放碑街道 and refuses points outside the city', async () => {
+    const res = await call('GET', '/api/v1/jurisdictions/locate?lon=106.577&lat=29.557');
+    expect(res.body.chain.map((c: { name: string }) => c.name)).toEqual(['重庆市', '渝中区', '解放碑街道']);
+    const outside = await call('GET', '/api/v1/jurisdictions/locate?lon=116.4&lat=39.9');
+    expect(outside.status).toBe(422);
+    expect(outside.body.error.code).toBe('outside_city');
+  });
+
+  it('scopes teams: a street sees its street, a district its streets, the city everything', async () => {
+    const street = await call('GET', '/api/v1/teams?limit=500', 'street.jiefangbei');
+    expect(street.body.items.length).toBeGreaterThan(0);
+    for (const t of street.body.items) expect(t.jurisdictionPath).toBe('50/500103/500103003');
+    const district = await call('GET', '/api/v1/teams?limit=500', 'district.yuzhong');
+    const districtPaths = new Set(
+      district.body.items.map((t: { jurisdictionPath: string }) => t.jurisdictionPath),
+    );
+    expect(districtPaths.size).toBeGreaterThan(2);
+    for (const p of districtPaths) expect(p).toMatch(/^50\/500103(\/|$)/);
+    const city = await call('GET', '/api/v1/teams?limit=1', 'admin');
+    expect(city.body.total).toBeGreaterThan(district.body.total);
+  });
+
+  it('hides and protects another street’s records from a street operator', async () => {
+    const other = await call('GET', '/api/v1/teams?limit=1&jurisdiction=500103001', 'admin');
+    const team = other.body.items[0];
+    expect(team.jurisdictionPath).toBe('50/500103/500103001');
+    const read = await call('GET', `/api/v1/teams/${team.id}`, 'street.jiefangbei');
+    expect(read.status).toBe(404);
+    const change = await call('PATCH', `/api/v1/teams/${team.id}`, 'street.jiefangbei', { onDuty: false });
+    expect(change.status).toBe(404);
+    const after = await call('GET', `/api/v1/teams/${team.id}`, 'admin');
+    expect(after.body.onDuty).toBe(team.onDuty);
+    const district = await call('GET', `/api/v1/teams/${team.id}`, 'district.yuzhong');
+    expect(district.status).toBe(200);
+  });
+
+  it('answers wrong credentials and missing tokens with 401 and a code', async () => {
+    const wrong = await call('POST', '/api/v1/auth/login', undefined, {
+      username: 'admin',
+      password: 'nope-nope',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('unauthenticated');
+    expect((await call('GET', '/api/v1/teams')).status).toBe(401);
+  });
+
+  it('imports nothing from a bad boundary file and keeps what was stored', async () => {
+    const before = (await call('GET', '/api/v1/jurisdictions?level=street')).body.items.length;
+    const square = (x: number) => [
+      [
+        [x, 29],
+        [x + 0.01, 29],
+        [x + 0.01, 29.01],
+        [x, 29.01],
+        [x, 29],
+      ],
+    ];
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { code: '500103901', name: '新街道' },
+          geometry: { type: 'Polygon', coordinates: square(106.5) },
+        },
+        {
+          type: 'Feature',
+          properties: { code: '500103902' },
+          geometry: { type: 'Polygon', coordinates: square(106.6) },
+        },
+      ],
+    };
+    const res = await call('POST', '/api/v1/jurisdictions/import?level=street', 'admin', file);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toMatchObject({ feature: 1, code: '500103902' });
+    expect((await call('GET', '/api/v1/jurisdictions?level=street')).body.items).toHaveLength(before);
+    expect(
+      (await call('POST', '/api/v1/jurisdictions/import?level=street', 'district.yuzhong', file)).status,
+    ).toBe(403);
+  });
+
+  it('runs the demo preparation again without adding anything', async () => {
+    const before = await call('GET', '/api/v1/audit/verify', 'auditor');
+    await prepareCity(app, { demo: true });
+    const after = await call('GET', '/api/v1/audit/verify', 'auditor');
+    expect(after.body.checked).toBe(before.body.checked);
+  });
+
+  it('detects a tampered audit entry (last: it breaks the chain)', async () => {
+    const intact = await call('GET', '/api/v1/audit/verify', 'auditor');
+    expect(intact.body).toMatchObject({ ok: true });
+    expect(intact.body.checked).toBeGreaterThan(5);
+    expect((await call('GET', '/api/v1/audit/verify', 'street.jiefangbei')).status).toBe(403);
+    const db = app.database.db;
+    await sql`alter table audit_log disable trigger audit_log_append_only`.execute(db);
+    await sql`update audit_log set actor_id = 'someone-else' where seq = 2`.execute(db);
+    const broken = await call('GET', '/api/v1/audit/verify', 'auditor');
+    expect(broken.body).toMatchObject({ ok: false, firstBroken: { seq: 2 } });
+  });
+});
