@@ -25,10 +25,12 @@ export type MaskType = (typeof MASK_TYPES)[number];
 export type FieldPolicy = Record<string, MaskType>;
 
 const PHONE_CN = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
+const LONG_DIGITS = /\d{11}/;
 const ID_CN = /(?<![\dXx])(\d{6})(\d{8})(\d{3}[\dXx])(?![\dXx])/g;
 
 /** Replaces mobile and resident-ID numbers inside free text with their masked forms. */
 export function scrubText(text: string): string {
+  if (!LONG_DIGITS.test(text)) return text; // cheap pre-check: most strings hold no 11-digit run
   return text
     .replace(ID_CN, (_m, a: string, _b, c: string) => `${a}********${c.slice(-4)}`)
     .replace(PHONE_CN, '$1****$3');

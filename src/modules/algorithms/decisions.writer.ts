@@ -32,6 +32,7 @@ export class DecisionLogWriter {
   private buffer: PendingDecision[] = [];
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
   private readonly db: Kysely<AlgorithmTables>;
   private readonly repo: DecisionRepository;
   private readonly logger: LoggerLike;
@@ -58,7 +59,13 @@ export class DecisionLogWriter {
       this.dropped += 1;
     }
     this.buffer.push(decision);
-    if (this.buffer.length === this.options.maxBatch) this.flush().catch(() => undefined);
+    // A full batch is written on the next turn of the event loop, never inside the caller's call.
+    if (this.buffer.length >= this.options.maxBatch && !this.soon) {
+      this.soon = setImmediate(() => {
+        this.soon = undefined;
+        this.flush().catch(() => undefined);
+      });
+    }
   }
 
   /** Number of records waiting. */
@@ -82,7 +89,9 @@ export class DecisionLogWriter {
   /** Stops the timer and flushes what is left. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearImmediate(this.soon);
     this.timer = undefined;
+    this.soon = undefined;
     await this.flush();
   }
 
