@@ -83,6 +83,27 @@ describe('JetStream bus', () => {
     expect(b.length).toBeGreaterThan(100);
   });
 
+  it('hands a stopped member’s unstarted messages to the group at once, not after ack_wait', async () => {
+    const bus = await open();
+    const done = new Set<number>();
+    const slow = { group: 'handoff', ackWaitMs: 30_000, maxInFlight: 1 };
+    await bus.subscribe('test.tick', { ...slow, owner: 'leaving' }, async (e) => {
+      await new Promise((r) => setTimeout(r, 20));
+      done.add(e.payload.n);
+    });
+    await bus.publishBatch(ticks(0, 300));
+    await waitFor(() => done.size >= 3, 'the leaving member to work');
+    await bus.subscribe(
+      'test.tick',
+      { ...slow, owner: 'staying', maxInFlight: 64 },
+      (e) => void done.add(e.payload.n),
+    );
+    const stoppedAt = Date.now();
+    await bus.stop('leaving');
+    await waitFor(() => done.size === 300, 'the rest at the staying member', 10_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+  });
+
   it('refuses a group that already consumes another pattern', async () => {
     const bus = await open();
     await bus.subscribe('test.tick', { group: 'g', owner: 't' }, () => {});

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus } from './bus.types.ts';
 import { testSubjects } from './test-subjects.ts';
@@ -65,6 +66,23 @@ describe('in-process bus', () => {
     await Promise.all(publishes);
     release();
     await stopped;
+  });
+
+  it('counts messages in the given Prometheus registry, and close waits for running handlers', async () => {
+    const registry = new Registry();
+    const opened = await openTestBus('memory', testSubjects, { registry });
+    let finished = false;
+    await opened.bus.subscribe('test.tick', { group: 'm', owner: 't' }, async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      finished = true;
+    });
+    await opened.bus.publish('test.tick', { n: 1 });
+    await waitFor(() => opened.bus.stats().delivered === 1, 'delivery');
+    await opened.cleanup();
+    expect(finished).toBe(true);
+    const text = await registry.metrics();
+    expect(text).toMatch(/citybrain_bus_messages_total\{event="published",group=""\} 1/);
+    expect(text).toMatch(/citybrain_bus_messages_total\{event="acked",group="m"\} 1/);
   });
 
   it('keeps serving when a handler throws synchronously', async () => {
