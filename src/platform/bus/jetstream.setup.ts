@@ -20,7 +20,7 @@ export interface StreamSettings {
   maxBytes?: number;
   /** Window in which a repeated message id is dropped as a duplicate. Default 2 minutes. */
   duplicateWindowMs?: number;
-  /** Copies in a cluster. Default 1 (a single server). */
+  /** Copies in a cluster; set at creation (server default 1), changed only when given. */
   replicas?: number;
   /** How long dead letters are kept. Default 30 days. */
   deadLetterMaxAgeMs?: number;
@@ -53,7 +53,8 @@ export async function ensureStreams(
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    num_replicas: settings.replicas ?? 1,
+    // Only when asked: an update must not undo an operator's replica change.
+    ...(settings.replicas === undefined ? {} : { num_replicas: settings.replicas }),
     duplicate_window: nanos(settings.duplicateWindowMs ?? 120_000),
   };
   await ensureStream(jsm, {
