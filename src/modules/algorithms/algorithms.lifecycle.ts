@@ -85,3 +85,24 @@ export function checkFileable(register: RegisterFields): void {
     });
   }
 }
+
+/** Throws unless the principal owns the version and it is still a draft (the only editable state). */
+export function checkEditable(
+  principal: Principal,
+  row: { key: string; version: string; status: string; owner_department_code: string },
+) {
+  const dept = row.owner_department_code;
+  if (!isOwner(principal, dept)) {
+    throw new AppError('forbidden', `only a liaison of ${dept} or an admin may edit`, { reason: 'role' });
+  }
+  if (row.status !== 'draft') {
+    throw new AppError(
+      'invalid_transition',
+      `only drafts can be edited; ${row.key}@${row.version} is ${row.status}`,
+      {
+        reason: 'not_draft',
+        status: row.status,
+      },
+    );
+  }
+}

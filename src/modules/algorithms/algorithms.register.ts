@@ -5,7 +5,8 @@ import { forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { compareSemver } from './algorithms.digest.ts';
-import { actorOf, checkFileable, checkTransition, isOwner } from './algorithms.lifecycle.ts';
+import { type ImportEntry, importFiling } from './algorithms.import.ts';
+import { actorOf, checkEditable, checkFileable, checkTransition, isOwner } from './algorithms.lifecycle.ts';
 import { indexed, toDto } from './algorithms.mapping.ts';
 import { RegisterRepository, type VersionRow } from './algorithms.repository.ts';
 import type {
@@ -102,23 +103,7 @@ export class RegisterService {
   ): Promise<AlgorithmVersion> {
     await this.db.transaction().execute(async (trx) => {
       const row = await this.load(trx, key, version, true);
-      if (!isOwner(principal, row.owner_department_code)) {
-        throw new AppError(
-          'forbidden',
-          `only a liaison of ${row.owner_department_code} or an admin may edit`,
-          { reason: 'role' },
-        );
-      }
-      if (row.status !== 'draft') {
-        throw new AppError(
-          'invalid_transition',
-          `only drafts can be edited; ${key}@${version} is ${row.status}`,
-          {
-            reason: 'not_draft',
-            status: row.status,
-          },
-        );
-      }
+      checkEditable(principal, row);
       const register = { ...(row.register as RegisterFields), ...patch.register };
       if (register.owner.departmentCode !== row.owner_department_code) {
         throw new AppError('invalid_data', 'the owner department of a version cannot change', {
@@ -200,53 +185,9 @@ export class RegisterService {
    * a paper register) straight into `approved` or `in_use`; the platform acting as `system` only.
    * Returns false when the version is already on the register (idempotent).
    */
-  async importVersion(
-    actor: Principal,
-    entry: { key: string; version: string; status: 'approved' | 'in_use'; register: RegisterFields },
-    source: string,
-  ): Promise<boolean> {
-    if (actor.kind !== 'system')
-      throw new AppError('forbidden', 'only the platform imports filings', { reason: 'role' });
-    checkFileable(entry.register);
-    const imported = await this.db.transaction().execute(async (trx) => {
-      if (await this.repo.version(trx, entry.key, entry.version)) return false;
-      const now = this.deps.clock.now();
-      const by = `import:${source}`;
-      if (!(await this.repo.algorithm(trx, entry.key))) {
-        await this.repo.insertAlgorithm(trx, entry.key, entry.register.owner.departmentCode, now);
-      }
-      await this.repo.insertVersion(trx, {
-        key: entry.key,
-        version: entry.version,
-        status: 'approved',
-        ...indexed(entry.register),
-        register: JSON.stringify(entry.register),
-        created_by: by,
-        created_at: now,
-        updated_at: now,
-        filed_by: by,
-        filed_at: now,
-        approved_by: by,
-        approved_at: now,
-      });
-      await this.writer.history(
-        trx,
-        entry.key,
-        entry.version,
-        null,
-        'approved',
-        `imported from ${source}`,
-        actorOf(actor),
-      );
-      await this.writer.append(trx, actor, 'algorithm.version.imported', entry.key, entry.version, {
-        source,
-      });
-      const row = await this.load(trx, entry.key, entry.version, true);
-      if (entry.status === 'in_use')
-        await this.writer.apply(trx, actor, row, 'in_use', `imported from ${source}`);
-      else await this.repo.bumpCounter(trx);
-      return true;
-    });
+  async importVersion(actor: Principal, entry: ImportEntry, source: string): Promise<boolean> {
+    const { db, repo, writer } = this;
+    const imported = await importFiling({ db, repo, writer, clock: this.deps.clock }, actor, entry, source);
     if (imported) await this.deps.changed(entry.key);
     return imported;
   }

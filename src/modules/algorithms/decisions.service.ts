@@ -7,19 +7,13 @@ import type { AuditLog } from '../audit/index.ts';
 import { actorOf } from './algorithms.lifecycle.ts';
 import type { AlgorithmTables } from './algorithms.tables.ts';
 import { toAlertDto, toDecisionDtos, toMetrics } from './decisions.mapping.ts';
+import { type ReviewPolicy, raiseReviewIfDue } from './decisions.review.ts';
+
+export { DEFAULT_REVIEW, type ReviewPolicy } from './decisions.review.ts';
+
 import type { DecisionRepository, DecisionRow } from './decisions.repository.ts';
 import type { DecisionDto, MetricsResponse, ReviewAlert, Subject } from './decisions.schema.ts';
 import type { DecisionLogWriter } from './decisions.writer.ts';
-
-/** When overrides raise a review alert: rate above `overrideRate` over at least `minDecisions` in `windowDays`. */
-export interface ReviewPolicy {
-  overrideRate: number;
-  minDecisions: number;
-  windowDays: number;
-}
-
-/** Default review threshold: more than 20% overridden over at least 50 decisions in 30 days. */
-export const DEFAULT_REVIEW: ReviewPolicy = { overrideRate: 0.2, minDecisions: 50, windowDays: 30 };
 
 /** The least retention of the decision log: six months (EU AI Act art. 19/26), as 184 days (the longest 6 months). */
 export const MIN_RETENTION_DAYS = 184;
@@ -139,7 +133,7 @@ export class DecisionService {
         ...subject,
         details: facts,
       });
-      const alert = await this.checkReview(trx, decision, by);
+      const alert = await raiseReviewIfDue({ ...this.deps, db: trx }, decision, by);
       return { overrideId, decisionId: decision.id, alert };
     });
   }
@@ -170,47 +164,6 @@ export class DecisionService {
     const cutoff = new Date(Math.min(floor, olderThan?.getTime() ?? floor));
     const deleted = await this.deps.repo.prune(this.db, cutoff);
     return { deleted, cutoff: cutoff.toISOString() };
-  }
-
-  private async checkReview(
-    trx: Kysely<AlgorithmTables>,
-    d: DecisionRow,
-    by: Principal,
-  ): Promise<ReviewAlert | null> {
-    const { review, repo, clock, audit } = this.deps;
-    const now = clock.now();
-    const since = new Date(now.getTime() - review.windowDays * DAY);
-    const decided =
-      (await repo.metrics(trx, d.algorithm_key, since)).find((r) => r.version === d.version)?.decided ?? 0;
-    const overrides = (await repo.overrideCounts(trx, d.algorithm_key, since, d.version)).get(d.version) ?? 0;
-    const rate = decided === 0 ? 0 : overrides / decided;
-    if (decided < review.minDecisions || rate <= review.overrideRate) return null;
-    const row = await repo.openAlert(trx, {
-      algorithm_key: d.algorithm_key,
-      version: d.version,
-      status: 'open',
-      raised_at: now,
-      decisions: decided,
-      overrides,
-      override_rate: rate,
-      window_days: review.windowDays,
-      closed_at: null,
-    });
-    if (!row) return null;
-    await audit.append(trx, {
-      actor: by,
-      action: 'algorithm.review.raised',
-      subjectType: 'algorithm_version',
-      subjectId: `${d.algorithm_key}@${d.version}`,
-      details: {
-        decisions: decided,
-        overrides,
-        overrideRate: rate,
-        threshold: review.overrideRate,
-        windowDays: review.windowDays,
-      },
-    });
-    return toAlertDto(row);
   }
 
   private async dtos(rows: DecisionRow[]): Promise<DecisionDto[]> {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { canonicalJson } from './algorithms.digest.ts';
+import { inputDigest } from './algorithms.digest.ts';
 import { applyPolicy, maskValue } from './algorithms.mask.ts';
 import type { AlgorithmTables } from './algorithms.tables.ts';
 import type { DecisionRepository } from './decisions.repository.ts';
@@ -122,7 +121,7 @@ function toRow(d: PendingDecision) {
     version: d.version,
     outcome: d.outcome,
     reason: d.reason,
-    input_digest: createHash('sha256').update(canonicalJson(input)).digest('hex'),
+    input_digest: inputDigest(input),
     inputs: JSON.stringify(applyPolicy(input, d.policy)),
     // Outputs and explanations are kept, but scrubbed of phone and ID numbers in free text.
     output: d.outputJson === null ? null : JSON.stringify(maskValue(JSON.parse(d.outputJson), 'MASK_NONE')),
