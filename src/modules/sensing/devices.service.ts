@@ -32,6 +32,7 @@ export class DeviceRegistry {
   private readonly deps: DeviceRegistryDeps;
   private readonly repo = new DeviceRepository();
   private cache: Map<string, DeviceRecord> | undefined;
+  private readonly seen = new Map<string, number>();
   /** Called with a device id whenever a device changes, so rules recompile for it. */
   onChange: (id: string) => void = () => {};
 
@@ -184,6 +185,35 @@ export class DeviceRegistry {
   /** Drops the cache (another process changed devices); the next use reloads it. */
   invalidate(): void {
     this.cache = undefined;
+  }
+
+  /** Notes that a device reported at `at` (ms); written to the database by `flushSeen`. */
+  noteSeen(device: DeviceRecord, at: number): void {
+    if ((device.lastSeenAt?.getTime() ?? -Infinity) >= at) return;
+    device.lastSeenAt = new Date(at);
+    if (device.status === 'offline') device.status = 'online';
+    this.seen.set(device.id, at);
+  }
+
+  /**
+   * Writes noted last-seen times (and online status) in one statement, then marks devices
+   * silent since `offlineBefore` offline; returns those. Run by the timer, not per batch: a
+   * crash loses at most one tick of last-seen times, never an observation.
+   */
+  async flushSeen(trx: Db, offlineBefore: Date): Promise<string[]> {
+    const seen = [...this.seen];
+    this.seen.clear();
+    await this.repo.touch(
+      trx,
+      seen.map(([id]) => id),
+      seen.map(([, at]) => new Date(at).toISOString()),
+    );
+    const offline = await this.repo.markOffline(trx, offlineBefore);
+    for (const id of offline) {
+      const d = this.cache?.get(id);
+      if (d) d.status = 'offline';
+    }
+    return offline;
   }
 
   private remember(device: DeviceRecord): void {

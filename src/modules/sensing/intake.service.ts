@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { AlertDto } from './alerts.schema.ts';
 import type { AlertService } from './alerts.service.ts';
 import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
-import { type DeviceRecord, DeviceRepository } from './devices.repository.ts';
+import type { DeviceRecord } from './devices.repository.ts';
 import type { DeviceRegistry } from './devices.service.ts';
 import { validatePayload } from './intake.validate.ts';
 import type { RuleEngine, Transition } from './rules/engine.ts';
@@ -87,20 +87,24 @@ function declaredOf(d: DeviceRecord): Set<string> {
   return s;
 }
 
-/**
- * Validates a batch, dead-letters the bad observations, and in one transaction stores the good
- * readings idempotently (with rollups), updates last-seen, runs the rules on the readings that
- * were new, persists changed rule states and stores/publishes alert changes. Bad payloads never
- * throw; a database failure does (so the transport does not acknowledge and redelivers).
- */
-export async function ingestBatch(p: IntakeParts, batch: RawObservation[]): Promise<IngestResult> {
-  const stop = ingestDuration.startTimer();
+/** A validated batch, ready to commit. */
+export interface PreparedBatch {
+  received: number;
+  devices: Map<string, DeviceRecord>;
+  cols: ReadingColumns;
+  dead: DeadLetter[];
+  arrivals: Map<DeviceRecord, number>;
+  days: Set<number>;
+}
+
+/** Validates a batch and splits it into readings to store and dead letters (no writes; may run ahead of commits). */
+export async function prepareBatch(p: IntakeParts, batch: RawObservation[]): Promise<PreparedBatch> {
   const now = p.clock.now();
   const devices = await p.registry.resolve(batch.map((b) => b.deviceId));
   const cols: ReadingColumns = { deviceIds: [], metrics: [], times: [], values: [], paths: [] };
-  const tms: number[] = [];
   const dead: DeadLetter[] = [];
   const arrivals = new Map<DeviceRecord, number>();
+  const tms: number[] = [];
   const skew = p.options.maxFutureSkewSeconds * 1000;
   const notBefore = now.getTime() - p.options.rawRetentionDays * 86_400_000;
   for (const raw of batch) {
@@ -116,40 +120,48 @@ export async function ingestBatch(p: IntakeParts, batch: RawObservation[]): Prom
         : ({ ok: false, reason: 'unknown_device', detail: `no device '${raw.deviceId}'` } as const);
     if (!v.ok) {
       const payload = typeof raw.payload === 'string' ? raw.payload : (JSON.stringify(raw.payload) ?? '');
+      const jurisdictionPath = device?.jurisdictionPath ?? '';
       dead.push({
         receivedAt: raw.receivedAt,
         deviceId: raw.deviceId,
         reason: v.reason,
         detail: v.detail,
         payload,
-        jurisdictionPath: device?.jurisdictionPath ?? '',
+        jurisdictionPath,
       });
       continue;
     }
     for (const r of v.readings) {
       cols.deviceIds.push(raw.deviceId);
       cols.metrics.push(r.metric);
-      cols.times.push(new Date(r.t).toISOString());
+      cols.times.push(r.t);
       cols.values.push(r.value);
       cols.paths.push(device!.jurisdictionPath);
-      tms.push(r.t);
     }
+    tms.push(v.readings[0]!.t);
     if ((arrivals.get(device!) ?? 0) < received) arrivals.set(device!, received);
   }
-  await p.store.ensurePartitions(p.db, daysOf(tms));
+  return { received: batch.length, devices, cols, dead, arrivals, days: daysOf(tms) };
+}
+
+/**
+ * Commits a prepared batch in one transaction: stores the good readings idempotently (with
+ * hourly rollups), the dead letters, runs the rules on the readings that were new, persists
+ * changed rule states and stores/publishes alert changes. Bad payloads never throw; a database
+ * failure does (so the transport does not acknowledge and redelivers). Last-seen times are
+ * kept in memory and written by the timer.
+ */
+export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<IngestResult> {
+  const stop = ingestDuration.startTimer();
+  const now = p.clock.now();
+  await p.store.ensurePartitions(p.db, b.days);
   await p.ensureEngine();
-  const touched = touchList(arrivals, p.options.lastSeenResolutionSeconds * 1000);
   let outcome: { stored: number; raised: AlertDto[]; cleared: AlertDto[] };
   try {
     outcome = await p.db.transaction().execute(async (trx) => {
-      const fresh = await p.store.insert(trx, cols, p.options.dayOffsetMinutes * 60);
-      await new DeadLetterRepository().insert(trx, dead);
-      await new DeviceRepository().touch(
-        trx,
-        touched.map((t) => t[0].id),
-        touched.map((t) => new Date(t[1]).toISOString()),
-      );
-      const transitions = runRules(p.engine, devices, fresh, arrivals);
+      const fresh = await p.store.insert(trx, b.cols);
+      await new DeadLetterRepository().insert(trx, b.dead);
+      const transitions = runRules(p.engine, b.devices, fresh, b.arrivals);
       await p.ruleStates.save(trx, p.engine.takeDirty(), now);
       const alerts = await p.alerts.apply(trx, transitions);
       return { stored: fresh.length, ...alerts };
@@ -158,38 +170,28 @@ export async function ingestBatch(p: IntakeParts, batch: RawObservation[]): Prom
     p.dropEngine();
     throw error;
   }
-  for (const [d, at] of touched) {
-    d.lastSeenAt = new Date(at);
-    if (d.status === 'offline') d.status = 'online';
+  for (const [d, at] of b.arrivals) {
+    p.registry.noteSeen(d, at);
     const subject = subjects.get(d);
-    if (subject) subject.lastSeenAt = at;
+    if (subject && (subject.lastSeenAt ?? 0) < at) subject.lastSeenAt = at;
   }
-  for (const d of dead) deadLetterCounter.inc({ reason: d.reason });
+  const total = b.cols.deviceIds.length;
+  for (const d of b.dead) deadLetterCounter.inc({ reason: d.reason });
   readingCounter.inc({ outcome: 'stored' }, outcome.stored);
-  readingCounter.inc({ outcome: 'duplicate' }, cols.deviceIds.length - outcome.stored);
+  readingCounter.inc({ outcome: 'duplicate' }, total - outcome.stored);
   lateCounter.inc(p.engine.late);
   p.engine.late = 0;
   alertCounter.inc({ transition: 'raised' }, outcome.raised.length);
   alertCounter.inc({ transition: 'cleared' }, outcome.cleared.length);
   stop();
   return {
-    received: batch.length,
-    deadLettered: dead.length,
+    received: b.received,
+    deadLettered: b.dead.length,
     stored: outcome.stored,
-    duplicates: cols.deviceIds.length - outcome.stored,
+    duplicates: total - outcome.stored,
     raised: outcome.raised,
     cleared: outcome.cleared,
   };
-}
-
-// Devices whose stored last-seen is older than the resolution (or that are not online) get a write.
-function touchList(arrivals: Map<DeviceRecord, number>, resolution: number): [DeviceRecord, number][] {
-  const out: [DeviceRecord, number][] = [];
-  for (const [d, at] of arrivals) {
-    const last = d.lastSeenAt?.getTime() ?? -Infinity;
-    if (at - last >= resolution || (d.status === 'offline' && at > last)) out.push([d, at]);
-  }
-  return out;
 }
 
 function runRules(

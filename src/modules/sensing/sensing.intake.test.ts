@@ -8,18 +8,19 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { metricsRegistry } from '../../platform/http/metrics.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
+import type { DeviceInput } from './devices.schema.ts';
 import { PUHE_STATION, testLocator } from './sensing.fixture.ts';
 import { sensingMigrations } from './sensing.migrations.ts';
 import { SensingService } from './sensing.service.ts';
 
-const COUNTER = {
+const COUNTER: DeviceInput = {
   id: 'cf-jfb-001',
   type: 'CrowdFlowObserved',
   name: '解放碑步行街北口',
   lon: 106.577,
   lat: 29.557,
   metrics: ['peopleCount', 'averageCrowdSpeed', 'congested'],
-} as const;
+};
 
 describe.each(testBackends)('observation intake on %s', (kind) => {
   let database: Database;
@@ -117,6 +118,8 @@ describe.each(testBackends)('observation intake on %s', (kind) => {
   });
 
   it('keeps hourly rollups that match the raw data and serves latest values decoded', async () => {
+    // Pending partial aggregates are folded into the rollups by the timer.
+    await sensing.evaluateTimers();
     const q = {
       from: new Date('2025-11-20T10:00:00+08:00'),
       to: new Date('2025-11-20T14:00:00+08:00'),
@@ -172,7 +175,9 @@ describe.each(testBackends)('observation intake on %s', (kind) => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('marks devices online when they report and offline when silent', async () => {
+  it('marks devices online when they report (written by the timer) and offline when silent', async () => {
+    await sensing.evaluateTimers();
+    expect((await sensing.devices.get(SYSTEM_PRINCIPAL, 'cf-jfb-001')).lastSeenAt).toEqual(clock.now());
     expect((await sensing.devices.get(SYSTEM_PRINCIPAL, 'cf-jfb-001')).status).toBe('online');
     clock.advance(31 * 60_000);
     const tick = await sensing.evaluateTimers();
@@ -194,6 +199,8 @@ describe.each(testBackends)('observation intake on %s', (kind) => {
       { deviceId: 'cf-jfb-001', payload: { observedAt: tooOld, peopleCount: 7 }, receivedAt: clock.now() },
     ]);
     expect(r.deadLettered).toBe(1);
+    // The timer turns the closed day's hourly rollups into its daily rollup.
+    await sensing.evaluateTimers();
     clock.advance(15 * 86_400_000);
     const { droppedPartitions } = await sensing.applyRetention();
     expect(droppedPartitions).toEqual(['sensing_observations_p20251031']);

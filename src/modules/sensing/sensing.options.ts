@@ -16,12 +16,14 @@ export const SensingOptionsSchema = z.object({
   dayOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   /** Devices silent this long are marked offline, minutes. */
   offlineAfterMinutes: z.number().min(1).default(30),
-  /** Period of the timer loop (no-data rules, idle windows, offline marking, partitions), seconds. */
-  tickSeconds: z.number().min(1).default(30),
+  /**
+   * Period of the timer loop, seconds: no-data rules, idle windows, last-seen and offline
+   * marking, partitions, and folding pending aggregates into the rollups (which therefore lag
+   * raw data by at most this long).
+   */
+  tickSeconds: z.number().min(1).default(10),
   /** Daily partitions created ahead of today. */
   partitionsAheadDays: z.number().int().min(0).max(31).default(2),
-  /** last_seen_at is written at most this often per device, seconds (saves a write per reading). */
-  lastSeenResolutionSeconds: z.number().min(0).default(60),
 });
 
 /** Validated settings. */

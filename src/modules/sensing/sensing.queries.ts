@@ -11,11 +11,12 @@ const MAX_SPAN_MS = { raw: 31 * 86_400_000, hour: 400 * 86_400_000, day: 20 * 36
 export class SensingQueries {
   private readonly db: Db;
   private readonly registry: DeviceRegistry;
-  private readonly repo = new SeriesRepository();
+  private readonly repo: SeriesRepository;
 
-  constructor(db: Db, registry: DeviceRegistry) {
+  constructor(db: Db, registry: DeviceRegistry, dayOffsetMinutes: number) {
     this.db = db;
     this.registry = registry;
+    this.repo = new SeriesRepository(dayOffsetMinutes * 60);
   }
 
   /** A visible device's raw or rolled-up series. */

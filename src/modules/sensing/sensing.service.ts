@@ -7,10 +7,15 @@ import type { AuditLog } from '../audit/index.ts';
 import { type AlertPublisher, noopAlertPublisher } from './alerts.schema.ts';
 import { AlertService } from './alerts.service.ts';
 import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
-import { DeviceRepository } from './devices.repository.ts';
 import type { Locator } from './devices.schema.ts';
 import { DeviceRegistry } from './devices.service.ts';
-import { type IngestResult, ingestBatch, type RawObservation, subjectOf } from './intake.service.ts';
+import {
+  commitBatch,
+  type IngestResult,
+  prepareBatch,
+  type RawObservation,
+  subjectOf,
+} from './intake.service.ts';
 import { RuleEngine } from './rules/engine.ts';
 import type { Rule } from './rules/rule.schema.ts';
 import { RuleStateStore } from './rules/rules.store.ts';
@@ -57,7 +62,7 @@ export class SensingService {
     this.options = SensingOptionsSchema.parse(deps.options ?? {});
     this.devices = new DeviceRegistry(deps);
     this.alerts = new AlertService({ ...deps, publisher: deps.alertPublisher ?? noopAlertPublisher });
-    this.queries = new SensingQueries(deps.db, this.devices);
+    this.queries = new SensingQueries(deps.db, this.devices, this.options.dayOffsetMinutes);
     this.engine = new RuleEngine(deps.rules ?? [], {
       latenessMs: this.options.latenessMinutes * 60_000,
       idleCloseMs: this.options.idleCloseMinutes * 60_000,
@@ -73,7 +78,10 @@ export class SensingService {
 
   /** Ingests a batch (see ingestBatch); batches run one after another so rule state stays ordered. */
   ingest(batch: RawObservation[]): Promise<IngestResult> {
-    return this.serial(() => ingestBatch(this.intakeParts(), batch));
+    const parts = this.intakeParts();
+    // Validation runs at once (overlapping the previous batch's database work); commits keep call order.
+    const prepared = prepareBatch(parts, batch);
+    return this.serial(async () => commitBatch(parts, await prepared));
   }
 
   /** Ingests bytes as a transport received them: invalid JSON is dead-lettered; an array is several observations. */
@@ -116,13 +124,11 @@ export class SensingService {
         const result = await this.deps.db.transaction().execute(async (trx) => {
           await this.ruleStates.save(trx, this.engine.takeDirty(), now);
           const alerts = await this.alerts.apply(trx, transitions);
-          const offline = await new DeviceRepository().markOffline(trx, before);
+          const offline = await this.devices.flushSeen(trx, before);
+          await this.store.compact(trx, this.options.dayOffsetMinutes * 60);
+          await this.store.finalizeDays(trx, new Date(now.getTime() - this.options.latenessMinutes * 60_000));
           return { raised: alerts.raised.length, cleared: alerts.cleared.length, offline };
         });
-        for (const id of result.offline) {
-          const d = all.get(id);
-          if (d) d.status = 'offline';
-        }
         alertCounter.inc({ transition: 'raised' }, result.raised);
         alertCounter.inc({ transition: 'cleared' }, result.cleared);
         if (now.getTime() - this.lastRetention >= 3_600_000) await this.applyRetention(now);

@@ -34,6 +34,8 @@ export interface SensingTables {
   };
   sensing_rollups_hour: Rollup;
   sensing_rollups_day: Rollup;
+  sensing_rollup_pending: Rollup;
+  sensing_rollup_dirty_days: { day: Timestamp };
   sensing_dead_letters: {
     id: Generated<number>;
     received_at: Timestamp;

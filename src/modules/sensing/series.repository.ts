@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
-import type { SensingTables } from './sensing.tables.ts';
+import type { Rollup, SensingTables } from './sensing.tables.ts';
+import { dayBucket } from './store.repository.ts';
 
 /** One point of a series: raw readings carry value; rollups carry mean/min/max/count. */
 export interface SeriesPoint {
@@ -15,18 +16,35 @@ export interface SeriesPoint {
 }
 
 /** Which resolution a series is read at. */
-export type Rollup = 'raw' | 'hour' | 'day';
+export type Resolution = 'raw' | 'hour' | 'day';
 
 /** Filters of a series query. */
 export interface SeriesQuery {
   from: Date;
   to: Date;
   metric?: string;
-  rollup: Rollup;
+  rollup: Resolution;
   limit: number;
 }
 
-const ROLLUP_TABLE = { hour: 'sensing_rollups_hour', day: 'sensing_rollups_day' } as const;
+type RollupRow = Omit<Rollup, 'bucket' | 'last_at'> & { bucket: Date; last_at: Date };
+
+/**
+ * Daily rollups as queries see them: the stored daily rows for days with no pending hourly
+ * changes, and the same aggregate computed from the hourly rows for the days still open or
+ * changed by late data (see ObservationStore.finalizeDays), so a day is never stale.
+ */
+function dailyLive(offsetSeconds: number) {
+  const open = sql`coalesce((select min(day) from sensing_rollup_dirty_days), 'infinity'::timestamptz)`;
+  return sql<RollupRow>`(
+    select device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value
+    from sensing_rollups_day where bucket < ${open}
+    union all
+    select device_id, metric, ${dayBucket(sql`bucket`, offsetSeconds)}, min(jurisdiction_path), sum(n)::int,
+      sum(sum), min(min), max(max), max(last_at), (array_agg(last_value order by last_at desc))[1]
+    from sensing_rollups_hour where bucket >= ${open}
+    group by device_id, metric, 3)`;
+}
 
 /** Matches jurisdiction paths containing `code` as one of their segments (the area and below). */
 export function areaFilter(code: string) {
@@ -35,6 +53,18 @@ export function areaFilter(code: string) {
 
 /** Read side of observations: raw and rolled-up series by device or by area, and latest values. */
 export class SeriesRepository {
+  private readonly offsetSeconds: number;
+
+  constructor(dayOffsetSeconds: number) {
+    this.offsetSeconds = dayOffsetSeconds;
+  }
+
+  private source(rollup: 'hour' | 'day') {
+    return rollup === 'hour'
+      ? sql<RollupRow>`sensing_rollups_hour`.as('r')
+      : dailyLive(this.offsetSeconds).as('r');
+  }
+
   /** A device's series between from (inclusive) and to (exclusive), oldest first. */
   async byDevice(db: Db, deviceId: string, q: SeriesQuery): Promise<SeriesPoint[]> {
     const t = forTables<SensingTables>(db);
@@ -55,7 +85,7 @@ export class SeriesRepository {
       }));
     }
     let query = t
-      .selectFrom(ROLLUP_TABLE[q.rollup])
+      .selectFrom(this.source(q.rollup))
       .selectAll()
       .where('device_id', '=', deviceId)
       .where('bucket', '>=', q.from)
@@ -87,7 +117,7 @@ export class SeriesRepository {
       .where(inScope(principal, 'jurisdiction_path'))
       .where(areaFilter(area));
     const rows = await t
-      .selectFrom(ROLLUP_TABLE[q.rollup])
+      .selectFrom(this.source(q.rollup))
       .select((eb) => [
         'bucket',
         sql<number>`sum(sum) / sum(n)`.as('value'),

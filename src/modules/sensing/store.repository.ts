@@ -7,7 +7,8 @@ const DAY_MS = 86_400_000;
 export interface ReadingColumns {
   deviceIds: string[];
   metrics: string[];
-  times: string[];
+  /** Observation times in ms since the epoch (numbers serialise and parse faster than ISO strings). */
+  times: number[];
   values: number[];
   paths: string[];
 }
@@ -28,8 +29,11 @@ export function partitionName(dayStart: number): string {
 /**
  * Observation storage: daily range partitions created ahead on demand; each batch is one
  * statement — insert … select from unnest(arrays) on conflict do nothing — whose data-modifying
- * CTEs also fold exactly the newly stored rows into the hourly and daily rollups. A redelivered
- * reading conflicts, is not returned and so is neither stored, rolled up nor evaluated twice.
+ * CTE also appends the batch's partial hourly aggregates of exactly the newly stored rows to
+ * sensing_rollup_pending, in the same transaction. The timer folds those into the hourly
+ * rollups (`compact`: running sums) and turns closed days into daily rollups (`finalizeDays`).
+ * A redelivered reading conflicts, is not returned and so is neither stored, rolled up nor
+ * evaluated twice; a crash loses no partial aggregate.
  */
 export class ObservationStore {
   private readonly known = new Set<number>();
@@ -51,31 +55,80 @@ export class ObservationStore {
     }
   }
 
-  /** Inserts a batch idempotently, updates the rollups, returns the rows that were new. */
-  async insert(db: Db, c: ReadingColumns, dayOffsetSeconds: number): Promise<StoredReading[]> {
+  /** Inserts a batch idempotently, appends its partial hourly aggregates, returns the rows that were new. */
+  async insert(db: Db, c: ReadingColumns): Promise<StoredReading[]> {
     if (c.deviceIds.length === 0) return [];
-    const off = dayOffsetSeconds;
     const result = await sql<StoredReading>`
       with input as (
-        select * from unnest(${c.deviceIds}::text[], ${c.metrics}::text[], ${c.times}::timestamptz[],
-          ${c.values}::float8[], ${c.paths}::text[]) as t(device_id, metric, observed_at, value, jurisdiction_path)
+        select device_id, metric, to_timestamp(ms / 1000) as observed_at, value, jurisdiction_path
+        from unnest(${c.deviceIds}::text[], ${c.metrics}::text[], ${c.times}::float8[],
+          ${c.values}::float8[], ${c.paths}::text[]) as t(device_id, metric, ms, value, jurisdiction_path)
       ), ins as (
         insert into sensing_observations (device_id, metric, observed_at, value, jurisdiction_path)
         select device_id, metric, observed_at, value, jurisdiction_path from input
         on conflict do nothing
         returning device_id, metric, observed_at, value, jurisdiction_path
-      ), hour as (
-        ${upsertRollup('sensing_rollups_hour', sql`to_timestamp(floor(extract(epoch from observed_at) / 3600) * 3600)`)}
-      ), day as (
-        ${upsertRollup(
-          'sensing_rollups_day',
-          sql`to_timestamp(floor((extract(epoch from observed_at) + ${sql.lit(off)}) / 86400) * 86400 - ${sql.lit(off)})`,
-        )}
+      ), pending as (
+        insert into sensing_rollup_pending (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
+        select device_id, metric, to_timestamp(floor(extract(epoch from observed_at) / 3600) * 3600),
+          min(jurisdiction_path), count(*), sum(value), min(value), max(value),
+          max(observed_at), (array_agg(value order by observed_at desc))[1]
+        from ins group by device_id, metric, 3
       )
       select device_id, metric, (extract(epoch from observed_at) * 1000)::float8 as t, value from ins`.execute(
       db,
     );
     return result.rows;
+  }
+
+  /**
+   * Folds the pending partial aggregates into the hourly rollups (running sums) and notes their
+   * days as dirty, in one statement; safe with several processes (each row is moved once).
+   */
+  async compact(db: Db, dayOffsetSeconds: number): Promise<number> {
+    const r = await sql<{ keys: number }>`
+      with moved as (
+        delete from sensing_rollup_pending returning *
+      ), agg as (
+        select device_id, metric, bucket, min(jurisdiction_path) as jurisdiction_path, sum(n)::int as n,
+          sum(sum) as sum, min(min) as min, max(max) as max, max(last_at) as last_at,
+          (array_agg(last_value order by last_at desc))[1] as last_value
+        from moved group by device_id, metric, bucket
+      ), up as (
+        insert into sensing_rollups_hour as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
+        select * from agg
+        on conflict (device_id, metric, bucket) do update set
+          n = r.n + excluded.n, sum = r.sum + excluded.sum,
+          min = least(r.min, excluded.min), max = greatest(r.max, excluded.max),
+          last_value = case when excluded.last_at >= r.last_at then excluded.last_value else r.last_value end,
+          last_at = greatest(r.last_at, excluded.last_at)
+      ), dirty as (
+        insert into sensing_rollup_dirty_days (day)
+        select distinct ${dayBucket(sql`bucket`, dayOffsetSeconds)} from agg
+        on conflict do nothing
+      )
+      select count(*)::int as keys from agg`.execute(db);
+    return r.rows[0]?.keys ?? 0;
+  }
+
+  /**
+   * Computes the daily rollups of days whose hourly rollups changed and that are closed (their
+   * end is before `closedBefore`), from the hourly rows; idempotent, so any process may run it.
+   */
+  async finalizeDays(db: Db, closedBefore: Date): Promise<number> {
+    const r = await sql`
+      with d as (
+        delete from sensing_rollup_dirty_days where day + interval '1 day' <= ${closedBefore} returning day
+      )
+      insert into sensing_rollups_day as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
+      select h.device_id, h.metric, d.day, min(h.jurisdiction_path), sum(h.n), sum(h.sum), min(h.min), max(h.max),
+        max(h.last_at), (array_agg(h.last_value order by h.last_at desc))[1]
+      from d join sensing_rollups_hour h on h.bucket >= d.day and h.bucket < d.day + interval '1 day'
+      group by h.device_id, h.metric, d.day
+      on conflict (device_id, metric, bucket) do update set n = excluded.n, sum = excluded.sum, min = excluded.min,
+        max = excluded.max, last_at = excluded.last_at, last_value = excluded.last_value,
+        jurisdiction_path = excluded.jurisdiction_path`.execute(db);
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /** Drops raw partitions whose whole day is older than `before`; returns the dropped names. */
@@ -103,20 +156,12 @@ export class ObservationStore {
   }
 }
 
-function upsertRollup(table: string, bucket: ReturnType<typeof sql>) {
-  return sql`
-    insert into ${sql.raw(table)} as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
-    select device_id, metric, ${bucket}, min(jurisdiction_path), count(*), sum(value), min(value), max(value),
-      max(observed_at), (array_agg(value order by observed_at desc))[1]
-    from ins group by device_id, metric, 3
-    on conflict (device_id, metric, bucket) do update set
-      n = r.n + excluded.n, sum = r.sum + excluded.sum,
-      min = least(r.min, excluded.min), max = greatest(r.max, excluded.max),
-      last_value = case when excluded.last_at >= r.last_at then excluded.last_value else r.last_value end,
-      last_at = greatest(r.last_at, excluded.last_at)`;
+/** SQL for the start of the local day (offset in seconds east of UTC) holding a timestamptz expression. */
+export function dayBucket(expr: ReturnType<typeof sql>, offsetSeconds: number) {
+  return sql`to_timestamp(floor((extract(epoch from ${expr}) + ${sql.lit(offsetSeconds)}) / 86400) * 86400 - ${sql.lit(offsetSeconds)})`;
 }
 
-/** UTC day starts (ms) covered by these ISO times. */
+/** UTC day starts (ms) covered by these times (ms). */
 export function daysOf(times: number[]): Set<number> {
   const days = new Set<number>();
   for (const t of times) days.add(Math.floor(t / DAY_MS) * DAY_MS);

@@ -28,7 +28,6 @@ interface Entry {
   subject: Subject;
   ev: Evaluator;
   state: CondState;
-  dirty: boolean;
 }
 
 /** Engine settings: see ConditionOptions. */
@@ -55,6 +54,7 @@ export class RuleEngine {
   /** Per subject id: every entry that applies to it. */
   private readonly bySubject = new Map<string, Entry[]>();
   private readonly restored = new Map<string, StoredState>();
+  private readonly dirty = new Set<Entry>();
   /** Readings skipped because their window or moment had already been decided. */
   late = 0;
 
@@ -78,6 +78,7 @@ export class RuleEngine {
 
   /** Loads persisted states (at start, or after a failed transaction threw away the in-memory ones). */
   load(states: StoredState[]): void {
+    this.dirty.clear();
     this.entries.clear();
     this.bySubject.clear();
     this.restored.clear();
@@ -111,7 +112,9 @@ export class RuleEngine {
   onTick(now: number, subjects: Iterable<Subject>): Transition[] {
     const out: Transition[] = [];
     for (const subject of subjects) {
-      const entries = this.bySubject.get(subject.id) ?? this.entriesFor(subject, now, false);
+      // Subjects that have reported get every rule (no_data must fire after a restart too).
+      const entries =
+        this.bySubject.get(subject.id) ?? this.entriesFor(subject, now, subject.lastSeenAt !== null);
       for (const e of entries) {
         const ctx = newCtx(now);
         e.ev.tick(e.state, now, ctx);
@@ -123,18 +126,14 @@ export class RuleEngine {
 
   /** States changed since the last call, serialised for the store; clears their dirty marks. */
   takeDirty(): StoredState[] {
-    const out: StoredState[] = [];
-    for (const e of this.entries.values()) {
-      if (!e.dirty) continue;
-      e.dirty = false;
-      out.push(this.serialize(e));
-    }
+    const out = [...this.dirty].map((e) => this.serialize(e));
+    this.dirty.clear();
     return out;
   }
 
   private collect(e: Entry, ctx: ReturnType<typeof newCtx>, out: Transition[]): void {
     this.late += ctx.late;
-    if (ctx.dirty || ctx.decisions.length) e.dirty = true;
+    if (ctx.dirty || ctx.decisions.length) this.dirty.add(e);
     for (const d of ctx.decisions) {
       out.push({
         kind: d.active ? 'raise' : 'clear',
@@ -172,7 +171,9 @@ export class RuleEngine {
       }
       ev.restore?.(state, subject);
       this.restored.delete(k);
-      const entry: Entry = { rule, subject, ev, state, dirty: !stored || stored.version !== rule.version };
+      const entry: Entry = { rule, subject, ev, state };
+      // A fresh state needs no write (a restart would create the same one); a version change carries `active` over.
+      if (stored && stored.version !== rule.version) this.dirty.add(entry);
       this.entries.set(k, entry);
       list.push(entry);
     }

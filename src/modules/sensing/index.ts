@@ -1,0 +1,12 @@
+/** Public surface of the sensing module. */
+export type { AlertDto, AlertEvent, AlertPublisher } from './alerts.schema.ts';
+export { noopAlertPublisher } from './alerts.schema.ts';
+export type { DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
+export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
+export type { IngestResult, RawObservation } from './intake.service.ts';
+export type { Rule } from './rules/rule.schema.ts';
+export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';
+export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
+export { sensingMigrations } from './sensing.migrations.ts';
+export type { SensingOptionsInput } from './sensing.options.ts';
+export { type SensingDeps, SensingService } from './sensing.service.ts';
