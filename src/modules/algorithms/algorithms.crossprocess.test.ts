@@ -127,4 +127,27 @@ describe.each(testBackends)('suspension across registry instances on %s', (kind)
       await slowB.stop();
     }
   });
+
+  it('fails closed: refuses before start, and when the snapshot goes stale', async () => {
+    const clock = { now: () => new Date() };
+    const lone = new AlgorithmRegistry({
+      db: database.db,
+      audit: new AuditLog(clock),
+      clock,
+      refreshMs: 60_000,
+      staleAfterMs: 100,
+    });
+    const risk = () => lone.runOrFallback('water.quality-class', { sectionId: 'S1' }, rank);
+    expect(await risk()).toMatchObject({ decided: false, refusal: { cause: 'register_stale' } });
+    await lone.start();
+    try {
+      await putInUse(a, 'water.quality-class', '1.0.0');
+      await lone.refresh();
+      expect((await risk()).decided).toBe(true);
+      await new Promise((r) => setTimeout(r, 150)); // no refresh for longer than staleAfterMs
+      expect(await risk()).toMatchObject({ decided: false, refusal: { cause: 'register_stale' } });
+    } finally {
+      await lone.stop();
+    }
+  });
 });
