@@ -49,7 +49,15 @@ function deviceCsv(): { csv: string; types: string[] } {
   for (let i = 0; i < DEVICES; i++) {
     const f = (i % 100) / 100;
     let acc = 0;
-    const [type, metrics] = TYPES.find(([, , share]) => (acc += share) > f) ?? TYPES[3];
+    let pick: (typeof TYPES)[number] = TYPES[3];
+    for (const t of TYPES) {
+      acc += t[2];
+      if (acc > f) {
+        pick = t;
+        break;
+      }
+    }
+    const [type, metrics] = pick;
     types.push(type);
     const water = type === 'WaterQualityObserved';
     lines.push(

@@ -9,4 +9,5 @@ export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.load
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
+export { registerSensingRoutes } from './sensing.routes.ts';
 export { type SensingDeps, SensingService } from './sensing.service.ts';

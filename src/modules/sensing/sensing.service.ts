@@ -71,6 +71,11 @@ export class SensingService {
     this.devices.onChange = (id) => this.engine.refreshSubject(id);
   }
 
+  /** The injected clock's time (routes stamp arrivals with it). */
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
   /** The active rules. */
   get rules(): readonly Rule[] {
     return this.engine.ruleSet;
