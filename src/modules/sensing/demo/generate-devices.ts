@@ -61,7 +61,10 @@ const rows: string[][] = [];
 // Metrics equal to the type's defaults are left blank (the registry fills them in): a smaller file.
 const add = (r: Record<string, string | number>) => {
   const metrics = String(r.metrics ?? '');
-  const row = { ...r, metrics: metrics === DEFAULT_METRICS[r.type as DeviceType].join('|') ? '' : metrics };
+  const row: Record<string, string | number> = {
+    ...r,
+    metrics: metrics === DEFAULT_METRICS[r.type as DeviceType].join('|') ? '' : metrics,
+  };
   rows.push(CSV_COLUMNS.map((c) => String(row[c] ?? '')));
 };
 for (const d of namedDevices) add(d);
