@@ -36,6 +36,9 @@ describe('config', () => {
     [{ CITYBRAIN_TOKEN_SECRET: 'short' }, /tokenSecret \(CITYBRAIN_TOKEN_SECRET\): must be at least 32/],
     [{ CITYBRAIN_ADMIN_PASSWORD: 'abc' }, /adminPassword \(CITYBRAIN_ADMIN_PASSWORD\): must be at least 8/],
     [{ CITYBRAIN_OIDC_ISSUER: 'not a url' }, /oidcIssuer \(CITYBRAIN_OIDC_ISSUER\)/],
+    [{ CITYBRAIN_MQTT_URL: 'http://x' }, /mqttUrl \(CITYBRAIN_MQTT_URL\): must start with mqtt:\/\//],
+    [{ CITYBRAIN_NATS_URL: 'x:4222' }, /natsUrl \(CITYBRAIN_NATS_URL\): must start with nats:\/\//],
+    [{ MQTT_PORT: '-1' }, /mqttPort \(MQTT_PORT\)/],
   ])('refuses %o naming the key and what is allowed', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

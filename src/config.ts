@@ -32,6 +32,17 @@ export const ConfigSchema = z.object({
     .default(12 * 3600),
   /** Password of the demo `admin` user (`CITYBRAIN_ADMIN_PASSWORD`); generated and printed once when unset. */
   adminPassword: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Port of the embedded MQTT broker (`MQTT_PORT`); when taken, another is picked and reported. */
+  mqttPort: port.default(1883),
+  /** External MQTT broker (`CITYBRAIN_MQTT_URL`, e.g. mqtt://127.0.0.1:1883); when unset, the embedded broker. */
+  mqttUrl: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws://, wss:// or tcp://')
+    .optional(),
+  /** NATS server with JetStream (`CITYBRAIN_NATS_URL`, e.g. nats://127.0.0.1:4222); when unset, the in-process bus. */
+  natsUrl: z.string().regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://').optional(),
+  /** Open311 API key of the demo client (`CITYBRAIN_OPEN311_KEY`); generated and printed when unset. */
+  open311Key: z.string().min(16, 'must be at least 16 characters').optional(),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */
   oidcIssuer: z.url().optional(),
   /** Expected `aud` of OIDC JWTs (`CITYBRAIN_OIDC_AUDIENCE`). */
@@ -53,6 +64,10 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   tokenSecret: 'CITYBRAIN_TOKEN_SECRET',
   tokenTtlSeconds: 'CITYBRAIN_TOKEN_TTL',
   adminPassword: 'CITYBRAIN_ADMIN_PASSWORD',
+  mqttPort: 'MQTT_PORT',
+  mqttUrl: 'CITYBRAIN_MQTT_URL',
+  natsUrl: 'CITYBRAIN_NATS_URL',
+  open311Key: 'CITYBRAIN_OPEN311_KEY',
   oidcIssuer: 'CITYBRAIN_OIDC_ISSUER',
   oidcAudience: 'CITYBRAIN_OIDC_AUDIENCE',
   oidcJwksUrl: 'CITYBRAIN_OIDC_JWKS_URL',
