@@ -50,7 +50,7 @@ export interface SensingTables {
     subject: string;
     version: number;
     active: boolean;
-    state: ColumnType<unknown, string, string>;
+    state: string;
     updated_at: Timestamp;
   };
   sensing_alerts: {

@@ -14,7 +14,7 @@ export class RuleStateStore {
       subject: r.subject,
       version: r.version,
       active: r.active,
-      state: (typeof r.state === 'string' ? JSON.parse(r.state) : r.state) as CondState,
+      state: JSON.parse(r.state as string) as CondState,
     }));
   }
 
@@ -23,7 +23,7 @@ export class RuleStateStore {
     if (states.length === 0) return;
     await sql`
       insert into sensing_rule_state (rule_id, subject, version, active, state, updated_at)
-      select rule_id, subject, version, active, state::jsonb, ${at}
+      select rule_id, subject, version, active, state, ${at}
       from unnest(${states.map((s) => s.ruleId)}::text[], ${states.map((s) => s.subject)}::text[],
         ${states.map((s) => s.version)}::int[], ${states.map((s) => s.active)}::bool[],
         ${states.map((s) => JSON.stringify(s.state))}::text[]) as t(rule_id, subject, version, active, state)
