@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker } from './broker.ts';
 import { connectIngress } from './ingress.ts';
 import { memoryLogger, sleep, uniqueClientId, waitFor } from './testing.ts';
-import { observationTopic, parseObservationTopic } from './topics.ts';
+import { observationTopic, ownObservationsOnly } from './topics.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -62,7 +62,7 @@ describe('startEmbeddedBroker device auth', () => {
       logger,
       authenticate: async (clientId, _username, password) => secrets[clientId] === password,
       // Each device only publishes to its own observation topic; the client id is its verified identity.
-      authorizePublish: (client, topic) => parseObservationTopic(topic) === client.clientId,
+      authorizePublish: ownObservationsOnly,
     });
     cleanups.push(() => broker.close());
     return { broker, lines };

@@ -12,6 +12,7 @@ export { connectIngress } from './ingress.ts';
 export {
   OBSERVATIONS_FILTER,
   observationTopic,
+  ownObservationsOnly,
   parseObservationTopic,
   sharedFilter,
   TOPIC_ROOT,

