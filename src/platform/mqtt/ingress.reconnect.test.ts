@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker } from './broker.ts';
 import { connectIngress, type Ingress } from './ingress.ts';
 import {
+  freePort,
   memoryLogger,
   publishMany,
   sleep,
@@ -77,5 +78,21 @@ describe.each([
     await publishMany(broker.url, topic, 10, 10);
     await waitFor(() => got.size === 20, 5_000, 'second batch');
     expect(ingest.stats()).toMatchObject({ failed: 0, acked: 20 });
+  });
+});
+
+describe('connectIngress at start', () => {
+  it('fails fast when no broker listens, instead of retrying forever', async () => {
+    const port = await freePort();
+    await expect(
+      connectIngress({
+        url: `mqtt://127.0.0.1:${port}`,
+        clientId: uniqueClientId('ingest'),
+        topics: ['x'],
+        qos: 1,
+        logger,
+        onMessage: () => {},
+      }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });
