@@ -104,6 +104,7 @@ export class AlgorithmRegistry {
 
   /** Loads the snapshot, then refreshes it every `refreshMs`, flushes the log and prunes it daily. */
   async start(): Promise<void> {
+    if (this.timers.length > 0) return;
     await this.snapshot.refresh(true);
     this.writer.start();
     const refresh = () =>

@@ -57,7 +57,7 @@ export class DecisionService {
 
   /** The decisions that shaped a subject, oldest first, with their overrides; scoped to the principal. */
   async why(principal: Principal, subject: Subject): Promise<DecisionDto[]> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const rows = await this.deps.repo.aboutSubject(this.db, principal, subject.type, subject.id);
     return this.dtos(rows);
   }
@@ -68,14 +68,14 @@ export class DecisionService {
     version: string,
     page: { limit: number; before?: string },
   ): Promise<DecisionDto[]> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const before = page.before ? new Date(page.before) : undefined;
     return this.dtos(await this.deps.repo.ofVersion(this.db, key, version, page.limit, before));
   }
 
   /** One decision, as the principal may see it. */
   async get(principal: Principal, id: string): Promise<DecisionDto> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const row = await this.deps.repo.byId(this.db, id);
     if (!row || !visible(principal, row.jurisdiction_path)) throw notFound('decision', id);
     return (await this.dtos([row]))[0] as DecisionDto;
@@ -92,7 +92,7 @@ export class DecisionService {
     reason: string,
     newOutput: unknown,
   ): Promise<{ overrideId: number; decisionId: string; alert: ReviewAlert | null }> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const { repo, clock, audit } = this.deps;
     const decision =
       typeof target === 'string'
@@ -140,7 +140,7 @@ export class DecisionService {
 
   /** Call count, refusals, latency percentiles and override rate per version over the last `windowDays`. */
   async metrics(key: string, windowDays = this.deps.review.windowDays): Promise<MetricsResponse> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const since = new Date(this.deps.clock.now().getTime() - windowDays * DAY);
     const rows = await this.deps.repo.metrics(this.db, key, since);
     const overrides = await this.deps.repo.overrideCounts(this.db, key, since);
@@ -159,11 +159,16 @@ export class DecisionService {
    * earlier still; never anything younger than the retention (at least six months).
    */
   async prune(olderThan?: Date): Promise<{ deleted: number; cutoff: string }> {
-    await this.deps.writer.flush();
+    await this.flushed();
     const floor = this.deps.clock.now().getTime() - this.deps.retentionDays * DAY;
     const cutoff = new Date(Math.min(floor, olderThan?.getTime() ?? floor));
     const deleted = await this.deps.repo.prune(this.db, cutoff);
     return { deleted, cutoff: cutoff.toISOString() };
+  }
+
+  /** Writes this process's queued decisions first, so reads see them; a failed write does not stop the read. */
+  private async flushed(): Promise<void> {
+    await this.deps.writer.flush().catch(() => undefined);
   }
 
   private async dtos(rows: DecisionRow[]): Promise<DecisionDto[]> {
