@@ -3,7 +3,15 @@ import { type CategoryTemplates, parseTemplates, type TemplateSet } from './corp
 import type { LabelledComplaint } from './dataset.ts';
 import { fnv1a, mulberry32 } from './prng.ts';
 
-const OPENERS = ['你好，', '您好，我要反映个问题：', '领导好，', '12345你好，', '市民反映：', '我是附近的居民，', '喂，'];
+const OPENERS = [
+  '你好，',
+  '您好，我要反映个问题：',
+  '领导好，',
+  '12345你好，',
+  '市民反映：',
+  '我是附近的居民，',
+  '喂，',
+];
 const ENDINGS = ['。', '！', '！！！', '。。。', '', '', '？', '，谢谢。'];
 // Common slips when typing pinyin on a phone.
 const TYPOS: [string, string][] = [
@@ -42,7 +50,13 @@ export function generateCorpus(set: TemplateSet, seed = 20240601): LabelledCompl
     for (const { text, hash } of items) {
       const id = `c${String(records.length + 1).padStart(4, '0')}`;
       const source = cat.examples.includes(text) ? 'hand' : 'template';
-      records.push({ id, text, category: cat.category, split: testHashes.has(hash) ? 'test' : 'train', source });
+      records.push({
+        id,
+        text,
+        category: cat.category,
+        split: testHashes.has(hash) ? 'test' : 'train',
+        source,
+      });
     }
   }
   return records;

@@ -20,7 +20,7 @@ export function parseTemplates(text: string): TemplateSet {
   let current: CategoryTemplates | undefined;
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#') && !line.startsWith('## ')) continue;
+    if (line === '' || (line.startsWith('#') && !line.startsWith('## '))) continue;
     const fail = (why: string) => new Error(`templates line ${index + 1}: ${why}`);
     if (line.startsWith('@@')) {
       const [name, values] = splitSlot(line.slice(2));
