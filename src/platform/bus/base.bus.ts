@@ -86,7 +86,7 @@ export abstract class BaseBus<M extends SubjectMap> implements Bus<M> {
   }
 
   subscribe(pattern: string, options: SubscribeOptions, handler: Handler<never>): Promise<Subscription> {
-    const resolved = this.resolve(options, 16);
+    const resolved = this.resolve(options, 16, 1);
     const ctx = this.context(resolved);
     return this.track(
       pattern,
@@ -100,7 +100,7 @@ export abstract class BaseBus<M extends SubjectMap> implements Bus<M> {
     options: BatchSubscribeOptions,
     handler: BatchHandler<never>,
   ): Promise<Subscription> {
-    const resolved = this.resolve(options, 1);
+    const resolved = this.resolve(options, 1, options.maxBatch ?? 500);
     const limits = { maxBatch: options.maxBatch ?? 500, maxWaitMs: options.maxWaitMs ?? 50, ...resolved };
     const dispatcher = new BatchDispatcher(this.context(resolved), limits, handler as BatchHandler<Envelope>);
     return this.track(pattern, resolved, dispatcher);
@@ -143,20 +143,23 @@ export abstract class BaseBus<M extends SubjectMap> implements Bus<M> {
     return subscription;
   }
 
-  private resolve(options: SubscribeOptions, maxInFlight: number): ResolvedOptions {
+  private resolve(options: SubscribeOptions, defaultInFlight: number, batchSize: number): ResolvedOptions {
     if (!/^[A-Za-z0-9_-]+$/.test(options.group)) {
       throw new AppError(
         'invalid_data',
         `invalid consumer group '${options.group}' (letters, digits, _ and -)`,
       );
     }
+    const maxInFlight = options.maxInFlight ?? defaultInFlight;
     return {
       maxInFlight,
       maxAttempts: 5,
       backoffMs: 500,
       maxBackoffMs: 60_000,
       ackWaitMs: 30_000,
-      maxAckPending: 10_000,
+      // The client pulls ahead up to this window whatever the handlers' pace, so it is sized
+      // to the subscription: a slow group must not hold more than it can finish in ack_wait.
+      maxAckPending: Math.max(64, maxInFlight * batchSize * 8),
       // An explicit `undefined` must not wipe a default.
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     } as ResolvedOptions;

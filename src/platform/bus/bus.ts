@@ -18,6 +18,8 @@ export interface BusOptions<M extends SubjectMap> {
   streamPrefix?: string;
   /** Retention of the JetStream streams. */
   stream?: StreamSettings;
+  /** JetStream: lifetime of a pull request, the longest a subscription's stop waits. Default 2,000 (min 1,000). */
+  pullExpiresMs?: number;
   /** In-process: messages a group may queue before `publish` waits. Default 10,000. */
   queueCapacity?: number;
   clock?: Clock;
@@ -41,5 +43,6 @@ export async function createBus<M extends SubjectMap>(options: BusOptions<M>): P
     url: options.natsUrl,
     prefix: options.streamPrefix ?? 'citybrain',
     stream: options.stream ?? {},
+    ...(options.pullExpiresMs ? { pullExpiresMs: options.pullExpiresMs } : {}),
   });
 }

@@ -68,7 +68,11 @@ export interface SubscribeOptions {
   maxBackoffMs?: number;
   /** JetStream: how long a delivered message may stay unacked before it goes to another member. Default 30 s. */
   ackWaitMs?: number;
-  /** JetStream: unacked messages the group may hold at once (the flow-control window). Default 10,000. */
+  /**
+   * JetStream: unacked messages the whole group may hold at once (the flow-control window, and
+   * what a member may buffer). Default 8 × maxInFlight (× maxBatch), at least 64; raise it when
+   * many members share the group.
+   */
   maxAckPending?: number;
   /** Called for each dead letter of this subscription (instead of the bus-wide `onDeadLetter`). */
   deadLetter?: (letter: DeadLetter) => void;

@@ -4,8 +4,9 @@ import { AppError } from '../errors.ts';
 import { BaseBus, type BusDeps, type ResolvedOptions } from './base.bus.ts';
 import type { DeadLetter, Envelope, RawPublisher, Subscription } from './bus.types.ts';
 import type { Dispatcher } from './dispatch.ts';
-import { AckBatcher, JsDelivery } from './jetstream.delivery.ts';
+import { AckBatcher } from './jetstream.delivery.ts';
 import { AckingPublisher } from './jetstream.publisher.ts';
+import { PullLoop } from './jetstream.pull.ts';
 import {
   ensureConsumer,
   ensureStreams,
@@ -24,6 +25,8 @@ export interface JetStreamOptions {
   stream: StreamSettings;
   /** How long a publish keeps retrying through a disconnect before it fails. Default 30 s. */
   publishTimeoutMs?: number;
+  /** Lifetime of a pull request, and so the longest a subscription's stop waits. Default 2 s (min 1 s). */
+  pullExpiresMs?: number;
 }
 
 // Publishes sent before waiting for their acks: enough to hide the ack round trip.
@@ -42,6 +45,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   private readonly publisher: AckingPublisher;
   private readonly acks = new AckBatcher();
   private readonly publishTimeoutMs: number;
+  private readonly pullExpiresMs: number;
 
   private constructor(
     deps: BusDeps<M>,
@@ -56,6 +60,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
     this.publisher = new AckingPublisher(nc);
     this.names = streamNames(options.prefix);
     this.publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
+    this.pullExpiresMs = options.pullExpiresMs ?? 2_000;
   }
 
   /** Connects (reconnecting forever after), ensures the streams and returns the bus. */
@@ -117,28 +122,23 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
       maxDeliver: options.maxAttempts + 5,
     });
     const consumer = await this.js.consumers.get(stream, options.group);
-    // Pull a little ahead of what the dispatcher runs at once; the server's max_ack_pending
-    // bounds what a slow group can hold.
-    const pull = Math.min(Math.max(dispatcher.room() * 2, 64), 2_000);
-    const strip = prefix.length + 1;
-    const messages = await consumer.consume({
-      max_messages: pull,
-      callback: (m) => dispatcher.push(new JsDelivery(m, m.subject.slice(strip), this.acks)),
+    const pull = new PullLoop(consumer, dispatcher, this.acks, this.deps.logger, {
+      capacity: dispatcher.room(),
+      expiresMs: this.pullExpiresMs,
+      strip: prefix.length + 1,
+      group: options.group,
     });
-    void (async () => {
-      for await (const status of messages.status()) {
-        this.deps.logger.debug({ group: options.group, status: status.type }, 'bus consumer status');
-      }
-    })().catch(() => {});
+    pull.start();
     return {
       group: options.group,
       owner: options.owner,
       pattern,
       stop: async () => {
-        await messages.close();
+        const pulling = pull.stop();
         const unstarted = await dispatcher.stop();
         // Hand back what never started so another member gets it now, not after ack_wait.
         for (const delivery of unstarted) delivery.retry(0);
+        await pulling;
         this.acks.flush();
         if (!this.nc.isClosed()) await this.nc.flush().catch(() => {});
       },

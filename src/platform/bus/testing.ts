@@ -31,7 +31,16 @@ export async function openTestBus<M extends SubjectMap>(
 ): Promise<{ bus: Bus<M>; prefix: string; cleanup: () => Promise<void> }> {
   const prefix = extra.streamPrefix ?? uniquePrefix();
   const natsUrl = kind === 'jetstream' ? (extra.natsUrl ?? testNatsUrl) : undefined;
-  const bus = await createBus({ subjects, logger: quietLogger, ...extra, streamPrefix: prefix, natsUrl });
+  // The shortest pull requests, so closing a bus at the end of a test waits at most a second.
+  const options = {
+    subjects,
+    logger: quietLogger,
+    pullExpiresMs: 1_000,
+    ...extra,
+    streamPrefix: prefix,
+    natsUrl,
+  };
+  const bus = await createBus(options);
   return {
     bus,
     prefix,
