@@ -146,6 +146,16 @@ describe.each(testBackends)('citybrain app on %s', (kind) => {
     ).toBe(403);
   });
 
+  it('files the platform’s algorithms as in use and publishes the register', async () => {
+    const register = await call('GET', '/api/v1/public/algorithms?lang=en');
+    expect(register.status).toBe(200);
+    const text = JSON.stringify(register.body);
+    expect(text).toContain('in_use');
+    const page = await app.http.inject({ method: 'GET', url: '/algorithms' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<html lang="zh-CN"');
+  });
+
   it('runs the demo preparation again without adding anything', async () => {
     const before = await call('GET', '/api/v1/audit/verify', 'auditor');
     await prepareCity(app, { demo: true });

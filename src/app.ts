@@ -1,6 +1,11 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
+import {
+  AlgorithmRegistry,
+  algorithmMigrations,
+  registerAlgorithmRoutes,
+} from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import {
   IdentityService,
@@ -38,6 +43,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   jurisdictionMigrations,
   organisationMigrations,
   identityMigrations,
+  algorithmMigrations,
 ];
 
 /** What the composition root needs from its caller. */
@@ -69,6 +75,7 @@ export interface Services {
   jurisdictions: JurisdictionService;
   organisation: Organisation;
   identity: IdentityService;
+  algorithms: AlgorithmRegistry;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -119,7 +126,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       ? { issuer: config.oidcIssuer, audience: config.oidcAudience, jwksUrl: config.oidcJwksUrl }
       : undefined,
   });
-  const services: Services = { audit, jurisdictions, organisation, identity };
+  const algorithms = new AlgorithmRegistry({ db, audit, clock, logger });
+  await algorithms.start();
+  const services: Services = { audit, jurisdictions, organisation, identity, algorithms };
 
   const http = await createHttpServer({ logger, version: VERSION });
   installAuthentication(http, identity);
@@ -128,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerIdentityRoutes(http, { identity });
   registerJurisdictionRoutes(http, { jurisdictions });
   registerOrganisationRoutes(http, { organisation });
+  registerAlgorithmRoutes(http, { registry: algorithms });
   await http.register(fastifyStatic, {
     root: path.resolve(import.meta.dirname, '../web/public'),
     wildcard: false,
@@ -145,6 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       await http.close();
+      await algorithms.stop();
       await database.close();
     },
   };

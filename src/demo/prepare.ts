@@ -75,6 +75,11 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     if (generated.departments + generated.centres + generated.teams > 0) {
       app.logger.info(generated, 'demo organisation generated');
     }
+    // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
+    await app.services.algorithms.loadRegisterFile(
+      path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
+      SYSTEM_PRINCIPAL,
+    );
   }
   const hub = (await jurisdictions.list({ level: 'city' }))[0];
   if (!hub) {
