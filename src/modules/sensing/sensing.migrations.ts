@@ -60,6 +60,8 @@ export const sensingMigrations: Migrations = {
         ) partition by range (observed_at)`.execute(db);
       await rollup('sensing_rollups_hour', 70).execute(db);
       await rollup('sensing_rollups_day', 100).execute(db);
+      // Finalising a day and latest-value queries read hourly rows by time, across devices.
+      await sql`create index sensing_rollups_hour_bucket on sensing_rollups_hour (bucket)`.execute(db);
       // Per-batch partial aggregates, appended by ingest (cheap inserts) and folded into the
       // hourly rollups by the timer (ObservationStore.compact); no index, it only holds one tick.
       await sql`

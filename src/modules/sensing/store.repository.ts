@@ -116,19 +116,23 @@ export class ObservationStore {
    * end is before `closedBefore`), from the hourly rows; idempotent, so any process may run it.
    */
   async finalizeDays(db: Db, closedBefore: Date): Promise<number> {
-    const r = await sql`
-      with d as (
-        delete from sensing_rollup_dirty_days where day + interval '1 day' <= ${closedBefore} returning day
-      )
-      insert into sensing_rollups_day as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
-      select h.device_id, h.metric, d.day, min(h.jurisdiction_path), sum(h.n), sum(h.sum), min(h.min), max(h.max),
-        max(h.last_at), (array_agg(h.last_value order by h.last_at desc))[1]
-      from d join sensing_rollups_hour h on h.bucket >= d.day and h.bucket < d.day + interval '1 day'
-      group by h.device_id, h.metric, d.day
-      on conflict (device_id, metric, bucket) do update set n = excluded.n, sum = excluded.sum, min = excluded.min,
-        max = excluded.max, last_at = excluded.last_at, last_value = excluded.last_value,
-        jurisdiction_path = excluded.jurisdiction_path`.execute(db);
-    return Number(r.numAffectedRows ?? 0);
+    const dirty = await sql<{ day: Date }>`
+      delete from sensing_rollup_dirty_days where day + interval '1 day' <= ${closedBefore} returning day`.execute(db);
+    let rows = 0;
+    for (const { day } of dirty.rows) {
+      const r = await sql`
+        insert into sensing_rollups_day as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
+        select device_id, metric, ${day}::timestamptz, min(jurisdiction_path), sum(n), sum(sum), min(min), max(max),
+          max(last_at), (array_agg(last_value order by last_at desc))[1]
+        from sensing_rollups_hour
+        where bucket >= ${day}::timestamptz and bucket < ${day}::timestamptz + interval '1 day'
+        group by device_id, metric
+        on conflict (device_id, metric, bucket) do update set n = excluded.n, sum = excluded.sum, min = excluded.min,
+          max = excluded.max, last_at = excluded.last_at, last_value = excluded.last_value,
+          jurisdiction_path = excluded.jurisdiction_path`.execute(db);
+      rows += Number(r.numAffectedRows ?? 0);
+    }
+    return rows;
   }
 
   /** Drops raw partitions whose whole day is older than `before`; returns the dropped names. */
