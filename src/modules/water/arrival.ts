@@ -9,6 +9,14 @@ import { LEADING_EDGE_RATIO, passageTime, peakConcentration, unitPeakConcentrati
 import type { Position } from './network.schema.ts';
 import { alongPath, downstreamPath, type PathStep, type RiverNetwork } from './network.ts';
 
+/**
+ * Mass of an oil slick from its area, kg: area × thickness × density. Defaults: 0.1 mm (a thick
+ * sheen to thin slick; Bonn Agreement appearance codes span ~0.04 µm–>0.2 mm) and 900 kg/m³.
+ */
+export function slickMassKg(areaM2: number, thicknessM = 1e-4, densityKgM3 = 900): number {
+  return areaM2 * thicknessM * densityKgM3;
+}
+
 /** A spill (or release) at a place and time. */
 export interface SpillQuery {
   at: Position;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { peakVelocity } from './jobson.ts';
 import { RiverNetwork } from './network.ts';
 import { planInputs } from './plan-inputs.ts';
 import { traceUpstream } from './trace.ts';
@@ -36,7 +37,10 @@ describe('planInputs', () => {
     const plan = planInputs(net, { spill, now: T0 });
     const release = plan.dilutionRelease!;
     expect(release.reservoir.id).toBe('res');
-    const travel = 5000 / net.vMost[net.reachIndex('A')]! + 9500 / net.vMost[net.reachIndex('C')]!;
+    // kinematic wave at Q + 10 m³/s: celerity 5/3 · Jobson most-probable velocity, reach by reach
+    const wave = (q: number, qa: number, da: number, s: number) =>
+      (5 / 3) * peakVelocity({ drainageAreaM2: da, q: q + 10, qa, slope: s });
+    const travel = 5000 / wave(4, 5, 2e8, 0.002) + 9500 / wave(10, 13, 5e8, 0.001);
     expect(release.travelTimeToIntakeS).toBeCloseTo(travel, 6);
     expect(release.dilutionFactor).toBeCloseTo(10 / 20, 12);
     expect(release.peakAfterMgL).toBeCloseTo(plan.arrival.peakConcentrationMgL / 2, 12);

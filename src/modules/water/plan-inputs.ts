@@ -6,10 +6,13 @@
  *   mobilisation time (beyond it the crews cannot beat the leading edge);
  * - dilution release: reservoirs/hydropower stations upstream of the intake (on the path or on a
  *   tributary joining above the intake), when to start so the released water is at the intake
- *   by the leading edge (most-probable travel time), and the peak diluted by Q/(Q + release);
+ *   by the leading edge, and the peak diluted by Q/(Q + release). The release travels as a
+ *   kinematic wave: celerity ≈ 5/3 of the mean velocity (Manning, wide channel), the velocity
+ *   being Jobson's most probable one at the raised discharge Q + release, reach by reach;
  * - stop order: the top-ranked suspect enterprise of an upstream trace (else the top suspect).
  */
 import { type Arrival, predictArrivals, type SpillQuery } from './arrival.ts';
+import { peakVelocity } from './jobson.ts';
 import type { Intake, Position, Reservoir } from './network.schema.ts';
 import { alongPath, type PathStep, type RiverNetwork, walkUpstream } from './network.ts';
 import type { TraceCandidate, TraceResult } from './trace.ts';
@@ -95,7 +98,7 @@ export function planInputs(net: RiverNetwork, query: PlanInputsQuery): PlanInput
   const interceptDam = placeDam(net, path, arrival, spill, setbackM, deadlineS, mobilisationS);
   const releaseOptions = releases(net, intake, arrival, now);
   const notes = [
-    'Travel times by Jobson (1996) at the network discharges; a release raises Q and speeds the plume, which is not modelled here.',
+    'Plume travel times by Jobson (1996) at the network discharges; a dilution release also raises Q and speeds the plume, which is not modelled here.',
     `Mobilisation time ${h(mobilisationS)}, dam at least ${setbackM} m above the intake.`,
   ];
   return {
@@ -174,10 +177,10 @@ function releases(net: RiverNetwork, intake: Intake, arrival: Arrival, now: numb
   const options: DilutionRelease[] = [];
   const intakeReach = net.reachIndex(intake.reach);
   const qIntake = net.q[intakeReach]!;
-  walkUpstream(net, intake, 72 * HOUR, Number.POSITIVE_INFINITY, (r, timeMostS) => {
+  walkUpstream(net, intake, 72 * HOUR, Number.POSITIVE_INFINITY, (r) => {
     for (const reservoir of net.reservoirsOn[r] ?? []) {
       if (r === intakeReach && reservoir.fraction > intake.fraction) continue;
-      const travel = timeMostS + ((1 - reservoir.fraction) * net.length[r]!) / net.vMost[r]!;
+      const travel = releaseTravelTime(net, reservoir, intake, reservoir.releaseCapacityM3s);
       const wanted = arrival.leadingEdgeAt - travel * 1000;
       const startAt = Math.max(now, wanted);
       const factor = qIntake / (qIntake + reservoir.releaseCapacityM3s);
@@ -203,6 +206,32 @@ function releases(net: RiverNetwork, intake: Intake, arrival: Arrival, now: numb
       b.releaseM3s - a.releaseM3s ||
       a.travelTimeToIntakeS - b.travelTimeToIntakeS,
   );
+}
+
+/** Kinematic-wave celerity as a multiple of the mean velocity (Manning, wide rectangular channel). */
+export const RELEASE_CELERITY_RATIO = 5 / 3;
+
+/** Time for a release of `releaseM3s` to travel from a reservoir to a point downstream, s. */
+export function releaseTravelTime(
+  net: RiverNetwork,
+  from: { reach: string; fraction: number },
+  to: { reach: string; fraction: number },
+  releaseM3s: number,
+): number {
+  const target = net.reachIndex(to.reach);
+  let r = net.reachIndex(from.reach);
+  let fraction = from.fraction;
+  let time = 0;
+  for (;;) {
+    const reach = net.data.reaches[r]!;
+    const v = peakVelocity({ ...reach, q: reach.q + releaseM3s }, 'mostProbable') * RELEASE_CELERITY_RATIO;
+    const end = r === target ? to.fraction : 1;
+    time += ((end - fraction) * reach.lengthM) / v;
+    if (r === target) return time;
+    r = net.down[r]!;
+    if (r < 0) throw new RangeError('the reservoir is not upstream of the intake');
+    fraction = 0;
+  }
 }
 
 function stopOrder(trace: TraceResult | undefined): { stopOrder?: StopOrder } {
