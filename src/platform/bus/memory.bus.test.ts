@@ -52,6 +52,32 @@ describe('in-process bus', () => {
     expect(got).toEqual(Array.from({ length: 20 }, (_, n) => n));
   });
 
+  it('counts messages parked behind a busy key, so one hot key still gets back-pressure', async () => {
+    await open(5);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: number[] = [];
+    await bus.subscribe('test.alert.raised', { group: 'hot', owner: 't', maxInFlight: 4 }, async (e) => {
+      await gate;
+      order.push(e.payload.level);
+    });
+    let accepted = 0;
+    const publishes = Array.from({ length: 30 }, (_, i) =>
+      bus
+        .publish('test.alert.raised', { deviceId: 'k', level: (i % 5) + 1 }, { key: 'k' })
+        .then(() => accepted++),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // One runs and three wait behind it in the subscription, five wait in the group's queue.
+    expect(accepted).toBe(9);
+    release();
+    await Promise.all(publishes);
+    await waitFor(() => order.length === 30, 'all messages');
+    expect(order).toEqual(Array.from({ length: 30 }, (_, i) => (i % 5) + 1));
+  });
+
   it('releases waiting publishers when the group’s last member stops', async () => {
     await open(2);
     let release: () => void = () => {};

@@ -12,6 +12,7 @@ export class SingleDispatcher extends Dispatcher {
   private readonly ready = new Fifo<Item>();
   /** Keys with a running message → messages of that key waiting behind it. */
   private readonly busyKeys = new Map<string, Item[]>();
+  private parked = 0;
 
   constructor(ctx: DispatchContext, maxInFlight: number, handler: Handler<Envelope>) {
     super(ctx);
@@ -20,7 +21,8 @@ export class SingleDispatcher extends Dispatcher {
   }
 
   room(): number {
-    return Math.max(0, this.maxInFlight - this.running - this.ready.length);
+    // Messages parked behind a busy key count too, or one hot key would let the buffer grow.
+    return Math.max(0, this.maxInFlight - this.running - this.ready.length - this.parked);
   }
 
   protected accept(item: Item): void {
@@ -32,6 +34,7 @@ export class SingleDispatcher extends Dispatcher {
     const rest = this.ready.drain();
     for (const waiting of this.busyKeys.values()) rest.push(...waiting);
     this.busyKeys.clear();
+    this.parked = 0;
     return rest.map((item) => item.delivery);
   }
 
@@ -44,6 +47,7 @@ export class SingleDispatcher extends Dispatcher {
         const waiting = this.busyKeys.get(key);
         if (waiting) {
           waiting.push(item);
+          this.parked++;
           continue;
         }
         this.busyKeys.set(key, []);
@@ -70,6 +74,7 @@ export class SingleDispatcher extends Dispatcher {
     if (key === undefined) return;
     const waiting = this.busyKeys.get(key) ?? [];
     this.busyKeys.delete(key);
+    this.parked -= waiting.length;
     // Waiting messages of this key go back to the front, in order, ahead of newer work;
     // pump starts the first and parks the rest behind it again.
     for (let i = waiting.length - 1; i >= 0; i--) this.ready.unshift(waiting[i]!);
