@@ -159,12 +159,12 @@ export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<Ing
   let outcome: { stored: number; raised: AlertDto[]; cleared: AlertDto[] };
   try {
     outcome = await p.db.transaction().execute(async (trx) => {
-      const fresh = await p.store.insert(trx, b.cols);
+      const fresh = await p.store.insert(trx, b.cols, p.engine.metricsInUse);
       await new DeadLetterRepository().insert(trx, b.dead);
-      const transitions = runRules(p.engine, b.devices, fresh, b.arrivals);
+      const transitions = runRules(p.engine, fresh.rows, b.arrivals);
       await p.ruleStates.save(trx, p.engine.takeDirty(), now);
       const alerts = await p.alerts.apply(trx, transitions);
-      return { stored: fresh.length, ...alerts };
+      return { stored: fresh.stored, ...alerts };
     });
   } catch (error) {
     p.dropEngine();
@@ -194,9 +194,9 @@ export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<Ing
   };
 }
 
+// Every device that sent something gets an arrival (no_data), with its new readings, if any.
 function runRules(
   engine: RuleEngine,
-  devices: Map<string, DeviceRecord>,
   fresh: { device_id: string; metric: string; t: number; value: number }[],
   arrivals: Map<DeviceRecord, number>,
 ): Transition[] {
@@ -210,9 +210,8 @@ function runRules(
     list.push({ metric: r.metric, t: Number(r.t), value: r.value });
   }
   const out: Transition[] = [];
-  for (const [id, readings] of byDevice) {
-    const device = devices.get(id)!;
-    out.push(...engine.onReadings(subjectOf(device), readings, arrivals.get(device)!));
+  for (const [device, arrival] of arrivals) {
+    out.push(...engine.onReadings(subjectOf(device), byDevice.get(device.id) ?? [], arrival));
   }
   return out;
 }

@@ -19,6 +19,7 @@ export interface StoredReading {
   metric: string;
   t: number;
   value: number;
+  stored: number | null;
 }
 
 /** Name of the partition holding the UTC day that starts at `dayStart` (ms). */
@@ -55,9 +56,16 @@ export class ObservationStore {
     }
   }
 
-  /** Inserts a batch idempotently, appends its partial hourly aggregates, returns the rows that were new. */
-  async insert(db: Db, c: ReadingColumns): Promise<StoredReading[]> {
-    if (c.deviceIds.length === 0) return [];
+  /**
+   * Inserts a batch idempotently and appends its partial hourly aggregates; returns how many
+   * rows were new and those of them whose metric is in `wanted` (what the rules read).
+   */
+  async insert(
+    db: Db,
+    c: ReadingColumns,
+    wanted: string[],
+  ): Promise<{ stored: number; rows: StoredReading[] }> {
+    if (c.deviceIds.length === 0) return { stored: 0, rows: [] };
     const result = await sql<StoredReading>`
       with input as (
         select device_id, metric, to_timestamp(ms / 1000) as observed_at, value, jurisdiction_path
@@ -75,10 +83,14 @@ export class ObservationStore {
           max(observed_at), (array_agg(value order by observed_at desc))[1]
         from ins group by device_id, metric, 3
       )
-      select device_id, metric, (extract(epoch from observed_at) * 1000)::float8 as t, value from ins`.execute(
-      db,
-    );
-    return result.rows;
+      select device_id, metric, (extract(epoch from observed_at) * 1000)::float8 as t, value, null::int as stored
+      from ins where metric = any(${wanted}::text[])
+      union all
+      select null, null, null, null, count(*)::int from ins`.execute(db);
+    // The one row without a device carries the count of new rows.
+    const rows = result.rows.filter((r) => r.device_id !== null);
+    const stored = Number(result.rows.find((r) => r.device_id === null)?.stored ?? 0);
+    return { stored, rows };
   }
 
   /**
@@ -117,7 +129,9 @@ export class ObservationStore {
    */
   async finalizeDays(db: Db, closedBefore: Date): Promise<number> {
     const dirty = await sql<{ day: Date }>`
-      delete from sensing_rollup_dirty_days where day + interval '1 day' <= ${closedBefore} returning day`.execute(db);
+      delete from sensing_rollup_dirty_days where day + interval '1 day' <= ${closedBefore} returning day`.execute(
+      db,
+    );
     let rows = 0;
     for (const { day } of dirty.rows) {
       const r = await sql`

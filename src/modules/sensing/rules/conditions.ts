@@ -55,9 +55,7 @@ interface CompositeState extends CondState {
 
 /** AND/OR over children: re-decided whenever a child decides. */
 function composite(op: 'and' | 'or', children: Evaluator[]): Evaluator<CompositeState> {
-  const metrics = children.some((e) => e.metrics === null)
-    ? null
-    : new Set(children.flatMap((e) => [...(e.metrics ?? [])]));
+  const metrics = new Set(children.flatMap((e) => [...e.metrics]));
   const combine = (s: CompositeState, at: number, sub: Ctx, ctx: Ctx) => {
     ctx.dirty ||= sub.dirty || sub.decisions.length > 0;
     ctx.late += sub.late;
@@ -72,6 +70,13 @@ function composite(op: 'and' | 'or', children: Evaluator[]): Evaluator<Composite
   return {
     metrics,
     init: (arrival) => ({ active: false, c: children.map((e) => e.init(arrival)) }),
+    arrived(s, at, ctx) {
+      const sub = newCtx(ctx.arrival);
+      children.forEach((e, i) => {
+        e.arrived?.(s.c[i]!, at, sub);
+      });
+      combine(s, at, sub, ctx);
+    },
     reading(s, r, ctx) {
       const sub = newCtx(ctx.arrival);
       children.forEach((e, i) => {

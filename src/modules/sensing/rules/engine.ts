@@ -1,4 +1,4 @@
-import { type ConditionOptions, compileCondition } from './conditions.ts';
+import { type ConditionOptions, compileCondition, conditionMetrics } from './conditions.ts';
 import { type CondState, type Evaluator, type Facts, newCtx, type Reading } from './evaluator.ts';
 import type { Subject } from './predicate.ts';
 import type { Rule } from './rule.schema.ts';
@@ -95,14 +95,23 @@ export class RuleEngine {
     this.bySubject.delete(id);
   }
 
-  /** Feeds a subject's new readings (any order) that arrived at `arrival`; returns the transitions. */
+  /** Metrics any rule reads: the only readings the intake needs to hand over. */
+  get metricsInUse(): string[] {
+    return [...new Set(this.rules.flatMap((r) => conditionMetrics(r.condition)))];
+  }
+
+  /**
+   * Feeds an arrival from a subject at `arrival` (clock) and its new readings (any order, only
+   * metrics in use needed; none for a redelivery); returns the transitions.
+   */
   onReadings(subject: Subject, readings: Reading[], arrival: number): Transition[] {
     const out: Transition[] = [];
     const sorted = readings.length > 1 ? [...readings].sort((a, b) => a.t - b.t) : readings;
     for (const e of this.entriesFor(subject, arrival)) {
       const ctx = newCtx(arrival);
+      e.ev.arrived?.(e.state, arrival, ctx);
       const metrics = e.ev.metrics;
-      for (const r of sorted) if (!metrics || metrics.has(r.metric)) e.ev.reading(e.state, r, ctx);
+      for (const r of sorted) if (metrics.has(r.metric)) e.ev.reading(e.state, r, ctx);
       this.collect(e, ctx, out);
     }
     return out;

@@ -37,9 +37,11 @@ export interface CondState {
  * writes into ctx; the engine persists states marked dirty.
  */
 export interface Evaluator<S extends CondState = CondState> {
-  /** Metrics the condition reads; null when any reading counts (no_data). */
-  readonly metrics: ReadonlySet<string> | null;
+  /** Metrics the condition reads (empty for no_data, which only needs arrivals). */
+  readonly metrics: ReadonlySet<string>;
   init(arrival: number): S;
+  /** Something arrived from the subject at `at` (clock), new or redelivered; called before its readings. */
+  arrived?(state: S, at: number, ctx: Ctx): void;
   reading(state: S, reading: Reading, ctx: Ctx): void;
   tick(state: S, now: number, ctx: Ctx): void;
   /** Brings in-memory fields of a reloaded state up to date (e.g. last arrival from the registry). */

@@ -88,19 +88,20 @@ export interface NoDataState extends CondState {
   arrival: number;
 }
 
-/** Nothing arrived for `minutes` by the platform clock → active; the next reading clears it. */
+/** Nothing arrived for `minutes` by the platform clock → active; the next arrival clears it. */
 export function noData(minutes: number): Evaluator<NoDataState> {
   const span = minutes * 60_000;
   return {
-    metrics: null,
+    metrics: new Set(),
     init: (arrival) => ({ active: false, arrival }),
-    reading(s, r: Reading, ctx) {
-      s.arrival = ctx.arrival;
+    arrived(s, at, ctx) {
+      s.arrival = at;
       if (s.active) {
         s.active = false;
-        ctx.decisions.push({ active: false, at: r.t, validFrom: r.t, facts: { minutes } });
+        ctx.decisions.push({ active: false, at, validFrom: at, facts: { minutes } });
       }
     },
+    reading() {},
     tick(s, now, ctx) {
       if (!s.active && now - s.arrival >= span) {
         s.active = true;
