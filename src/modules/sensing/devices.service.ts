@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { DeviceCache } from './devices.cache.ts';
 import { newDeviceSecret, secretMatches } from './devices.credentials.ts';
 import { devicesFromCsv, devicesFromGeoJson } from './devices.import.ts';
 import { asInput, prepareDevices } from './devices.prepare.ts';
@@ -31,13 +32,14 @@ export interface Credential {
 export class DeviceRegistry {
   private readonly deps: DeviceRegistryDeps;
   private readonly repo = new DeviceRepository();
-  private cache: Map<string, DeviceRecord> | undefined;
-  private readonly seen = new Map<string, number>();
+  /** Every device in memory, for the intake and the timer. */
+  readonly cache: DeviceCache;
   /** Called with a device id whenever a device changes, so rules recompile for it. */
   onChange: (id: string) => void = () => {};
 
   constructor(deps: DeviceRegistryDeps) {
     this.deps = deps;
+    this.cache = new DeviceCache(deps.db, this.repo);
   }
 
   /** Registers one device; returns it with its secret (only time the secret is shown). */
@@ -134,7 +136,7 @@ export class DeviceRegistry {
       await this.repo.delete(trx, id);
       await this.deps.audit.append(trx, this.auditEvent(principal, 'sensing.device.removed', device));
     });
-    this.cache?.delete(id);
+    this.cache.delete(id);
     this.onChange(id);
   }
 
@@ -164,60 +166,12 @@ export class DeviceRegistry {
 
   /** For the MQTT broker's auth hook and the HTTP batch endpoint: true when the secret is the device's. */
   async verifyDeviceCredential(deviceId: string, secret: string): Promise<boolean> {
-    const device = (await this.resolve([deviceId])).get(deviceId);
+    const device = (await this.cache.resolve([deviceId])).get(deviceId);
     return !!device && secretMatches(secret, device.secretHash);
   }
 
-  /** Devices by id from the cache, loading any it lacks (registered by another process) in one query. */
-  async resolve(ids: Iterable<string>): Promise<Map<string, DeviceRecord>> {
-    const cache = await this.all();
-    const missing = [...new Set(ids)].filter((id) => !cache.has(id));
-    if (missing.length) for (const d of await this.repo.byIds(this.deps.db, missing)) cache.set(d.id, d);
-    return cache;
-  }
-
-  /** The cache of every device, loaded on first use. */
-  async all(): Promise<Map<string, DeviceRecord>> {
-    if (!this.cache) this.cache = new Map((await this.repo.all(this.deps.db)).map((d) => [d.id, d]));
-    return this.cache;
-  }
-
-  /** Drops the cache (another process changed devices); the next use reloads it. */
-  invalidate(): void {
-    this.cache = undefined;
-  }
-
-  /** Notes that a device reported at `at` (ms); written to the database by `flushSeen`. */
-  noteSeen(device: DeviceRecord, at: number): void {
-    if ((device.lastSeenAt?.getTime() ?? -Infinity) >= at) return;
-    device.lastSeenAt = new Date(at);
-    if (device.status === 'offline') device.status = 'online';
-    this.seen.set(device.id, at);
-  }
-
-  /**
-   * Writes noted last-seen times (and online status) in one statement, then marks devices
-   * silent since `offlineBefore` offline; returns those. Run by the timer, not per batch: a
-   * crash loses at most one tick of last-seen times, never an observation.
-   */
-  async flushSeen(trx: Db, offlineBefore: Date): Promise<string[]> {
-    const seen = [...this.seen];
-    this.seen.clear();
-    await this.repo.touch(
-      trx,
-      seen.map(([id]) => id),
-      seen.map(([, at]) => new Date(at).toISOString()),
-    );
-    const offline = await this.repo.markOffline(trx, offlineBefore);
-    for (const id of offline) {
-      const d = this.cache?.get(id);
-      if (d) d.status = 'offline';
-    }
-    return offline;
-  }
-
   private remember(device: DeviceRecord): void {
-    this.cache?.set(device.id, device);
+    this.cache.set(device);
     this.onChange(device.id);
   }
 

@@ -5,10 +5,9 @@ import type { AlertService } from './alerts.service.ts';
 import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
 import type { DeviceRecord } from './devices.repository.ts';
 import type { DeviceRegistry } from './devices.service.ts';
+import { declaredOf, runRules, subjects } from './intake.subjects.ts';
 import { validatePayload } from './intake.validate.ts';
-import type { RuleEngine, Transition } from './rules/engine.ts';
-import type { Reading } from './rules/evaluator.ts';
-import type { Subject } from './rules/predicate.ts';
+import type { RuleEngine } from './rules/engine.ts';
 import type { RuleStateStore } from './rules/rules.store.ts';
 import {
   alertCounter,
@@ -56,37 +55,6 @@ export interface IntakeParts {
   dropEngine(): void;
 }
 
-const subjects = new WeakMap<DeviceRecord, Subject>();
-const declared = new WeakMap<DeviceRecord, Set<string>>();
-
-/** The rules' view of a device (cached per record; a changed device is a new record). */
-export function subjectOf(d: DeviceRecord): Subject {
-  let s = subjects.get(d);
-  if (!s) {
-    s = {
-      id: d.id,
-      type: d.type,
-      name: d.name,
-      jurisdictionPath: d.jurisdictionPath,
-      sectionName: d.sectionName,
-      targetClass: d.targetClass,
-      waterBody: d.waterBody,
-      lastSeenAt: d.lastSeenAt ? d.lastSeenAt.getTime() : null,
-    };
-    subjects.set(d, s);
-  }
-  return s;
-}
-
-function declaredOf(d: DeviceRecord): Set<string> {
-  let s = declared.get(d);
-  if (!s) {
-    s = new Set(d.metrics);
-    declared.set(d, s);
-  }
-  return s;
-}
-
 /** A validated batch, ready to commit. */
 export interface PreparedBatch {
   received: number;
@@ -100,7 +68,7 @@ export interface PreparedBatch {
 /** Validates a batch and splits it into readings to store and dead letters (no writes; may run ahead of commits). */
 export async function prepareBatch(p: IntakeParts, batch: RawObservation[]): Promise<PreparedBatch> {
   const now = p.clock.now();
-  const devices = await p.registry.resolve(batch.map((b) => b.deviceId));
+  const devices = await p.registry.cache.resolve(batch.map((b) => b.deviceId));
   const cols: ReadingColumns = { deviceIds: [], metrics: [], times: [], values: [], paths: [] };
   const dead: DeadLetter[] = [];
   const arrivals = new Map<DeviceRecord, number>();
@@ -171,7 +139,7 @@ export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<Ing
     throw error;
   }
   for (const [d, at] of b.arrivals) {
-    p.registry.noteSeen(d, at);
+    p.registry.cache.noteSeen(d, at);
     const subject = subjects.get(d);
     if (subject && (subject.lastSeenAt ?? 0) < at) subject.lastSeenAt = at;
   }
@@ -192,26 +160,4 @@ export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<Ing
     raised: outcome.raised,
     cleared: outcome.cleared,
   };
-}
-
-// Every device that sent something gets an arrival (no_data), with its new readings, if any.
-function runRules(
-  engine: RuleEngine,
-  fresh: { device_id: string; metric: string; t: number; value: number }[],
-  arrivals: Map<DeviceRecord, number>,
-): Transition[] {
-  const byDevice = new Map<string, Reading[]>();
-  for (const r of fresh) {
-    let list = byDevice.get(r.device_id);
-    if (!list) {
-      list = [];
-      byDevice.set(r.device_id, list);
-    }
-    list.push({ metric: r.metric, t: Number(r.t), value: r.value });
-  }
-  const out: Transition[] = [];
-  for (const [device, arrival] of arrivals) {
-    out.push(...engine.onReadings(subjectOf(device), byDevice.get(device.id) ?? [], arrival));
-  }
-  return out;
 }

@@ -9,13 +9,8 @@ import { AlertService } from './alerts.service.ts';
 import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
 import type { Locator } from './devices.schema.ts';
 import { DeviceRegistry } from './devices.service.ts';
-import {
-  commitBatch,
-  type IngestResult,
-  prepareBatch,
-  type RawObservation,
-  subjectOf,
-} from './intake.service.ts';
+import { commitBatch, type IngestResult, prepareBatch, type RawObservation } from './intake.service.ts';
+import { subjectOf } from './intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
 import type { Rule } from './rules/rule.schema.ts';
 import { RuleStateStore } from './rules/rules.store.ts';
@@ -122,14 +117,14 @@ export class SensingService {
         (_, i) => today + i * DAY_MS,
       );
       await this.store.ensurePartitions(this.deps.db, ahead);
-      const all = await this.devices.all();
+      const all = await this.devices.cache.all();
       const transitions = this.engine.onTick(now.getTime(), [...all.values()].map(subjectOf));
       const before = new Date(now.getTime() - this.options.offlineAfterMinutes * 60_000);
       try {
         const result = await this.deps.db.transaction().execute(async (trx) => {
           await this.ruleStates.save(trx, this.engine.takeDirty(), now);
           const alerts = await this.alerts.apply(trx, transitions);
-          const offline = await this.devices.flushSeen(trx, before);
+          const offline = await this.devices.cache.flushSeen(trx, before);
           await this.store.compact(trx, this.options.dayOffsetMinutes * 60);
           await this.store.finalizeDays(trx, new Date(now.getTime() - this.options.latenessMinutes * 60_000));
           return { raised: alerts.raised.length, cleared: alerts.cleared.length, offline };
