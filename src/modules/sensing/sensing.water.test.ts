@@ -4,6 +4,7 @@ import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { metricsRegistry } from '../../platform/http/metrics.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
 import type { AlertEvent } from './alerts.schema.ts';
@@ -172,4 +173,24 @@ describe.each(testBackends)('the Qijiang water story on %s', (kind) => {
     ]);
     expect((await audit.verify(database.db)).ok).toBe(true);
   });
+
+  it('stores a reading too late for its window but leaves the rule alone', async () => {
+    const lateBefore = await lateReadings();
+    const alertsBefore = await first.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: O2_RULE });
+    // 2025-11-18 closed days ago (end of day + 2 h lateness): the reading is valid data, not a rule input.
+    const r = await first.ingestRaw(
+      PUHE_STATION.id,
+      JSON.stringify({ observedAt: '2025-11-18T12:10:00+08:00', O2: 1.0 }),
+    );
+    expect(r).toMatchObject({ stored: 1, deadLettered: 0 });
+    // (The arrival does clear the station's no-data alert: it is alive.)
+    expect([...r.raised, ...r.cleared].map((a) => a.ruleId)).toEqual(['device.no-data-30min']);
+    expect(await lateReadings()).toBe(lateBefore + 1);
+    expect(await first.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: O2_RULE })).toEqual(alertsBefore);
+  });
 });
+
+async function lateReadings(): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric('citybrain_sensing_rule_late_readings_total')?.get();
+  return metric?.values[0]?.value ?? 0;
+}
