@@ -48,7 +48,7 @@ export const sensingMigrations: Migrations = {
       await sql`create index sensing_devices_path on sensing_devices (jurisdiction_path text_pattern_ops)`.execute(
         db,
       );
-      // No secondary index: the primary key serves per-device ranges, area queries go through devices.
+      // The primary key serves per-device ranges; area queries go through devices.
       await sql`
         create table sensing_observations (
           device_id text not null,
@@ -56,27 +56,22 @@ export const sensingMigrations: Migrations = {
           observed_at timestamptz not null,
           value double precision not null,
           jurisdiction_path text not null,
+          batch bigint not null,
           primary key (device_id, metric, observed_at)
         ) partition by range (observed_at)`.execute(db);
+      // Batch ids grow with insertion order: a BRIN index finds the newest batches' rows for almost no upkeep.
+      await sql`create index sensing_observations_batch on sensing_observations using brin (batch)`.execute(
+        db,
+      );
       await rollup('sensing_rollups_hour', 70).execute(db);
       await rollup('sensing_rollups_day', 100).execute(db);
       // Finalising a day and latest-value queries read hourly rows by time, across devices.
       await sql`create index sensing_rollups_hour_bucket on sensing_rollups_hour (bucket)`.execute(db);
-      // Per-batch partial aggregates, appended by ingest (cheap inserts) and folded into the
-      // hourly rollups by the timer (ObservationStore.compact); no index, it only holds one tick.
-      await sql`
-        create table sensing_rollup_pending (
-          device_id text not null,
-          metric text not null,
-          bucket timestamptz not null,
-          jurisdiction_path text not null,
-          n integer not null,
-          sum double precision not null,
-          min double precision not null,
-          max double precision not null,
-          last_at timestamptz not null,
-          last_value double precision not null
-        )`.execute(db);
+      // Every ingest transaction takes a batch id, stamps its rows with it and journals it here;
+      // the timer folds the rows of journalled batches into the hourly rollups and deletes the
+      // journal rows in the same statement, so each stored row is rolled up exactly once.
+      await sql`create sequence sensing_batch_seq`.execute(db);
+      await sql`create table sensing_batches (id bigint primary key)`.execute(db);
       // Days whose hourly rollups changed since their daily rollup was last computed.
       await sql`create table sensing_rollup_dirty_days (day timestamptz primary key)`.execute(db);
       await sql`

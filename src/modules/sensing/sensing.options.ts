@@ -18,7 +18,7 @@ export const SensingOptionsSchema = z.object({
   offlineAfterMinutes: z.number().min(1).default(30),
   /**
    * Period of the timer loop, seconds: no-data rules, idle windows, last-seen and offline
-   * marking, partitions, and folding pending aggregates into the rollups (which therefore lag
+   * marking, partitions, and folding new batches into the rollups (which therefore lag
    * raw data by at most this long).
    */
   tickSeconds: z.number().min(1).default(10),

@@ -31,10 +31,11 @@ export interface SensingTables {
     observed_at: Timestamp;
     value: number;
     jurisdiction_path: string;
+    batch: number;
   };
   sensing_rollups_hour: Rollup;
   sensing_rollups_day: Rollup;
-  sensing_rollup_pending: Rollup;
+  sensing_batches: { id: number };
   sensing_rollup_dirty_days: { day: Timestamp };
   sensing_dead_letters: {
     id: Generated<number>;

@@ -30,7 +30,7 @@ export interface SeriesQuery {
 type RollupRow = Omit<Rollup, 'bucket' | 'last_at'> & { bucket: Date; last_at: Date };
 
 /**
- * Daily rollups as queries see them: the stored daily rows for days with no pending hourly
+ * Daily rollups as queries see them: the stored daily rows for days with no unsettled hourly
  * changes, and the same aggregate computed from the hourly rows for the days still open or
  * changed by late data (see ObservationStore.finalizeDays), so a day is never stale.
  */

@@ -29,12 +29,11 @@ export function partitionName(dayStart: number): string {
 
 /**
  * Observation storage: daily range partitions created ahead on demand; each batch is one
- * statement — insert … select from unnest(arrays) on conflict do nothing — whose data-modifying
- * CTE also appends the batch's partial hourly aggregates of exactly the newly stored rows to
- * sensing_rollup_pending, in the same transaction. The timer folds those into the hourly
- * rollups (`compact`: running sums) and turns closed days into daily rollups (`finalizeDays`).
- * A redelivered reading conflicts, is not returned and so is neither stored, rolled up nor
- * evaluated twice; a crash loses no partial aggregate.
+ * statement — insert … select from unnest(arrays) on conflict do nothing — that stamps the
+ * rows with a batch id and journals the batch. The timer folds journalled batches into the
+ * hourly rollups (`compact`: running sums) and turns closed days into daily rollups
+ * (`finalizeDays`). A redelivered reading conflicts, is not returned and so is neither stored,
+ * rolled up nor evaluated twice; a crash loses no rollup (the journal commits with the rows).
  */
 export class ObservationStore {
   private readonly known = new Set<number>();
@@ -57,8 +56,9 @@ export class ObservationStore {
   }
 
   /**
-   * Inserts a batch idempotently and appends its partial hourly aggregates; returns how many
-   * rows were new and those of them whose metric is in `wanted` (what the rules read).
+   * Inserts a batch idempotently, stamped with a new batch id that is journalled in the same
+   * statement; returns how many rows were new and those of them whose metric is in `wanted`
+   * (what the rules read).
    */
   async insert(
     db: Db,
@@ -67,21 +67,15 @@ export class ObservationStore {
   ): Promise<{ stored: number; rows: StoredReading[] }> {
     if (c.deviceIds.length === 0) return { stored: 0, rows: [] };
     const result = await sql<StoredReading>`
-      with input as (
-        select device_id, metric, to_timestamp(ms / 1000) as observed_at, value, jurisdiction_path
+      with b as (
+        insert into sensing_batches (id) values (nextval('sensing_batch_seq')) returning id
+      ), ins as (
+        insert into sensing_observations (device_id, metric, observed_at, value, jurisdiction_path, batch)
+        select device_id, metric, to_timestamp(ms / 1000), value, jurisdiction_path, (select id from b)
         from unnest(${c.deviceIds}::text[], ${c.metrics}::text[], ${c.times}::float8[],
           ${c.values}::float8[], ${c.paths}::text[]) as t(device_id, metric, ms, value, jurisdiction_path)
-      ), ins as (
-        insert into sensing_observations (device_id, metric, observed_at, value, jurisdiction_path)
-        select device_id, metric, observed_at, value, jurisdiction_path from input
         on conflict do nothing
-        returning device_id, metric, observed_at, value, jurisdiction_path
-      ), pending as (
-        insert into sensing_rollup_pending (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
-        select device_id, metric, to_timestamp(floor(extract(epoch from observed_at) / 3600) * 3600),
-          min(jurisdiction_path), count(*), sum(value), min(value), max(value),
-          max(observed_at), (array_agg(value order by observed_at desc))[1]
-        from ins group by device_id, metric, 3
+        returning device_id, metric, observed_at, value
       )
       select device_id, metric, (extract(epoch from observed_at) * 1000)::float8 as t, value, null::int as stored
       from ins where metric = any(${wanted}::text[])
@@ -94,18 +88,23 @@ export class ObservationStore {
   }
 
   /**
-   * Folds the pending partial aggregates into the hourly rollups (running sums) and notes their
-   * days as dirty, in one statement; safe with several processes (each row is moved once).
+   * Folds the rows of every committed, journalled batch into the hourly rollups (running sums)
+   * and notes their days as dirty, deleting the journal rows in the same statement: each row is
+   * rolled up exactly once, whichever process compacts.
    */
   async compact(db: Db, dayOffsetSeconds: number): Promise<number> {
     const r = await sql<{ keys: number }>`
-      with moved as (
-        delete from sensing_rollup_pending returning *
+      with done as (
+        delete from sensing_batches returning id
       ), agg as (
-        select device_id, metric, bucket, min(jurisdiction_path) as jurisdiction_path, sum(n)::int as n,
-          sum(sum) as sum, min(min) as min, max(max) as max, max(last_at) as last_at,
-          (array_agg(last_value order by last_at desc))[1] as last_value
-        from moved group by device_id, metric, bucket
+        select device_id, metric, to_timestamp(floor(extract(epoch from observed_at) / 3600) * 3600) as bucket,
+          min(jurisdiction_path) as jurisdiction_path, count(*)::int as n, sum(value) as sum,
+          min(value) as min, max(value) as max, max(observed_at) as last_at,
+          (array_agg(value order by observed_at desc))[1] as last_value
+        from sensing_observations
+        where batch between (select min(id) from done) and (select max(id) from done)
+          and batch in (select id from done)
+        group by 1, 2, 3
       ), up as (
         insert into sensing_rollups_hour as r (device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value)
         select * from agg
