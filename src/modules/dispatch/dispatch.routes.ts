@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { principalOf } from '../../platform/http/principal.ts';
+import type { Api } from '../../platform/http/server.ts';
+import {
+  AssignSchema,
+  EvidenceSchema,
+  NoteSchema,
+  PositionSchema,
+  ReasonSchema,
+  TaskQuerySchema,
+  TaskSchema,
+} from './dispatch.schema.ts';
+import type { DispatchService } from './dispatch.service.ts';
+
+const tags = ['dispatch'];
+const Id = z.object({ id: z.string().min(1) });
+const Items = z.object({ items: z.array(TaskSchema) });
+const OptionalPosition = z
+  .object({
+    lon: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90),
+    note: z.string().max(1000),
+  })
+  .partial();
+
+/** Centre routes (tasks in your jurisdiction, reassign, cancel) and the field app's routes. */
+export function registerDispatchRoutes(
+  app: Api,
+  deps: { dispatch: DispatchService; maxEvidenceBytes?: number },
+): void {
+  const { dispatch } = deps;
+  app.get(
+    '/api/v1/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Tasks in your jurisdiction',
+        querystring: TaskQuerySchema,
+        response: { 200: Items },
+      },
+    },
+    async (req) => ({
+      items: await dispatch.list(principalOf(req), req.query),
+    }),
+  );
+  app.get(
+    '/api/v1/tasks/:id',
+    { schema: { tags, summary: 'One task', params: Id, response: { 200: TaskSchema } } },
+    async (req) => dispatch.get(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/tasks/:id/assign',
+    {
+      schema: {
+        tags,
+        summary: 'The centre following the task (re)assigns it',
+        params: Id,
+        body: AssignSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.assign(principalOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/v1/tasks/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a task',
+        params: Id,
+        body: ReasonSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.cancel(principalOf(req), req.params.id, req.body.reason),
+  );
+  app.get(
+    '/api/v1/tasks/:id/evidence',
+    {
+      schema: {
+        tags,
+        summary: 'Photos of a task',
+        params: Id,
+        response: { 200: z.object({ items: z.array(EvidenceSchema) }) },
+      },
+    },
+    async (req) => ({ items: await dispatch.evidence(principalOf(req), req.params.id) }),
+  );
+
+  const field = ['field'];
+  app.get(
+    '/api/v1/field/tasks',
+    { schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } } },
+    async (req) => ({
+      items: await dispatch.myTasks(principalOf(req)),
+    }),
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/accept',
+    {
+      schema: {
+        tags: field,
+        summary: 'Accept a task',
+        params: Id,
+        body: NoteSchema.optional(),
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.act(principalOf(req), req.params.id, 'accept', { note: req.body?.note }),
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/en-route',
+    {
+      schema: {
+        tags: field,
+        summary: 'On the way (position update)',
+        params: Id,
+        body: PositionSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.act(principalOf(req), req.params.id, 'en_route', { position: req.body }),
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/arrive',
+    {
+      schema: {
+        tags: field,
+        summary: 'Arrived on scene',
+        params: Id,
+        body: OptionalPosition.optional(),
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => {
+      const b = req.body ?? {};
+      const position = b.lon !== undefined && b.lat !== undefined ? { lon: b.lon, lat: b.lat } : undefined;
+      return dispatch.act(principalOf(req), req.params.id, 'arrive', { position, note: b.note });
+    },
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/complete',
+    {
+      schema: {
+        tags: field,
+        summary: 'Completed (needs a photo first)',
+        params: Id,
+        body: NoteSchema.optional(),
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.act(principalOf(req), req.params.id, 'complete', { note: req.body?.note }),
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/unable',
+    {
+      schema: {
+        tags: field,
+        summary: 'Cannot complete, with a reason',
+        params: Id,
+        body: ReasonSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.act(principalOf(req), req.params.id, 'unable', { reason: req.body.reason }),
+  );
+  app.post(
+    '/api/v1/field/tasks/:id/return',
+    {
+      schema: {
+        tags: field,
+        summary: 'Return: not this department’s task',
+        params: Id,
+        body: ReasonSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.act(principalOf(req), req.params.id, 'return', { reason: req.body.reason }),
+  );
+  const max = deps.maxEvidenceBytes ?? 10 * 1024 * 1024;
+  app.register(async (instance) => {
+    const scope = instance as unknown as Api;
+    // Any declared type is read as bytes: the service decides by content, not by the header.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: max * 2 }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post(
+      '/api/v1/field/tasks/:id/evidence',
+      {
+        bodyLimit: max * 2,
+        schema: {
+          tags: field,
+          summary: 'Upload a photo (JPEG/PNG/WebP, raw bytes in the body)',
+          params: Id,
+          response: { 201: EvidenceSchema },
+        },
+      },
+      async (req, reply) => {
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        return reply.status(201).send(await dispatch.addEvidence(principalOf(req), req.params.id, body));
+      },
+    );
+  });
+}

@@ -1,0 +1,160 @@
+import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { Outbox } from '../../platform/bus/index.ts';
+import { type Db, forTables } from '../../platform/db/database.ts';
+import { refOf } from './dispatch.assign.ts';
+import type { DispatchDeps, TaskListener } from './dispatch.deps.ts';
+import { DispatchRepository, type TaskRow, toTaskDto } from './dispatch.repository.ts';
+import { CENTRE_LEVELS, type CentreLevel } from './dispatch.schema.ts';
+import { dispatchSubjects } from './dispatch.subjects.ts';
+import type { DispatchTables } from './dispatch.tables.ts';
+
+type Kind = 'accept' | 'arrive' | 'resolve';
+
+/** Statuses in which each time limit is still unmet. */
+const UNMET: Record<Kind, string[]> = {
+  accept: ['pending', 'assigned'],
+  arrive: ['pending', 'assigned', 'accepted', 'en_route', 'unable'],
+  resolve: ['pending', 'assigned', 'accepted', 'en_route', 'arrived', 'unable'],
+};
+
+/**
+ * Durable time limits. Each task has three timer rows (accept, arrive, resolve) with `due_at`;
+ * `tick()` takes the due ones `FOR UPDATE SKIP LOCKED` (several schedulers may run), and a limit
+ * still unmet escalates the task one level — street → district → city — notifying the centre it
+ * reaches, and arms the same limit again for the next level. Time is the injected clock's.
+ */
+export class EscalationScheduler {
+  private readonly deps: DispatchDeps;
+  private readonly repo = new DispatchRepository();
+  private readonly outbox: Outbox<typeof dispatchSubjects>;
+  private readonly listener: () => TaskListener | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(deps: DispatchDeps, listener: () => TaskListener | undefined) {
+    this.deps = deps;
+    this.listener = listener;
+    this.outbox = new Outbox(dispatchSubjects, deps.clock);
+  }
+
+  /** Fires every due timer (in batches); returns how many fired. */
+  async tick(batch = 50): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.deps.db.transaction().execute(async (trx) => {
+        const db = forTables<DispatchTables>(trx);
+        const now = this.deps.clock.now();
+        const due = await this.repo.dueTimers(db, now, batch);
+        for (const timer of due) {
+          await this.repo.fireTimer(db, timer.id, now);
+          const task = await this.repo.find(db, timer.task_id, true);
+          const kind = timer.kind as Kind;
+          if (!task || !UNMET[kind].includes(task.status)) continue;
+          await this.escalate(trx, task, kind, timer.due_at);
+        }
+        return due.length;
+      });
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
+  /** Runs `tick` every `intervalMs` until `stop`. */
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err) => {
+          this.deps.logger.error({ err }, 'escalation tick failed');
+          return 0;
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the loop and waits for a running tick. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async escalate(trx: Db, task: TaskRow, kind: Kind, dueAt: Date): Promise<void> {
+    const db = forTables<DispatchTables>(trx);
+    const now = this.deps.clock.now();
+    const from = task.level as CentreLevel;
+    const next = CENTRE_LEVELS[CENTRE_LEVELS.indexOf(from) + 1];
+    const overdueMin = Math.round((now.getTime() - dueAt.getTime()) / 60_000);
+    if (!next) {
+      await this.deps.notifier.send(trx, [{ id: `centre:${task.centre_code}` }], {
+        subjectType: 'task',
+        subjectId: task.id,
+        jurisdictionPath: task.jurisdiction_path,
+        title: '任务仍超时 Task still overdue',
+        body: `${task.category}: ${kind} limit missed at the city centre`,
+      });
+      return;
+    }
+    const parts = task.centre_path.split('/');
+    const centrePath = parts.length > 1 ? parts.slice(0, -1).join('/') : task.centre_path;
+    const centreCode = centrePath.split('/').at(-1) ?? task.centre_code;
+    const updated = await this.repo.update(db, task.id, {
+      level: next,
+      centre_code: centreCode,
+      centre_path: centrePath,
+      escalations: task.escalations + 1,
+      updated_at: now,
+    });
+    const window = windowOf(task, kind);
+    await this.repo.insertTimers(db, [
+      { task_id: task.id, kind, due_at: new Date(now.getTime() + window), fired_at: null },
+    ]);
+    await this.deps.audit.append(trx, {
+      actor: SYSTEM_PRINCIPAL,
+      action: 'task.escalated',
+      subjectType: 'task',
+      subjectId: task.id,
+      jurisdictionPath: task.jurisdiction_path,
+      details: {
+        kind,
+        fromLevel: from,
+        toLevel: next,
+        centreCode,
+        dueAt: dueAt.toISOString(),
+        overdueMinutes: overdueMin,
+      },
+    });
+    await this.outbox.enqueue(
+      trx,
+      'dispatch.task.escalated',
+      { ...refOf(updated), kind, fromLevel: from, toLevel: next, centreCode },
+      { key: task.event_id },
+    );
+    await this.deps.notifier.send(
+      trx,
+      [{ id: `centre:${centreCode}` }, { id: `centre:${task.centre_code}` }],
+      {
+        subjectType: 'task',
+        subjectId: task.id,
+        jurisdictionPath: task.jurisdiction_path,
+        title: `超时升级 Escalated to the ${next} centre`,
+        body: `${task.category}: the ${kind} limit (${dueAt.toISOString()}) was missed; now followed by ${centreCode}`,
+      },
+    );
+    await this.listener()?.taskChanged(trx, toTaskDto(updated), {
+      action: 'escalate',
+      actor: SYSTEM_PRINCIPAL,
+      reason: `${kind} overdue`,
+    });
+  }
+}
+
+/** The length of a limit, from the task's creation to its due time. */
+function windowOf(task: TaskRow, kind: Kind): number {
+  const due = { accept: task.accept_due_at, arrive: task.arrive_due_at, resolve: task.resolve_due_at }[kind];
+  return Math.max(60_000, due.getTime() - task.created_at.getTime());
+}

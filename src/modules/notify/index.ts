@@ -1,0 +1,6 @@
+/** Public surface of the notify module. */
+export { type Channel, emailChannel, inAppChannel, smsChannel, webhookChannel } from './notify.channels.ts';
+export { notifyMigrations } from './notify.migrations.ts';
+export { registerNotifyRoutes } from './notify.routes.ts';
+export type { Message, NotificationDto, Recipient } from './notify.schema.ts';
+export { type Notifier, type NotifyDeps, NotifyService } from './notify.service.ts';

@@ -1,0 +1,4 @@
+/** Public surface of the Open311 GeoReport v2 module. */
+export { ensureOpen311Key, OPEN311_DEMO_KEY_NAME } from './open311.demo.ts';
+export { registerOpen311Routes } from './open311.routes.ts';
+export { OPEN311_SERVICES_FILE, type Open311Deps, Open311Service } from './open311.service.ts';

@@ -1,0 +1,162 @@
+import formbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Api } from '../../platform/http/server.ts';
+import { GetRequestsSchema, Open311Failure, PostRequestSchema } from './open311.schema.ts';
+import { type Open311Service, open311Status } from './open311.service.ts';
+import { toXml } from './open311.xml.ts';
+
+const Format = z.enum(['json', 'xml']);
+const tags = ['open311'];
+
+/** The XML root and item element of each answer. */
+type Shape = { root: string; item: string | null };
+const REQUESTS: Shape = { root: 'service_requests', item: 'request' };
+
+function send(reply: FastifyReply, format: string, shape: Shape, body: unknown, status = 200) {
+  if (format === 'xml')
+    return reply
+      .status(status)
+      .type('text/xml; charset=utf-8')
+      .send(toXml(shape.root, shape.item, body));
+  return reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+function formatOf(request: FastifyRequest): string {
+  const p = (request.params as { format?: string } | undefined)?.format;
+  if (p) return p;
+  return request.url.split('?')[0]?.endsWith('.xml') ? 'xml' : 'json';
+}
+
+/**
+ * Open311 GeoReport v2 at `/open311/v2/`: discovery, services, service definitions, POST/GET
+ * requests, one request, tokens — JSON and XML, errors as `[{"code":400,"description":"…"}]`
+ * (XML `<errors><error>…`) — in a scope of its own so the rest of the API keeps its error shape.
+ */
+export function registerOpen311Routes(app: Api, deps: { open311: Open311Service }): void {
+  const { open311 } = deps;
+  app.register(
+    async (instance) => {
+      const scope = instance as unknown as Api;
+      await scope.register(formbody);
+      scope.setErrorHandler((error, request, reply) => {
+        const validation = (error as { validation?: unknown }).validation;
+        const { status, description } = validation
+          ? { status: 400, description: (error as Error).message }
+          : open311Status(error);
+        if (status >= 500) request.log.error({ err: error }, 'open311 error');
+        return send(
+          reply,
+          formatOf(request),
+          { root: 'errors', item: 'error' },
+          [{ code: status, description }],
+          status,
+        );
+      });
+      scope.setNotFoundHandler((request, reply) =>
+        send(
+          reply,
+          formatOf(request),
+          { root: 'errors', item: 'error' },
+          [{ code: 404, description: `no resource ${request.url.split('?')[0]}` }],
+          404,
+        ),
+      );
+      const F = z.object({ format: Format });
+      scope.get(
+        '/discovery.:format',
+        { schema: { tags, summary: 'Service discovery', params: F } },
+        async (req, reply) => {
+          const base = `${req.protocol}://${req.host}/open311/v2`;
+          return send(
+            reply,
+            req.params.format,
+            { root: 'discovery', item: null },
+            {
+              changeset: '2026-11-25T00:00:00Z',
+              contact: '城市运行管理指挥中心 City Operations Command Centre, 12345',
+              key_service: 'API keys are issued per client application by the city (POST /api/v1/api-keys)',
+              endpoints: [
+                {
+                  specification: 'http://wiki.open311.org/GeoReport_v2',
+                  url: base,
+                  changeset: '2026-11-25T00:00:00Z',
+                  type: 'production',
+                  formats: ['text/xml', 'application/json'],
+                },
+              ],
+            },
+          );
+        },
+      );
+      scope.get(
+        '/services.:format',
+        {
+          schema: {
+            tags,
+            summary: 'Services citizens may request',
+            params: F,
+            querystring: z.object({ jurisdiction_id: z.string().optional() }),
+          },
+        },
+        async (req, reply) =>
+          send(reply, req.params.format, { root: 'services', item: 'service' }, await open311.services()),
+      );
+      scope.get(
+        '/services/:code.:format',
+        {
+          schema: {
+            tags,
+            summary: 'A service’s definition (attributes)',
+            params: F.extend({ code: z.string() }),
+          },
+        },
+        async (req, reply) =>
+          send(
+            reply,
+            req.params.format,
+            { root: 'service_definition', item: null },
+            await open311.definition(req.params.code),
+          ),
+      );
+      scope.post(
+        '/requests.:format',
+        {
+          schema: {
+            tags,
+            summary: 'Create a service request (form or JSON; api_key required)',
+            params: F,
+            body: PostRequestSchema,
+          },
+        },
+        async (req, reply) =>
+          send(reply, req.params.format, REQUESTS, await open311.create(req.body as never), 201),
+      );
+      scope.get(
+        '/requests.:format',
+        {
+          schema: {
+            tags,
+            summary: 'Service requests (filters of the spec)',
+            params: F,
+            querystring: GetRequestsSchema,
+          },
+        },
+        async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.list(req.query)),
+      );
+      scope.get(
+        '/requests/:id.:format',
+        { schema: { tags, summary: 'One service request', params: F.extend({ id: z.string() }) } },
+        async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.get(req.params.id)),
+      );
+      scope.get(
+        '/tokens/:token.:format',
+        { schema: { tags, summary: 'The request id of a token', params: F.extend({ token: z.string() }) } },
+        async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.token(req.params.token)),
+      );
+    },
+    { prefix: '/open311/v2' },
+  );
+}
+
+export { Open311Failure };

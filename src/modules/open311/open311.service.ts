@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { EventDetail, EventService } from '../events/index.ts';
+import {
+  Open311Failure,
+  type RequestDto,
+  type ServiceDto,
+  type ServiceFile,
+  ServiceFileSchema,
+} from './open311.schema.ts';
+
+/** The shipped Open311 service file. */
+export const OPEN311_SERVICES_FILE = new URL(
+  '../../../data/events/open311-services.v1.json',
+  import.meta.url,
+);
+
+/** A responsibility-list item as Open311 needs it. */
+export interface ListedRule {
+  category: string;
+  zh: string;
+  en: string;
+  domain: string;
+}
+
+/** What the Open311 service is built from. */
+export interface Open311Deps {
+  events: EventService;
+  clock: Clock;
+  /** The current responsibility list and its domains (organisation). */
+  rules(): Promise<{ items: ListedRule[]; domains: { code: string; zh: string; en: string }[] }>;
+  /** Resolves an api_key to its principal; throws for a bad key (identity). */
+  authenticate(apiKey: string): Promise<Principal | undefined>;
+  servicesFile?: string | URL;
+}
+
+/** Days GET requests looks back by default, and the most it returns (the spec's defaults). */
+const DEFAULT_DAYS = 90;
+const MAX_RESULTS = 1000;
+
+/**
+ * Open311 GeoReport v2 over the event centre: the service list is the responsibility list's
+ * categories citizens may report (plus `general`, classified automatically); requests are events.
+ */
+export class Open311Service {
+  private readonly deps: Open311Deps;
+  private readonly file: ServiceFile;
+
+  constructor(deps: Open311Deps) {
+    this.deps = deps;
+    this.file = ServiceFileSchema.parse(
+      JSON.parse(fs.readFileSync(deps.servicesFile ?? OPEN311_SERVICES_FILE, 'utf8')),
+    );
+  }
+
+  /** GET services. */
+  async services(): Promise<ServiceDto[]> {
+    const { items, domains } = await this.deps.rules();
+    const groups = new Map(domains.map((d) => [d.code, `${d.zh} ${d.en}`]));
+    const g = this.file.general;
+    return [
+      {
+        service_code: g.service_code,
+        service_name: g.service_name,
+        description: g.description,
+        metadata: false,
+        type: 'realtime',
+        keywords: g.keywords,
+        group: '综合 General',
+      },
+      ...items
+        .filter((i) => !this.file.excluded.includes(i.category))
+        .map((i) => ({
+          service_code: i.category,
+          service_name: `${i.zh} ${i.en}`,
+          description: `${i.zh} — ${i.en}`,
+          metadata: (this.file.attributes[i.category] ?? []).length > 0,
+          type: 'realtime' as const,
+          keywords: [i.zh, i.en],
+          group: groups.get(i.domain) ?? i.domain,
+        })),
+    ];
+  }
+
+  /** GET services/{service_code}: its attributes. */
+  async definition(code: string) {
+    const service = (await this.services()).find((s) => s.service_code === code);
+    if (!service) throw new Open311Failure(404, `service_code ${code} not found`);
+    const attributes = (this.file.attributes[code] ?? []).map((a, i) => ({
+      variable: true,
+      code: a.code,
+      datatype: a.datatype,
+      required: a.required,
+      datatype_description: null,
+      order: i + 1,
+      description: a.description,
+      ...(a.values ? { values: a.values } : {}),
+    }));
+    return { service_code: code, attributes };
+  }
+
+  /** POST requests. */
+  async create(
+    params: Record<string, unknown> & {
+      api_key?: string;
+      service_code?: string;
+      lat?: number;
+      long?: number;
+    },
+  ) {
+    if (!params.api_key) throw new Open311Failure(400, 'api_key is required');
+    const principal = await this.deps.authenticate(params.api_key).catch(() => undefined);
+    if (!principal)
+      throw new Open311Failure(403, 'Invalid api_key received -- can\u2019t proceed with create_request.');
+    if (!params.service_code) throw new Open311Failure(400, 'service_code is required');
+    const services = await this.services();
+    if (!services.some((s) => s.service_code === params.service_code)) {
+      throw new Open311Failure(400, `service_code ${params.service_code} is not a service of this city`);
+    }
+    if (params.lat === undefined || params.long === undefined) {
+      throw new Open311Failure(
+        400,
+        'lat and long are required (address_string and address_id cannot be geocoded here)',
+      );
+    }
+    const description = str(params.description);
+    if (!description) throw new Open311Failure(400, 'description is required');
+    this.checkAttributes(params.service_code, params);
+    const name = [str(params.first_name), str(params.last_name)].filter(Boolean).join(' ');
+    const media = str(params.media_url);
+    const result = await this.deps.events.intake(principal, 'citizen', {
+      description,
+      location: { lon: params.long, lat: params.lat },
+      ...(str(params.address_string) ? { address: str(params.address_string) } : {}),
+      ...(params.service_code === this.file.general.service_code ? {} : { category: params.service_code }),
+      serviceCode: params.service_code,
+      media: media ? [media] : [],
+      reporter: {
+        ...(name ? { name } : {}),
+        ...(str(params.email) ? { email: str(params.email) } : {}),
+        ...(str(params.phone) ? { phone: str(params.phone) } : {}),
+        ...(str(params.account_id) ? { accountId: str(params.account_id) } : {}),
+        ...(str(params.device_id) ? { deviceId: str(params.device_id) } : {}),
+      },
+    });
+    return [
+      {
+        service_request_id: result.event.id,
+        token: result.token,
+        service_notice: result.duplicate
+          ? '已与同一问题的其他反映合并办理 Merged with an earlier report of the same problem'
+          : null,
+        account_id: str(params.account_id) ?? null,
+      },
+    ];
+  }
+
+  /** GET requests, with the spec's filters (ids override the rest; 90 days and 1,000 results by default). */
+  async list(q: {
+    service_request_id?: string;
+    service_code?: string;
+    start_date?: string;
+    end_date?: string;
+    status?: string;
+  }): Promise<RequestDto[]> {
+    if (q.service_request_id) {
+      const ids = q.service_request_id
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .slice(0, MAX_RESULTS);
+      const found = await Promise.all(ids.map((id) => this.deps.events.publicGet(id)));
+      return Promise.all(
+        found
+          .filter((e): e is EventDetail => e !== undefined && e.source === 'citizen')
+          .map((e) => this.toRequest(e)),
+      );
+    }
+    const end = q.end_date ? date(q.end_date, 'end_date') : this.deps.clock.now();
+    const start = q.start_date
+      ? date(q.start_date, 'start_date')
+      : new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+    const statuses = q.status?.split(',').map((s) => s.trim());
+    if (statuses?.some((s) => s !== 'open' && s !== 'closed'))
+      throw new Open311Failure(400, 'status must be open or closed');
+    const codes = q.service_code?.split(',').map((s) => s.trim());
+    const events = await this.deps.events.list(SYSTEM_PRINCIPAL, {
+      source: 'citizen',
+      from: start.toISOString(),
+      to: end.toISOString(),
+      limit: MAX_RESULTS,
+    });
+    const out: RequestDto[] = [];
+    for (const e of events) {
+      if (codes && !codes.includes(e.serviceCode ?? '')) continue;
+      const detail = await this.deps.events.publicGet(e.id);
+      if (!detail) continue;
+      const request = await this.toRequest(detail);
+      if (statuses && !statuses.includes(request.status)) continue;
+      out.push(request);
+    }
+    return out;
+  }
+
+  /** GET requests/{id}. */
+  async get(id: string): Promise<RequestDto[]> {
+    const e = await this.deps.events.publicGet(id);
+    if (e?.source !== 'citizen') throw new Open311Failure(404, `service_request_id ${id} not found`);
+    return [await this.toRequest(e)];
+  }
+
+  /** GET tokens/{token}. */
+  async token(token: string) {
+    const found = await this.deps.events.byToken(token);
+    if (!found) throw new Open311Failure(404, `token ${token} not found`);
+    return [{ service_request_id: found.filed, token }];
+  }
+
+  private async toRequest(e: EventDetail): Promise<RequestDto> {
+    const master = e.mergedInto ? ((await this.deps.events.publicGet(e.mergedInto)) ?? e) : e;
+    const names = new Map((await this.deps.rules()).items.map((i) => [i.category, `${i.zh} ${i.en}`]));
+    const closed = master.status === 'closed';
+    return {
+      service_request_id: e.id,
+      status: closed ? 'closed' : 'open',
+      status_notes: master.statusNote,
+      service_name:
+        e.serviceCode === this.file.general.service_code
+          ? this.file.general.service_name
+          : (names.get(e.serviceCode ?? '') ?? null),
+      service_code: e.serviceCode,
+      description: e.description,
+      agency_responsible: master.agency,
+      service_notice: e.mergedInto ? 'merged with an earlier report of the same problem' : null,
+      requested_datetime: e.createdAt,
+      updated_datetime: [master.updatedAt, e.updatedAt].sort().at(-1) ?? e.updatedAt,
+      expected_datetime: master.expectedAt,
+      address: e.address,
+      address_id: null,
+      zipcode: null,
+      lat: e.location.lat,
+      long: e.location.lon,
+      media_url: e.media[0] ?? null,
+    };
+  }
+
+  private checkAttributes(code: string, params: Record<string, unknown>): void {
+    for (const a of this.file.attributes[code] ?? []) {
+      const value = str(params[`attribute[${a.code}]`]);
+      if (!value) {
+        if (a.required) throw new Open311Failure(400, `attribute[${a.code}] is required for ${code}`);
+        continue;
+      }
+      if (a.values && !a.values.some((v) => v.key === value)) {
+        throw new Open311Failure(
+          400,
+          `attribute[${a.code}] must be one of ${a.values.map((v) => v.key).join(', ')}`,
+        );
+      }
+    }
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function date(s: string, field: string): Date {
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new Open311Failure(400, `${field} must be an ISO 8601 date-time`);
+  return d;
+}
+
+/** Maps the event centre's errors onto GeoReport's codes. */
+export function open311Status(err: unknown): { status: number; description: string } {
+  if (err instanceof Open311Failure) return { status: err.status, description: err.message };
+  if (err instanceof AppError) {
+    const status =
+      err.code === 'not_found'
+        ? 404
+        : err.code === 'unauthenticated' || err.code === 'forbidden'
+          ? 403
+          : err.status >= 500
+            ? err.status
+            : 400;
+    return { status, description: err.message };
+  }
+  return { status: 500, description: 'internal error' };
+}

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import type { AlgorithmRegistry } from '../modules/algorithms/index.ts';
+import type { AuditLog } from '../modules/audit/index.ts';
+import { type Classifier, createClassifier } from '../modules/classification/index.ts';
+import {
+  DispatchService,
+  dispatchMigrations,
+  dispatchSubjects,
+  EscalationScheduler,
+  registerDispatchRoutes,
+  TeamDirectory,
+} from '../modules/dispatch/index.ts';
+import {
+  type EventOptions,
+  EventService,
+  eventMigrations,
+  eventSubjects,
+  intakeAlert,
+  registerEventRoutes,
+} from '../modules/events/index.ts';
+import type { IdentityService } from '../modules/identity/index.ts';
+import type { JurisdictionService } from '../modules/jurisdictions/index.ts';
+import {
+  type Channel,
+  NotifyService,
+  notifyMigrations,
+  registerNotifyRoutes,
+  webhookChannel,
+} from '../modules/notify/index.ts';
+import { Open311Service, registerOpen311Routes } from '../modules/open311/index.ts';
+import type { Organisation } from '../modules/organisation/index.ts';
+import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import { mergeSubjects } from '../platform/bus/index.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/database.ts';
+import type { Migrations } from '../platform/db/migrate.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Api } from '../platform/http/server.ts';
+import type { Logger } from '../platform/logger.ts';
+
+/** The event centre's migrations (events, dispatch, notify); add them to ALL_MIGRATIONS. */
+export const EVENT_CENTRE_MIGRATIONS: Migrations[] = [eventMigrations, dispatchMigrations, notifyMigrations];
+
+/** The subjects the event centre publishes; merge them into the app's bus registry. */
+export const eventCentreSubjects = mergeSubjects(eventSubjects, dispatchSubjects);
+
+/** The part of the bus the event centre uses: one subscription to sensing alerts. */
+export interface AlertBus {
+  subscribe(
+    pattern: 'sensing.alert.raised',
+    options: { group: string; owner: string },
+    handler: (envelope: { payload: unknown }) => Promise<void>,
+  ): Promise<unknown>;
+  stop(owner: string): Promise<void>;
+}
+
+/** What the wiring takes from the composition root (an `App` plus the registry and the bus). */
+export interface EventCentreDeps {
+  db: Db;
+  http: Api;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  /** The app's data dir; photos go to `<dataDir>/evidence`. */
+  dataDir: string;
+  jurisdictions: JurisdictionService;
+  organisation: Organisation;
+  identity: IdentityService;
+  algorithms: AlgorithmRegistry;
+  /** Sensing alerts arrive here; without a bus the event centre takes no alerts. */
+  bus?: AlertBus;
+  /** Default: `createClassifier()` trained on the shipped corpus. */
+  classifier?: Classifier;
+  /** Besides in-app: default webhook. Add smsChannel/emailChannel adapters here. */
+  notifyChannels?: Channel[];
+  events?: Partial<EventOptions>;
+  /** How often due timers are checked (ms, default 1000). */
+  schedulerIntervalMs?: number;
+  /** How often the team index reloads from organisation (ms, default 30 s). */
+  teamRefreshMs?: number;
+  maxEvidenceBytes?: number;
+}
+
+/** The wired event centre: its services and its background loops. */
+export interface EventCentre {
+  events: EventService;
+  dispatch: DispatchService;
+  notify: NotifyService;
+  open311: Open311Service;
+  teams: TeamDirectory;
+  scheduler: EscalationScheduler;
+  /** Loads the team index, starts the escalation and delivery loops and the alert subscription. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the event centre (events, dispatch, notify, Open311) over the app's modules and registers
+ * its routes. Call before the HTTP server is ready; then `start()`.
+ */
+export function wireEventCentre(deps: EventCentreDeps): EventCentre {
+  const { db, audit, clock, logger, organisation, identity, jurisdictions, algorithms } = deps;
+  const notify = new NotifyService({
+    db,
+    clock,
+    logger,
+    channels: deps.notifyChannels ?? [webhookChannel()],
+  });
+  const departments = new Map<string, { name: string } | null>();
+  const department = async (code: string) => {
+    if (!departments.has(code)) {
+      const found = await organisation.structure.getDepartment(code).then(
+        (d) => ({ name: d.name }),
+        (err) => {
+          if (err instanceof AppError && err.code === 'not_found') return null;
+          throw err;
+        },
+      );
+      departments.set(code, found);
+    }
+    return departments.get(code) ?? null;
+  };
+  let dispatchRef: DispatchService | undefined;
+  const teams = new TeamDirectory(
+    {
+      all: async () => {
+        const out = [];
+        for (let offset = 0; ; offset += 2000) {
+          const page = await organisation.teams.list(SYSTEM_PRINCIPAL, { limit: 2000, offset });
+          out.push(...page.items);
+          if (page.items.length < 2000) return out;
+        }
+      },
+      get: (id) => organisation.teams.get(SYSTEM_PRINCIPAL, id),
+      setPosition: (principal, id, at) => organisation.teams.setPosition(principal, id, at),
+    },
+    clock,
+    logger,
+    () => dispatchRef?.activeCounts() ?? Promise.resolve(new Map()),
+  );
+  const dispatchDeps = {
+    db,
+    audit,
+    clock,
+    logger,
+    notifier: notify,
+    teams,
+    algorithms,
+    departmentExists: async (code: string) => (await department(code)) !== null,
+    storageDir: path.join(deps.dataDir, 'evidence'),
+    maxEvidenceBytes: deps.maxEvidenceBytes,
+  };
+  const dispatch = new DispatchService(dispatchDeps);
+  dispatchRef = dispatch;
+  const classifier = deps.classifier ?? createClassifier();
+  const events = new EventService({
+    db,
+    audit,
+    clock,
+    logger,
+    notifier: notify,
+    dispatch,
+    algorithms,
+    classifier,
+    locate: (lon, lat) => jurisdictions.locate(lon, lat),
+    rule: (category) => organisation.responsibilities.lookup(category),
+    departmentName: async (code) => (await department(code))?.name ?? null,
+    options: deps.events,
+  });
+  dispatch.setListener({ taskChanged: (trx, task, change) => events.taskChanged(trx, task, change) });
+  const scheduler = new EscalationScheduler(dispatchDeps, () => ({
+    taskChanged: (trx, task, change) => events.taskChanged(trx, task, change),
+  }));
+  const open311 = new Open311Service({
+    events,
+    clock,
+    rules: async () => {
+      const list = await organisation.responsibilities.list();
+      return { items: list.items, domains: list.domains };
+    },
+    authenticate: (apiKey) => identity.authenticate({ 'x-api-key': apiKey }),
+  });
+
+  registerEventRoutes(deps.http, { events, dispatch, notify, db, clock });
+  registerDispatchRoutes(deps.http, { dispatch, maxEvidenceBytes: deps.maxEvidenceBytes });
+  registerNotifyRoutes(deps.http, { notify });
+  registerOpen311Routes(deps.http, { open311 });
+
+  const isCategory = (code: string) =>
+    organisation.responsibilities.lookup(code).then(
+      () => true,
+      () => false,
+    );
+  return {
+    events,
+    dispatch,
+    notify,
+    open311,
+    teams,
+    scheduler,
+    async start() {
+      await teams.reload();
+      teams.start(deps.teamRefreshMs ?? 30_000);
+      scheduler.start(deps.schedulerIntervalMs ?? 1000);
+      notify.start();
+      await deps.bus?.subscribe(
+        'sensing.alert.raised',
+        { group: 'event-centre', owner: 'event-centre' },
+        async (e) => {
+          await intakeAlert(events, logger, e.payload, isCategory);
+        },
+      );
+    },
+    async stop() {
+      await deps.bus?.stop('event-centre');
+      await scheduler.stop();
+      notify.stop();
+      teams.stop();
+    },
+  };
+}
