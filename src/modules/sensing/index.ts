@@ -7,6 +7,7 @@ export type { IngestResult, RawObservation } from './intake.service.ts';
 export type { Rule } from './rules/rule.schema.ts';
 export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
+export { DEMO_DEVICES_CSV } from './sensing.data.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';
