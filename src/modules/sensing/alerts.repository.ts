@@ -19,6 +19,7 @@ export function toAlertDto(r: Row): AlertDto {
     subCategory: r.sub_category,
     severity: r.severity as AlertDto['severity'],
     alertSource: r.alert_source,
+    location: { lon: r.lon, lat: r.lat },
     description: r.description,
     dateIssued: r.date_issued.toISOString(),
     validFrom: r.valid_from.toISOString(),

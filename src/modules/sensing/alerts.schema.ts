@@ -13,6 +13,7 @@ export const AlertSchema = z.object({
   subCategory: z.string().nullable(),
   severity: z.enum(SEVERITIES),
   alertSource: z.string().describe('the device (station) that raised it'),
+  location: z.object({ lon: z.number(), lat: z.number() }).describe('where the device is (WGS84)'),
   description: z.string(),
   dateIssued: z.iso.datetime({ offset: true }),
   validFrom: z.iso.datetime({ offset: true }).describe('observation time the condition began'),
@@ -40,6 +41,13 @@ export const AlertQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;
+
+/** Bus subjects sensing emits and their payload schema (the alert), for the app's subject registry. */
+export const SENSING_SUBJECTS = {
+  'sensing.alert.raised': AlertSchema,
+  'sensing.alert.acknowledged': AlertSchema,
+  'sensing.alert.cleared': AlertSchema,
+} as const;
 
 /** What the publisher is handed: `sensing.alert.raised|acknowledged|cleared` and the alert. */
 export interface AlertEvent {

@@ -49,6 +49,8 @@ export class AlertService {
           sub_category: t.rule.alert.subCategory ?? null,
           severity: t.rule.alert.severity,
           alert_source: t.subject.id,
+          lon: t.subject.lon,
+          lat: t.subject.lat,
           description: describeAlert(t.rule, t.subject, t.facts),
           date_issued: now,
           valid_from: new Date(t.validFrom),

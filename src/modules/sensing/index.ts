@@ -1,6 +1,6 @@
 /** Public surface of the sensing module. */
 export type { AlertDto, AlertEvent, AlertPublisher } from './alerts.schema.ts';
-export { noopAlertPublisher } from './alerts.schema.ts';
+export { AlertSchema, noopAlertPublisher, SENSING_SUBJECTS } from './alerts.schema.ts';
 export type { DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
 export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
 export type { IngestResult, RawObservation } from './intake.service.ts';

@@ -16,6 +16,8 @@ export function subjectOf(d: DeviceRecord): Subject {
       type: d.type,
       name: d.name,
       jurisdictionPath: d.jurisdictionPath,
+      lon: d.lon,
+      lat: d.lat,
       sectionName: d.sectionName,
       targetClass: d.targetClass,
       waterBody: d.waterBody,

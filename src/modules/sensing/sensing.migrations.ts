@@ -108,6 +108,8 @@ export const sensingMigrations: Migrations = {
           sub_category text,
           severity text not null,
           alert_source text not null,
+          lon double precision not null,
+          lat double precision not null,
           description text not null,
           date_issued timestamptz not null,
           valid_from timestamptz not null,

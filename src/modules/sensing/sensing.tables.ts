@@ -64,6 +64,8 @@ export interface SensingTables {
     sub_category: string | null;
     severity: string;
     alert_source: string;
+    lon: number;
+    lat: number;
     description: string;
     date_issued: Timestamp;
     valid_from: Timestamp;

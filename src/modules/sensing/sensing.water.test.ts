@@ -80,6 +80,7 @@ describe.each(testBackends)('the Qijiang water story on %s', (kind) => {
       subCategory: 'waterPollution',
       severity: 'high',
       alertSource: 'wq-puhe-zhaixi',
+      location: { lon: 106.65, lat: 29.03 },
       ruleId: 'water.o2.daily-mean-below-target',
       ruleVersion: 1,
       description: DESCRIPTION,

@@ -10,6 +10,8 @@ const counter: Subject = {
   type: 'CrowdFlowObserved',
   name: '解放碑步行街 1',
   jurisdictionPath: '50/500103/500103001',
+  lon: 106.577,
+  lat: 29.557,
   sectionName: null,
   targetClass: null,
   waterBody: null,

@@ -16,6 +16,8 @@ const station: Subject = {
   type: 'WaterQualityObserved',
   name: '蒲河寨溪大桥水质站',
   jurisdictionPath: '50/500110/500110001',
+  lon: 106.65,
+  lat: 29.03,
   sectionName: '蒲河寨溪大桥断面',
   targetClass: 'III',
   waterBody: 'river',

@@ -8,6 +8,8 @@ export interface Subject {
   type: DeviceType;
   name: string;
   jurisdictionPath: string;
+  lon: number;
+  lat: number;
   sectionName: string | null;
   targetClass: Gb3838Class | null;
   waterBody: WaterBody | null;
