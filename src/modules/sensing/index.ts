@@ -3,6 +3,7 @@ export type { AlertDto, AlertEvent, AlertPublisher } from './alerts.schema.ts';
 export { AlertSchema, noopAlertPublisher, SENSING_SUBJECTS } from './alerts.schema.ts';
 export type { DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
 export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
+export { decodeRaw, IngestBatcher } from './intake.batcher.ts';
 export type { IngestResult, RawObservation } from './intake.service.ts';
 export type { Rule } from './rules/rule.schema.ts';
 export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';

@@ -9,6 +9,7 @@ import { AlertService } from './alerts.service.ts';
 import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
 import type { Locator } from './devices.schema.ts';
 import { DeviceRegistry } from './devices.service.ts';
+import { type BatcherOptions, decodeRaw, IngestBatcher } from './intake.batcher.ts';
 import { commitBatch, type IngestResult, prepareBatch, type RawObservation } from './intake.service.ts';
 import { subjectOf } from './intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
@@ -90,16 +91,15 @@ export class SensingService {
     bytes: Uint8Array | string,
     receivedAt: Date = this.deps.clock.now(),
   ): Promise<IngestResult> {
-    const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch (error) {
-      const decodeError = { reason: 'invalid_json' as const, detail: (error as Error).message };
-      return this.ingest([{ deviceId, payload: text, receivedAt, decodeError }]);
-    }
-    const items = Array.isArray(payload) ? payload : [payload];
-    return this.ingest(items.map((p) => ({ deviceId, payload: p, receivedAt })));
+    return this.ingest(decodeRaw(deviceId, bytes, receivedAt));
+  }
+
+  /**
+   * A batcher for transports that deliver messages one at a time (MQTT): `submit(deviceId,
+   * bytes)` resolves once the message is stored, so the transport acknowledges only then.
+   */
+  batcher(options: Omit<BatcherOptions, 'now'> = {}): IngestBatcher {
+    return new IngestBatcher((batch) => this.ingest(batch), { ...options, now: () => this.deps.clock.now() });
   }
 
   /**
