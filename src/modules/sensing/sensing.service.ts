@@ -82,6 +82,8 @@ export class SensingService {
     const parts = this.intakeParts();
     // Validation runs at once (overlapping the previous batch's database work); commits keep call order.
     const prepared = prepareBatch(parts, batch);
+    // Handled below once its turn comes; this only keeps an early failure from counting as unhandled.
+    prepared.catch(() => {});
     return this.serial(async () => commitBatch(parts, await prepared));
   }
 
