@@ -1,0 +1,170 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, lazy, Suspense, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client.ts';
+import { placeName } from '../i18n.ts';
+import { fileRequest, useOpen311 } from './open311.ts';
+
+const PinMap = lazy(() => import('../map/PinMap.tsx'));
+
+type Point = { lon: number; lat: number };
+
+/** The complaint form: description, photos, and a place from the map or the device's location. */
+export function ComplaintForm() {
+  const { t, i18n } = useTranslation();
+  const id = useId();
+  const open311 = useOpen311();
+  const [description, setDescription] = useState('');
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [point, setPoint] = useState<Point>();
+  const [service, setService] = useState('');
+  const [geoError, setGeoError] = useState('');
+  const located = useQuery({
+    queryKey: ['locate', point?.lon, point?.lat],
+    enabled: Boolean(point),
+    retry: false,
+    queryFn: async () => unwrap(await api.GET('/api/v1/jurisdictions/locate', { params: { query: point! } })),
+  });
+  const file = useMutation({
+    mutationFn: () =>
+      fileRequest({
+        serviceCode: service || open311.data?.services[0]?.code || '',
+        description,
+        lon: point!.lon,
+        lat: point!.lat,
+        lang: i18n.language,
+      }),
+  });
+  const available = Boolean(open311.data?.available);
+  const previews = usePreviews(photos);
+
+  const locateMe = () => {
+    setGeoError('');
+    if (!navigator.geolocation) return setGeoError(t('citizen.geoUnsupported'));
+    navigator.geolocation.getCurrentPosition(
+      (pos) => setPoint({ lon: round(pos.coords.longitude), lat: round(pos.coords.latitude) }),
+      (err) => setGeoError(t('citizen.geoFailed', { message: err.message })),
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (available && description.trim() && point) file.mutate();
+  };
+
+  if (file.data) {
+    return (
+      <section className="card" aria-live="polite">
+        <h2>{t('citizen.filed')}</h2>
+        <p>
+          {t('citizen.trackingNumber')}: <strong>{file.data}</strong>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <form className="card form" onSubmit={submit} aria-describedby={`${id}-status`}>
+      <h2>{t('citizen.formTitle')}</h2>
+      <p id={`${id}-status`} className={available ? 'muted' : 'note'} role="note">
+        {open311.isPending ? t('common.loading') : available ? t('citizen.intro') : t('citizen.unavailable')}
+      </p>
+      {available ? (
+        <>
+          <label htmlFor={`${id}-service`}>{t('citizen.category')}</label>
+          <select
+            id={`${id}-service`}
+            className="field-input"
+            value={service}
+            onChange={(e) => setService(e.target.value)}
+          >
+            {open311.data?.services.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : null}
+      <label htmlFor={`${id}-text`}>{t('citizen.description')}</label>
+      <textarea
+        id={`${id}-text`}
+        className="field-input"
+        rows={4}
+        required
+        maxLength={2000}
+        placeholder={t('citizen.descriptionHint')}
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+      />
+      <label htmlFor={`${id}-photo`}>{t('citizen.photos')}</label>
+      <input
+        id={`${id}-photo`}
+        type="file"
+        accept="image/*"
+        capture="environment"
+        multiple
+        onChange={(e) => setPhotos([...(e.target.files ?? [])].slice(0, 6))}
+      />
+      {previews.length ? (
+        <ul className="thumbs" aria-label={t('citizen.photosChosen', { count: previews.length })}>
+          {previews.map((src, i) => (
+            <li key={src}>
+              <img src={src} alt={t('citizen.photoN', { n: i + 1 })} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <fieldset>
+        <legend>{t('citizen.place')}</legend>
+        <button type="button" className="btn btn-secondary" onClick={locateMe}>
+          {t('citizen.useMyLocation')}
+        </button>
+        <p className="muted small">{t('citizen.pinHint')}</p>
+        <div className="pin-map">
+          <Suspense fallback={<div className="loading">{t('map.loading')}</div>}>
+            <PinMap point={point} onPick={setPoint} />
+          </Suspense>
+        </div>
+        <p aria-live="polite" className="place">
+          {geoError ||
+            (point
+              ? located.data
+                ? located.data.chain.map((c) => placeName(c, i18n.language)).join(' / ')
+                : located.isError
+                  ? t('citizen.outsideCity')
+                  : t('common.loading')
+              : t('citizen.noPlace'))}
+        </p>
+      </fieldset>
+      {file.error ? (
+        <p className="error" role="alert">
+          {t('citizen.failed', { message: file.error.message })}
+        </p>
+      ) : null}
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={!available || !description.trim() || !point || located.isError || file.isPending}
+      >
+        {t('citizen.submit')}
+      </button>
+      {photos.length && available ? <p className="muted small">{t('citizen.photosNotSent')}</p> : null}
+    </form>
+  );
+}
+
+function usePreviews(files: File[]): string[] {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    const made = files.map((f) => URL.createObjectURL(f));
+    setUrls(made);
+    return () => {
+      for (const u of made) URL.revokeObjectURL(u);
+    };
+  }, [files]);
+  return urls;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

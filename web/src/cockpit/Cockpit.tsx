@@ -1,0 +1,130 @@
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
+import type { Me } from '../api/types.ts';
+import { placeName } from '../i18n.ts';
+import { navigate, useLocation } from '../router.ts';
+import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
+import { AreaList } from './AreaList.tsx';
+import { Breadcrumb } from './Breadcrumb.tsx';
+import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
+import { EventFeed } from './EventFeed.tsx';
+import { KpiPanel } from './KpiPanel.tsx';
+
+const CityMap = lazy(() => import('../map/CityMap.tsx'));
+
+/**
+ * Open events per jurisdiction code, for colouring the map. Empty until the events API
+ * lands: every area then shows 0 rather than made-up numbers.
+ */
+const OPEN_EVENTS: ReadonlyMap<string, number> = new Map();
+
+/** The signed-in cockpit: header with breadcrumb, area list, map, KPIs and event feed. */
+export function Cockpit({ me }: { me: Me }) {
+  const { t, i18n } = useTranslation();
+  const logout = useLogout();
+  const { pathname, search } = useLocation();
+  const scope = me.principal;
+  const focusCode = focusFromSearch(search, scope.jurisdictionCode);
+  const focus = useJurisdiction(focusCode);
+  const node = focus.data;
+
+  // Outside the user's scope (or unknown): back to the user's own node.
+  useEffect(() => {
+    const outside = node && !isWithin(node.path, scope.jurisdictionPath);
+    if (outside || focus.isError)
+      navigate(focusUrl(scope.jurisdictionCode, scope.jurisdictionCode, pathname), { replace: true });
+  }, [node, focus.isError, scope.jurisdictionCode, scope.jurisdictionPath, pathname]);
+
+  const children = useChildren(node?.code);
+  const isLeaf = children.data ? children.data.items.length === 0 : false;
+  // A leaf (street) is shown among its siblings; otherwise the node's children are the areas.
+  const areaParent = node ? (isLeaf ? (node.parentCode ?? node.code) : node.code) : undefined;
+  const boundaries = useBoundaries(children.data ? areaParent : undefined);
+  const siblings = useChildren(isLeaf ? areaParent : undefined);
+  const areas = isLeaf ? siblings.data?.items : children.data?.items;
+  const teams = useTeams();
+  const teamsInView = useMemo(
+    () => (node && teams.data ? teamsWithin(teams.data, node.path) : []),
+    [node, teams.data],
+  );
+  const approximate = Boolean(
+    node?.approximate || boundaries.data?.features.some((f) => f.properties.approximate),
+  );
+
+  const selectable = useMemo(
+    () =>
+      new Set(
+        (areas ?? [])
+          .filter((a) => isWithin(a.path, scope.jurisdictionPath) && a.code !== node?.code)
+          .map((a) => a.code),
+      ),
+    [areas, node?.code, scope.jurisdictionPath],
+  );
+  const select = (code: string) => navigate(focusUrl(code, scope.jurisdictionCode, pathname));
+
+  return (
+    <div className="cockpit">
+      <header className="cockpit-header">
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          <span>{t('cockpit.title')}</span>
+        </div>
+        <Breadcrumb
+          path={node?.path ?? scope.jurisdictionPath}
+          scopePath={scope.jurisdictionPath}
+          onSelect={select}
+        />
+        <div className="user">
+          <span className="user-name" title={scope.roles.map((r) => t(`roles.${r}`)).join(', ')}>
+            {me.user?.displayName ?? scope.name}
+          </span>
+          <LanguageSwitch />
+          <button type="button" className="btn btn-ghost" onClick={logout}>
+            {t('common.logout')}
+          </button>
+        </div>
+      </header>
+      <aside className="panel panel-left" aria-label={t('areas.title')}>
+        <AreaList
+          node={node}
+          areas={areas}
+          isLeaf={isLeaf}
+          scopePath={scope.jurisdictionPath}
+          values={OPEN_EVENTS}
+          onSelect={select}
+        />
+      </aside>
+      <main
+        className="map-wrap"
+        aria-label={t('map.label', { name: node ? placeName(node, i18n.language) : '' })}
+      >
+        <Suspense fallback={<div className="map-loading">{t('map.loading')}</div>}>
+          {node && boundaries.data ? (
+            <CityMap
+              focus={node}
+              areas={boundaries.data}
+              highlight={isLeaf ? node.code : undefined}
+              selectable={selectable}
+              labels={areas ?? []}
+              values={OPEN_EVENTS}
+              teams={teamsInView}
+              onSelect={select}
+            />
+          ) : (
+            <div className="map-loading">{t('map.loading')}</div>
+          )}
+        </Suspense>
+        {approximate ? (
+          <p className="notice" role="note">
+            {t('map.approximate')}
+          </p>
+        ) : null}
+      </main>
+      <aside className="panel panel-right" aria-label={t('kpi.title')}>
+        <KpiPanel teams={teamsInView} loading={teams.isPending} />
+        <EventFeed />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLogout, useMe, useToken } from '../api/queries.ts';
+import { EmptyState } from '../shared/EmptyState.tsx';
+import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
+import { Loading } from '../shared/Loading.tsx';
+import { LoginForm } from '../shared/LoginForm.tsx';
+import '../styles/mobile.css';
+import { installFieldApp } from './install.ts';
+
+/** The field app (移动执法端), an installable PWA: sign in, then my tasks. */
+export default function FieldApp() {
+  const { t } = useTranslation();
+  const token = useToken();
+  const me = useMe();
+  const logout = useLogout();
+  const online = useOnline();
+  useEffect(installFieldApp, []);
+
+  return (
+    <div className="mobile field">
+      <header className="mobile-header">
+        <h1>{t('field.title')}</h1>
+        <span className={online ? 'status online' : 'status offline'} role="status">
+          {online ? t('field.online') : t('field.offline')}
+        </span>
+        <LanguageSwitch />
+      </header>
+      <main className="mobile-main">
+        {!token ? (
+          <LoginForm title={t('field.loginTitle')} subtitle={t('field.loginHint')} />
+        ) : (
+          // Signed in: the tasks show even offline, when who-am-I cannot be asked.
+          <>
+            <section className="card who">
+              {me.data ? (
+                <p>
+                  {t('field.signedInAs')}{' '}
+                  <strong>{me.data.user?.displayName ?? me.data.principal.name}</strong>
+                </p>
+              ) : (
+                <Loading />
+              )}
+              <button type="button" className="btn btn-ghost" onClick={logout}>
+                {t('common.logout')}
+              </button>
+            </section>
+            <section className="card">
+              <h2>{t('field.myTasks')}</h2>
+              <EmptyState title={t('field.noTasks')} note={t('field.noTasksNote')} />
+            </section>
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function subscribeOnline(listener: () => void): () => void {
+  window.addEventListener('online', listener);
+  window.addEventListener('offline', listener);
+  return () => {
+    window.removeEventListener('online', listener);
+    window.removeEventListener('offline', listener);
+  };
+}
+
+/** Whether the browser believes it is online. */
+function useOnline(): boolean {
+  return useSyncExternalStore(subscribeOnline, () => navigator.onLine);
+}

@@ -1,0 +1,227 @@
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { type GeoJSONSource, Map as MapLibre, type Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import riversUrl from '../../../data/chongqing/rivers.geojson?url';
+import { type Boundaries, bounds, type Jurisdiction, lonLat, type Team } from '../api/types.ts';
+import { placeName } from '../i18n.ts';
+import { baseStyle, MAP_COLOURS, valueColour } from './basemap.ts';
+import { LabelLayer } from './labels.ts';
+import { TeamsOverlay } from './teams.ts';
+
+setWorkerUrl(workerUrl);
+
+/** What the cockpit map shows. */
+export interface CityMapProps {
+  /** The node in focus: its outline is drawn and the view fits its bbox. */
+  focus: Jurisdiction;
+  /** The areas to colour (children of the focus, or its siblings when it is a leaf). */
+  areas: Boundaries;
+  /** An area to emphasise (the focus when it is a leaf). */
+  highlight?: string;
+  /** Codes of the areas a click drills into. */
+  selectable: ReadonlySet<string>;
+  /** Names and label points of the areas. */
+  labels: { code: string; name: string; nameEn: string | null; label: number[] }[];
+  /** Open events per code (choropleth value; missing = 0). */
+  values: ReadonlyMap<string, number>;
+  /** Teams to draw at their positions. */
+  teams: Team[];
+  onSelect: (code: string) => void;
+}
+
+/** The cockpit map: our own boundaries, rivers and teams on a plain background (no tiles needed). */
+export default function CityMap(props: CityMapProps) {
+  const { t, i18n } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<MapLibreMap | null>(null);
+  const labels = useRef<LabelLayer | null>(null);
+  const teams = useRef<TeamsOverlay | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const [ready, setReady] = useState(false);
+  const [failure, setFailure] = useState<string>();
+
+  useEffect(() => {
+    if (!container.current) return;
+    let instance: MapLibreMap;
+    try {
+      instance = new MapLibre({
+        container: container.current,
+        style: baseStyle(),
+        bounds: bounds(latest.current.focus.bbox),
+        fitBoundsOptions: { padding: 24 },
+        attributionControl: { compact: true, customAttribution: 'Rivers: Natural Earth' },
+        dragRotate: false,
+        pitchWithRotate: false,
+      });
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    map.current = instance;
+    instance.getCanvas().setAttribute('aria-label', t('map.canvas'));
+    instance.on('load', () => {
+      addLayers(instance);
+      labels.current = new LabelLayer(instance);
+      teams.current = new TeamsOverlay(instance, (team) => `${team.name}`);
+      setReady(true);
+    });
+    let hovered: string | undefined;
+    instance.on('mousemove', 'areas-fill', (e) => {
+      const code = e.features?.[0]?.properties?.code as string | undefined;
+      if (hovered && hovered !== code)
+        instance.setFeatureState({ source: 'areas', id: hovered }, { hover: false });
+      hovered = code;
+      if (code) instance.setFeatureState({ source: 'areas', id: code }, { hover: true });
+      instance.getCanvas().style.cursor = code && latest.current.selectable.has(code) ? 'pointer' : '';
+    });
+    instance.on('mouseleave', 'areas-fill', () => {
+      if (hovered) instance.setFeatureState({ source: 'areas', id: hovered }, { hover: false });
+      hovered = undefined;
+      instance.getCanvas().style.cursor = '';
+    });
+    instance.on('click', 'areas-fill', (e) => {
+      const code = e.features?.[0]?.properties?.code as string | undefined;
+      if (code && latest.current.selectable.has(code)) latest.current.onSelect(code);
+    });
+    // Tests and screenshots wait for this: the map has drawn what it was given.
+    instance.on('idle', () => container.current?.setAttribute('data-idle', 'true'));
+    instance.on('movestart', () => container.current?.setAttribute('data-idle', 'false'));
+    return () => {
+      teams.current?.remove();
+      labels.current?.remove();
+      instance.remove();
+      map.current = null;
+      setReady(false);
+    };
+  }, [t]);
+
+  const { focus, areas, highlight, selectable, values } = props;
+  useEffect(() => {
+    const m = map.current;
+    if (!ready || !m) return;
+    const features = areas.features.map((f) => ({
+      ...f,
+      properties: {
+        ...f.properties,
+        value: values.get(f.properties.code) ?? 0,
+        selectable: selectable.has(f.properties.code),
+        highlight: f.properties.code === highlight,
+      },
+    }));
+    (m.getSource('areas') as GeoJSONSource).setData({
+      type: 'FeatureCollection',
+      features,
+    } as GeoJSON.FeatureCollection);
+    (m.getSource('focus') as GeoJSONSource).setData({
+      type: 'Feature',
+      properties: {},
+      geometry: focus.geometry as GeoJSON.Geometry,
+    });
+    const max = Math.max(0, ...features.map((f) => f.properties.value));
+    m.setPaintProperty('areas-fill', 'fill-color', valueColour(max) as string);
+    container.current?.setAttribute('data-focus', focus.code);
+    m.fitBounds(bounds(focus.bbox), { padding: 32, duration: 500 });
+  }, [ready, focus, areas, highlight, selectable, values]);
+
+  useEffect(() => {
+    if (!ready) return;
+    const ordered = [...props.labels].sort(
+      (a, b) => Number(b.code === highlight) - Number(a.code === highlight),
+    );
+    labels.current?.set(
+      ordered.map((l) => ({
+        code: l.code,
+        text: placeName(l, i18n.language),
+        at: lonLat(l.label),
+        strong: l.code === highlight,
+      })),
+    );
+  }, [ready, props.labels, highlight, i18n.language]);
+
+  useEffect(() => {
+    if (ready) teams.current?.set(props.teams);
+  }, [ready, props.teams]);
+
+  if (failure) {
+    return (
+      <div className="map-failed" role="alert">
+        {t('map.failed', { message: failure })}
+      </div>
+    );
+  }
+  return (
+    <>
+      <div ref={container} className="map" data-idle="false" />
+      <MapLegend teams={props.teams.length} />
+    </>
+  );
+}
+
+function MapLegend({ teams }: { teams: number }) {
+  const { t } = useTranslation();
+  return (
+    <section className="legend" aria-label={t('map.legend')}>
+      <div>
+        <span className="swatch" style={{ background: MAP_COLOURS.area }} /> {t('map.legendAreas')}
+      </div>
+      <div>
+        <span className="swatch line" style={{ background: MAP_COLOURS.river }} /> {t('map.legendRivers')}
+      </div>
+      <div>
+        <span className="swatch dot" style={{ background: `rgb(${MAP_COLOURS.team.join(',')})` }} />{' '}
+        {t('map.legendTeams', { count: teams })}
+      </div>
+    </section>
+  );
+}
+
+/** Our GeoJSON sources and layers, bottom to top: areas, rivers, area edges, focus outline. */
+function addLayers(m: MapLibreMap): void {
+  const empty = { type: 'FeatureCollection', features: [] } as GeoJSON.FeatureCollection;
+  m.addSource('areas', { type: 'geojson', data: empty, promoteId: 'code' });
+  m.addSource('focus', { type: 'geojson', data: empty });
+  m.addSource('rivers', { type: 'geojson', data: riversUrl });
+  m.addLayer({
+    id: 'areas-fill',
+    type: 'fill',
+    source: 'areas',
+    paint: {
+      'fill-color': MAP_COLOURS.area,
+      'fill-opacity': [
+        'case',
+        ['boolean', ['feature-state', 'hover'], false],
+        0.85,
+        ['get', 'highlight'],
+        0.9,
+        ['get', 'selectable'],
+        0.6,
+        0.35,
+      ],
+    },
+  });
+  m.addLayer({
+    id: 'rivers',
+    type: 'line',
+    source: 'rivers',
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: {
+      'line-color': MAP_COLOURS.river,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1.5, 12, 5],
+    },
+  });
+  m.addLayer({
+    id: 'areas-line',
+    type: 'line',
+    source: 'areas',
+    paint: { 'line-color': MAP_COLOURS.areaLine, 'line-opacity': 0.7, 'line-width': 1 },
+  });
+  m.addLayer({
+    id: 'focus-line',
+    type: 'line',
+    source: 'focus',
+    paint: { 'line-color': MAP_COLOURS.focusLine, 'line-width': 2.5 },
+  });
+}

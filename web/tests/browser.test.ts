@@ -1,0 +1,239 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
+import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot } from './harness.ts';
+import { mapPaint, waitForMap } from './map-check.ts';
+
+/**
+ * The three faces in Debian's Chromium against the real server with the demo city:
+ * scoped login, drill-down by map and by list, language switch, keyboard-only login,
+ * the citizen form, the installable field app, and first-load timings.
+ */
+describe('citybrain web in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  const newPage = async (viewport = { width: 1440, height: 900 }): Promise<Page> => {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'allow' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    // Expected 4xx answers (a wrong password, probing for Open311) log "Failed to load
+    // resource"; server errors are caught from the responses instead.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        errors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
+    return page;
+  };
+  const cockpit = (query = '') => `${served.baseUrl}${served.cockpitPath}${query}`;
+  const login = async (page: Page, username: string, password: string) => {
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+  };
+  const crumbs = (page: Page) => page.getByRole('navigation', { name: '当前辖区' }).getByRole('listitem');
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('measures first load of the cockpit on localhost', async () => {
+    const page = await newPage();
+    const started = Date.now();
+    await page.goto(cockpit());
+    await page.getByLabel('用户名').waitFor();
+    const visibleMs = Date.now() - started;
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+      const bytes = performance
+        .getEntriesByType('resource')
+        .reduce((sum, r) => sum + ((r as PerformanceResourceTiming).transferSize || 0), n.transferSize);
+      return {
+        domContentLoaded: Math.round(n.domContentLoadedEventEnd),
+        load: Math.round(n.loadEventEnd),
+        firstContentfulPaint: Math.round(fcp?.startTime ?? -1),
+        transferredKiB: Math.round(bytes / 1024),
+      };
+    });
+    await login(page, 'district.yuzhong', DEMO_PASSWORD);
+    const signedIn = Date.now();
+    await waitForMap(page, '500103');
+    const mapMs = Date.now() - signedIn;
+    console.log(
+      `first load (localhost, cold cache): DOMContentLoaded ${nav.domContentLoaded} ms, load ${nav.load} ms, ` +
+        `first contentful paint ${nav.firstContentfulPaint} ms, login form visible ${visibleMs} ms, ` +
+        `${nav.transferredKiB} KiB transferred; after sign-in, district map drawn in ${mapMs} ms`,
+    );
+    expect(nav.load).toBeGreaterThan(0);
+  });
+
+  it('logs in with the keyboard only, announces a wrong password, and scopes a street operator', async () => {
+    const page = await newPage();
+    await page.goto(cockpit());
+    // Labels exist and point at their inputs.
+    await expect(page.getByLabel('用户名').getAttribute('autocomplete')).resolves.toBe('username');
+    await expect(page.getByLabel('密码').getAttribute('type')).resolves.toBe('password');
+    // Focus order: language switch, username, password, sign-in button.
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      order.push(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent ?? '',
+        ),
+      );
+    }
+    expect(order).toEqual(['English', 'username', 'password', '登录']);
+    // Wrong password: the error is announced (role=alert) and the user stays on the form.
+    await page.getByLabel('用户名').focus();
+    await page.keyboard.type('street.jiefangbei');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('wrong-password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('用户名或密码错误');
+    await page.screenshot({ path: shot('login-error') });
+    // Right password, keyboard only.
+    await page.getByLabel('密码').focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await waitForMap(page, '500103003');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市', '渝中区', '解放碑街道']);
+    const current = page.getByRole('navigation', { name: '当前辖区' }).locator('[aria-current="page"]');
+    await expect(current.textContent()).resolves.toBe('解放碑街道');
+    // Above the scope the breadcrumb is text, not a link: a street cannot look at its district.
+    await expect(page.getByRole('navigation', { name: '当前辖区' }).getByRole('link').count()).resolves.toBe(
+      0,
+    );
+    // Neighbouring streets are listed but not selectable.
+    await expect(page.getByRole('button', { name: /^七星岗街道/ }).isDisabled()).resolves.toBe(true);
+    const paint = await mapPaint(page);
+    expect(paint.areaPixels).toBeGreaterThan(1000);
+    await page.screenshot({ path: shot('cockpit-street-jiefangbei') });
+    // Out-of-scope focus in the URL falls back to the user's own street.
+    await page.goto(cockpit('?at=500103001'));
+    await waitForMap(page, '500103003');
+    await expect(current.textContent()).resolves.toBe('解放碑街道');
+  });
+
+  it('lets a district operator drill into a street by clicking the map, and back by the breadcrumb', async () => {
+    const page = await newPage();
+    await page.goto(cockpit());
+    await login(page, 'district.yuzhong', DEMO_PASSWORD);
+    await waitForMap(page, '500103');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市', '渝中区']);
+    const streets = await page.locator('.area-list button').count();
+    expect(streets).toBeGreaterThanOrEqual(10);
+    await page.screenshot({ path: shot('cockpit-district-yuzhong') });
+    // Click the map where 解放碑街道's label sits (labels let clicks through to the map).
+    const box = await page.locator('.map-label', { hasText: '解放碑街道' }).boundingBox();
+    expect(box).not.toBeNull();
+    await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    await waitForMap(page, '500103003');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市', '渝中区', '解放碑街道']);
+    await page.screenshot({ path: shot('cockpit-district-drilled-jiefangbei') });
+    await page.getByRole('link', { name: '渝中区' }).click();
+    await waitForMap(page, '500103');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市', '渝中区']);
+    // Browser back returns to the street.
+    await page.goBack();
+    await waitForMap(page, '500103003');
+  });
+
+  it('lets the city admin drill city → 渝中区 → back, and switch to English (remembered)', async () => {
+    const page = await newPage();
+    await page.goto(cockpit());
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await waitForMap(page, '50');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市']);
+    await expect(page.locator('.area-list button').count()).resolves.toBe(38);
+    const paint = await mapPaint(page);
+    expect(paint.areaPixels).toBeGreaterThan(20_000);
+    expect(paint.riverPixels).toBeGreaterThan(50);
+    // The teams chart is drawn from real /api/v1/teams data.
+    await expect(page.locator('.kpis .tile').first().locator('dd').textContent()).resolves.toMatch(
+      /^[1-9][\d,]*$/,
+    );
+    await page.locator('.chart canvas').first().waitFor();
+    await page.screenshot({ path: shot('cockpit-city-admin') });
+    await page.getByRole('button', { name: /^渝中区/ }).click();
+    await waitForMap(page, '500103');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市', '渝中区']);
+    await page.screenshot({ path: shot('cockpit-city-drilled-yuzhong') });
+    await page.getByRole('link', { name: '重庆市' }).click();
+    await waitForMap(page, '50');
+    await expect.poll(() => crumbs(page).allTextContents()).toEqual(['重庆市']);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('heading', { name: 'Live events' }).waitFor();
+    await expect(page.getByText('No events yet').count()).resolves.toBe(1);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Indicators' }).waitFor();
+    await waitForMap(page, '50');
+    await expect(
+      page.getByRole('navigation', { name: 'Current jurisdiction' }).textContent(),
+    ).resolves.toContain('Chongqing');
+    await page.screenshot({ path: shot('cockpit-city-admin-en') });
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '实时事件' }).waitFor();
+  });
+
+  it('shows the citizen form, locates a pin and stays honest about intake', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${served.baseUrl}/citizen`);
+    await page.getByLabel('问题描述').fill('解放碑步行街井盖缺失');
+    await expect(page.getByLabel('照片（可选，最多 6 张）').getAttribute('accept')).resolves.toBe('image/*');
+    await page.locator('.pin-map canvas').waitFor();
+    await page.waitForTimeout(500);
+    const map = await page.locator('.pin-map').boundingBox();
+    await page.mouse.click(map!.x + map!.width * 0.62, map!.y + map!.height * 0.45);
+    await expect.poll(() => page.locator('.place').textContent()).toMatch(/^重庆市 \/ .+区 \/ .+/);
+    const open311 = (await fetch(`${served.baseUrl}/open311/v2/services.json`)).ok;
+    const submit = page.getByRole('button', { name: '提交' });
+    if (!open311) {
+      await expect(submit.isDisabled()).resolves.toBe(true);
+      await expect(page.getByRole('note').first().textContent()).resolves.toContain('尚未开通');
+    }
+    await page.screenshot({ path: shot('citizen-form'), fullPage: true });
+  });
+
+  it('installs the field app shell, signs in an officer and opens offline', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${served.baseUrl}/field`);
+    await expect(page.locator('link[rel="manifest"]').getAttribute('href')).resolves.toBe(
+      '/field.webmanifest',
+    );
+    const manifest = await (await fetch(`${served.baseUrl}/field.webmanifest`)).json();
+    expect(manifest).toMatchObject({ start_url: '/field', display: 'standalone' });
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${served.baseUrl}/field`);
+    await login(page, 'officer.jiefangbei', DEMO_PASSWORD);
+    await page.getByRole('heading', { name: '我的任务' }).waitFor();
+    await expect(page.getByText('暂无任务').count()).resolves.toBe(1);
+    await page.screenshot({ path: shot('field-tasks') });
+    // Offline: the shell comes from the service worker's cache.
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: '我的任务' }).waitFor();
+    await expect(page.getByRole('status').first().textContent()).resolves.toBe('离线');
+    await page.screenshot({ path: shot('field-offline') });
+    await page.context().setOffline(false);
+  });
+
+  it('had no errors in the pages', () => {
+    // Offline reloads legitimately fail API calls; everything else must be clean.
+    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(e));
+    expect(unexpected).toEqual([]);
+  });
+});

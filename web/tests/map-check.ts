@@ -1,0 +1,37 @@
+import type { Page } from 'playwright-core';
+
+/** Waits until the cockpit map has drawn the given focus and is idle. */
+export async function waitForMap(page: Page, focus: string): Promise<void> {
+  await page.locator(`.map[data-focus="${focus}"][data-idle="true"]`).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Counts pixels of the area fill and river colours in a screenshot of the map, decoded by
+ * the browser itself (no image library): proof that polygons and rivers were drawn.
+ */
+export async function mapPaint(
+  page: Page,
+): Promise<{ areaPixels: number; riverPixels: number; total: number }> {
+  const png = await page.locator('.map-wrap > .map').screenshot();
+  return page.evaluate(async (base64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${base64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    let areaPixels = 0;
+    let riverPixels = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      // Area fill: the map blue blended over the dark background (blue well above red).
+      if (b > 60 && b - r > 30 && g > 35 && b < 150) areaPixels++;
+      // Rivers: a brighter, more saturated blue.
+      if (b > 160 && r < 90 && g > 110 && g < 170) riverPixels++;
+    }
+    return { areaPixels, riverPixels, total: data.length / 4 };
+  }, png.toString('base64'));
+}

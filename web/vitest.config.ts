@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+/** Web tests (`npm run test:web`): unit tests of the client's helpers and the browser tests. */
+export default defineConfig({
+  test: {
+    root: import.meta.dirname,
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    // One server and one browser per file; files run one after another to keep timings honest.
+    fileParallelism: false,
+  },
+});
