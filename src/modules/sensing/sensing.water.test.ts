@@ -189,6 +189,36 @@ describe.each(testBackends)('the Qijiang water story on %s', (kind) => {
     expect(await lateReadings()).toBe(lateBefore + 1);
     expect(await first.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: O2_RULE })).toEqual(alertsBefore);
   });
+
+  it('tells the same story through the batcher a transport would use, for the Ruxi section', async () => {
+    await first.devices.register(SYSTEM_PRINCIPAL, {
+      ...PUHE_STATION,
+      id: 'wq-ruxi-liangping',
+      name: '汝溪河梁平水质自动站',
+      sectionName: '汝溪河梁平断面',
+      lon: 107.8,
+      lat: 30.6,
+    });
+    const batcher = first.batcher({ maxBatch: 50, maxDelayMs: 1 });
+    const messages = ['2025-12-01', '2025-12-02', '2025-12-03'].flatMap((d) => hourlyO2(d, 4.2));
+    clock.set('2025-12-04T03:00:00+08:00');
+    await Promise.all(messages.map((m) => batcher.submit('wq-ruxi-liangping', JSON.stringify(m))));
+    // Day 3 closes by the clock once the station has been silent for the idle time (10 min).
+    await first.evaluateTimers();
+    expect(
+      await first.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: O2_RULE, subject: 'wq-ruxi-liangping' }),
+    ).toEqual([]);
+    clock.advance(10 * 60_000);
+    await first.evaluateTimers();
+    const alerts = await first.alerts.list(SYSTEM_PRINCIPAL, {
+      limit: 10,
+      ruleId: O2_RULE,
+      subject: 'wq-ruxi-liangping',
+    });
+    expect(alerts.map((a) => [a.status, a.description, a.jurisdictionPath])).toEqual([
+      ['open', '汝溪河梁平断面 溶解氧日均值连续3日低于III类标准(5 mg/L)', '50/500155/500155001'],
+    ]);
+  });
 });
 
 async function lateReadings(): Promise<number> {
