@@ -77,7 +77,7 @@ export class SensingService {
     return this.engine.ruleSet;
   }
 
-  /** Ingests a batch (see ingestBatch); batches run one after another so rule state stays ordered. */
+  /** Ingests a batch (validation now, then commitBatch in call order, so rule state stays ordered). */
   ingest(batch: RawObservation[]): Promise<IngestResult> {
     const parts = this.intakeParts();
     // Validation runs at once (overlapping the previous batch's database work); commits keep call order.
