@@ -3,6 +3,12 @@ import { IngestBatcher } from './intake.batcher.ts';
 import type { IngestResult, RawObservation } from './intake.service.ts';
 
 const now = () => new Date('2025-11-20T12:00:00Z');
+const record =
+  (batches: RawObservation[][]) =>
+  async (b: RawObservation[]): Promise<IngestResult> => {
+    batches.push(b);
+    return result(b.length);
+  };
 const result = (n: number): IngestResult => ({
   received: n,
   deadLettered: 0,
@@ -15,7 +21,7 @@ const result = (n: number): IngestResult => ({
 describe('ingest batcher', () => {
   it('groups messages into batches and resolves each once its batch is stored', async () => {
     const batches: RawObservation[][] = [];
-    const batcher = new IngestBatcher(async (b) => (batches.push(b), result(b.length)), {
+    const batcher = new IngestBatcher(record(batches), {
       maxBatch: 3,
       maxDelayMs: 5,
       now,
@@ -30,7 +36,7 @@ describe('ingest batcher', () => {
 
   it('splits arrays and passes invalid JSON on as a dead letter', async () => {
     const batches: RawObservation[][] = [];
-    const batcher = new IngestBatcher(async (b) => (batches.push(b), result(b.length)), {
+    const batcher = new IngestBatcher(record(batches), {
       maxDelayMs: 1,
       now,
     });
