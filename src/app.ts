@@ -24,15 +24,26 @@ import {
   organisationMigrations,
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
+import {
+  DEFAULT_RULES_DIR,
+  loadRuleFiles,
+  registerSensingRoutes,
+  SensingService,
+  sensingMigrations,
+} from './modules/sensing/index.ts';
 import { SYSTEM_PRINCIPAL } from './platform/access.ts';
+import { type Bus, busOutboxMigrations, createBus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { type Migrations, migrateToLatest } from './platform/db/migrate.ts';
 import { AppError } from './platform/errors.ts';
 import { registerHealthRoute } from './platform/http/health.ts';
+import { metricsRegistry } from './platform/http/metrics.ts';
 import { type Api, createHttpServer } from './platform/http/server.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
+import { SUBJECTS, type Subjects } from './subjects.ts';
+import { type MqttIngest, startMqttIngest } from './wiring/mqtt-ingest.ts';
 
 /** The package version, shown in /health and the OpenAPI document. */
 export const VERSION = '0.1.0';
@@ -44,6 +55,8 @@ export const ALL_MIGRATIONS: Migrations[] = [
   organisationMigrations,
   identityMigrations,
   algorithmMigrations,
+  busOutboxMigrations,
+  sensingMigrations,
 ];
 
 /** What the composition root needs from its caller. */
@@ -63,9 +76,15 @@ export interface App {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly services: Services;
-  /** Starts listening; resolves with the base URL. */
+  /** The event bus (in-process, or NATS JetStream when configured). */
+  readonly bus: Bus<Subjects>;
+  /** Writes bus messages inside a database transaction; the relay publishes them after commit. */
+  readonly outbox: Outbox<Subjects>;
+  /** The MQTT side once `listen` has started it. */
+  mqtt?: MqttIngest;
+  /** Starts the HTTP server and MQTT ingestion; resolves with the base URL. */
   listen(): Promise<string>;
-  /** Stops the server and closes the database. */
+  /** Stops ingestion, background work and the server, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -76,6 +95,7 @@ export interface Services {
   organisation: Organisation;
   identity: IdentityService;
   algorithms: AlgorithmRegistry;
+  sensing: SensingService;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -128,7 +148,37 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const algorithms = new AlgorithmRegistry({ db, audit, clock, logger });
   await algorithms.start();
-  const services: Services = { audit, jurisdictions, organisation, identity, algorithms };
+
+  const bus = await createBus({
+    subjects: SUBJECTS,
+    logger,
+    natsUrl: config.natsUrl,
+    clock,
+    registry: metricsRegistry,
+  });
+  const outbox = new Outbox(SUBJECTS, clock);
+  const relay = new OutboxRelay({ db, bus, logger, clock });
+  relay.start();
+  const sensing = new SensingService({
+    db,
+    audit,
+    clock,
+    logger,
+    locator: {
+      locate: async (lon, lat) => {
+        const located = await jurisdictions.locate(lon, lat);
+        return located && { path: located.chain.map((c) => c.code).join('/'), chain: located.chain };
+      },
+    },
+    alertPublisher: {
+      publish: async (event, trx) => {
+        await outbox.enqueue(trx, event.subject, event.alert, { key: event.alert.subject });
+      },
+    },
+    rules: loadRuleFiles(DEFAULT_RULES_DIR),
+  });
+  await sensing.start();
+  const services: Services = { audit, jurisdictions, organisation, identity, algorithms, sensing };
 
   const http = await createHttpServer({ logger, version: VERSION });
   installAuthentication(http, identity);
@@ -138,27 +188,37 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerJurisdictionRoutes(http, { jurisdictions });
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
+  registerSensingRoutes(http, { sensing });
   await http.register(fastifyStatic, {
     root: path.resolve(import.meta.dirname, '../web/public'),
     wildcard: false,
   });
 
-  return {
+  const app: App = {
     config,
     database,
     http,
     logger,
     clock,
     services,
+    bus,
+    outbox,
     async listen() {
-      return http.listen({ port: config.port, host: config.host });
+      const url = await http.listen({ port: config.port, host: config.host });
+      app.mqtt = await startMqttIngest({ config, sensing, logger });
+      return url;
     },
     async close() {
+      await app.mqtt?.close();
       await http.close();
+      await sensing.stop();
+      await relay.stop();
+      await bus.close();
       await algorithms.stop();
       await database.close();
     },
   };
+  return app;
 }
 
 /** Maps a not_found rejection to a fallback value; any other error passes through. */

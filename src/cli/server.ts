@@ -28,6 +28,7 @@ export async function runServer(config: Config, options: ServerOptions): Promise
     `  API docs   ${url}/docs`,
     `  health     ${url}/health`,
     `  database   ${app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
+    ...(app.mqtt ? [app.mqtt.banner] : []),
     ...banner,
     '',
   ];

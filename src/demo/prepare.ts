@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app.ts';
+import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 
 /** Where the shipped demo city lives. */
@@ -75,6 +77,18 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     if (generated.departments + generated.centres + generated.teams > 0) {
       app.logger.info(generated, 'demo organisation generated');
     }
+    const devices = await app.services.sensing.devices.list(SYSTEM_PRINCIPAL, { limit: 1 });
+    if (devices.length === 0) {
+      const credentials = await app.services.sensing.devices.import(
+        SYSTEM_PRINCIPAL,
+        'csv',
+        fs.readFileSync(DEMO_DEVICES_CSV, 'utf8'),
+      );
+      // The simulator publishes as these devices; secrets are stored only hashed in the database.
+      fs.mkdirSync(app.config.dataDir, { recursive: true });
+      fs.writeFileSync(demoSecretsFile(app.config.dataDir), JSON.stringify(credentials), { mode: 0o600 });
+      app.logger.info({ count: credentials.length }, 'demo devices registered');
+    }
     // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
     await app.services.algorithms.loadRegisterFile(
       path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
@@ -109,4 +123,9 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     banner.push(`  demo users ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
   }
   return banner;
+}
+
+/** Where the demo keeps the secrets of its simulated devices (owner-readable only). */
+export function demoSecretsFile(dataDir: string): string {
+  return path.join(dataDir, 'demo-device-secrets.json');
 }

@@ -1,0 +1,8 @@
+import { SENSING_SUBJECTS } from './modules/sensing/index.ts';
+import { mergeSubjects } from './platform/bus/index.ts';
+
+/** Every bus subject and its payload schema, merged from the modules that publish them. */
+export const SUBJECTS = mergeSubjects(SENSING_SUBJECTS);
+
+/** The application's subject registry type. */
+export type Subjects = typeof SUBJECTS;

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { SensingService } from '../modules/sensing/index.ts';
+import type { Logger } from '../platform/logger.ts';
+import {
+  connectIngress,
+  type EmbeddedBroker,
+  type Ingress,
+  OBSERVATIONS_FILTER,
+  ownObservationsOnly,
+  parseObservationTopic,
+  startEmbeddedBroker,
+} from '../platform/mqtt/index.ts';
+
+const INGEST_PREFIX = 'citybrain-ingest-';
+
+/** The running MQTT side: where devices connect, and the ingest client feeding the sensing module. */
+export interface MqttIngest {
+  /** URL devices publish to. */
+  readonly url: string;
+  /** True when the embedded broker runs in this process. */
+  readonly embedded: boolean;
+  /** A line for the start-up banner (says when the requested port was taken). */
+  readonly banner: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded broker (devices authenticate with their id and secret and may publish only
+ * to their own topic) unless an external broker is configured, then subscribes the ingest client:
+ * each observation message goes through the sensing batcher and is acknowledged (QoS 1) only
+ * once its batch is stored, so a crash loses nothing that was acknowledged.
+ */
+export async function startMqttIngest(deps: {
+  config: Config;
+  sensing: SensingService;
+  logger: Logger;
+}): Promise<MqttIngest> {
+  const { config, sensing, logger } = deps;
+  let broker: EmbeddedBroker | undefined;
+  let url = config.mqttUrl;
+  let banner = `  MQTT       external broker ${config.mqttUrl}`;
+  // The in-process ingest client proves itself with a secret that lives only in this process.
+  const ingestId = `${INGEST_PREFIX}${process.pid}`;
+  const ingestSecret = config.mqttUrl ? undefined : randomBytes(24).toString('base64url');
+  if (!url) {
+    broker = await startEmbeddedBroker({
+      port: config.mqttPort,
+      host: config.host,
+      logger,
+      authenticate: async (clientId, _username, password) =>
+        clientId.startsWith(INGEST_PREFIX)
+          ? clientId === ingestId && password === ingestSecret
+          : sensing.devices.verifyDeviceCredential(clientId, password ?? ''),
+      // Devices publish only their own observations and read nothing; only the ingest client subscribes.
+      authorizePublish: (client, topic) =>
+        !client.clientId.startsWith(INGEST_PREFIX) && ownObservationsOnly(client, topic),
+      authorizeSubscribe: (client) => client.clientId === ingestId,
+    });
+    url = broker.url;
+    banner =
+      broker.port === broker.requestedPort
+        ? `  MQTT       embedded broker ${broker.url}`
+        : `  MQTT       embedded broker ${broker.url} (port ${broker.requestedPort} was in use)`;
+  }
+  const batcher = sensing.batcher({ maxBatch: 2000, maxDelayMs: 20 });
+  let ingress: Ingress;
+  try {
+    ingress = await connectIngress({
+      url,
+      clientId: ingestId,
+      ...(ingestSecret ? { username: 'citybrain-ingest', password: ingestSecret } : {}),
+      topics: [OBSERVATIONS_FILTER],
+      qos: 1,
+      maxInFlight: 4000,
+      logger,
+      onMessage: (topic, payload) => {
+        const deviceId = parseObservationTopic(topic);
+        return deviceId ? batcher.submit(deviceId, payload) : undefined;
+      },
+    });
+  } catch (error) {
+    await broker?.close();
+    throw error;
+  }
+  return {
+    url,
+    embedded: !!broker,
+    banner,
+    async close() {
+      await ingress.close();
+      await batcher.drain();
+      await broker?.close();
+    },
+  };
+}
