@@ -3,9 +3,11 @@ import type { BusStats } from './bus.types.ts';
 
 type Event = keyof BusStats;
 
+const METRIC = 'citybrain_bus_messages_total';
+
 /**
  * Counts what the bus does: plain numbers for `stats()`, and Prometheus counters when a
- * registry is given (one bus per registry, since metric names are registered once).
+ * registry is given (buses sharing a registry share the counter).
  */
 export class BusMetrics {
   private readonly counts: BusStats = { published: 0, delivered: 0, acked: 0, retried: 0, deadLettered: 0 };
@@ -13,12 +15,16 @@ export class BusMetrics {
 
   constructor(registry?: Registry) {
     if (registry) {
-      this.counter = new Counter({
-        name: 'citybrain_bus_messages_total',
-        help: 'Bus messages by event (published, delivered, acked, retried, deadLettered) and consumer group',
-        labelNames: ['event', 'group'],
-        registers: [registry],
-      });
+      // Several buses in one process (tests, CLI) share the registry's counter instead of re-registering it.
+      const existing = registry.getSingleMetric(METRIC) as Counter<'event' | 'group'> | undefined;
+      this.counter =
+        existing ??
+        new Counter({
+          name: METRIC,
+          help: 'Bus messages by event (published, delivered, acked, retried, deadLettered) and consumer group',
+          labelNames: ['event', 'group'],
+          registers: [registry],
+        });
     }
   }
 
