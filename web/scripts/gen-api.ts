@@ -31,14 +31,41 @@ export async function currentOpenApi(): Promise<string> {
   });
   try {
     await app.http.ready();
-    const doc = app.http.swagger() as { paths?: Record<string, unknown> };
+    const doc = app.http.swagger() as { paths?: Record<string, unknown>; components?: { schemas?: object } };
     // Sorted so that routes registered in a different order give the same file.
     const paths = Object.fromEntries(Object.entries(doc.paths ?? {}).sort(([a], [b]) => a.localeCompare(b)));
-    return `${JSON.stringify({ ...doc, paths }, null, 2)}\n`;
+    const dangling = new Set<string>();
+    const resolved = dropDanglingRefs(
+      { ...doc, paths },
+      new Set(Object.keys(doc.components?.schemas ?? {})),
+      dangling,
+    );
+    if (dangling.size) {
+      console.warn(
+        `gen-api: the server's OpenAPI refers to missing schemas (typed as unknown): ${[...dangling].join(', ')}`,
+      );
+    }
+    return `${JSON.stringify(resolved, null, 2)}\n`;
   } finally {
     await app.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replaces `$ref`s to component schemas the document does not contain (the server emits
+ * some for recursive zod schemas) by an untyped schema, so generation does not fail.
+ */
+function dropDanglingRefs(node: unknown, known: Set<string>, dangling: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => dropDanglingRefs(n, known, dangling));
+  if (!node || typeof node !== 'object') return node;
+  const ref = (node as { $ref?: unknown }).$ref;
+  const name = typeof ref === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1] : undefined;
+  if (name && !known.has(name)) {
+    dangling.add(name);
+    return { description: `unresolved schema ${name} in the server's OpenAPI document` };
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, dropDanglingRefs(v, known, dangling)]));
 }
 
 if (import.meta.main) {

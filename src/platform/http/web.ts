@@ -31,7 +31,8 @@ export async function registerWebRoutes(app: Api, options: WebOptions): Promise<
     // serve: false only decorates reply.sendFile; encapsulated so it cannot clash with another registration.
     await scope.register(fastifyStatic, { root, serve: false });
     scope.get('/*', { schema: { hide: true } }, (request, reply) => {
-      const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
+      const urlPath = decodePath(request.url.split('?')[0] ?? '/');
+      if (urlPath === undefined) return reply.status(400).send(errorBody('invalid_request', 'malformed URL'));
       if (
         SERVER_PREFIXES.some(
           (p) => urlPath === p || urlPath.startsWith(`${p}/`) || urlPath.startsWith(`${p}.`),
@@ -62,6 +63,15 @@ function existingFile(root: string, urlPath: string): string | undefined {
   if (!full.startsWith(path.resolve(root) + path.sep)) return undefined;
   try {
     return fs.statSync(full).isFile() ? relative : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The decoded URL path, or undefined when its percent-encoding is malformed. */
+function decodePath(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
   } catch {
     return undefined;
   }

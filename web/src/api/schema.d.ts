@@ -4,6 +4,1672 @@
  */
 
 export interface paths {
+  '/algorithms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public register as an HTML page (zh-CN, or ?lang=en) */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'zh-CN' | 'en';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Alerts in your jurisdiction, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'open' | 'acknowledged' | 'cleared';
+          ruleId?: string;
+          subject?: string;
+          /** @description jurisdiction code */
+          area?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @enum {string} */
+                type: 'Alert';
+                category: string;
+                subCategory: string | null;
+                /** @enum {string} */
+                severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+                /** @description the device (station) that raised it */
+                alertSource: string;
+                /** @description where the device is (WGS84) */
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                description: string;
+                /** Format: date-time */
+                dateIssued: string;
+                /**
+                 * Format: date-time
+                 * @description observation time the condition began
+                 */
+                validFrom: string;
+                /** @description observation time it recovered */
+                validTo: string | null;
+                ruleId: string;
+                ruleVersion: number;
+                subject: string;
+                /** @enum {string} */
+                status: 'open' | 'acknowledged' | 'cleared';
+                jurisdictionPath: string;
+                details: {
+                  [key: string]: unknown;
+                };
+                acknowledgedAt: string | null;
+                acknowledgedBy: string | null;
+                clearedAt: string | null;
+                clearedBy: string | null;
+                clearReason: ('recovered' | 'manual') | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/ack': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge an open alert */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              type: 'Alert';
+              category: string;
+              subCategory: string | null;
+              /** @enum {string} */
+              severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+              /** @description the device (station) that raised it */
+              alertSource: string;
+              /** @description where the device is (WGS84) */
+              location: {
+                lon: number;
+                lat: number;
+              };
+              description: string;
+              /** Format: date-time */
+              dateIssued: string;
+              /**
+               * Format: date-time
+               * @description observation time the condition began
+               */
+              validFrom: string;
+              /** @description observation time it recovered */
+              validTo: string | null;
+              ruleId: string;
+              ruleVersion: number;
+              subject: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'cleared';
+              jurisdictionPath: string;
+              details: {
+                [key: string]: unknown;
+              };
+              acknowledgedAt: string | null;
+              acknowledgedBy: string | null;
+              clearedAt: string | null;
+              clearedBy: string | null;
+              clearReason: ('recovered' | 'manual') | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/clear': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Clear an alert by hand (it also clears itself when the condition recovers) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              type: 'Alert';
+              category: string;
+              subCategory: string | null;
+              /** @enum {string} */
+              severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+              /** @description the device (station) that raised it */
+              alertSource: string;
+              /** @description where the device is (WGS84) */
+              location: {
+                lon: number;
+                lat: number;
+              };
+              description: string;
+              /** Format: date-time */
+              dateIssued: string;
+              /**
+               * Format: date-time
+               * @description observation time the condition began
+               */
+              validFrom: string;
+              /** @description observation time it recovered */
+              validTo: string | null;
+              ruleId: string;
+              ruleVersion: number;
+              subject: string;
+              /** @enum {string} */
+              status: 'open' | 'acknowledged' | 'cleared';
+              jurisdictionPath: string;
+              details: {
+                [key: string]: unknown;
+              };
+              acknowledgedAt: string | null;
+              acknowledgedBy: string | null;
+              clearedAt: string | null;
+              clearedBy: string | null;
+              clearReason: ('recovered' | 'manual') | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/algorithms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The algorithm register (every version), filtered by status, filing type or key */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+          type?:
+            | 'generation_synthesis'
+            | 'personalised_push'
+            | 'ranking_selection'
+            | 'retrieval_filtering'
+            | 'scheduling_decision';
+          key?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                version: string;
+                /** @enum {string} */
+                status: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+                register: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** @description short description */
+                  description: {
+                    zh: string;
+                    en: string;
+                  };
+                  owner: {
+                    departmentCode: string;
+                    departmentName: {
+                      zh: string;
+                      en: string;
+                    };
+                  };
+                  contact: {
+                    /** @description the responsible unit; shown publicly */
+                    unit: {
+                      zh: string;
+                      en: string;
+                    };
+                    /**
+                     * Format: email
+                     * @description a functional mailbox, shown publicly
+                     */
+                    functionalEmail: string;
+                    /** @description named contact; personal data, never shown publicly */
+                    person?: string;
+                    /** @description personal data, never shown publicly */
+                    phone?: string;
+                  };
+                  purpose: {
+                    zh: string;
+                    en: string;
+                  };
+                  impact: {
+                    zh: string;
+                    en: string;
+                  };
+                  legalBasis: {
+                    title: {
+                      zh: string;
+                      en: string;
+                    };
+                    /** Format: uri */
+                    url?: string;
+                  }[];
+                  /** @enum {string} */
+                  decisionType:
+                    | 'generation_synthesis'
+                    | 'personalised_push'
+                    | 'ranking_selection'
+                    | 'retrieval_filtering'
+                    | 'scheduling_decision';
+                  dataSources: {
+                    name: {
+                      zh: string;
+                      en: string;
+                    };
+                    personalData: boolean;
+                    description?: {
+                      zh: string;
+                      en: string;
+                    };
+                  }[];
+                  technicalOperation: {
+                    zh: string;
+                    en: string;
+                  };
+                  supplier: {
+                    name: {
+                      zh: string;
+                      en: string;
+                    };
+                    /** @enum {string} */
+                    kind: 'in_house' | 'vendor' | 'open_source';
+                  };
+                  /** Format: uri */
+                  sourceLink?: string;
+                  /** @enum {string} */
+                  riskCategory: 'minimal' | 'limited' | 'high';
+                  humanOversight: {
+                    zh: string;
+                    en: string;
+                  };
+                  risks: {
+                    risk: {
+                      zh: string;
+                      en: string;
+                    };
+                    mitigation: {
+                      zh: string;
+                      en: string;
+                    };
+                  }[];
+                  /** @description required before filing */
+                  impactAssessment?: {
+                    summary: {
+                      zh: string;
+                      en: string;
+                    };
+                    /** Format: date */
+                    date?: string;
+                    /** Format: uri */
+                    url?: string;
+                  };
+                  /** @description self-assessment report; required before filing */
+                  selfAssessment?: {
+                    summary: {
+                      zh: string;
+                      en: string;
+                    };
+                    /** Format: date */
+                    date?: string;
+                    /** Format: uri */
+                    url?: string;
+                  };
+                  /** Format: date */
+                  startDate?: string;
+                  /** Format: date */
+                  endDate?: string;
+                  /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+                  explainFields?: {
+                    [key: string]:
+                      | 'MASK_NONE'
+                      | 'MASK'
+                      | 'MASK_SHOW_LAST_4'
+                      | 'MASK_SHOW_FIRST_4'
+                      | 'MASK_HASH'
+                      | 'MASK_NULL'
+                      | 'MASK_DATE_SHOW_YEAR'
+                      | 'MASK_PHONE_CN'
+                      | 'MASK_ID_CN';
+                  };
+                };
+                createdBy: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                filedBy: string | null;
+                filedAt: string | null;
+                approvedBy: string | null;
+                approvedAt: string | null;
+                inUseSince: string | null;
+                retiredAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** File a new algorithm or a new version as a draft (owner department liaison or admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            key: string;
+            version: string;
+            register: {
+              name: {
+                zh: string;
+                en: string;
+              };
+              /** @description short description */
+              description: {
+                zh: string;
+                en: string;
+              };
+              owner: {
+                departmentCode: string;
+                departmentName: {
+                  zh: string;
+                  en: string;
+                };
+              };
+              contact: {
+                /** @description the responsible unit; shown publicly */
+                unit: {
+                  zh: string;
+                  en: string;
+                };
+                /**
+                 * Format: email
+                 * @description a functional mailbox, shown publicly
+                 */
+                functionalEmail: string;
+                /** @description named contact; personal data, never shown publicly */
+                person?: string;
+                /** @description personal data, never shown publicly */
+                phone?: string;
+              };
+              purpose: {
+                zh: string;
+                en: string;
+              };
+              impact: {
+                zh: string;
+                en: string;
+              };
+              legalBasis: {
+                title: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: uri */
+                url?: string;
+              }[];
+              /** @enum {string} */
+              decisionType:
+                | 'generation_synthesis'
+                | 'personalised_push'
+                | 'ranking_selection'
+                | 'retrieval_filtering'
+                | 'scheduling_decision';
+              dataSources: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                personalData: boolean;
+                description?: {
+                  zh: string;
+                  en: string;
+                };
+              }[];
+              technicalOperation: {
+                zh: string;
+                en: string;
+              };
+              supplier: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @enum {string} */
+                kind: 'in_house' | 'vendor' | 'open_source';
+              };
+              /** Format: uri */
+              sourceLink?: string;
+              /** @enum {string} */
+              riskCategory: 'minimal' | 'limited' | 'high';
+              humanOversight: {
+                zh: string;
+                en: string;
+              };
+              risks: {
+                risk: {
+                  zh: string;
+                  en: string;
+                };
+                mitigation: {
+                  zh: string;
+                  en: string;
+                };
+              }[];
+              /** @description required before filing */
+              impactAssessment?: {
+                summary: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: date */
+                date?: string;
+                /** Format: uri */
+                url?: string;
+              };
+              /** @description self-assessment report; required before filing */
+              selfAssessment?: {
+                summary: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: date */
+                date?: string;
+                /** Format: uri */
+                url?: string;
+              };
+              /** Format: date */
+              startDate?: string;
+              /** Format: date */
+              endDate?: string;
+              /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+              explainFields?: {
+                [key: string]:
+                  | 'MASK_NONE'
+                  | 'MASK'
+                  | 'MASK_SHOW_LAST_4'
+                  | 'MASK_SHOW_FIRST_4'
+                  | 'MASK_HASH'
+                  | 'MASK_NULL'
+                  | 'MASK_DATE_SHOW_YEAR'
+                  | 'MASK_PHONE_CN'
+                  | 'MASK_ID_CN';
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              version: string;
+              /** @enum {string} */
+              status: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+              register: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @description short description */
+                description: {
+                  zh: string;
+                  en: string;
+                };
+                owner: {
+                  departmentCode: string;
+                  departmentName: {
+                    zh: string;
+                    en: string;
+                  };
+                };
+                contact: {
+                  /** @description the responsible unit; shown publicly */
+                  unit: {
+                    zh: string;
+                    en: string;
+                  };
+                  /**
+                   * Format: email
+                   * @description a functional mailbox, shown publicly
+                   */
+                  functionalEmail: string;
+                  /** @description named contact; personal data, never shown publicly */
+                  person?: string;
+                  /** @description personal data, never shown publicly */
+                  phone?: string;
+                };
+                purpose: {
+                  zh: string;
+                  en: string;
+                };
+                impact: {
+                  zh: string;
+                  en: string;
+                };
+                legalBasis: {
+                  title: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: uri */
+                  url?: string;
+                }[];
+                /** @enum {string} */
+                decisionType:
+                  | 'generation_synthesis'
+                  | 'personalised_push'
+                  | 'ranking_selection'
+                  | 'retrieval_filtering'
+                  | 'scheduling_decision';
+                dataSources: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  personalData: boolean;
+                  description?: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                technicalOperation: {
+                  zh: string;
+                  en: string;
+                };
+                supplier: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** @enum {string} */
+                  kind: 'in_house' | 'vendor' | 'open_source';
+                };
+                /** Format: uri */
+                sourceLink?: string;
+                /** @enum {string} */
+                riskCategory: 'minimal' | 'limited' | 'high';
+                humanOversight: {
+                  zh: string;
+                  en: string;
+                };
+                risks: {
+                  risk: {
+                    zh: string;
+                    en: string;
+                  };
+                  mitigation: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                /** @description required before filing */
+                impactAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** @description self-assessment report; required before filing */
+                selfAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** Format: date */
+                startDate?: string;
+                /** Format: date */
+                endDate?: string;
+                /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+                explainFields?: {
+                  [key: string]:
+                    | 'MASK_NONE'
+                    | 'MASK'
+                    | 'MASK_SHOW_LAST_4'
+                    | 'MASK_SHOW_FIRST_4'
+                    | 'MASK_HASH'
+                    | 'MASK_NULL'
+                    | 'MASK_DATE_SHOW_YEAR'
+                    | 'MASK_PHONE_CN'
+                    | 'MASK_ID_CN';
+                };
+              };
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              filedBy: string | null;
+              filedAt: string | null;
+              approvedBy: string | null;
+              approvedAt: string | null;
+              inUseSince: string | null;
+              retiredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/algorithms/{key}/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Calls, refusals, p50/p95 latency and override rate per version; review alerts */
+    get: {
+      parameters: {
+        query?: {
+          windowDays?: number;
+        };
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              windowDays: number;
+              /** Format: date-time */
+              since: string;
+              versions: {
+                version: string;
+                calls: number;
+                decided: number;
+                refused: number;
+                errors: number;
+                p50LatencyUs: number | null;
+                p95LatencyUs: number | null;
+                /** @description decided decisions that a person corrected at least once */
+                overrides: number;
+                /** @description overrides / decided, null when nothing was decided */
+                overrideRate: number | null;
+              }[];
+              alerts: {
+                id: number;
+                key: string;
+                version: string;
+                /** @enum {string} */
+                status: 'open' | 'closed';
+                /** Format: date-time */
+                raisedAt: string;
+                decisions: number;
+                overrides: number;
+                overrideRate: number;
+                windowDays: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/algorithms/{key}/versions/{version}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One version with its transition history */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              version: string;
+              /** @enum {string} */
+              status: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+              register: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @description short description */
+                description: {
+                  zh: string;
+                  en: string;
+                };
+                owner: {
+                  departmentCode: string;
+                  departmentName: {
+                    zh: string;
+                    en: string;
+                  };
+                };
+                contact: {
+                  /** @description the responsible unit; shown publicly */
+                  unit: {
+                    zh: string;
+                    en: string;
+                  };
+                  /**
+                   * Format: email
+                   * @description a functional mailbox, shown publicly
+                   */
+                  functionalEmail: string;
+                  /** @description named contact; personal data, never shown publicly */
+                  person?: string;
+                  /** @description personal data, never shown publicly */
+                  phone?: string;
+                };
+                purpose: {
+                  zh: string;
+                  en: string;
+                };
+                impact: {
+                  zh: string;
+                  en: string;
+                };
+                legalBasis: {
+                  title: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: uri */
+                  url?: string;
+                }[];
+                /** @enum {string} */
+                decisionType:
+                  | 'generation_synthesis'
+                  | 'personalised_push'
+                  | 'ranking_selection'
+                  | 'retrieval_filtering'
+                  | 'scheduling_decision';
+                dataSources: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  personalData: boolean;
+                  description?: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                technicalOperation: {
+                  zh: string;
+                  en: string;
+                };
+                supplier: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** @enum {string} */
+                  kind: 'in_house' | 'vendor' | 'open_source';
+                };
+                /** Format: uri */
+                sourceLink?: string;
+                /** @enum {string} */
+                riskCategory: 'minimal' | 'limited' | 'high';
+                humanOversight: {
+                  zh: string;
+                  en: string;
+                };
+                risks: {
+                  risk: {
+                    zh: string;
+                    en: string;
+                  };
+                  mitigation: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                /** @description required before filing */
+                impactAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** @description self-assessment report; required before filing */
+                selfAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** Format: date */
+                startDate?: string;
+                /** Format: date */
+                endDate?: string;
+                /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+                explainFields?: {
+                  [key: string]:
+                    | 'MASK_NONE'
+                    | 'MASK'
+                    | 'MASK_SHOW_LAST_4'
+                    | 'MASK_SHOW_FIRST_4'
+                    | 'MASK_HASH'
+                    | 'MASK_NULL'
+                    | 'MASK_DATE_SHOW_YEAR'
+                    | 'MASK_PHONE_CN'
+                    | 'MASK_ID_CN';
+                };
+              };
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              filedBy: string | null;
+              filedAt: string | null;
+              approvedBy: string | null;
+              approvedAt: string | null;
+              inUseSince: string | null;
+              retiredAt: string | null;
+              history: {
+                from: ('draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired') | null;
+                /** @enum {string} */
+                to: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+                reason: string;
+                actor: string;
+                /** Format: date-time */
+                at: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit a draft: replaces the given top-level register fields */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            register: {
+              name?: {
+                zh: string;
+                en: string;
+              };
+              /** @description short description */
+              description?: {
+                zh: string;
+                en: string;
+              };
+              owner?: {
+                departmentCode: string;
+                departmentName: {
+                  zh: string;
+                  en: string;
+                };
+              };
+              contact?: {
+                /** @description the responsible unit; shown publicly */
+                unit: {
+                  zh: string;
+                  en: string;
+                };
+                /**
+                 * Format: email
+                 * @description a functional mailbox, shown publicly
+                 */
+                functionalEmail: string;
+                /** @description named contact; personal data, never shown publicly */
+                person?: string;
+                /** @description personal data, never shown publicly */
+                phone?: string;
+              };
+              purpose?: {
+                zh: string;
+                en: string;
+              };
+              impact?: {
+                zh: string;
+                en: string;
+              };
+              legalBasis?: {
+                title: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: uri */
+                url?: string;
+              }[];
+              /** @enum {string} */
+              decisionType?:
+                | 'generation_synthesis'
+                | 'personalised_push'
+                | 'ranking_selection'
+                | 'retrieval_filtering'
+                | 'scheduling_decision';
+              dataSources?: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                personalData: boolean;
+                description?: {
+                  zh: string;
+                  en: string;
+                };
+              }[];
+              technicalOperation?: {
+                zh: string;
+                en: string;
+              };
+              supplier?: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @enum {string} */
+                kind: 'in_house' | 'vendor' | 'open_source';
+              };
+              /** Format: uri */
+              sourceLink?: string;
+              /** @enum {string} */
+              riskCategory?: 'minimal' | 'limited' | 'high';
+              humanOversight?: {
+                zh: string;
+                en: string;
+              };
+              risks?: {
+                risk: {
+                  zh: string;
+                  en: string;
+                };
+                mitigation: {
+                  zh: string;
+                  en: string;
+                };
+              }[];
+              /** @description required before filing */
+              impactAssessment?: {
+                summary: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: date */
+                date?: string;
+                /** Format: uri */
+                url?: string;
+              };
+              /** @description self-assessment report; required before filing */
+              selfAssessment?: {
+                summary: {
+                  zh: string;
+                  en: string;
+                };
+                /** Format: date */
+                date?: string;
+                /** Format: uri */
+                url?: string;
+              };
+              /** Format: date */
+              startDate?: string;
+              /** Format: date */
+              endDate?: string;
+              /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+              explainFields?: {
+                [key: string]:
+                  | 'MASK_NONE'
+                  | 'MASK'
+                  | 'MASK_SHOW_LAST_4'
+                  | 'MASK_SHOW_FIRST_4'
+                  | 'MASK_HASH'
+                  | 'MASK_NULL'
+                  | 'MASK_DATE_SHOW_YEAR'
+                  | 'MASK_PHONE_CN'
+                  | 'MASK_ID_CN';
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              version: string;
+              /** @enum {string} */
+              status: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+              register: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @description short description */
+                description: {
+                  zh: string;
+                  en: string;
+                };
+                owner: {
+                  departmentCode: string;
+                  departmentName: {
+                    zh: string;
+                    en: string;
+                  };
+                };
+                contact: {
+                  /** @description the responsible unit; shown publicly */
+                  unit: {
+                    zh: string;
+                    en: string;
+                  };
+                  /**
+                   * Format: email
+                   * @description a functional mailbox, shown publicly
+                   */
+                  functionalEmail: string;
+                  /** @description named contact; personal data, never shown publicly */
+                  person?: string;
+                  /** @description personal data, never shown publicly */
+                  phone?: string;
+                };
+                purpose: {
+                  zh: string;
+                  en: string;
+                };
+                impact: {
+                  zh: string;
+                  en: string;
+                };
+                legalBasis: {
+                  title: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: uri */
+                  url?: string;
+                }[];
+                /** @enum {string} */
+                decisionType:
+                  | 'generation_synthesis'
+                  | 'personalised_push'
+                  | 'ranking_selection'
+                  | 'retrieval_filtering'
+                  | 'scheduling_decision';
+                dataSources: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  personalData: boolean;
+                  description?: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                technicalOperation: {
+                  zh: string;
+                  en: string;
+                };
+                supplier: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** @enum {string} */
+                  kind: 'in_house' | 'vendor' | 'open_source';
+                };
+                /** Format: uri */
+                sourceLink?: string;
+                /** @enum {string} */
+                riskCategory: 'minimal' | 'limited' | 'high';
+                humanOversight: {
+                  zh: string;
+                  en: string;
+                };
+                risks: {
+                  risk: {
+                    zh: string;
+                    en: string;
+                  };
+                  mitigation: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                /** @description required before filing */
+                impactAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** @description self-assessment report; required before filing */
+                selfAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** Format: date */
+                startDate?: string;
+                /** Format: date */
+                endDate?: string;
+                /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+                explainFields?: {
+                  [key: string]:
+                    | 'MASK_NONE'
+                    | 'MASK'
+                    | 'MASK_SHOW_LAST_4'
+                    | 'MASK_SHOW_FIRST_4'
+                    | 'MASK_HASH'
+                    | 'MASK_NULL'
+                    | 'MASK_DATE_SHOW_YEAR'
+                    | 'MASK_PHONE_CN'
+                    | 'MASK_ID_CN';
+                };
+              };
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              filedBy: string | null;
+              filedAt: string | null;
+              approvedBy: string | null;
+              approvedAt: string | null;
+              inUseSince: string | null;
+              retiredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/algorithms/{key}/versions/{version}/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Decision log of a version, newest first (auditors, owner department liaison) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description only decisions strictly before this time */
+          before?: string;
+        };
+        header?: never;
+        path: {
+          key: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                at: string;
+                key: string;
+                version: string;
+                /** @enum {string} */
+                outcome: 'decided' | 'refused' | 'error';
+                reason: string | null;
+                inputDigest: string;
+                /** @description the inputs kept to explain the decision, masked by the filing’s policy */
+                inputs: {
+                  [key: string]: unknown;
+                };
+                output: unknown;
+                explanation: {
+                  text: string;
+                  zh?: string;
+                  data?: {
+                    [key: string]: unknown;
+                  };
+                } | null;
+                subjects: {
+                  type: string;
+                  id: string;
+                }[];
+                latencyUs: number;
+                principal: string;
+                overrides: {
+                  id: number;
+                  /** Format: date-time */
+                  at: string;
+                  by: string;
+                  reason: string;
+                  newOutput: unknown;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/algorithms/{key}/versions/{version}/transitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move a version along draft → filed → approved → in_use → suspended → retired, with a reason
+     * @description Owner liaison files; an auditor (not the filer) approves, puts in use, reinstates and retires; an auditor or admin suspends. Putting a version in use retires the previous one.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+          version: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            to: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              key: string;
+              version: string;
+              /** @enum {string} */
+              status: 'draft' | 'filed' | 'approved' | 'in_use' | 'suspended' | 'retired';
+              register: {
+                name: {
+                  zh: string;
+                  en: string;
+                };
+                /** @description short description */
+                description: {
+                  zh: string;
+                  en: string;
+                };
+                owner: {
+                  departmentCode: string;
+                  departmentName: {
+                    zh: string;
+                    en: string;
+                  };
+                };
+                contact: {
+                  /** @description the responsible unit; shown publicly */
+                  unit: {
+                    zh: string;
+                    en: string;
+                  };
+                  /**
+                   * Format: email
+                   * @description a functional mailbox, shown publicly
+                   */
+                  functionalEmail: string;
+                  /** @description named contact; personal data, never shown publicly */
+                  person?: string;
+                  /** @description personal data, never shown publicly */
+                  phone?: string;
+                };
+                purpose: {
+                  zh: string;
+                  en: string;
+                };
+                impact: {
+                  zh: string;
+                  en: string;
+                };
+                legalBasis: {
+                  title: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: uri */
+                  url?: string;
+                }[];
+                /** @enum {string} */
+                decisionType:
+                  | 'generation_synthesis'
+                  | 'personalised_push'
+                  | 'ranking_selection'
+                  | 'retrieval_filtering'
+                  | 'scheduling_decision';
+                dataSources: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  personalData: boolean;
+                  description?: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                technicalOperation: {
+                  zh: string;
+                  en: string;
+                };
+                supplier: {
+                  name: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** @enum {string} */
+                  kind: 'in_house' | 'vendor' | 'open_source';
+                };
+                /** Format: uri */
+                sourceLink?: string;
+                /** @enum {string} */
+                riskCategory: 'minimal' | 'limited' | 'high';
+                humanOversight: {
+                  zh: string;
+                  en: string;
+                };
+                risks: {
+                  risk: {
+                    zh: string;
+                    en: string;
+                  };
+                  mitigation: {
+                    zh: string;
+                    en: string;
+                  };
+                }[];
+                /** @description required before filing */
+                impactAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** @description self-assessment report; required before filing */
+                selfAssessment?: {
+                  summary: {
+                    zh: string;
+                    en: string;
+                  };
+                  /** Format: date */
+                  date?: string;
+                  /** Format: uri */
+                  url?: string;
+                };
+                /** Format: date */
+                startDate?: string;
+                /** Format: date */
+                endDate?: string;
+                /** @description input fields kept in the decision log to explain it (dotted paths), each with its mask; others are dropped */
+                explainFields?: {
+                  [key: string]:
+                    | 'MASK_NONE'
+                    | 'MASK'
+                    | 'MASK_SHOW_LAST_4'
+                    | 'MASK_SHOW_FIRST_4'
+                    | 'MASK_HASH'
+                    | 'MASK_NULL'
+                    | 'MASK_DATE_SHOW_YEAR'
+                    | 'MASK_PHONE_CN'
+                    | 'MASK_ID_CN';
+                };
+              };
+              createdBy: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              filedBy: string | null;
+              filedAt: string | null;
+              approvedBy: string | null;
+              approvedAt: string | null;
+              inUseSince: string | null;
+              retiredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/api-keys': {
     parameters: {
       query?: never;
@@ -172,6 +1838,60 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/areas/{code}/observations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One metric over the devices of an area (jurisdiction code), hourly or daily */
+    get: {
+      parameters: {
+        query: {
+          from: unknown;
+          to: unknown;
+          rollup?: 'hour' | 'day';
+          metric: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                at: string;
+                value: number;
+                min: number;
+                max: number;
+                count: number;
+                devices: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -492,6 +2212,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/dead-letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Observations refused, with the reason and the payload as received (admins) */
+    get: {
+      parameters: {
+        query?: {
+          reason?:
+            | 'invalid_json'
+            | 'not_an_object'
+            | 'unknown_device'
+            | 'missing_observed_at'
+            | 'invalid_timestamp'
+            | 'future_timestamp'
+            | 'too_old'
+            | 'wrong_type'
+            | 'unknown_attribute'
+            | 'undeclared_metric'
+            | 'no_readings';
+          deviceId?: string;
+          /** @description keyset paging: ids below this one */
+          beforeId?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                /** Format: date-time */
+                receivedAt: string;
+                deviceId: string | null;
+                /** @enum {string} */
+                reason:
+                  | 'invalid_json'
+                  | 'not_an_object'
+                  | 'unknown_device'
+                  | 'missing_observed_at'
+                  | 'invalid_timestamp'
+                  | 'future_timestamp'
+                  | 'too_old'
+                  | 'wrong_type'
+                  | 'unknown_attribute'
+                  | 'undeclared_metric'
+                  | 'no_readings';
+                detail: string;
+                /** @description the payload as received (truncated to 64 KiB) */
+                payload: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/decisions/{id}/override': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record that a person corrected a decision (reassigned, re-categorised); counts toward the override rate */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+            newOutput: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              overrideId: number;
+              decisionId: string;
+              alert: {
+                id: number;
+                key: string;
+                version: string;
+                /** @enum {string} */
+                status: 'open' | 'closed';
+                /** Format: date-time */
+                raisedAt: string;
+                decisions: number;
+                overrides: number;
+                overrideRate: number;
+                windowDays: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/department-types': {
     parameters: {
       query?: never;
@@ -613,6 +2470,444 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Devices in your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          type?: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+          status?: 'online' | 'offline' | 'fault';
+          /** @description jurisdiction code: devices in that area and below */
+          area?: string;
+          /** @description keyset paging: ids after this one */
+          afterId?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @enum {string} */
+                type: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+                model: string;
+                name: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionPath: string;
+                jurisdictionCode: string;
+                departmentCode: string | null;
+                metrics: string[];
+                sectionName: string | null;
+                targetClass: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+                waterBody: ('river' | 'lake') | null;
+                /** @enum {string} */
+                status: 'online' | 'offline' | 'fault';
+                lastSeenAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a device; its jurisdiction is found from its location; the secret is shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            id: string;
+            /** @enum {string} */
+            type: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+            /** @default generic */
+            model?: string;
+            name: string;
+            lon: number;
+            lat: number;
+            departmentCode?: string | null;
+            /** @description FIWARE attribute names; default per type */
+            metrics?: string[];
+            /** @description monitoring section (water quality) */
+            sectionName?: string | null;
+            /** @description GB 3838 target class of the section */
+            targetClass?: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+            /** @description for total phosphorus limits; default river */
+            waterBody?: ('river' | 'lake') | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              device: {
+                id: string;
+                /** @enum {string} */
+                type: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+                model: string;
+                name: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionPath: string;
+                jurisdictionCode: string;
+                departmentCode: string | null;
+                metrics: string[];
+                sectionName: string | null;
+                targetClass: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+                waterBody: ('river' | 'lake') | null;
+                /** @enum {string} */
+                status: 'online' | 'offline' | 'fault';
+                lastSeenAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/devices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One device */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              type: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+              model: string;
+              name: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionPath: string;
+              jurisdictionCode: string;
+              departmentCode: string | null;
+              metrics: string[];
+              sectionName: string | null;
+              targetClass: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+              waterBody: ('river' | 'lake') | null;
+              /** @enum {string} */
+              status: 'online' | 'offline' | 'fault';
+              lastSeenAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove a device (its observations stay) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a device (a new location is located again) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default generic */
+            model?: string;
+            name?: string;
+            lon?: number;
+            lat?: number;
+            departmentCode?: string | null;
+            /** @description FIWARE attribute names; default per type */
+            metrics?: string[];
+            /** @description monitoring section (water quality) */
+            sectionName?: string | null;
+            /** @description GB 3838 target class of the section */
+            targetClass?: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+            /** @description for total phosphorus limits; default river */
+            waterBody?: ('river' | 'lake') | null;
+            /** @enum {string} */
+            status?: 'online' | 'offline' | 'fault';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              type: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+              model: string;
+              name: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionPath: string;
+              jurisdictionCode: string;
+              departmentCode: string | null;
+              metrics: string[];
+              sectionName: string | null;
+              targetClass: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+              waterBody: ('river' | 'lake') | null;
+              /** @enum {string} */
+              status: 'online' | 'offline' | 'fault';
+              lastSeenAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/devices/{id}/observations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A device’s readings: raw, or hourly/daily mean, min, max, count */
+    get: {
+      parameters: {
+        query: {
+          from: unknown;
+          to: unknown;
+          rollup?: 'raw' | 'hour' | 'day';
+          metric?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                deviceId: string;
+                metric: string;
+                /** Format: date-time */
+                at: string;
+                /** @description the reading, or the mean of the bucket */
+                value: number;
+                min?: number;
+                max?: number;
+                count?: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/devices/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a new device secret; the old one stops working */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              deviceId: string;
+              /** @description shown only once */
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/devices/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import devices from CSV or GeoJSON, all or nothing; errors name the row */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            format: 'csv' | 'geojson';
+            /** @description CSV with a header row, or a GeoJSON FeatureCollection of Points */
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              imported: number;
+              credentials: {
+                deviceId: string;
+                /** @description shown only once */
+                secret: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -1007,6 +3302,211 @@ export interface paths {
                 level: 'city' | 'district' | 'street' | 'grid';
               }[];
               approximate: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/observations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Batch of observations: as a device (x-device-id + x-device-secret) or an admin API key
+     * @description Each item is `{ "observedAt": ISO-8601, ...FIWARE attributes }`, plus `deviceId` when sent with an API key. Bad items are dead-lettered (see /api/v1/dead-letters), never refused as a whole.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'x-device-id'?: string;
+          'x-device-secret'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          }[];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              received: number;
+              deadLettered: number;
+              /** @description readings stored now */
+              stored: number;
+              /** @description readings already stored (redeliveries) */
+              duplicates: number;
+              alertsRaised: number;
+              alertsCleared: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/observations/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Latest value of each metric of devices (by ids, or in an area) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description comma-separated */
+          deviceIds?: string;
+          area?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                deviceId: string;
+                metric: string;
+                /** Format: date-time */
+                at: string;
+                value: number | boolean | string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/algorithms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public register: algorithms in use, approved or retired, without contacts’ personal data */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'zh-CN' | 'en';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              lang: 'zh-CN' | 'en';
+              items: {
+                key: string;
+                version: string;
+                /** @enum {string} */
+                status: 'in_use' | 'approved' | 'retired';
+                name: string;
+                description: string;
+                owner: {
+                  departmentCode: string;
+                  departmentName: string;
+                };
+                contact: {
+                  unit: string;
+                  functionalEmail: string;
+                };
+                purpose: string;
+                impact: string;
+                legalBasis: {
+                  title: string;
+                  url?: string;
+                }[];
+                /** @enum {string} */
+                decisionType:
+                  | 'generation_synthesis'
+                  | 'personalised_push'
+                  | 'ranking_selection'
+                  | 'retrieval_filtering'
+                  | 'scheduling_decision';
+                dataSources: {
+                  name: string;
+                  personalData: boolean;
+                }[];
+                technicalOperation: string;
+                supplier: {
+                  name: string;
+                  kind: string;
+                };
+                sourceLink?: string;
+                /** @enum {string} */
+                riskCategory: 'minimal' | 'limited' | 'high';
+                humanOversight: string;
+                risks: {
+                  risk: string;
+                  mitigation: string;
+                }[];
+                impactAssessment?: {
+                  summary: string;
+                  date?: string;
+                  url?: string;
+                };
+                selfAssessment?: {
+                  summary: string;
+                  date?: string;
+                  url?: string;
+                };
+                startDate?: string;
+                endDate?: string;
+              }[];
             };
           };
         };
@@ -1501,6 +4001,75 @@ export interface paths {
                 createdAt: string;
                 createdBy: string;
                 note: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The active detection rules (data/sensing/rules/*.json) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                version: number;
+                name: string;
+                /** @default true */
+                enabled: boolean;
+                /** @default {} */
+                scope: {
+                  deviceTypes?: (
+                    | 'WaterQualityObserved'
+                    | 'CrowdFlowObserved'
+                    | 'TrafficFlowObserved'
+                    | 'ParkingSpot'
+                  )[];
+                  /** @description e.g. 50/500110: that area and below */
+                  jurisdictionPrefix?: string;
+                  deviceIds?: string[];
+                };
+                /** @description unresolved schema schema0 in the server's OpenAPI document */
+                condition: unknown;
+                alert: {
+                  /** @description FIWARE Alert category, e.g. environment, traffic, security */
+                  category: string;
+                  subCategory?: string;
+                  /** @enum {string} */
+                  severity: 'informational' | 'low' | 'medium' | 'high' | 'critical';
+                  /** @description template: {section} {device} {deviceId} {metric} {value} {limit} {class} {consecutive} */
+                  description: string;
+                };
+                /** @description overrides the engine default for this rule */
+                latenessMinutes?: number;
               }[];
             };
           };
@@ -2539,6 +5108,88 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/why': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The algorithm decisions that shaped an event, task or complaint, in order, with explanations */
+    get: {
+      parameters: {
+        query: {
+          subjectType: string;
+          subjectId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              subject: {
+                type: string;
+                id: string;
+              };
+              decisions: {
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                at: string;
+                key: string;
+                version: string;
+                /** @enum {string} */
+                outcome: 'decided' | 'refused' | 'error';
+                reason: string | null;
+                inputDigest: string;
+                /** @description the inputs kept to explain the decision, masked by the filing’s policy */
+                inputs: {
+                  [key: string]: unknown;
+                };
+                output: unknown;
+                explanation: {
+                  text: string;
+                  zh?: string;
+                  data?: {
+                    [key: string]: unknown;
+                  };
+                } | null;
+                subjects: {
+                  type: string;
+                  id: string;
+                }[];
+                latencyUs: number;
+                principal: string;
+                overrides: {
+                  id: number;
+                  /** Format: date-time */
+                  at: string;
+                  by: string;
+                  reason: string;
+                  newOutput: unknown;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

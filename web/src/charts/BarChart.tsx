@@ -34,13 +34,14 @@ export default function BarChart({ rows, label }: { rows: [string, number][]; la
           label: { description: `${label}: ${rows.map(([k, v]) => `${k} ${v}`).join(', ')}` },
         },
         animation: false,
-        grid: { left: 8, right: 36, top: 4, bottom: 4, containLabel: true },
+        grid: { left: 8, right: 44, top: 4, bottom: 4, containLabel: true },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
         xAxis: {
           type: 'value',
           minInterval: 1,
           splitLine: { lineStyle: { color: '#22364f' } },
-          axisLabel: { color: '#9fb3c8' },
+          // Values are printed on the bars; axis numbers would only crowd a narrow panel.
+          axisLabel: { show: false },
         },
         yAxis: {
           type: 'category',

@@ -122,8 +122,9 @@ export function Cockpit({ me }: { me: Me }) {
         ) : null}
       </main>
       <aside className="panel panel-right" aria-label={t('kpi.title')}>
-        <KpiPanel teams={teamsInView} loading={teams.isPending} />
-        <EventFeed />
+        <KpiPanel teams={teamsInView} loading={teams.isPending}>
+          <EventFeed />
+        </KpiPanel>
       </aside>
     </div>
   );

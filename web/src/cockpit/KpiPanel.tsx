@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Team } from '../api/types.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
@@ -16,8 +16,16 @@ const PENDING_KPIS = [
   'deviceOnline',
 ] as const;
 
-/** KPI tiles and the on-duty teams by kind chart, for the area in focus. */
-export function KpiPanel({ teams, loading }: { teams: Team[]; loading: boolean }) {
+/** KPI tiles, then what is passed in (the event feed), then the on-duty teams by kind chart. */
+export function KpiPanel({
+  teams,
+  loading,
+  children,
+}: {
+  teams: Team[];
+  loading: boolean;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const byKind = useMemo(() => countBy(teams, (team) => team.kind), [teams]);
   return (
@@ -39,6 +47,7 @@ export function KpiPanel({ teams, loading }: { teams: Team[]; loading: boolean }
         ))}
       </dl>
       <p className="muted small">{t('kpi.pendingNote')}</p>
+      {children}
       <figure className="chart-figure">
         <figcaption>{t('kpi.teamsByKind')}</figcaption>
         {teams.length === 0 ? (

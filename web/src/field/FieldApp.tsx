@@ -8,6 +8,8 @@ import { LoginForm } from '../shared/LoginForm.tsx';
 import '../styles/mobile.css';
 import { installFieldApp } from './install.ts';
 
+const NAME_KEY = 'citybrain.field.name';
+
 /** The field app (移动执法端), an installable PWA: sign in, then my tasks. */
 export default function FieldApp() {
   const { t } = useTranslation();
@@ -16,6 +18,13 @@ export default function FieldApp() {
   const logout = useLogout();
   const online = useOnline();
   useEffect(installFieldApp, []);
+  // Remembered so the app still says who is signed in when it opens offline.
+  const name = me.data
+    ? (me.data.user?.displayName ?? me.data.principal.name)
+    : localStorage.getItem(NAME_KEY);
+  useEffect(() => {
+    if (name && me.data) localStorage.setItem(NAME_KEY, name);
+  }, [name, me.data]);
 
   return (
     <div className="mobile field">
@@ -41,7 +50,14 @@ export default function FieldApp() {
               ) : (
                 <Loading />
               )}
-              <button type="button" className="btn btn-ghost" onClick={logout}>
+              <button
+                type="button"
+                className="btn btn-ghost"
+                onClick={() => {
+                  localStorage.removeItem(NAME_KEY);
+                  logout();
+                }}
+              >
                 {t('common.logout')}
               </button>
             </section>

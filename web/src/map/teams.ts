@@ -27,6 +27,8 @@ export class TeamsOverlay {
       ([{ MapboxOverlay }, { ScatterplotLayer }]) => {
         if (this.#removed) return;
         this.#overlay = new MapboxOverlay({
+          // Its own canvas over the map: deck.gl 9.4's interleaved mode fails on MapLibre 6
+          // ("reading 'height'"). Place names are lifted above it in cockpit.css.
           interleaved: false,
           getTooltip: ({ object }) => (object ? tooltip(object as Team) : null),
         });
@@ -40,9 +42,12 @@ export class TeamsOverlay {
             getLineColor: [10, 26, 44, 255],
             stroked: true,
             lineWidthUnits: 'pixels',
-            getLineWidth: 1,
-            radiusUnits: 'pixels',
-            getRadius: 4,
+            getLineWidth: 0.5,
+            // ~150 m on the ground: dots shrink with the city view instead of covering it.
+            radiusUnits: 'meters',
+            getRadius: 150,
+            radiusMinPixels: 1.5,
+            radiusMaxPixels: 6,
             pickable: true,
           });
         if (this.#pending) this.set(this.#pending);
