@@ -57,6 +57,22 @@ describe.each(testBackends)('citybrain app on %s', (kind) => {
     expect(res.body.database).toMatchObject({ kind, ok: true });
   });
 
+  it('serves an OpenAPI document whose every $ref resolves', async () => {
+    const doc = (await call('GET', '/docs/json')).body;
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(30);
+    const refs = new Set<string>();
+    JSON.stringify(doc, (key, value) => {
+      if (key === '$ref') refs.add(value);
+      return value;
+    });
+    const resolve = (ref: string) =>
+      ref
+        .replace('#/', '')
+        .split('/')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+    expect([...refs].filter((ref) => resolve(ref) === undefined)).toEqual([]);
+  });
+
   it('has the demo city: 1 hub, 38 districts, 1,031 streets, marked approximate', async () => {
     const districts = await call('GET', '/api/v1/jurisdictions?level=district');
     expect(districts.body.items).toHaveLength(38);

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import {
   AlgorithmRegistry,
@@ -40,6 +39,7 @@ import { AppError } from './platform/errors.ts';
 import { registerHealthRoute } from './platform/http/health.ts';
 import { metricsRegistry } from './platform/http/metrics.ts';
 import { type Api, createHttpServer } from './platform/http/server.ts';
+import { registerWebRoutes } from './platform/http/web.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
@@ -189,10 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
   registerSensingRoutes(http, { sensing });
-  await http.register(fastifyStatic, {
-    root: path.resolve(import.meta.dirname, '../web/public'),
-    wildcard: false,
-  });
+  await registerWebRoutes(http, { distDir: path.resolve(import.meta.dirname, '../web/dist') });
 
   const app: App = {
     config,

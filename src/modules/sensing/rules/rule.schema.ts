@@ -86,6 +86,8 @@ export const ConditionSchema: z.ZodType<Condition> = z.union([
   NoDataSchema,
   CompositeSchema,
 ]) as z.ZodType<Condition>;
+// Named in the global registry so the OpenAPI document carries the recursive schema as a component.
+z.globalRegistry.add(ConditionSchema, { id: 'RuleCondition' });
 
 /** FIWARE Alert severities, least severe first. */
 export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
