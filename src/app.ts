@@ -25,7 +25,9 @@ import {
 } from './modules/organisation/index.ts';
 import {
   DEFAULT_RULES_DIR,
+  LiveFeed,
   loadRuleFiles,
+  registerLiveRoutes,
   registerSensingRoutes,
   SensingService,
   sensingMigrations,
@@ -43,6 +45,7 @@ import { registerWebRoutes } from './platform/http/web.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
+import { subscribeLiveAlerts } from './wiring/live.ts';
 import { type MqttIngest, startMqttIngest } from './wiring/mqtt-ingest.ts';
 
 /** The package version, shown in /health and the OpenAPI document. */
@@ -82,6 +85,8 @@ export interface App {
   readonly outbox: Outbox<Subjects>;
   /** The MQTT side once `listen` has started it. */
   mqtt?: MqttIngest;
+  /** Live readings and alerts pushed to clients (`GET /api/v1/live`). */
+  readonly live: LiveFeed;
   /** Starts the HTTP server and MQTT ingestion; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops ingestion, background work and the server, then closes the database. */
@@ -189,6 +194,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
   registerSensingRoutes(http, { sensing });
+  const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
+  registerLiveRoutes(http, { feed: live });
   await registerWebRoutes(http, { distDir: path.resolve(import.meta.dirname, '../web/dist') });
 
   const app: App = {
@@ -200,9 +207,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     bus,
     outbox,
+    live,
     async listen() {
+      await subscribeLiveAlerts(bus, live);
       const url = await http.listen({ port: config.port, host: config.host });
-      app.mqtt = await startMqttIngest({ config, sensing, logger });
+      app.mqtt = await startMqttIngest({ config, sensing, logger, onStored: (b) => void live.readings(b) });
       return url;
     },
     async close() {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import type { SensingService } from '../modules/sensing/index.ts';
+import { IngestBatcher, type RawObservation, type SensingService } from '../modules/sensing/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
   connectIngress,
@@ -35,8 +35,10 @@ export async function startMqttIngest(deps: {
   config: Config;
   sensing: SensingService;
   logger: Logger;
+  /** Called with each batch once it is stored (the live feed's latest values); must not throw. */
+  onStored?: (batch: RawObservation[]) => void;
 }): Promise<MqttIngest> {
-  const { config, sensing, logger } = deps;
+  const { config, sensing, logger, onStored } = deps;
   let broker: EmbeddedBroker | undefined;
   let url = config.mqttUrl;
   let banner = `  MQTT       external broker ${config.mqttUrl}`;
@@ -63,7 +65,14 @@ export async function startMqttIngest(deps: {
         ? `  MQTT       embedded broker ${broker.url}`
         : `  MQTT       embedded broker ${broker.url} (port ${broker.requestedPort} was in use)`;
   }
-  const batcher = sensing.batcher({ maxBatch: 2000, maxDelayMs: 20 });
+  const batcher = new IngestBatcher(
+    async (batch) => {
+      const result = await sensing.ingest(batch);
+      onStored?.(batch);
+      return result;
+    },
+    { maxBatch: 2000, maxDelayMs: 20, now: () => sensing.now() },
+  );
   let ingress: Ingress;
   try {
     ingress = await connectIngress({

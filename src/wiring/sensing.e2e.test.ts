@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { demoSecretsFile, prepareCity } from '../demo/prepare.ts';
+import { DEMO_PASSWORD, demoSecretsFile, prepareCity } from '../demo/prepare.ts';
 import type { AlertDto } from '../modules/sensing/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
@@ -47,6 +47,46 @@ function connectDevice(url: string, deviceId: string, secret: string) {
   });
 }
 
+/** A client of `GET /api/v1/live`: collects the events of the stream as they arrive. */
+async function openLive(base: string, token: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/v1/live`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: abort.signal,
+  });
+  const events: { event: string; data: Record<string, unknown> }[] = [];
+  const stream = {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    events,
+    close: () => abort.abort(),
+  };
+  if (!res.body) return stream;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          end = buffer.indexOf('\n\n');
+          const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return stream;
+}
+
 /** The real app over real MQTT (embedded broker), with the demo city and its 17,000 devices. */
 describe.each(testBackends)('sensing pipeline over MQTT on %s', (kind) => {
   let app: App;
@@ -54,6 +94,8 @@ describe.each(testBackends)('sensing pipeline over MQTT on %s', (kind) => {
   let url: string;
   let secrets: Map<string, string>;
   const raisedOnBus: AlertDto[] = [];
+  let adminLive: Awaited<ReturnType<typeof openLive>>;
+  let yuzhongLive: Awaited<ReturnType<typeof openLive>>;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-sensing-e2e-'));
@@ -71,8 +113,19 @@ describe.each(testBackends)('sensing pipeline over MQTT on %s', (kind) => {
     await app.bus.subscribe('sensing.alert.raised', { group: 'e2e-alerts', owner: 'e2e' }, async (e) => {
       raisedOnBus.push(e.payload);
     });
-    await app.listen();
+    const base = await app.listen();
     url = app.mqtt!.url;
+    const login = async (username: string, password: string) => {
+      const res = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      return ((await res.json()) as { token: string }).token;
+    };
+    adminLive = await openLive(base, await login('admin', 'admin-password-e2e'));
+    yuzhongLive = await openLive(base, await login('district.yuzhong', DEMO_PASSWORD));
+    expect((await openLive(base, 'not-a-token')).status).toBe(401);
   }, 180_000);
   /** A device's raw readings of the last week. */
   const rawSeries = (deviceId: string) =>
@@ -111,6 +164,40 @@ describe.each(testBackends)('sensing pipeline over MQTT on %s', (kind) => {
     await waitFor(() => raisedOnBus.some((a) => a.ruleId === O2_RULE), 10_000, 'alert on the bus');
     expect(raisedOnBus.filter((a) => a.subject === STATION)).toHaveLength(1);
     expect(raisedOnBus[0]).toMatchObject({ id: alerts[0]!.id, description: DESCRIPTION });
+
+    // Live clients: the city sees the station's latest value and the alert; 渝中区 sees neither.
+    expect(adminLive).toMatchObject({ status: 200, type: expect.stringContaining('text/event-stream') });
+    await vi.waitFor(() => expect(adminLive.events.some((e) => e.event === 'alert')).toBe(true), WAIT);
+    expect(adminLive.events.find((e) => e.event === 'alert')!.data).toMatchObject({
+      transition: 'raised',
+      alert: { id: alerts[0]!.id, description: DESCRIPTION },
+    });
+    const readings = adminLive.events.filter((e) => e.event === 'reading' && e.data.deviceId === STATION);
+    expect(readings.length).toBeGreaterThan(0);
+    // 73 readings sent back to back, throttled to one push per device per second.
+    expect(readings.length).toBeLessThan(20);
+    expect(readings[0]!.data).toMatchObject({
+      type: 'WaterQualityObserved',
+      values: { O2: expect.any(Number) },
+    });
+    expect(yuzhongLive.events.filter((e) => JSON.stringify(e.data).includes(STATION))).toEqual([]);
+  });
+
+  it('pushes a 渝中区 reading to the district’s live client, and forgets clients that disconnect', async () => {
+    const id = 'cf-jfb-001';
+    const device = await connectDevice(url, id, secrets.get(id)!);
+    const reading = { observedAt: new Date(Date.now() - 1000).toISOString(), peopleCount: 321 };
+    await device.publishAsync(observationTopic(id), JSON.stringify(reading), { qos: 1 });
+    await device.endAsync();
+    await vi.waitFor(() => expect(yuzhongLive.events.some((e) => e.data.deviceId === id)).toBe(true), WAIT);
+    expect(yuzhongLive.events.find((e) => e.data.deviceId === id)!.data).toMatchObject({
+      values: { peopleCount: 321 },
+      jurisdictionPath: expect.stringMatching(/^50\/500103\//),
+    });
+    expect(app.live.size).toBe(2);
+    adminLive.close();
+    yuzhongLive.close();
+    await vi.waitFor(() => expect(app.live.size).toBe(0), WAIT);
   });
 
   it('refuses a device publishing to another device’s topic (its connection is closed, nothing stored)', async () => {

@@ -5,10 +5,12 @@ export type { DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.sc
 export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
 export { decodeRaw, IngestBatcher } from './intake.batcher.ts';
 export type { IngestResult, RawObservation } from './intake.service.ts';
+export { type LiveRouteOptions, registerLiveRoutes } from './live.routes.ts';
 export type { Rule } from './rules/rule.schema.ts';
 export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
 export { DEMO_DEVICES_CSV } from './sensing.data.ts';
+export { type LiveAlert, type LiveEvent, LiveFeed, type LiveReading } from './sensing.live.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';
