@@ -469,44 +469,44 @@ export class EventService {
   /** A reporter rates the outcome of a closed request (1–5); a later rating by the same reporter replaces theirs. */
   async rate(id: string, input: { token: string; rating: number; comment?: string }): Promise<EventDto> {
     const { reporter, master } = await this.reporterFor(id, input.token, 'event.rate');
-    return this.deps.db.transaction().execute(async (trx) => {
-      const db = forTables<EventTables>(trx);
-      const row = await this.repo.find(db, master, true);
-      if (row?.status !== 'closed') {
-        await this.refused(
-          { kind: 'anonymous', id: reporter.id },
-          'event.rate',
-          id,
-          'invalid_transition',
-          `event is ${row?.status}`,
-        );
-        throw new AppError('invalid_transition', `request ${id} is not closed yet; rate it once it is`, {
-          from: row?.status,
-        });
-      }
-      await this.repo.rate(db, reporter.id, input.rating, input.comment ?? null, this.deps.clock.now());
-      await this.deps.audit.append(trx, {
-        actor: { kind: 'anonymous', id: `reporter:${reporter.id}` },
-        action: 'event.rated',
-        subjectType: 'event',
-        subjectId: master,
-        jurisdictionPath: row.jurisdiction_path,
-        details: { rating: input.rating, comment: input.comment ?? null },
-      });
-      await this.outbox.enqueue(
-        trx,
-        'events.event.rated',
-        {
-          eventId: master,
-          category: row.category,
-          status: row.status,
+    const actor = { kind: 'anonymous' as const, id: `reporter:${reporter.id}` };
+    try {
+      return await this.deps.db.transaction().execute(async (trx) => {
+        const db = forTables<EventTables>(trx);
+        const row = await this.repo.find(db, master, true);
+        if (!row || row.status !== 'closed') {
+          throw new AppError('invalid_transition', `request ${id} is not closed yet; rate it once it is`, {
+            from: row?.status,
+          });
+        }
+        await this.repo.rate(db, reporter.id, input.rating, input.comment ?? null, this.deps.clock.now());
+        await this.deps.audit.append(trx, {
+          actor,
+          action: 'event.rated',
+          subjectType: 'event',
+          subjectId: master,
           jurisdictionPath: row.jurisdiction_path,
-          rating: input.rating,
-        },
-        { key: master },
-      );
-      return toEventDto(row);
-    });
+          details: { rating: input.rating, comment: input.comment ?? null },
+        });
+        await this.outbox.enqueue(
+          trx,
+          'events.event.rated',
+          {
+            eventId: master,
+            category: row.category,
+            status: row.status,
+            jurisdictionPath: row.jurisdiction_path,
+            rating: input.rating,
+          },
+          { key: master },
+        );
+        return toEventDto(row);
+      });
+    } catch (err) {
+      // Audited after the rollback, in a transaction of its own.
+      if (err instanceof AppError) await this.refused(actor, 'event.rate', id, err.code, err.message);
+      throw err;
+    }
   }
 
   /** A reporter reopens a closed request within the configured period: it is routed again. */
