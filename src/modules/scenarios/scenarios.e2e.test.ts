@@ -1,0 +1,216 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS, type App, createApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
+import { DEMO_PASSWORD, prepareCity } from '../../demo/prepare.ts';
+import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { busOutboxMigrations } from '../../platform/bus/index.ts';
+import { ManualClock } from '../../platform/clock.ts';
+import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { createLogger } from '../../platform/logger.ts';
+import type { Driver, Json } from '../../simulate/driver.ts';
+import { jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
+import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from '../../workflows/event-centre.ts';
+import { ensureScenarioDemo, planMigrations, type Scenarios, wireScenarios } from './index.ts';
+
+/** The stories on simulated time, against the real app in-process (HTTP by inject, devices through ingest). */
+describe.each(testBackends)('scenario stories on %s', (kind) => {
+  let app: App;
+  let centre: EventCentre;
+  let scenarios: Scenarios;
+  let dataDir: string;
+  const clock = new ManualClock('2025-11-24T10:00:00+08:00');
+  const tokens = new Map<string, string | null>();
+  const lines: string[] = [];
+
+  const login = async (user: string) => {
+    if (!tokens.has(user)) {
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: user, password: DEMO_PASSWORD },
+      });
+      tokens.set(user, res.statusCode === 200 ? res.json().token : null);
+    }
+    return tokens.get(user) ?? null;
+  };
+  const driver: Driver = {
+    async call(method, url, user, body, headers = {}) {
+      const token = user ? await login(user) : null;
+      const res = await app.http.inject({
+        method,
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        ...(body === undefined ? {} : { payload: body as string }),
+      });
+      const type = String(res.headers['content-type'] ?? '');
+      return { status: res.statusCode, body: type.includes('json') ? res.json() : res.body };
+    },
+    canLogin: async (user) => (await login(user)) !== null,
+    async publish(deviceId, payloads) {
+      for (const p of payloads)
+        await app.services.sensing.ingestRaw(deviceId, JSON.stringify(p), clock.now());
+    },
+    now: () => clock.now().getTime(),
+    async advance(ms) {
+      clock.advance(ms);
+    },
+    async until(what, probe, timeoutMs = 15_000) {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        const v = await probe();
+        if (v) return v;
+        await app.services.sensing.evaluateTimers();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${what}: not reached`);
+    },
+    log: (line) => lines.push(line),
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-sc-'));
+    const config = loadConfig(
+      {},
+      { dataDir, port: 0, adminPassword: 'admin-password-sc', tokenSecret: 's'.repeat(40) },
+    );
+    const logger = createLogger('silent');
+    app = await createApp({ config, logger, clock, database: await openTestDatabase(kind) });
+    const db = app.database.db;
+    // Until src/app.ts wires the event centre and the scenarios: their migrations on top of the app's.
+    const known = new Set(ALL_MIGRATIONS.flatMap((m) => Object.keys(m)));
+    const extra = [busOutboxMigrations, ...EVENT_CENTRE_MIGRATIONS, planMigrations].filter(
+      (m) => !Object.keys(m).some((n) => known.has(n)),
+    );
+    await migrateToLatest(db, [...ALL_MIGRATIONS, ...extra]);
+    const common = {
+      db,
+      http: app.http,
+      audit: app.services.audit,
+      clock,
+      logger,
+      algorithms: app.services.algorithms,
+    };
+    centre = wireEventCentre({
+      ...common,
+      dataDir,
+      jurisdictions: app.services.jurisdictions,
+      organisation: app.services.organisation,
+      identity: app.services.identity,
+      bus: app.bus as never,
+      schedulerIntervalMs: 60_000,
+    });
+    scenarios = wireScenarios({
+      ...common,
+      sensing: app.services.sensing,
+      organisation: app.services.organisation,
+      centre,
+      bus: app.bus as never,
+      crowdIntervalMs: 0,
+    });
+    await prepareCity(app, { demo: true });
+    await ensureScenarioDemo(app);
+    await centre.start();
+    await scenarios.start();
+  }, 240_000);
+  afterAll(async () => {
+    await scenarios?.stop();
+    await centre?.stop();
+    await app?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.SHOW_STORIES) console.log(lines.join('\n'));
+  });
+
+  it('lists the water and crowd scenarios with their analyses, plans, layers and KPIs', async () => {
+    const r = await driver.call('GET', '/api/v1/scenarios', 'operator.500103');
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((s: { id: string }) => s.id)).toEqual(['water', 'crowd']);
+    expect(r.body.items[0]).toMatchObject({
+      analyses: ['water.trace-upstream', 'water.spill-arrival', 'plan.generate'],
+      planTemplates: ['water.do-low', 'water.spill'],
+      rules: expect.arrayContaining(['water.o2.daily-mean-below-target']),
+    });
+  });
+
+  it('replays Liangping: food plant ranked first, ~6 h to the intake, 5 departments each acknowledge and close', async () => {
+    const { plan, event } = await liangping(driver);
+    const a = plan.analysis as Json;
+    expect(a.trace[0]).toMatchObject({ name: '渝梁食品加工厂', suspect: true });
+    expect(a.trace[0].distanceKm).toBeCloseTo(2.3, 1);
+    expect(a.arrival.leadingEdgeH).toBeGreaterThan(5.5);
+    expect(a.arrival.leadingEdgeH).toBeLessThan(6.5);
+    expect(plan.tasks.map((t) => `${t.departmentType}@${t.level}`)).toEqual([
+      'ecology_environment@district',
+      'water_resources@district',
+      'emergency_management@district',
+      'government@district',
+      'government@street',
+    ]);
+    expect(plan.tasks[0]!.instructions).toContain('渝梁食品加工厂');
+    expect(plan).toMatchObject({
+      status: 'completed',
+      progress: { total: 5, done: 5, acknowledged: 5, onTime: true },
+    });
+    expect(event.status).toBe('resolved');
+    const live = event.tasks.filter((t: { status: string }) => t.status !== 'cancelled');
+    expect(live).toHaveLength(5);
+    const audit = await app.services.audit.list(app.database.db, SYSTEM_PRINCIPAL, {
+      limit: 10,
+      action: 'plan.activated',
+    });
+    expect(audit.some((e) => e.subjectId === plan.id)).toBe(true);
+  });
+
+  it('replays Qijiang: one event from 3 days of low DO, the two sewage plants as suspects, water bureau, town, grassroots centre', async () => {
+    const { plan, event } = await qijiang(driver);
+    const suspects = (plan.analysis as Json).trace.filter((c: Json) => c.suspect).map((c: Json) => c.name);
+    expect(suspects).toEqual(expect.arrayContaining(['寨溪镇污水处理厂', '蒲河场镇污水处理厂']));
+    expect(suspects).toHaveLength(2);
+    expect(plan.tasks.map((t) => `${t.departmentType}@${t.level}`)).toEqual([
+      'ecology_environment@district',
+      'water_resources@district',
+      'government@street',
+    ]);
+    expect(event.category).toBe('dissolved_oxygen_low');
+    const events = (await driver.call('GET', '/api/v1/events?limit=50', 'operator.500110')).body.items;
+    expect(events.filter((e: { source: string }) => e.source === 'sensor_alert')).toHaveLength(1);
+    const notes = (
+      await driver.call(
+        'GET',
+        `/api/v1/notifications?recipient=centre:${event.jurisdictionCode}`,
+        'operator.500110',
+      )
+    ).body.items;
+    expect(notes.some((n: { title: string }) => n.title.startsWith('预案启动'))).toBe(true);
+  });
+
+  it('replays Jiefangbei: 3 risk points → plan to 6 departments → all done within 15 simulated minutes', async () => {
+    const devices = await app.services.sensing.devices.list(SYSTEM_PRINCIPAL, {
+      type: 'CrowdFlowObserved',
+      limit: 500,
+    });
+    const { plan } = await jiefangbei(driver, devices, true);
+    const a = plan.analysis as Json;
+    expect(a.points.map((p: Json) => p.name)).toEqual(
+      expect.arrayContaining(['解放碑广场', '八一路好吃街', '民权路步行段']),
+    );
+    expect(a.points).toHaveLength(3);
+    expect(plan.tasks.map((t) => t.departmentType)).toEqual([
+      'public_security',
+      'transport',
+      'commerce',
+      'urban_management',
+      'government',
+      'government',
+    ]);
+    expect(plan).toMatchObject({
+      status: 'completed',
+      targetMinutes: 15,
+      progress: { done: 6, onTime: true },
+    });
+    expect(plan.progress.elapsedMinutes).toBeLessThanOrEqual(15);
+  });
+});

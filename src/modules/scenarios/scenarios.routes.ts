@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { requireRole } from '../../platform/access.ts';
+import { principalOf } from '../../platform/http/principal.ts';
+import type { Api } from '../../platform/http/server.ts';
+import type { CrowdScenario } from './crowd.scenario.ts';
+import { PlanQuerySchema, PlanSchema } from './plans.schema.ts';
+import type { PlanService } from './plans.service.ts';
+import { describeScenario, type Scenario } from './scenario.ts';
+import { SpillSchema, type WaterScenario } from './water.scenario.ts';
+
+const tags = ['scenarios'];
+const OPERATORS = ['city_operator', 'district_operator', 'street_operator'] as const;
+
+/** The catalogue, the scenarios' own actions and the plans. */
+export function registerScenarioRoutes(
+  app: Api,
+  deps: {
+    scenarios: Scenario[];
+    plans: PlanService;
+    water: WaterScenario;
+    crowd: CrowdScenario;
+    info: () => Record<string, unknown>;
+  },
+): void {
+  const { plans, water, crowd } = deps;
+  app.get(
+    '/api/v1/scenarios',
+    {
+      schema: {
+        tags,
+        summary: 'Scenario catalogue: device types, rules, analyses, plan templates, layers, KPIs',
+      },
+    },
+    async (req) => ({
+      items: await Promise.all(deps.scenarios.map((s) => describeScenario(s, principalOf(req)))),
+    }),
+  );
+  app.get(
+    '/api/v1/scenarios/info',
+    { schema: { tags, summary: 'Where devices publish (for simulators and gateways)' } },
+    async (req) => {
+      principalOf(req);
+      return deps.info();
+    },
+  );
+  app.get(
+    '/api/v1/plans',
+    {
+      schema: {
+        tags,
+        summary: 'Response plans in your jurisdiction, with progress',
+        querystring: PlanQuerySchema,
+        response: { 200: z.object({ items: z.array(PlanSchema) }) },
+      },
+    },
+    async (req) => ({
+      items: await plans.list(principalOf(req), req.query),
+    }),
+  );
+  app.get(
+    '/api/v1/plans/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One plan: tasks, acknowledgements, completion against the target time',
+        params: z.object({ id: z.string() }),
+        response: { 200: PlanSchema },
+      },
+    },
+    async (req) => plans.get(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/scenarios/water/spills',
+    {
+      schema: {
+        tags,
+        summary: 'Report a spill: trace, arrival at intakes, checklist plan dispatched',
+        body: SpillSchema,
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      requireRole(p, ...OPERATORS, 'field_officer');
+      const result = await water.reportSpill(p, req.body);
+      return reply.code(201).send(result);
+    },
+  );
+  app.get(
+    '/api/v1/scenarios/water/layers/network',
+    { schema: { tags, summary: 'The river network as GeoJSON lines' } },
+    async () => ({
+      type: 'FeatureCollection',
+      features: water.net.data.reaches.map((r) => ({
+        type: 'Feature',
+        properties: { id: r.id, name: r.name },
+        geometry: { type: 'LineString', coordinates: r.geometry },
+      })),
+    }),
+  );
+  app.get(
+    '/api/v1/scenarios/water/layers/features',
+    { schema: { tags, summary: 'Sections, sources, intakes, reservoirs as GeoJSON points' } },
+    async () => {
+      const d = water.net.data;
+      const point = (kind: string, f: { id: string; name: string; reach: string; fraction: number }) => ({
+        type: 'Feature',
+        properties: { kind, id: f.id, name: f.name },
+        geometry: { type: 'Point', coordinates: water.net.pointAt({ reach: f.reach, fraction: f.fraction }) },
+      });
+      return {
+        type: 'FeatureCollection',
+        features: [
+          ...d.sections.map((f) => point('section', f)),
+          ...d.pollutionSources.map((f) => point('source', f)),
+          ...d.intakes.map((f) => point('intake', f)),
+          ...d.reservoirs.map((f) => point('reservoir', f)),
+        ],
+      };
+    },
+  );
+  app.get(
+    '/api/v1/scenarios/crowd/risk',
+    { schema: { tags, summary: 'The latest per-area crowd risk and the areas' } },
+    async (req) => {
+      principalOf(req);
+      return { last: crowd.last, areas: crowd.file.areas };
+    },
+  );
+  app.post(
+    '/api/v1/scenarios/crowd/assess',
+    { schema: { tags, summary: 'Assess crowd risk now (the timer does this every 30 s)' } },
+    async (req) => {
+      const p = principalOf(req);
+      requireRole(p, ...OPERATORS);
+      const r = await crowd.assess(p);
+      return {
+        points: r.points.map((x) => ({
+          areaId: x.areaId,
+          name: x.name,
+          level: x.level,
+          density: x.density,
+          forecastDensity: x.forecastDensity,
+        })),
+        planId: r.plan?.id ?? null,
+      };
+    },
+  );
+}

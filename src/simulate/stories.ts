@@ -1,0 +1,207 @@
+import {
+  areaOfDevices,
+  loadCrowdFile,
+  officerFor,
+  operatorFor,
+  type PlanDto,
+} from '../modules/scenarios/index.ts';
+import { type Driver, type Json, PROOF_PNG } from './driver.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const LOCAL = 8 * HOUR;
+
+/** Every story: what it checks is printed and returned, so a test can assert it. */
+export interface StoryResult {
+  plan: PlanDto;
+  event: Json;
+}
+
+/** Works one plan task as its department: accept, (en route, arrive,) photo, complete. */
+async function workTask(
+  d: Driver,
+  task: PlanDto['tasks'][number],
+  fallback: string,
+  stepMs: number,
+): Promise<void> {
+  const dto = (await d.call('GET', `/api/v1/tasks/${task.taskId}`, fallback)).body;
+  if (dto.status === 'pending') d.log(`  ! ${task.departmentCode} pending: ${dto.assignReason}`);
+  const officer = dto.team ? officerFor(dto.team.departmentCode) : null;
+  const user = officer && (await d.canLogin(officer)) ? officer : fallback;
+  const act = async (action: string, body: unknown = {}) => {
+    const r = await d.call('POST', `/api/v1/field/tasks/${task.taskId}/${action}`, user, body);
+    if (r.status >= 300)
+      throw new Error(`${action} ${task.key} as ${user}: ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  await act('accept');
+  d.log(
+    `  ✓ ${task.departmentCode.padEnd(34)} acknowledged by ${user}${dto.team ? ` (${dto.team.name})` : ''}`,
+  );
+  await d.advance(stepMs);
+  await act('arrive');
+  const photo = await d.call('POST', `/api/v1/field/tasks/${task.taskId}/evidence`, user, PROOF_PNG, {
+    'content-type': 'image/png',
+  });
+  if (photo.status !== 201)
+    throw new Error(`evidence ${task.key}: ${photo.status} ${JSON.stringify(photo.body)}`);
+  await act('complete', { note: `${task.title} 已完成` });
+}
+
+/** Prints a plan's tasks and progress. */
+function show(d: Driver, plan: PlanDto): void {
+  d.log(`  预案 ${plan.name} — ${plan.summary}`);
+  for (const t of plan.tasks) {
+    d.log(`  · [${t.status}] ${t.departmentCode} ${t.title}${t.team ? ` → ${t.team}` : ''}`);
+    d.log(`      ${t.instructions}`);
+  }
+}
+
+async function planFor(d: Driver, user: string, query: string, template: string): Promise<PlanDto> {
+  return d.until(`plan ${template}`, async () => {
+    const r = await d.call('GET', `/api/v1/plans?${query}`, user);
+    return (r.body.items as PlanDto[] | undefined)?.find((p) => p.templateKey === template);
+  });
+}
+
+async function finish(d: Driver, planId: string, user: string, stepMs: number): Promise<PlanDto> {
+  let plan = (await d.call('GET', `/api/v1/plans/${planId}`, user)).body as PlanDto;
+  for (const t of plan.tasks) {
+    await workTask(d, t, user, stepMs);
+    await d.advance(stepMs);
+    plan = (await d.call('GET', `/api/v1/plans/${planId}`, user)).body;
+    d.log(
+      `  progress ${plan.progress.done}/${plan.progress.total} done, ${plan.progress.acknowledged} acknowledged, ${plan.progress.elapsedMinutes} min of ${plan.targetMinutes}`,
+    );
+  }
+  return plan;
+}
+
+/** Liangping: a 300 m² oil slick on the Ruxi → suspects, arrival at the intake, checklist to 5 departments, each closes. */
+export async function liangping(d: Driver): Promise<StoryResult> {
+  const op = operatorFor('500155');
+  d.log('梁平 汝溪河油污：巡河员上报 300 m² 油膜 (107.80 E, 30.60 N)');
+  const r = await d.call('POST', '/api/v1/scenarios/water/spills', op, {
+    lon: 107.8,
+    lat: 30.6,
+    areaM2: 300,
+    substance: 'oil',
+    observedAt: new Date(d.now() - 10 * MIN).toISOString(),
+  });
+  if (r.status !== 201) throw new Error(`spill report: ${r.status} ${JSON.stringify(r.body)}`);
+  const plan0 = r.body.plan as PlanDto;
+  const a = plan0.analysis as Json;
+  d.log(
+    `  suspects: ${a.trace.map((c: Json) => `${c.rank}. ${c.name} ${c.distanceKm} km${c.suspect ? ' (suspect)' : ''}`).join('; ')}`,
+  );
+  d.log(
+    `  arrival at ${a.arrival.name}: earliest ${a.arrival.leadingEdgeH.toFixed(1)} h, peak ${a.arrival.peakH.toFixed(1)} h, ${a.arrival.peakMgL.toFixed(3)} mg/L`,
+  );
+  show(d, plan0);
+  const plan = await finish(d, plan0.id, op, 5 * MIN);
+  const event = (await d.call('GET', `/api/v1/events/${plan.eventId}`, op)).body;
+  d.log(
+    `  plan ${plan.status}: ${plan.progress.done}/${plan.progress.total} in ${plan.progress.elapsedMinutes} min (target ${plan.targetMinutes}); event ${event.status}`,
+  );
+  return { plan, event };
+}
+
+/** The Puhe station's three local days of low DO (ending the day before yesterday) and a closing reading. */
+export function qijiangReadings(now: number): { observedAt: string; O2: number }[] {
+  const today = Math.floor((now + LOCAL) / DAY) * DAY - LOCAL;
+  const out: { observedAt: string; O2: number }[] = [];
+  for (let day = 4; day >= 2; day--) {
+    for (let h = 0; h < 24; h++)
+      out.push({
+        observedAt: new Date(today - day * DAY + h * HOUR + 30 * MIN).toISOString(),
+        O2: h % 2 ? 4.2 : 3.4,
+      });
+  }
+  out.push({ observedAt: new Date(today - DAY + 3.5 * HOUR).toISOString(), O2: 3.8 });
+  return out;
+}
+
+/** Qijiang: the Puhe Zhaixi bridge section below target 3 days → one event, the two sewage plants as suspects, water bureau, town, grassroots centre. */
+export async function qijiang(d: Driver): Promise<StoryResult> {
+  const op = operatorFor('500110');
+  const readings = qijiangReadings(d.now());
+  d.log(
+    `綦江 蒲河寨溪大桥断面：水质站 wq-puhe-zhaixi 发送 ${readings.length} 条溶解氧数据（3 个自然日，日均 3.8 mg/L）`,
+  );
+  await d.publish('wq-puhe-zhaixi', readings);
+  const plan = await planFor(d, op, 'scenario=water', 'water.do-low');
+  const a = plan.analysis as Json;
+  d.log(
+    `  suspects: ${a.trace.map((c: Json) => `${c.rank}. ${c.name} ${c.distanceKm} km${c.suspect ? ' (suspect)' : ''}`).join('; ')}`,
+  );
+  show(d, plan);
+  const event = (await d.call('GET', `/api/v1/events/${plan.eventId}`, op)).body;
+  const live = event.tasks.filter((t: Json) => t.status !== 'cancelled');
+  d.log(
+    `  event ${event.id.slice(0, 8)} ${event.category} (${event.status}); live tasks: ${live.map((t: Json) => t.departmentCode).join(', ')}`,
+  );
+  const notes =
+    (await d.call('GET', `/api/v1/notifications?recipient=centre:${event.jurisdictionCode}`, op)).body
+      .items ?? [];
+  const told = notes.find((n: Json) => n.subjectId === event.id && n.title.startsWith('预案启动'));
+  d.log(
+    `  grassroots centre ${event.jurisdictionCode}: ${told ? `notified “${told.title}”` : 'not notified'}`,
+  );
+  return { plan, event };
+}
+
+/** The crowd demo's counts, spread over the story devices of each area, timestamped up to `now`. */
+export function jiefangbeiReadings(now: number, devices: { id: string; lon: number; lat: number }[]) {
+  const file = loadCrowdFile();
+  const scenario = file.demoScenario!;
+  const areaOf = areaOfDevices(file, devices);
+  const out = new Map<string, { observedAt: string; peopleCount: number }[]>();
+  const step = scenario.sampleSeconds * 1000;
+  const n = Math.round((scenario.minutes * MIN) / step);
+  for (const a of scenario.areas) {
+    const ids = [...areaOf].filter(([, area]) => area === a.areaId).map(([id]) => id);
+    for (let k = 0; k <= n; k++) {
+      const t = now - (n - k) * step;
+      const count = Math.round(a.startCount + a.perMinute * ((k * step) / MIN));
+      ids.forEach((id, i) => {
+        const share = Math.floor(count / ids.length) + (i < count % ids.length ? 1 : 0);
+        const list = out.get(id) ?? [];
+        list.push({ observedAt: new Date(t).toISOString(), peopleCount: share });
+        out.set(id, list);
+      });
+    }
+  }
+  return out;
+}
+
+/** Jiefangbei: counts rise → 3 risk points → dispersal plan to 6 departments → all done within 15 minutes. */
+export async function jiefangbei(
+  d: Driver,
+  devices: { id: string; lon: number; lat: number }[],
+  assess: boolean,
+): Promise<StoryResult> {
+  const op = operatorFor('500103');
+  const readings = jiefangbeiReadings(d.now(), devices);
+  const total = [...readings.values()].reduce((s, l) => s + l.length, 0);
+  d.log(`解放碑 大客流：${readings.size} 个客流监测点发送 20 分钟的人数（${total} 条）`);
+  for (const [id, list] of readings) await d.publish(id, list);
+  if (assess) {
+    const r = await d.call('POST', '/api/v1/scenarios/crowd/assess', op, {});
+    if (r.status !== 200) throw new Error(`assess: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  const plan0 = await planFor(d, op, 'scenario=crowd', 'crowd.dispersal');
+  const a = plan0.analysis as Json;
+  d.log(
+    `  risk points: ${a.points.map((p: Json) => `${p.name} ${p.density}/m² → ${p.forecastDensity}/m² (${p.level}, ${p.direction})`).join('; ')}`,
+  );
+  d.log(
+    `  officers ${a.officers}; stations ${a.stations.join('、')} (lines ${a.linesLimited.join(', ')}); malls ${a.malls.length}`,
+  );
+  show(d, plan0);
+  const plan = await finish(d, plan0.id, op, 45_000);
+  d.log(
+    `  plan ${plan.status}: ${plan.progress.done}/${plan.progress.total} in ${plan.progress.elapsedMinutes} min (target ${plan.targetMinutes}, on time: ${plan.progress.onTime})`,
+  );
+  const event = (await d.call('GET', `/api/v1/events/${plan.eventId}`, op)).body;
+  return { plan, event };
+}
