@@ -205,3 +205,54 @@ export async function jiefangbei(
   const event = (await d.call('GET', `/api/v1/events/${plan.eventId}`, op)).body;
   return { plan, event };
 }
+
+/** Jiaochangkou (the event centre's story, driven from outside): barbecue smoke complaint → nearest squad → photo → verified → rated. */
+export async function jiaochangkou(d: Driver): Promise<{ event: Json }> {
+  d.log('较场口 夜市烧烤油烟：市民在门户提交诉求 (106.574 E, 29.551 N)');
+  const filed = await d.call('POST', '/api/v1/citizen/requests', undefined, {
+    description: '较场口夜市露天烧烤油烟太大',
+    location: { lon: 106.574, lat: 29.551 },
+    reporter: { name: '王' },
+  });
+  if (filed.status !== 201) throw new Error(`citizen request: ${filed.status} ${JSON.stringify(filed.body)}`);
+  const { event, tasks, token } = filed.body;
+  d.log(
+    `  event ${event.id.slice(0, 8)} classified ${event.category} (${event.classifiedBy}), ${tasks.length} tasks`,
+  );
+  for (const t of tasks) {
+    d.log(`  · ${t.role} ${t.departmentCode} → ${t.team?.name ?? 'pending'} (${t.assignReason ?? ''})`);
+  }
+  for (const t of tasks) {
+    const officer = t.team ? officerFor(t.team.departmentCode) : '';
+    const user = t.departmentCode === '500103003:urban_management' ? 'officer.jiefangbei' : officer;
+    const act = async (action: string, body: unknown = {}) => {
+      const r = await d.call('POST', `/api/v1/field/tasks/${t.id}/${action}`, user, body);
+      if (r.status >= 300) throw new Error(`${action} as ${user}: ${r.status} ${JSON.stringify(r.body)}`);
+    };
+    await act('accept');
+    await d.advance(10 * MIN);
+    await act('arrive');
+    await d.call('POST', `/api/v1/field/tasks/${t.id}/evidence`, user, PROOF_PNG, {
+      'content-type': 'image/png',
+    });
+    await d.advance(30 * MIN);
+    await act('complete', {
+      note: t.role === 'lead' ? '已劝导摊主改用无烟炉具，油烟消除' : '油烟排放复查合格',
+    });
+    d.log(`  ✓ ${t.departmentCode} completed by ${user}`);
+  }
+  const verified = await d.call('POST', `/api/v1/events/${event.id}/verify`, 'street.jiefangbei', {
+    approve: true,
+    note: '经核查，油烟问题已整改',
+  });
+  d.log(`  verified by street.jiefangbei: ${verified.body.status}`);
+  const inbox = (await d.call('GET', `/api/v1/citizen/notifications?token=${token}`)).body.items ?? [];
+  d.log(`  citizen notified: ${inbox[0]?.title ?? 'no'}`);
+  const rated = await d.call('POST', `/api/v1/citizen/requests/${event.id}/rating`, undefined, {
+    token,
+    rating: 5,
+    comment: '处理及时',
+  });
+  d.log(`  rated 5★: ${rated.status === 200 ? 'ok' : rated.status}`);
+  return { event: verified.body };
+}

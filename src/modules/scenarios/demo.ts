@@ -21,7 +21,14 @@ export const STORY_PLACES = [
     key: 'jiefangbei',
     district: '500103',
     point: [106.5771, 29.5573],
-    types: ['public_security', 'transport', 'commerce', 'government', 'urban_management'],
+    types: [
+      'public_security',
+      'transport',
+      'commerce',
+      'government',
+      'urban_management',
+      'ecology_environment',
+    ],
   },
 ] as const;
 

@@ -12,7 +12,7 @@ import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Driver, Json } from '../../simulate/driver.ts';
-import { jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
+import { jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
 import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from '../../workflows/event-centre.ts';
 import { ensureScenarioDemo, planMigrations, type Scenarios, wireScenarios } from './index.ts';
 
@@ -212,5 +212,10 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       progress: { done: 6, onTime: true },
     });
     expect(plan.progress.elapsedMinutes).toBeLessThanOrEqual(15);
+  });
+
+  it('drives Jiaochangkou as the simulator does: citizen → squads → photos → verified → rated', async () => {
+    const { event } = await jiaochangkou(driver);
+    expect(event).toMatchObject({ category: 'barbecue_smoke', status: 'closed' });
   });
 });

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import type { Config } from '../config.ts';
+import { demoSecretsFile } from '../demo/prepare.ts';
+import { remoteDriver } from '../simulate/remote-driver.ts';
+import { jiaochangkou, jiefangbei, liangping, qijiang } from '../simulate/stories.ts';
+import { CliError } from './cli-error.ts';
+
+const STORIES = ['qijiang', 'liangping', 'jiefangbei', 'jiaochangkou'] as const;
+
+/** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
+export function registerSimulateCommand(program: Command, config: () => Config): void {
+  program
+    .command('simulate')
+    .description(
+      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou',
+    )
+    .requiredOption('--story <story>', `one of ${STORIES.join(', ')}`)
+    .option('--url <url>', 'the instance (default http://127.0.0.1:<port>)')
+    .option('--mqtt <url>', 'MQTT broker devices publish to (default: asked from the instance)')
+    .option(
+      '--secrets <file>',
+      'device secrets written by the demo (default <dataDir>/demo-device-secrets.json)',
+    )
+    .option('--speed <n>', 'simulated ms per real ms while the story waits', '600')
+    .action(async (o: { story: string; url?: string; mqtt?: string; secrets?: string; speed: string }) => {
+      if (!(STORIES as readonly string[]).includes(o.story)) {
+        throw new CliError(`unknown --story '${o.story}' (allowed: ${STORIES.join(', ')})`);
+      }
+      const c = config();
+      const d = remoteDriver({
+        url: o.url ?? `http://127.0.0.1:${c.port}`,
+        mqttUrl: o.mqtt,
+        secretsFile: o.secrets ?? demoSecretsFile(c.dataDir),
+        speed: Number(o.speed),
+      });
+      try {
+        if (o.story === 'liangping') await liangping(d);
+        else if (o.story === 'qijiang') await qijiang(d);
+        else if (o.story === 'jiaochangkou') await jiaochangkou(d);
+        else {
+          const devices = (
+            await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103')
+          ).body.items as { id: string; lon: number; lat: number }[];
+          await jiefangbei(d, devices, true);
+        }
+        d.log('story complete');
+      } catch (err) {
+        throw new CliError(`story ${o.story} failed: ${(err as Error).message}`);
+      }
+    });
+}
