@@ -120,6 +120,20 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     }
     return departments.get(code) ?? null;
   };
+  // The responsibility list changes rarely (a new revision by an administrator): read through a
+  // 30 s cache so intake does not pay two queries per report.
+  const rules = new Map<
+    string,
+    { at: number; rule: Promise<Awaited<ReturnType<typeof organisation.responsibilities.lookup>>> }
+  >();
+  const rule = (category: string) => {
+    const hit = rules.get(category);
+    if (hit && performance.now() - hit.at < 30_000) return hit.rule;
+    const fresh = organisation.responsibilities.lookup(category);
+    rules.set(category, { at: performance.now(), rule: fresh });
+    fresh.catch(() => rules.delete(category));
+    return fresh;
+  };
   let dispatchRef: DispatchService | undefined;
   const teams = new TeamDirectory(
     {
@@ -163,7 +177,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     algorithms,
     classifier,
     locate: (lon, lat) => jurisdictions.locate(lon, lat),
-    rule: (category) => organisation.responsibilities.lookup(category),
+    rule,
     departmentName: async (code) => (await department(code))?.name ?? null,
     options: deps.events,
   });
@@ -187,7 +201,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
   registerOpen311Routes(deps.http, { open311 });
 
   const isCategory = (code: string) =>
-    organisation.responsibilities.lookup(code).then(
+    rule(code).then(
       () => true,
       () => false,
     );

@@ -81,13 +81,27 @@ export class Assigner {
   }
 
   /** Applies a choice inside the caller's transaction: assigns (load re-checked there) or leaves the task pending for a person. */
-  async apply(trx: Db, actor: Principal, task: TaskRow, choice: TeamChoice): Promise<AssignOutcome> {
+  async apply(
+    trx: Db,
+    actor: Principal,
+    task: TaskRow,
+    choice: TeamChoice,
+    created?: Record<string, unknown>,
+  ): Promise<AssignOutcome> {
     const db = forTables<DispatchTables>(trx);
     let reason = choice.reason;
     if (choice.team) {
       const load = Math.max(choice.team.load, await this.repo.activeCount(db, choice.team.id));
       if (load < choice.team.capacity) {
-        const assigned = await this.assign(trx, actor, task, choice.team, choice.decisionId, choice.reason);
+        const assigned = await this.assign(
+          trx,
+          actor,
+          task,
+          choice.team,
+          choice.decisionId,
+          choice.reason,
+          created,
+        );
         return { assigned: true, task: assigned, decisionId: choice.decisionId ?? '', reason };
       }
       reason = `team ${choice.team.code} became full`;
@@ -112,11 +126,11 @@ export class Assigner {
     });
     await this.deps.audit.append(trx, {
       actor,
-      action: 'task.pending',
+      action: created ? 'task.created' : 'task.pending',
       subjectType: 'task',
       subjectId: task.id,
       jurisdictionPath: task.jurisdiction_path,
-      details: { reason, decisionId: choice.decisionId },
+      details: { reason, decisionId: choice.decisionId, ...created, status: 'pending' },
     });
     return { assigned: false, task: pending, decisionId: choice.decisionId, reason };
   }
@@ -129,6 +143,7 @@ export class Assigner {
     team: { id: string; code: string; name: string; departmentCode: string; path: string },
     decisionId: string | null,
     reason: string,
+    created?: Record<string, unknown>,
   ): Promise<TaskRow> {
     const now = this.deps.clock.now();
     const updated = await this.repo.update(forTables<DispatchTables>(trx), task.id, {
@@ -156,11 +171,19 @@ export class Assigner {
     );
     await this.deps.audit.append(trx, {
       actor,
-      action: 'task.assigned',
+      // A task assigned as it is created gets one entry saying both.
+      action: created ? 'task.created' : 'task.assigned',
       subjectType: 'task',
       subjectId: task.id,
       jurisdictionPath: task.jurisdiction_path,
-      details: { teamId: team.id, teamCode: team.code, previousTeamId: task.team_id, decisionId, reason },
+      details: {
+        ...created,
+        teamId: team.id,
+        teamCode: team.code,
+        previousTeamId: task.team_id,
+        decisionId,
+        reason,
+      },
     });
     await this.deps.notifier.send(trx, [{ id: `team:${team.id}` }], {
       subjectType: 'task',

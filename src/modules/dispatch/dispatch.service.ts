@@ -145,26 +145,18 @@ export class DispatchService {
     );
     const out: TaskDto[] = [];
     for (const { row, choice } of plan.items) {
-      await this.deps.audit.append(trx, {
-        actor,
-        action: 'task.created',
-        subjectType: 'task',
-        subjectId: row.id,
-        jurisdictionPath: row.jurisdiction_path,
-        details: {
-          eventId: row.event_id,
-          role: row.role,
-          departmentCode: row.department_code,
-          level: row.level,
-        },
-      });
       await this.outbox.enqueue(
         trx,
         'dispatch.task.created',
         { ...refOf(row), role: row.role as 'lead' | 'co' },
         { key: row.event_id },
       );
-      const outcome = await this.assigner.apply(trx, actor, row, choice);
+      const outcome = await this.assigner.apply(trx, actor, row, choice, {
+        eventId: row.event_id,
+        role: row.role,
+        departmentCode: row.department_code,
+        level: row.level,
+      });
       out.push(toTaskDto(outcome.task));
     }
     return out;
