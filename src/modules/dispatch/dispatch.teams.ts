@@ -64,7 +64,8 @@ export class TeamDirectory {
 
   /** Nearest available teams for a query; rebuilds first if something changed. */
   async nearest(q: NearestQuery, k = 2): Promise<Candidate[]> {
-    if (this.teams.length === 0 && this.dirty) await this.reload();
+    // An empty index (started before the city's teams were loaded) is reloaded rather than trusted.
+    if (this.teams.length === 0) await this.reload();
     if (this.dirty) this.rebuild();
     return this.index.nearest(q, k);
   }
