@@ -1,0 +1,119 @@
+// MQTT publish → ingest → rules → stored, observations/s, against the raw broker-to-subscriber
+// rate measured in the same run with the same broker (a private Mosquitto) and the same payloads.
+// The real app (demo city, shipped rules, outbox relay; NATS JetStream bus when --nats is given)
+// on PostgreSQL and on PGlite; 1 and 10 observations per MQTT message.
+//
+//   ./node_modules/.bin/node bench/pipeline-throughput.ts [--observations 200000] [--nats nats://127.0.0.1:4222]
+import { sql } from 'kysely';
+import mqtt from 'mqtt';
+import type { App } from '../src/app.ts';
+import type { DatabaseKind } from '../src/platform/db/database.ts';
+import { startThrowawayMosquitto, uniqueClientId } from '../src/platform/mqtt/testing.ts';
+import { OBSERVATIONS_FILTER, observationTopic } from '../src/platform/mqtt/topics.ts';
+import { bootApp, fmt, type Message, spawnPublisher } from './pipeline-common.ts';
+
+const arg = (n: string) =>
+  process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : undefined;
+const N = Number(arg('observations') ?? 200_000);
+const NATS = arg('nats');
+const DEVICES = 5000; // traffic detectors tf-0000 … tf-4999 of the demo city
+const TIMEOUT_MS = 90_000;
+
+/**
+ * `n` TrafficFlowObserved observations (one reading each: averageVehicleSpeed, which the shipped
+ * traffic rule evaluates), `batch` per message, a device's messages one second apart from `base`.
+ */
+function messages(n: number, batch: number, base: number): Message[] {
+  const out: Message[] = [];
+  for (let m = 0; m < n / batch; m++) {
+    const device = `tf-${String(m % DEVICES).padStart(4, '0')}`;
+    const round = Math.floor(m / DEVICES);
+    const obs = Array.from({ length: batch }, (_, k) => ({
+      observedAt: new Date(base + (round * batch + k) * 1000).toISOString(),
+      averageVehicleSpeed: 30 + ((m + k) % 20),
+    }));
+    out.push({ topic: observationTopic(device), body: JSON.stringify(batch === 1 ? obs[0] : obs) });
+  }
+  return out;
+}
+
+async function stored(app: App): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from sensing_observations`.execute(
+    app.database.db,
+  );
+  return r.rows[0]!.n;
+}
+
+/** Raw: a plain mqtt.js QoS 1 subscriber counting messages (acks on receipt; no parsing, no storage). */
+async function raw(url: string, msgs: Message[]): Promise<number> {
+  const sub = await mqtt.connectAsync(url, { clientId: uniqueClientId('braw'), clean: true });
+  let received = 0;
+  const { promise, resolve } = Promise.withResolvers<void>();
+  sub.on('message', () => void (++received === msgs.length && resolve()));
+  await sub.subscribeAsync(OBSERVATIONS_FILTER, { qos: 1 });
+  const pub = await spawnPublisher(url, msgs);
+  const started = performance.now();
+  pub.go();
+  await Promise.race([promise, new Promise((r) => setTimeout(r, TIMEOUT_MS).unref())]);
+  const seconds = (performance.now() - started) / 1000;
+  pub.stop();
+  await sub.endAsync(true);
+  return received === msgs.length ? seconds : Number.NaN;
+}
+
+/** Pipeline: the app's ingest on the same broker; done when every reading is a row. */
+async function pipeline(app: App, url: string, msgs: Message[], readings: number): Promise<number> {
+  const before = await stored(app);
+  const pub = await spawnPublisher(url, msgs);
+  const started = performance.now();
+  pub.go();
+  const deadline = started + TIMEOUT_MS;
+  while ((await stored(app)) - before < readings && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  pub.stop();
+  return (await stored(app)) - before >= readings ? seconds : Number.NaN;
+}
+
+const mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 10000000');
+console.log(
+  `pipeline throughput: ${fmt(N)} observations per run, private mosquitto ${mosquitto.url}, node ${process.version}`,
+);
+console.log(
+  `bus: ${NATS ? `NATS JetStream ${NATS}` : 'in-process'} (PostgreSQL run); in-process (PGlite run)\n`,
+);
+console.log(['engine    ', 'obs/msg', 'raw obs/s', 'pipeline obs/s', 'pipeline/raw'].join('  '));
+const base = Date.now() - 3 * 3_600_000; // observation times: recent enough for retention
+const engines = (arg('engines') ?? 'postgres,pglite').split(',') as DatabaseKind[];
+try {
+  // Raw first, before any app is subscribed (its ingest would otherwise take the same messages).
+  const rawRate = new Map<number, number>();
+  for (const batch of [1, 10]) rawRate.set(batch, N / (await raw(mosquitto.url, messages(N, batch, base))));
+  for (const kind of engines) {
+    const n = kind === 'pglite' ? N / 2 : N;
+    const { app, dispose } = await bootApp(kind, mosquitto.url, kind === 'postgres' ? NATS : undefined);
+    try {
+      for (const [i, batch] of [1, 10].entries()) {
+        // Each run its own observation times: a repeat would be a duplicate and store nothing.
+        const msgs = messages(n, batch, base + i * 3_600_000);
+        const p = n / (await pipeline(app, mosquitto.url, msgs, n));
+        const r = rawRate.get(batch)!;
+        console.log(
+          [
+            kind.padEnd(10),
+            String(batch).padStart(7),
+            fmt(r).padStart(9),
+            fmt(p).padStart(14),
+            (p / r).toFixed(2).padStart(12),
+          ].join('  '),
+        );
+      }
+    } finally {
+      await dispose();
+    }
+  }
+} finally {
+  await mosquitto.dispose();
+}
+process.exit(0);
