@@ -46,7 +46,8 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
 import { subscribeLiveAlerts } from './wiring/live.ts';
-import { type MqttIngest, startMqttIngest } from './wiring/mqtt-ingest.ts';
+import { type MqttIngest, restrictToProbes, startMqttIngest } from './wiring/mqtt-ingest.ts';
+import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from './workflows/event-centre.ts';
 
 /** The package version, shown in /health and the OpenAPI document. */
 export const VERSION = '0.1.0';
@@ -60,6 +61,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   algorithmMigrations,
   busOutboxMigrations,
   sensingMigrations,
+  ...EVENT_CENTRE_MIGRATIONS,
 ];
 
 /** What the composition root needs from its caller. */
@@ -69,6 +71,14 @@ export interface AppOptions {
   logger?: Logger;
   /** An already open database (tests); otherwise opened from the config. */
   database?: Database;
+  /**
+   * Which part this process runs (`citybrain serve --role`): `all` (default) everything; `api`
+   * HTTP and live push, no MQTT ingest and no sensing timers; `ingest` MQTT ingest (a member of
+   * the shared subscription), storage, rules and sensing timers, HTTP only for /health and /metrics.
+   */
+  role?: 'all' | 'api' | 'ingest';
+  /** Stable id of an ingest process (its MQTT session survives a restart under it). */
+  ingestId?: string;
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -101,6 +111,8 @@ export interface Services {
   identity: IdentityService;
   algorithms: AlgorithmRegistry;
   sensing: SensingService;
+  /** Events, dispatch, notifications and Open311. */
+  centre: EventCentre;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -182,8 +194,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     rules: loadRuleFiles(DEFAULT_RULES_DIR),
   });
-  await sensing.start();
-  const services: Services = { audit, jurisdictions, organisation, identity, algorithms, sensing };
+  // An api process leaves rules and timers to the ingest processes (the rule state lives in them).
+  if (options.role !== 'api') await sensing.start();
 
   const http = await createHttpServer({ logger, version: VERSION });
   installAuthentication(http, identity);
@@ -194,6 +206,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
   registerSensingRoutes(http, { sensing });
+  const centre = wireEventCentre({
+    db,
+    http,
+    audit,
+    clock,
+    logger,
+    dataDir: config.dataDir,
+    jurisdictions,
+    organisation,
+    identity,
+    algorithms,
+    bus,
+  });
+  await centre.start();
+  const services: Services = { audit, jurisdictions, organisation, identity, algorithms, sensing, centre };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
   await registerWebRoutes(http, { distDir: path.resolve(import.meta.dirname, '../web/dist') });
@@ -209,14 +236,25 @@ export async function createApp(options: AppOptions): Promise<App> {
     outbox,
     live,
     async listen() {
-      await subscribeLiveAlerts(bus, live);
+      const role = options.role ?? 'all';
+      if (role === 'ingest') restrictToProbes(http);
+      else await subscribeLiveAlerts(bus, live);
       const url = await http.listen({ port: config.port, host: config.host });
-      app.mqtt = await startMqttIngest({ config, sensing, logger, onStored: (b) => void live.readings(b) });
+      if (role !== 'api') {
+        app.mqtt = await startMqttIngest({
+          config,
+          sensing,
+          logger,
+          onStored: (b) => void live.readings(b),
+          ...(role === 'ingest' ? { shareGroup: 'citybrain-ingest', instanceId: options.ingestId } : {}),
+        });
+      }
       return url;
     },
     async close() {
       await app.mqtt?.close();
       await http.close();
+      await centre.stop();
       await sensing.stop();
       await relay.stop();
       await bus.close();

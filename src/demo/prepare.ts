@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app.ts';
+import { ensureOpen311Key } from '../modules/open311/index.ts';
 import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 
@@ -121,6 +122,7 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
   if (options.demo) {
     for (const user of DEMO_USERS) await identity.ensureUser({ ...user, password: DEMO_PASSWORD });
     banner.push(`  demo users ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
+    banner.push(await ensureOpen311Key(identity, hub.code, app.config.open311Key));
   }
   return banner;
 }

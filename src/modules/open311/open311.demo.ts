@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import type { ApiKeyDto } from '../identity/index.ts';
 
 /** What ensureOpen311Key needs from the identity module. */
@@ -8,6 +9,7 @@ export interface KeyIssuer {
     secret: string,
     input: { roles: never[] | string[]; jurisdictionCode: string },
   ): Promise<{ apiKey: ApiKeyDto; created: boolean }>;
+  apiKeys: { list(actor: Principal): Promise<ApiKeyDto[]> };
 }
 
 /** Name of the demo Open311 client application's key. */
@@ -23,6 +25,13 @@ export async function ensureOpen311Key(
   cityCode: string,
   secret?: string,
 ): Promise<string> {
+  if (!secret) {
+    // A generated key is printed once, at first start; later starts keep it.
+    const keys = await identity.apiKeys.list(SYSTEM_PRINCIPAL);
+    if (keys.some((k) => k.name === OPEN311_DEMO_KEY_NAME && !k.revokedAt)) {
+      return `  open311    /open311/v2/ — demo client key exists (set CITYBRAIN_OPEN311_KEY to choose it)`;
+    }
+  }
   const key = secret ?? `o311_${randomBytes(24).toString('base64url')}`;
   const { created } = await identity.ensureApiKey(OPEN311_DEMO_KEY_NAME, key, {
     roles: [],
