@@ -79,6 +79,8 @@ export interface AppOptions {
   role?: 'all' | 'api' | 'ingest';
   /** Stable id of an ingest process (its MQTT session survives a restart under it). */
   ingestId?: string;
+  /** Event-centre timing, e.g. a fast escalation loop for tests on simulated time. */
+  centre?: { schedulerIntervalMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -218,6 +220,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     identity,
     algorithms,
     bus,
+    ...options.centre,
   });
   await centre.start();
   const services: Services = { audit, jurisdictions, organisation, identity, algorithms, sensing, centre };

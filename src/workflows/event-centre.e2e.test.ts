@@ -3,22 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { distance } from 'geokdbush';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MIGRATIONS, type App, createApp } from '../app.ts';
+import { type App, createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { DEMO_PASSWORD, prepareCity } from '../demo/prepare.ts';
-import { consumedSubjects } from '../modules/events/index.ts';
 import { ensureOpen311Key } from '../modules/open311/index.ts';
-import { type Bus, busOutboxMigrations, createBus, mergeSubjects } from '../platform/bus/index.ts';
 import { ManualClock } from '../platform/clock.ts';
-import { migrateToLatest } from '../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
 import { createLogger } from '../platform/logger.ts';
-import {
-  EVENT_CENTRE_MIGRATIONS,
-  type EventCentre,
-  eventCentreSubjects,
-  wireEventCentre,
-} from './event-centre.ts';
 
 const KEY = 'o311-e2e-client-key-0123456789';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -26,8 +17,6 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 /** The Jiaochangkou story and an escalation, on simulated time, through the public HTTP API of the real app. */
 describe.each(testBackends)('event centre end to end on %s', (kind) => {
   let app: App;
-  let centre: EventCentre;
-  let bus: Bus<Record<string, never>>;
   let dataDir: string;
   const clock = new ManualClock('2025-11-20T20:00:00+08:00');
   const tokens: Record<string, string> = {};
@@ -77,35 +66,15 @@ describe.each(testBackends)('event centre end to end on %s', (kind) => {
       { dataDir, port: 0, adminPassword: 'admin-password-e2e', tokenSecret: 'e'.repeat(40) },
     );
     const logger = createLogger('silent');
-    app = await createApp({ config, logger, clock, database: await openTestDatabase(kind) });
-    const db = app.database.db;
-    // Until src/app.ts wires the event centre: its migrations (and the outbox's) on top of the app's.
-    const known = new Set(ALL_MIGRATIONS.flatMap((m) => Object.keys(m)));
-    const extra = [busOutboxMigrations, ...EVENT_CENTRE_MIGRATIONS].filter(
-      (m) => !Object.keys(m).some((n) => known.has(n)),
-    );
-    await migrateToLatest(db, [...ALL_MIGRATIONS, ...extra]);
-    bus = (await createBus({
-      subjects: mergeSubjects(eventCentreSubjects, consumedSubjects),
+    app = await createApp({
+      config,
       logger,
-    })) as never;
-    centre = wireEventCentre({
-      db,
-      http: app.http,
-      audit: app.services.audit,
       clock,
-      logger,
-      dataDir,
-      jurisdictions: app.services.jurisdictions,
-      organisation: app.services.organisation,
-      identity: app.services.identity,
-      algorithms: app.services.algorithms,
-      bus: bus as never,
-      schedulerIntervalMs: 20,
+      database: await openTestDatabase(kind),
+      centre: { schedulerIntervalMs: 20 },
     });
     await prepareCity(app, { demo: true });
     await ensureOpen311Key(app.services.identity, '50', KEY);
-    await centre.start();
     await login('admin', 'admin-password-e2e');
     for (const u of ['district.yuzhong', 'street.jiefangbei', 'officer.jiefangbei', 'auditor'])
       await login(u);
@@ -121,8 +90,6 @@ describe.each(testBackends)('event centre end to end on %s', (kind) => {
     await login('officer.env.yuzhong');
   }, 180_000);
   afterAll(async () => {
-    await centre?.stop();
-    await bus?.close();
     await app?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
