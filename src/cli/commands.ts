@@ -20,12 +20,25 @@ export function registerCommands(program: Command, config: () => Config): void {
   program
     .command('serve')
     .description('run the platform (migrates the database, creates the admin user on first start)')
-    .option('--role <role>', 'which part to run: all | api', 'all')
-    .action(async (options: { role: string }) => {
-      if (!['all', 'api'].includes(options.role)) {
-        throw new CliError(`unknown --role '${options.role}' (allowed: all, api)`);
+    .option('--role <role>', 'which part to run: all | api | ingest (see docs/sensing-pipeline.md)', 'all')
+    .option('--ingest-id <id>', 'stable id of an ingest process (its MQTT session survives restarts)')
+    .action(async (options: { role: string; ingestId?: string }) => {
+      const role = options.role;
+      if (role !== 'all' && role !== 'api' && role !== 'ingest') {
+        throw new CliError(`unknown --role '${role}' (allowed: all, api, ingest)`);
       }
-      await runServer(config(), { demo: false });
+      const cfg = config();
+      if (role === 'ingest' && !cfg.mqttUrl) {
+        throw new CliError(
+          '--role ingest needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883, Mosquitto); the embedded broker (Aedes) has none',
+        );
+      }
+      if (role !== 'all' && !cfg.natsUrl) {
+        process.stderr.write(
+          `warning: --role ${role} without CITYBRAIN_NATS_URL: alerts stay in this process (the in-process bus); set it so they cross processes\n`,
+        );
+      }
+      await runServer(cfg, { demo: false, role, ingestId: options.ingestId });
     });
 
   program

@@ -4,6 +4,10 @@ import type { Config } from '../config.ts';
 /** Options of `citybrain serve` and `citybrain demo`. */
 export interface ServerOptions {
   demo: boolean;
+  /** Which part this process runs (default all). */
+  role?: 'all' | 'api' | 'ingest';
+  /** Stable id of an ingest process. */
+  ingestId?: string;
 }
 
 /**
@@ -11,7 +15,7 @@ export interface ServerOptions {
  * and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function runServer(config: Config, options: ServerOptions): Promise<App> {
-  const app = await createApp({ config });
+  const app = await createApp({ config, role: options.role, ingestId: options.ingestId });
   const banner: string[] = [];
   try {
     const { prepareCity } = await import('../demo/prepare.ts');
@@ -23,7 +27,7 @@ export async function runServer(config: Config, options: ServerOptions): Promise
   const url = await app.listen();
   const lines = [
     '',
-    `citybrain ${options.demo ? 'demo' : 'server'} is running`,
+    `citybrain ${options.demo ? 'demo' : 'server'} is running${options.role && options.role !== 'all' ? ` (role ${options.role})` : ''}`,
     `  web        ${url}/`,
     `  API docs   ${url}/docs`,
     `  health     ${url}/health`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { IngestBatcher, type RawObservation, type SensingService } from '../modules/sensing/index.ts';
+import type { Api } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
   connectIngress,
@@ -37,13 +38,25 @@ export async function startMqttIngest(deps: {
   logger: Logger;
   /** Called with each batch once it is stored (the live feed's latest values); must not throw. */
   onStored?: (batch: RawObservation[]) => void;
+  /**
+   * Join this MQTT 5 shared subscription (`$share/<group>/…`): several ingest processes split
+   * the messages. Needs an external broker (Mosquitto, EMQX); Aedes has no shared subscriptions.
+   */
+  shareGroup?: string;
+  /** Stable id of this ingest process, so a restart resumes its broker session (default: the pid). */
+  instanceId?: string;
 }): Promise<MqttIngest> {
-  const { config, sensing, logger, onStored } = deps;
+  const { config, sensing, logger, onStored, shareGroup } = deps;
+  if (shareGroup && !config.mqttUrl) {
+    throw new Error(
+      'the ingest role needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883 for Mosquitto); the embedded Aedes broker has none',
+    );
+  }
   let broker: EmbeddedBroker | undefined;
   let url = config.mqttUrl;
   let banner = `  MQTT       external broker ${config.mqttUrl}`;
   // The in-process ingest client proves itself with a secret that lives only in this process.
-  const ingestId = `${INGEST_PREFIX}${process.pid}`;
+  const ingestId = `${INGEST_PREFIX}${deps.instanceId ?? process.pid}`;
   const ingestSecret = config.mqttUrl ? undefined : randomBytes(24).toString('base64url');
   if (!url) {
     broker = await startEmbeddedBroker({
@@ -81,6 +94,7 @@ export async function startMqttIngest(deps: {
       ...(ingestSecret ? { username: 'citybrain-ingest', password: ingestSecret } : {}),
       topics: [OBSERVATIONS_FILTER],
       qos: 1,
+      ...(shareGroup ? { shareGroup, protocolVersion: 5 as const } : {}),
       maxInFlight: 4000,
       logger,
       onMessage: (topic, payload) => {
@@ -102,4 +116,18 @@ export async function startMqttIngest(deps: {
       await broker?.close();
     },
   };
+}
+
+/** An ingest process answers only the probes (/health, /metrics) on its HTTP port. */
+export function restrictToProbes(http: Api): void {
+  http.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path !== '/health' && path !== '/metrics') {
+      await reply
+        .code(404)
+        .send({
+          error: { code: 'not_found', message: 'this is an ingest process: only /health and /metrics' },
+        });
+    }
+  });
 }
