@@ -38,9 +38,10 @@ export function registerSimulateCommand(program: Command, config: () => Config):
         else if (o.story === 'qijiang') await qijiang(d);
         else if (o.story === 'jiaochangkou') await jiaochangkou(d);
         else {
-          const devices = (
+          const listed = (
             await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103')
-          ).body.items as { id: string; lon: number; lat: number }[];
+          ).body.items as { id: string; location: { lon: number; lat: number } }[];
+          const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));
           await jiefangbei(d, devices, true);
         }
         d.log('story complete');

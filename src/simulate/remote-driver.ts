@@ -87,7 +87,7 @@ export function remoteDriver(options: RemoteOptions): Driver & { mqttUrl(): Prom
       const secret = secrets.get(deviceId);
       if (!secret) throw new Error(`no secret for device ${deviceId} in ${options.secretsFile}`);
       const client = await mqtt.connectAsync(await driver.mqttUrl(), {
-        clientId: `${deviceId}-sim`,
+        clientId: deviceId,
         username: deviceId,
         password: secret,
         reconnectPeriod: 0,

@@ -50,6 +50,9 @@ export function areaOfDevices(
   return out;
 }
 
+/** One assessment: every area's risk, the risk points, the plan running for them. */
+export type Assessment = { risks: AreaRisk[]; points: AreaRisk[]; plan: PlanDto | null };
+
 /** What the crowd scenario needs. */
 export interface CrowdDeps {
   clock: Clock;
@@ -127,9 +130,16 @@ export class CrowdScenario implements Scenario {
    * Assesses every area from the counts of the last `windowMinutes` (gated `crowd.risk`); when
    * there are risk points and no dispersal plan is running, makes the event and starts the plan.
    */
-  async assess(
-    actor: Principal = SYSTEM_PRINCIPAL,
-  ): Promise<{ risks: AreaRisk[]; points: AreaRisk[]; plan: PlanDto | null }> {
+  assess(actor: Principal = SYSTEM_PRINCIPAL): Promise<Assessment> {
+    // One assessment at a time (the timer and an operator's request), so one plan per episode.
+    const run = this.queue.then(() => this.assessNow(actor));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private async assessNow(actor: Principal): Promise<Assessment> {
     const now = this.deps.clock.now();
     const from = new Date(now.getTime() - (this.deps.windowMinutes ?? 20) * 60_000);
     const devices = await this.deps.sensing.devices.list(SYSTEM_PRINCIPAL, {

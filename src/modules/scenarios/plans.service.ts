@@ -187,7 +187,7 @@ export class PlanService {
       });
     }
     const summary = fill(template.summary, input.params);
-    await this.deps.db.transaction().execute(async (trx) => {
+    const written = this.deps.db.transaction().execute(async (trx) => {
       const db = forTables<PlanTables>(trx);
       if (planned.items.length) await this.deps.dispatch.createTasks(trx, actor, planned);
       await db
@@ -245,6 +245,19 @@ export class PlanService {
         });
       }
     });
+    try {
+      await written;
+    } catch (err) {
+      // Another activation of the same template for the event committed first (unique index): use it.
+      const raced = await this.db()
+        .selectFrom('sc_plan')
+        .select('id')
+        .where('event_id', '=', input.eventId)
+        .where('template_key', '=', template.key)
+        .executeTakeFirst();
+      if (raced) return this.get(SYSTEM_PRINCIPAL, raced.id);
+      throw err;
+    }
     if (template.supersedesRouting) {
       const named = new Set(rows.map((r) => r.task_id));
       for (const t of live) {
