@@ -123,11 +123,9 @@ export function restrictToProbes(http: Api): void {
   http.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (path !== '/health' && path !== '/metrics') {
-      await reply
-        .code(404)
-        .send({
-          error: { code: 'not_found', message: 'this is an ingest process: only /health and /metrics' },
-        });
+      await reply.code(404).send({
+        error: { code: 'not_found', message: 'this is an ingest process: only /health and /metrics' },
+      });
     }
   });
 }
