@@ -23,6 +23,7 @@ import {
   organisationMigrations,
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
+import { planMigrations, type Scenarios, wireScenarios } from './modules/scenarios/index.ts';
 import {
   DEFAULT_RULES_DIR,
   LiveFeed,
@@ -62,6 +63,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   busOutboxMigrations,
   sensingMigrations,
   ...EVENT_CENTRE_MIGRATIONS,
+  planMigrations,
 ];
 
 /** What the composition root needs from its caller. */
@@ -81,6 +83,8 @@ export interface AppOptions {
   ingestId?: string;
   /** Event-centre timing, e.g. a fast escalation loop for tests on simulated time. */
   centre?: { schedulerIntervalMs?: number };
+  /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
+  scenarios?: { crowdIntervalMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -115,6 +119,8 @@ export interface Services {
   sensing: SensingService;
   /** Events, dispatch, notifications and Open311. */
   centre: EventCentre;
+  /** Scenario plug-ins (water, crowd) and response plans. */
+  scenarios: Scenarios;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -223,7 +229,31 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...options.centre,
   });
   await centre.start();
-  const services: Services = { audit, jurisdictions, organisation, identity, algorithms, sensing, centre };
+  const scenarios = wireScenarios({
+    db,
+    http,
+    audit,
+    clock,
+    logger,
+    algorithms,
+    sensing,
+    organisation,
+    centre,
+    bus,
+    mqttUrl: () => app.mqtt?.url,
+    ...options.scenarios,
+  });
+  await scenarios.start();
+  const services: Services = {
+    audit,
+    jurisdictions,
+    organisation,
+    identity,
+    algorithms,
+    sensing,
+    centre,
+    scenarios,
+  };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
   await registerWebRoutes(http, { distDir: path.resolve(import.meta.dirname, '../web/dist') });
@@ -257,6 +287,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       await app.mqtt?.close();
       await http.close();
+      await scenarios.stop();
       await centre.stop();
       await sensing.stop();
       await relay.stop();

@@ -40,7 +40,10 @@ export const ConfigSchema = z.object({
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws://, wss:// or tcp://')
     .optional(),
   /** NATS server with JetStream (`CITYBRAIN_NATS_URL`, e.g. nats://127.0.0.1:4222); when unset, the in-process bus. */
-  natsUrl: z.string().regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://').optional(),
+  natsUrl: z
+    .string()
+    .regex(/^(nats|tls):\/\//, 'must start with nats:// or tls://')
+    .optional(),
   /** Open311 API key of the demo client (`CITYBRAIN_OPEN311_KEY`); generated and printed when unset. */
   open311Key: z.string().min(16, 'must be at least 16 characters').optional(),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */

@@ -6,6 +6,7 @@ import { systemClock } from '../platform/clock.ts';
 import { CliError } from './cli-error.ts';
 import { registerImportCommands } from './import.command.ts';
 import { runServer } from './server.ts';
+import { registerSimulateCommand } from './simulate.command.ts';
 import { registerUserCommands } from './users.command.ts';
 
 /** Registers every sub-command; `config` validates env + global flags when a command runs. */
@@ -56,6 +57,7 @@ export function registerCommands(program: Command, config: () => Config): void {
 
   registerImportCommands(program, config);
   registerUserCommands(program, config);
+  registerSimulateCommand(program, config);
 
   const audit = program.command('audit').description('audit log tools');
   audit

@@ -3,7 +3,10 @@ import { type IndexedTeam, nearestByScan, TeamIndex } from './dispatch.nearest.t
 
 function teams(n: number, seed = 7): IndexedTeam[] {
   let s = seed;
-  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
   return Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,
     code: `T${i}`,

@@ -474,7 +474,7 @@ export class EventService {
       return await this.deps.db.transaction().execute(async (trx) => {
         const db = forTables<EventTables>(trx);
         const row = await this.repo.find(db, master, true);
-        if (!row || row.status !== 'closed') {
+        if (row?.status !== 'closed') {
           throw new AppError('invalid_transition', `request ${id} is not closed yet; rate it once it is`, {
             from: row?.status,
           });

@@ -2,24 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MIGRATIONS, type App, createApp } from '../../app.ts';
+import { type App, createApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { DEMO_PASSWORD, prepareCity } from '../../demo/prepare.ts';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { ManualClock } from '../../platform/clock.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Driver, Json } from '../../simulate/driver.ts';
 import { jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
-import type { EventCentre } from '../../workflows/event-centre.ts';
-import { ensureScenarioDemo, planMigrations, type Scenarios, wireScenarios } from './index.ts';
 
 /** The stories on simulated time, against the real app in-process (HTTP by inject, devices through ingest). */
 describe.each(testBackends)('scenario stories on %s', (kind) => {
   let app: App;
-  let centre: EventCentre;
-  let scenarios: Scenarios;
   let dataDir: string;
   const clock = new ManualClock('2025-11-24T10:00:00+08:00');
   const tokens = new Map<string, string | null>();
@@ -77,33 +72,16 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       { dataDir, port: 0, adminPassword: 'admin-password-sc', tokenSecret: 's'.repeat(40) },
     );
     const logger = createLogger('silent');
-    app = await createApp({ config, logger, clock, database: await openTestDatabase(kind) });
-    const db = app.database.db;
-    // Until src/app.ts wires the scenarios: their migration on top of the app's.
-    if (!ALL_MIGRATIONS.some((m) => '202611251000_plans_init' in m)) {
-      await migrateToLatest(db, [...ALL_MIGRATIONS, planMigrations]);
-    }
-    centre = app.services.centre;
-    scenarios = wireScenarios({
-      db,
-      http: app.http,
-      audit: app.services.audit,
-      clock,
+    app = await createApp({
+      config,
       logger,
-      algorithms: app.services.algorithms,
-      sensing: app.services.sensing,
-      organisation: app.services.organisation,
-      centre,
-      bus: app.bus as never,
-      crowdIntervalMs: 0,
+      clock,
+      database: await openTestDatabase(kind),
+      scenarios: { crowdIntervalMs: 0 },
     });
     await prepareCity(app, { demo: true });
-    await ensureScenarioDemo(app);
-    await centre.teams.reload();
-    await scenarios.start();
   }, 240_000);
   afterAll(async () => {
-    await scenarios?.stop();
     await app?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (process.env.SHOW_STORIES) console.log(lines.join('\n'));
