@@ -33,14 +33,21 @@ export interface Served {
  * PGlite), serving web/dist. Until src/app.ts registers the web routes itself, they are
  * added here (the placeholder keeps `/`, so the cockpit is reached at /cockpit).
  */
-export async function serve(): Promise<Served> {
+export async function serve(options: { open311Key?: string } = {}): Promise<Served> {
   if (!fs.existsSync(path.join(DIST_DIR, 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (npm run test:web does)');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-web-'));
   const config = loadConfig(
     {},
-    { dataDir, port: 0, host: '127.0.0.1', adminPassword: ADMIN_PASSWORD, tokenSecret: 'w'.repeat(40) },
+    {
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      adminPassword: ADMIN_PASSWORD,
+      tokenSecret: 'w'.repeat(40),
+      ...(options.open311Key ? { open311Key: options.open311Key } : {}),
+    },
   );
   const app = await createApp({
     config,

@@ -2212,6 +2212,419 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/citizen/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the city told you (by your token) */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                recipient: string;
+                channel: string;
+                subjectType: string;
+                subjectId: string;
+                title: string;
+                body: string;
+                /** @enum {string} */
+                status: 'pending' | 'delivered' | 'failed';
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                deliveredAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File a request (no account needed); keep the token */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description: string;
+            location: {
+              lon: number;
+              lat: number;
+            };
+            address?: string;
+            /** @description known category; otherwise the classifier decides */
+            category?: string;
+            serviceCode?: string;
+            /** @default [] */
+            media?: string[];
+            /** @enum {string} */
+            priority?: 'low' | 'normal' | 'high' | 'urgent';
+            /** @description the caller’s id; a repeat returns the same event */
+            externalRef?: string;
+            /** @default {} */
+            reporter?: {
+              name?: string;
+              /** Format: email */
+              email?: string;
+              phone?: string;
+              accountId?: string;
+              deviceId?: string;
+              /**
+               * Format: uri
+               * @description webhook called with the outcome
+               */
+              notifyUrl?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              event: {
+                id: string;
+                /** @enum {string} */
+                source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+                externalRef: string | null;
+                serviceCode: string | null;
+                category: string | null;
+                confidence: number | null;
+                classifiedBy: string | null;
+                classifyDecisionId: string | null;
+                /** @enum {string} */
+                status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+                /** @enum {string} */
+                priority: 'low' | 'normal' | 'high' | 'urgent';
+                description: string;
+                address: string | null;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionCode: string;
+                jurisdictionPath: string;
+                chain: {
+                  code: string;
+                  name: string;
+                  level: string;
+                }[];
+                handlingLevel: string | null;
+                agency: string | null;
+                media: string[];
+                mergedInto: string | null;
+                dedupeDecisionId: string | null;
+                triageReason: string | null;
+                statusNote: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                expectedAt: string | null;
+                resolvedAt: string | null;
+                closedAt: string | null;
+                reopened: number;
+                multiDepartment: boolean;
+              };
+              tasks: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              /** @description the reporter’s secret: follow, rate and reopen the request with it */
+              token: string;
+              duplicate: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/requests/{id}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rate the result 1–5 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+            rating: number;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+              externalRef: string | null;
+              serviceCode: string | null;
+              category: string | null;
+              confidence: number | null;
+              classifiedBy: string | null;
+              classifyDecisionId: string | null;
+              /** @enum {string} */
+              status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+              /** @enum {string} */
+              priority: 'low' | 'normal' | 'high' | 'urgent';
+              description: string;
+              address: string | null;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionCode: string;
+              jurisdictionPath: string;
+              chain: {
+                code: string;
+                name: string;
+                level: string;
+              }[];
+              handlingLevel: string | null;
+              agency: string | null;
+              media: string[];
+              mergedInto: string | null;
+              dedupeDecisionId: string | null;
+              triageReason: string | null;
+              statusNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              expectedAt: string | null;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              reopened: number;
+              multiDepartment: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/requests/{id}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen within the configured period */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+              externalRef: string | null;
+              serviceCode: string | null;
+              category: string | null;
+              confidence: number | null;
+              classifiedBy: string | null;
+              classifyDecisionId: string | null;
+              /** @enum {string} */
+              status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+              /** @enum {string} */
+              priority: 'low' | 'normal' | 'high' | 'urgent';
+              description: string;
+              address: string | null;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionCode: string;
+              jurisdictionPath: string;
+              chain: {
+                code: string;
+                name: string;
+                level: string;
+              }[];
+              handlingLevel: string | null;
+              agency: string | null;
+              media: string[];
+              mergedInto: string | null;
+              dedupeDecisionId: string | null;
+              triageReason: string | null;
+              statusNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              expectedAt: string | null;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              reopened: number;
+              multiDepartment: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/dead-letters': {
     parameters: {
       query?: never;
@@ -2958,6 +3371,1507 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Events in your jurisdiction (status=triage: the human queue) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+          category?: string;
+          source?: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+          from?: string;
+          to?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @enum {string} */
+                source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+                externalRef: string | null;
+                serviceCode: string | null;
+                category: string | null;
+                confidence: number | null;
+                classifiedBy: string | null;
+                classifyDecisionId: string | null;
+                /** @enum {string} */
+                status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+                /** @enum {string} */
+                priority: 'low' | 'normal' | 'high' | 'urgent';
+                description: string;
+                address: string | null;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionCode: string;
+                jurisdictionPath: string;
+                chain: {
+                  code: string;
+                  name: string;
+                  level: string;
+                }[];
+                handlingLevel: string | null;
+                agency: string | null;
+                media: string[];
+                mergedInto: string | null;
+                dedupeDecisionId: string | null;
+                triageReason: string | null;
+                statusNote: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                expectedAt: string | null;
+                resolvedAt: string | null;
+                closedAt: string | null;
+                reopened: number;
+                multiDepartment: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Report an event (operators, field patrols, other systems with an API key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description: string;
+            location: {
+              lon: number;
+              lat: number;
+            };
+            address?: string;
+            /** @description known category; otherwise the classifier decides */
+            category?: string;
+            serviceCode?: string;
+            /** @default [] */
+            media?: string[];
+            /** @enum {string} */
+            priority?: 'low' | 'normal' | 'high' | 'urgent';
+            /** @description the caller’s id; a repeat returns the same event */
+            externalRef?: string;
+            /** @default {} */
+            reporter?: {
+              name?: string;
+              /** Format: email */
+              email?: string;
+              phone?: string;
+              accountId?: string;
+              deviceId?: string;
+              /**
+               * Format: uri
+               * @description webhook called with the outcome
+               */
+              notifyUrl?: string;
+            };
+            /** @enum {string} */
+            source?: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              event: {
+                id: string;
+                /** @enum {string} */
+                source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+                externalRef: string | null;
+                serviceCode: string | null;
+                category: string | null;
+                confidence: number | null;
+                classifiedBy: string | null;
+                classifyDecisionId: string | null;
+                /** @enum {string} */
+                status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+                /** @enum {string} */
+                priority: 'low' | 'normal' | 'high' | 'urgent';
+                description: string;
+                address: string | null;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionCode: string;
+                jurisdictionPath: string;
+                chain: {
+                  code: string;
+                  name: string;
+                  level: string;
+                }[];
+                handlingLevel: string | null;
+                agency: string | null;
+                media: string[];
+                mergedInto: string | null;
+                dedupeDecisionId: string | null;
+                triageReason: string | null;
+                statusNote: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                expectedAt: string | null;
+                resolvedAt: string | null;
+                closedAt: string | null;
+                reopened: number;
+                multiDepartment: boolean;
+              };
+              tasks: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              /** @description the reporter’s secret: follow, rate and reopen the request with it */
+              token: string;
+              duplicate: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One event with its tasks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+              externalRef: string | null;
+              serviceCode: string | null;
+              category: string | null;
+              confidence: number | null;
+              classifiedBy: string | null;
+              classifyDecisionId: string | null;
+              /** @enum {string} */
+              status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+              /** @enum {string} */
+              priority: 'low' | 'normal' | 'high' | 'urgent';
+              description: string;
+              address: string | null;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionCode: string;
+              jurisdictionPath: string;
+              chain: {
+                code: string;
+                name: string;
+                level: string;
+              }[];
+              handlingLevel: string | null;
+              agency: string | null;
+              media: string[];
+              mergedInto: string | null;
+              dedupeDecisionId: string | null;
+              triageReason: string | null;
+              statusNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              expectedAt: string | null;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              reopened: number;
+              multiDepartment: boolean;
+              tasks: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              reporters: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/categorise': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Categorise or re-route an event in triage (teaches the classifier) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            category: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+              externalRef: string | null;
+              serviceCode: string | null;
+              category: string | null;
+              confidence: number | null;
+              classifiedBy: string | null;
+              classifyDecisionId: string | null;
+              /** @enum {string} */
+              status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+              /** @enum {string} */
+              priority: 'low' | 'normal' | 'high' | 'urgent';
+              description: string;
+              address: string | null;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionCode: string;
+              jurisdictionPath: string;
+              chain: {
+                code: string;
+                name: string;
+                level: string;
+              }[];
+              handlingLevel: string | null;
+              agency: string | null;
+              media: string[];
+              mergedInto: string | null;
+              dedupeDecisionId: string | null;
+              triageReason: string | null;
+              statusNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              expectedAt: string | null;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              reopened: number;
+              multiDepartment: boolean;
+              tasks: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              reporters: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a resolved event: approve closes it and tells the reporters */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            approve: boolean;
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+              externalRef: string | null;
+              serviceCode: string | null;
+              category: string | null;
+              confidence: number | null;
+              classifiedBy: string | null;
+              classifyDecisionId: string | null;
+              /** @enum {string} */
+              status: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
+              /** @enum {string} */
+              priority: 'low' | 'normal' | 'high' | 'urgent';
+              description: string;
+              address: string | null;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              jurisdictionCode: string;
+              jurisdictionPath: string;
+              chain: {
+                code: string;
+                name: string;
+                level: string;
+              }[];
+              handlingLevel: string | null;
+              agency: string | null;
+              media: string[];
+              mergedInto: string | null;
+              dedupeDecisionId: string | null;
+              triageReason: string | null;
+              statusNote: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              expectedAt: string | null;
+              resolvedAt: string | null;
+              closedAt: string | null;
+              reopened: number;
+              multiDepartment: boolean;
+              tasks: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              reporters: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My team’s open tasks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept a task */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/arrive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Arrived on scene */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            lon?: number;
+            lat?: number;
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Completed (needs a photo first) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/en-route': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** On the way (position update) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            lon: number;
+            lat: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload a photo (JPEG/PNG/WebP, raw bytes in the body) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              taskId: string;
+              sha256: string;
+              mime: string;
+              bytes: number;
+              uploadedBy: string;
+              /** Format: date-time */
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Return: not this department’s task */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/field/tasks/{id}/unable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cannot complete, with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/jurisdictions': {
     parameters: {
       query?: never;
@@ -3302,6 +5216,190 @@ export interface paths {
                 level: 'city' | 'district' | 'street' | 'grid';
               }[];
               approximate: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Governance KPIs of your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              events: number;
+              closed: number;
+              timeToClose: {
+                byLevel: {
+                  key: string;
+                  closed: number;
+                  avgMinutes: number | null;
+                  medianMinutes: number | null;
+                }[];
+                byCategory: {
+                  key: string;
+                  closed: number;
+                  avgMinutes: number | null;
+                  medianMinutes: number | null;
+                }[];
+              };
+              compliance: {
+                accept: {
+                  onTime: number;
+                  total: number;
+                  rate: number | null;
+                };
+                arrive: {
+                  onTime: number;
+                  total: number;
+                  rate: number | null;
+                };
+                resolve: {
+                  onTime: number;
+                  total: number;
+                  rate: number | null;
+                };
+              };
+              collaboration: {
+                multiDepartment: number;
+                dispatched: number;
+                rate: number | null;
+              };
+              satisfaction: {
+                ratings: number;
+                average: number | null;
+                satisfiedShare: number | null;
+              };
+              reopen: {
+                reopened: number;
+                closedEver: number;
+                rate: number | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live readings and alerts in your jurisdiction (text/event-stream)
+     * @description Events: `reading` {deviceId, type, observedAt, values, jurisdictionPath}, at most one per device per second; `alert` {transition: raised|acknowledged|cleared, alert}. A `: heartbeat` comment every 15 s.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/event-stream */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Notifications about records in your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          /** @description e.g. centre:500103 */
+          recipient?: string;
+          subjectId?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                recipient: string;
+                channel: string;
+                subjectType: string;
+                subjectId: string;
+                title: string;
+                body: string;
+                /** @enum {string} */
+                status: 'pending' | 'delivered' | 'failed';
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                deliveredAt: string | null;
+              }[];
             };
           };
         };
@@ -4057,8 +6155,7 @@ export interface paths {
                   jurisdictionPrefix?: string;
                   deviceIds?: string[];
                 };
-                /** @description unresolved schema schema0 in the server's OpenAPI document */
-                condition: unknown;
+                condition: components['schemas']['RuleCondition'];
                 alert: {
                   /** @description FIWARE Alert category, e.g. environment, traffic, security */
                   category: string;
@@ -4070,6 +6167,486 @@ export interface paths {
                 };
                 /** @description overrides the engine default for this rule */
                 latenessMinutes?: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tasks in your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          status?:
+            | 'pending'
+            | 'assigned'
+            | 'accepted'
+            | 'en_route'
+            | 'arrived'
+            | 'completed'
+            | 'unable'
+            | 'returned'
+            | 'cancelled';
+          eventId?: string;
+          level?: 'street' | 'district' | 'city';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One task */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The centre following the task (re)assigns it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            teamId?: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a task */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Photos of a task */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                taskId: string;
+                sha256: string;
+                mime: string;
+                bytes: number;
+                uploadedBy: string;
+                /** Format: date-time */
+                at: string;
               }[];
             };
           };
@@ -5257,10 +7834,396 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/open311/v2/discovery.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service discovery */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open311/v2/requests.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service requests (filters of the spec) */
+    get: {
+      parameters: {
+        query?: {
+          service_request_id?: string;
+          service_code?: string;
+          start_date?: string;
+          end_date?: string;
+          status?: string;
+          jurisdiction_id?: string;
+        };
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /** Create a service request (form or JSON; api_key required) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            api_key?: string;
+            service_code?: string;
+            lat?: number;
+            long?: number;
+            address_string?: string;
+            address_id?: string;
+            email?: string;
+            device_id?: string;
+            account_id?: string;
+            first_name?: string;
+            last_name?: string;
+            phone?: string;
+            description?: string;
+            media_url?: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open311/v2/requests/{id}.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One service request */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open311/v2/services.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Services citizens may request */
+    get: {
+      parameters: {
+        query?: {
+          jurisdiction_id?: string;
+        };
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open311/v2/services/{code}.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A service’s definition (attributes) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/open311/v2/tokens/{token}.{format}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The request id of a token */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          format: 'json' | 'xml';
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
+  schemas: {
+    RuleConditionInput:
+      | {
+          /** @constant */
+          kind: 'threshold';
+          metric: string;
+          /** @enum {string} */
+          op?: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value?: number;
+          clearValue?: number;
+          gb3838?: 'target' | ('I' | 'II' | 'III' | 'IV' | 'V');
+        }
+      | {
+          /** @constant */
+          kind: 'sustained';
+          metric: string;
+          /** @default 1440 */
+          windowMinutes: number;
+          /**
+           * @default mean
+           * @enum {string}
+           */
+          aggregate: 'mean' | 'min' | 'max' | 'sum' | 'count';
+          consecutive: number;
+          /** @default 1 */
+          clearAfter: number;
+          /** @enum {string} */
+          op?: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value?: number;
+          clearValue?: number;
+          gb3838?: 'target' | ('I' | 'II' | 'III' | 'IV' | 'V');
+        }
+      | {
+          /** @constant */
+          kind: 'rate_of_change';
+          metric: string;
+          overMinutes: number;
+          /**
+           * @default absolute
+           * @enum {string}
+           */
+          mode: 'absolute' | 'percent';
+          /** @enum {string} */
+          op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value: number;
+          clearValue?: number;
+        }
+      | {
+          /** @constant */
+          kind: 'no_data';
+          minutes: number;
+        }
+      | {
+          /** @constant */
+          kind: 'composite';
+          /** @enum {string} */
+          op: 'and' | 'or';
+          conditions: components['schemas']['RuleConditionInput'][];
+        };
+    RuleCondition:
+      | {
+          /** @constant */
+          kind: 'threshold';
+          metric: string;
+          /** @enum {string} */
+          op?: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value?: number;
+          clearValue?: number;
+          gb3838?: 'target' | ('I' | 'II' | 'III' | 'IV' | 'V');
+        }
+      | {
+          /** @constant */
+          kind: 'sustained';
+          metric: string;
+          /** @default 1440 */
+          windowMinutes: number;
+          /**
+           * @default mean
+           * @enum {string}
+           */
+          aggregate: 'mean' | 'min' | 'max' | 'sum' | 'count';
+          consecutive: number;
+          /** @default 1 */
+          clearAfter: number;
+          /** @enum {string} */
+          op?: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value?: number;
+          clearValue?: number;
+          gb3838?: 'target' | ('I' | 'II' | 'III' | 'IV' | 'V');
+        }
+      | {
+          /** @constant */
+          kind: 'rate_of_change';
+          metric: string;
+          overMinutes: number;
+          /**
+           * @default absolute
+           * @enum {string}
+           */
+          mode: 'absolute' | 'percent';
+          /** @enum {string} */
+          op: '<' | '<=' | '>' | '>=' | '==' | '!=';
+          value: number;
+          clearValue?: number;
+        }
+      | {
+          /** @constant */
+          kind: 'no_data';
+          minutes: number;
+        }
+      | {
+          /** @constant */
+          kind: 'composite';
+          /** @enum {string} */
+          op: 'and' | 'or';
+          conditions: components['schemas']['RuleCondition'][];
+        };
+  };
   responses: never;
   parameters: never;
   requestBodies: never;

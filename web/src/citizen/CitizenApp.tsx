@@ -1,20 +1,45 @@
 import { useTranslation } from 'react-i18next';
+import { navigate, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import '../styles/mobile.css';
 import { ComplaintForm } from './ComplaintForm.tsx';
+import { Requests } from './Requests.tsx';
 
-/** The citizen portal (市民端), mobile-first: file a complaint with text, photos and a place. */
+/** The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests. */
 export default function CitizenApp() {
   const { t } = useTranslation();
+  const { pathname, search } = useLocation();
+  const onRequests = pathname.startsWith('/citizen/requests');
+  const focus = new URLSearchParams(search).get('id') ?? undefined;
   return (
     <div className="mobile">
       <header className="mobile-header">
         <h1>{t('citizen.title')}</h1>
         <LanguageSwitch />
       </header>
-      <main className="mobile-main">
-        <ComplaintForm />
-      </main>
+      <nav className="tabs" aria-label={t('citizen.nav')}>
+        <a
+          href="/citizen"
+          aria-current={onRequests ? undefined : 'page'}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/citizen');
+          }}
+        >
+          {t('citizen.formTitle')}
+        </a>
+        <a
+          href="/citizen/requests"
+          aria-current={onRequests ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/citizen/requests');
+          }}
+        >
+          {t('citizen.myRequests')}
+        </a>
+      </nav>
+      <main className="mobile-main">{onRequests ? <Requests focus={focus} /> : <ComplaintForm />}</main>
     </div>
   );
 }

@@ -3,7 +3,8 @@ import { type FormEvent, lazy, Suspense, useEffect, useId, useState } from 'reac
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { placeName } from '../i18n.ts';
-import { fileRequest, useOpen311 } from './open311.ts';
+import { navigate } from '../router.ts';
+import { fileRequest, remember, useOpen311 } from './open311.ts';
 
 const PinMap = lazy(() => import('../map/PinMap.tsx'));
 
@@ -29,11 +30,11 @@ export function ComplaintForm() {
     mutationFn: () =>
       fileRequest({
         serviceCode: service || open311.data?.services[0]?.code || '',
-        description,
+        description: description.trim(),
         lon: point!.lon,
         lat: point!.lat,
-        lang: i18n.language,
       }),
+    onSuccess: remember,
   });
   const available = Boolean(open311.data?.available);
   const previews = usePreviews(photos);
@@ -57,8 +58,24 @@ export function ComplaintForm() {
       <section className="card" aria-live="polite">
         <h2>{t('citizen.filed')}</h2>
         <p>
-          {t('citizen.trackingNumber')}: <strong>{file.data}</strong>
+          {t('citizen.trackingNumber')}: <strong className="tracking">{file.data.id}</strong>
         </p>
+        <p className="small muted">
+          {t('citizen.tokenNote')} <code className="token">{file.data.token}</code>
+        </p>
+        {file.data.notice ? <p className="small">{file.data.notice}</p> : null}
+        <div className="row">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => navigate(`/citizen/requests?id=${encodeURIComponent(file.data.id)}`)}
+          >
+            {t('citizen.follow')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={() => file.reset()}>
+            {t('citizen.another')}
+          </button>
+        </div>
       </section>
     );
   }

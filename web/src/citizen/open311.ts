@@ -1,13 +1,30 @@
 import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client.ts';
 
 /**
- * Open311 GeoReport v2 (POST /open311/v2/requests.json) is the citizen intake. It is being
- * built; the form asks the server at run time whether it is there and stays disabled until
- * it is. Its types are not in the generated OpenAPI types yet, so answers are checked here.
+ * Open311 GeoReport v2 is the citizen intake. Its answers are not described in the server's
+ * OpenAPI document (format-suffixed routes with untyped bodies), so they are checked here.
+ *
+ * The portal is an Open311 "client application": its api_key comes from the build
+ * (`VITE_CITYBRAIN_OPEN311_KEY`) or `localStorage['citybrain.open311Key']`. Without one, the
+ * portal files through the event centre's own keyless citizen API (POST /api/v1/citizen/requests),
+ * which answers the same id and token.
  */
 export interface Open311Status {
   available: boolean;
   services: { code: string; name: string }[];
+}
+
+/** The Open311 client key, if this build or browser has one. */
+export function open311Key(): string | undefined {
+  const built = import.meta.env.VITE_CITYBRAIN_OPEN311_KEY as string | undefined;
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem('citybrain.open311Key');
+  } catch {
+    // storage blocked
+  }
+  return stored || built || undefined;
 }
 
 /** Whether the server offers Open311 intake, and its service list. */
@@ -26,34 +43,138 @@ export function useOpen311() {
               : [],
           )
         : [];
+      // "general" (classified automatically) first: citizens rarely know the category.
+      services.sort((a, b) => Number(b.code === 'general') - Number(a.code === 'general'));
       return { available: services.length > 0, services };
     },
   });
 }
 
-/** Files a request; resolves with its tracking number. */
+/** A filed request as the portal remembers it (the token is the citizen's secret). */
+export interface Filed {
+  id: string;
+  token: string;
+  description: string;
+  filedAt: string;
+  notice?: string;
+}
+
+/** Files a request; resolves with its id (the tracking number) and token. */
 export async function fileRequest(fields: {
   serviceCode: string;
   description: string;
   lon: number;
   lat: number;
-  lang: string;
-}): Promise<string> {
+  name?: string;
+  phone?: string;
+}): Promise<Filed> {
+  const key = open311Key();
+  const filedAt = new Date().toISOString();
+  if (!key) {
+    const result = unwrap(
+      await api.POST('/api/v1/citizen/requests', {
+        body: {
+          description: fields.description,
+          location: { lon: fields.lon, lat: fields.lat },
+          ...(fields.serviceCode && fields.serviceCode !== 'general'
+            ? { serviceCode: fields.serviceCode }
+            : {}),
+          media: [],
+          reporter: {
+            ...(fields.name ? { name: fields.name } : {}),
+            ...(fields.phone ? { phone: fields.phone } : {}),
+          },
+        },
+      }),
+    );
+    return { id: result.event.id, token: result.token, description: fields.description, filedAt };
+  }
   const form = new URLSearchParams({
-    service_code: fields.serviceCode,
+    api_key: key,
+    service_code: fields.serviceCode || 'general',
     description: fields.description,
     long: String(fields.lon),
     lat: String(fields.lat),
-    locale: fields.lang,
   });
+  if (fields.name) form.set('first_name', fields.name);
+  if (fields.phone) form.set('phone', fields.phone);
   const res = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message;
-    throw new Error(message ?? `HTTP ${res.status}`);
+    const first = Array.isArray(body) ? body[0] : undefined;
+    throw new Error(String(first?.description ?? `HTTP ${res.status}`));
   }
   const first = Array.isArray(body) ? body[0] : undefined;
-  const id = first?.service_request_id ?? first?.token;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new Error('no tracking number in the answer');
-  return String(id);
+  const id = first?.service_request_id;
+  if (typeof id !== 'string' || typeof first?.token !== 'string')
+    throw new Error('no tracking number in the answer');
+  return {
+    id,
+    token: first.token,
+    description: fields.description,
+    filedAt,
+    ...(typeof first.service_notice === 'string' ? { notice: first.service_notice } : {}),
+  };
+}
+
+/** One request's public status (GET /open311/v2/requests/{id}.json). */
+export interface RequestStatus {
+  status: 'open' | 'closed' | string;
+  statusNotes: string | null;
+  agency: string | null;
+  service: string | null;
+  requested: string | null;
+  updated: string | null;
+  expected: string | null;
+  mediaUrl: string | null;
+  lat: number | null;
+  long: number | null;
+}
+
+export async function fetchStatus(id: string): Promise<RequestStatus> {
+  const res = await fetch(`/open311/v2/requests/${encodeURIComponent(id)}.json`);
+  const body: unknown = await res.json().catch(() => null);
+  const r = Array.isArray(body) ? (body[0] as Record<string, unknown>) : undefined;
+  if (!res.ok || !r) throw new Error(String((r?.description as string) ?? `HTTP ${res.status}`));
+  const s = (k: string) => (typeof r[k] === 'string' && r[k] ? (r[k] as string) : null);
+  const n = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : null);
+  return {
+    status: s('status') ?? 'open',
+    statusNotes: s('status_notes'),
+    agency: s('agency_responsible'),
+    service: s('service_name') ?? s('service_code'),
+    requested: s('requested_datetime'),
+    updated: s('updated_datetime'),
+    expected: s('expected_datetime'),
+    mediaUrl: s('media_url'),
+    lat: n('lat'),
+    long: n('long'),
+  };
+}
+
+/** The id a token belongs to (GET /open311/v2/tokens/{token}.json). */
+export async function idOfToken(token: string): Promise<string> {
+  const res = await fetch(`/open311/v2/tokens/${encodeURIComponent(token)}.json`);
+  const body: unknown = await res.json().catch(() => null);
+  const first = Array.isArray(body) ? body[0] : undefined;
+  if (!res.ok || typeof first?.service_request_id !== 'string') throw new Error(`HTTP ${res.status}`);
+  return first.service_request_id;
+}
+
+const MINE = 'citybrain.citizen.requests';
+
+/** The requests filed from this browser, newest first. */
+export function myRequests(): Filed[] {
+  try {
+    const list = JSON.parse(localStorage.getItem(MINE) ?? '[]') as Filed[];
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Remembers a filed request (replacing one with the same id). */
+export function remember(filed: Filed): void {
+  const list = [filed, ...myRequests().filter((f) => f.id !== filed.id)].slice(0, 50);
+  localStorage.setItem(MINE, JSON.stringify(list));
 }

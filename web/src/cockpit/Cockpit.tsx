@@ -1,5 +1,6 @@
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/events.ts';
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
@@ -9,15 +10,13 @@ import { AreaList } from './AreaList.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
+import { EventPage } from './EventPage.tsx';
 import { KpiPanel } from './KpiPanel.tsx';
 
 const CityMap = lazy(() => import('../map/CityMap.tsx'));
 
-/**
- * Open events per jurisdiction code, for colouring the map. Empty until the events API
- * lands: every area then shows 0 rather than made-up numbers.
- */
-const OPEN_EVENTS: ReadonlyMap<string, number> = new Map();
+/** Roles that may read the KPIs. */
+const KPI_ROLES = ['admin', 'city_operator', 'district_operator', 'street_operator', 'auditor'];
 
 /** The signed-in cockpit: header with breadcrumb, area list, map, KPIs and event feed. */
 export function Cockpit({ me }: { me: Me }) {
@@ -44,6 +43,15 @@ export function Cockpit({ me }: { me: Me }) {
   const siblings = useChildren(isLeaf ? areaParent : undefined);
   const areas = isLeaf ? siblings.data?.items : children.data?.items;
   const teams = useTeams();
+  const events = useEvents();
+  useLiveAlerts();
+  const kpis = useKpis(scope.roles.some((r) => KPI_ROLES.includes(r)));
+  const [openEvent, setOpenEvent] = useState<string>();
+  const eventsInView = useMemo(
+    () => (node && events.data ? events.data.filter((e) => isWithin(e.jurisdictionPath, node.path)) : []),
+    [node, events.data],
+  );
+  const OPEN_EVENTS = useMemo(() => openEventsByArea(events.data ?? []), [events.data]);
   const teamsInView = useMemo(
     () => (node && teams.data ? teamsWithin(teams.data, node.path) : []),
     [node, teams.data],
@@ -109,12 +117,15 @@ export function Cockpit({ me }: { me: Me }) {
               labels={areas ?? []}
               values={OPEN_EVENTS}
               teams={teamsInView}
+              events={eventsInView}
               onSelect={select}
+              onEvent={setOpenEvent}
             />
           ) : (
             <div className="map-loading">{t('map.loading')}</div>
           )}
         </Suspense>
+        {openEvent ? <EventPage id={openEvent} onClose={() => setOpenEvent(undefined)} /> : null}
         {approximate ? (
           <p className="notice" role="note">
             {t('map.approximate')}
@@ -122,8 +133,18 @@ export function Cockpit({ me }: { me: Me }) {
         ) : null}
       </main>
       <aside className="panel panel-right" aria-label={t('kpi.title')}>
-        <KpiPanel teams={teamsInView} loading={teams.isPending}>
-          <EventFeed />
+        <KpiPanel
+          teams={teamsInView}
+          loading={teams.isPending}
+          kpis={kpis.data}
+          openEvents={node && events.data ? (OPEN_EVENTS.get(node.code) ?? 0) : undefined}
+        >
+          <EventFeed
+            events={eventsInView}
+            loading={events.isPending}
+            selected={openEvent}
+            onOpen={setOpenEvent}
+          />
         </KpiPanel>
       </aside>
     </div>

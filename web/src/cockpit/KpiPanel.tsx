@@ -1,53 +1,91 @@
 import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Kpis } from '../api/events.ts';
 import type { Team } from '../api/types.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
 import { countBy } from './drill.ts';
 
 const BarChart = lazy(() => import('../charts/BarChart.tsx'));
 
-/** Indicators that need the events, tasks and devices APIs; shown as "no data yet" until then. */
-const PENDING_KPIS = [
-  'openEvents',
-  'closeTime',
-  'onTimeRate',
-  'collaboration',
-  'satisfaction',
-  'deviceOnline',
-] as const;
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`;
 
-/** KPI tiles, then what is passed in (the event feed), then the on-duty teams by kind chart. */
+/** KPI tiles (from GET /api/v1/kpis), then what is passed in (the event feed), then charts. */
 export function KpiPanel({
   teams,
   loading,
+  kpis,
+  openEvents,
   children,
 }: {
   teams: Team[];
   loading: boolean;
+  kpis: Kpis | undefined;
+  openEvents: number | undefined;
   children?: ReactNode;
 }) {
   const { t } = useTranslation();
   const byKind = useMemo(() => countBy(teams, (team) => team.kind), [teams]);
+  const closeTime = useMemo(() => {
+    if (!kpis) return undefined;
+    const groups = kpis.timeToClose.byLevel.filter((g) => g.avgMinutes !== null);
+    const closed = groups.reduce((s, g) => s + g.closed, 0);
+    return closed ? groups.reduce((s, g) => s + (g.avgMinutes ?? 0) * g.closed, 0) / closed : null;
+  }, [kpis]);
+  const tiles: [string, string][] = [
+    ['teamsOnDuty', loading ? '…' : teams.length.toLocaleString()],
+    ['openEvents', openEvents === undefined ? '…' : String(openEvents)],
+    [
+      'closeTime',
+      closeTime === undefined
+        ? '…'
+        : closeTime === null
+          ? '—'
+          : t('kpi.minutes', { n: Math.round(closeTime) }),
+    ],
+    ['onTimeRate', kpis ? pct(kpis.compliance.resolve.rate) : '…'],
+    ['collaboration', kpis ? pct(kpis.collaboration.rate) : '…'],
+    [
+      'satisfaction',
+      kpis ? (kpis.satisfaction.average === null ? '—' : `${kpis.satisfaction.average.toFixed(1)}/5`) : '…',
+    ],
+  ];
+  const compliance: [string, number][] = kpis
+    ? (['accept', 'arrive', 'resolve'] as const).map((k) => [
+        t(`kpi.compliance.${k}`),
+        Math.round((kpis.compliance[k].rate ?? 0) * 100),
+      ])
+    : [];
+  const byCategory: [string, number][] = (kpis?.timeToClose.byCategory ?? [])
+    .filter((g) => g.avgMinutes !== null)
+    .map((g) => [t(`categories.${g.key}`, g.key), Math.round(g.avgMinutes ?? 0)]);
   return (
     <section className="kpis">
       <h2>{t('kpi.title')}</h2>
       <dl className="tiles">
-        <div className="tile">
-          <dt>{t('kpi.teamsOnDuty')}</dt>
-          <dd>{loading ? '…' : teams.length.toLocaleString()}</dd>
-        </div>
-        {PENDING_KPIS.map((k) => (
-          <div className="tile pending" key={k}>
+        {tiles.map(([k, v]) => (
+          <div className={`tile${v === '—' ? ' pending' : ''}`} key={k}>
             <dt>{t(`kpi.${k}`)}</dt>
-            <dd>
-              <span aria-hidden="true">—</span>
-              <span className="sr-only">{t('kpi.noData')}</span>
-            </dd>
+            <dd>{v}</dd>
           </div>
         ))}
       </dl>
-      <p className="muted small">{t('kpi.pendingNote')}</p>
+      <p className="muted small">{t('kpi.note', { events: kpis?.events ?? 0, closed: kpis?.closed ?? 0 })}</p>
       {children}
+      {kpis && kpis.events > 0 ? (
+        <Suspense fallback={<div className="chart-placeholder" />}>
+          <figure className="chart-figure">
+            <figcaption>{t('kpi.complianceChart')}</figcaption>
+            <BarChart label={t('kpi.complianceChart')} rows={compliance} />
+          </figure>
+          {byCategory.length ? (
+            <figure className="chart-figure">
+              <figcaption>{t('kpi.closeByCategory')}</figcaption>
+              <BarChart label={t('kpi.closeByCategory')} rows={byCategory} />
+            </figure>
+          ) : null}
+        </Suspense>
+      ) : null}
       <figure className="chart-figure">
         <figcaption>{t('kpi.teamsByKind')}</figcaption>
         {teams.length === 0 ? (

@@ -1,12 +1,12 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLogout, useMe, useToken } from '../api/queries.ts';
-import { EmptyState } from '../shared/EmptyState.tsx';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import '../styles/mobile.css';
 import { installFieldApp } from './install.ts';
+import { Tasks } from './Tasks.tsx';
 
 const NAME_KEY = 'citybrain.field.name';
 
@@ -61,10 +61,7 @@ export default function FieldApp() {
                 {t('common.logout')}
               </button>
             </section>
-            <section className="card">
-              <h2>{t('field.myTasks')}</h2>
-              <EmptyState title={t('field.noTasks')} note={t('field.noTasksNote')} />
-            </section>
+            <Tasks />
           </>
         )}
       </main>

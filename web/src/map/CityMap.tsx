@@ -28,7 +28,16 @@ export interface CityMapProps {
   values: ReadonlyMap<string, number>;
   /** Teams to draw at their positions. */
   teams: Team[];
+  /** Events to draw as dots (open ones red, closed ones grey). */
+  events?: readonly {
+    id: string;
+    status: string;
+    location: { lon: number; lat: number };
+    description: string;
+  }[];
   onSelect: (code: string) => void;
+  /** A click on an event dot. */
+  onEvent?: (id: string) => void;
 }
 
 /** The cockpit map: our own boundaries, rivers and teams on a plain background (no tiles needed). */
@@ -82,7 +91,15 @@ export default function CityMap(props: CityMapProps) {
       hovered = undefined;
       instance.getCanvas().style.cursor = '';
     });
+    instance.on('click', 'events', (e) => {
+      const id = e.features?.[0]?.properties?.id as string | undefined;
+      if (id) latest.current.onEvent?.(id);
+    });
+    instance.on('mouseenter', 'events', () => {
+      instance.getCanvas().style.cursor = 'pointer';
+    });
     instance.on('click', 'areas-fill', (e) => {
+      if (instance.queryRenderedFeatures(e.point, { layers: ['events'] }).length) return;
       const code = e.features?.[0]?.properties?.code as string | undefined;
       if (code && latest.current.selectable.has(code)) latest.current.onSelect(code);
     });
@@ -145,6 +162,20 @@ export default function CityMap(props: CityMapProps) {
     if (ready) teams.current?.set(props.teams);
   }, [ready, props.teams]);
 
+  useEffect(() => {
+    const source = map.current?.getSource('events') as GeoJSONSource | undefined;
+    if (!ready || !source) return;
+    source.setData({
+      type: 'FeatureCollection',
+      features: (props.events ?? []).map((e) => ({
+        type: 'Feature',
+        properties: { id: e.id, open: e.status !== 'closed' && e.status !== 'merged' },
+        geometry: { type: 'Point', coordinates: [e.location.lon, e.location.lat] },
+      })),
+    });
+    map.current?.getContainer().setAttribute('data-events', String(props.events?.length ?? 0));
+  }, [ready, props.events]);
+
   if (failure) {
     return (
       <div className="map-failed" role="alert">
@@ -173,6 +204,9 @@ function MapLegend({ teams }: { teams: number }) {
       <div>
         <span className="swatch dot" style={{ background: `rgb(${MAP_COLOURS.team.join(',')})` }} />{' '}
         {t('map.legendTeams', { count: teams })}
+      </div>
+      <div>
+        <span className="swatch dot" style={{ background: MAP_COLOURS.event }} /> {t('map.legendEvents')}
       </div>
     </section>
   );
@@ -223,5 +257,17 @@ function addLayers(m: MapLibreMap): void {
     type: 'line',
     source: 'focus',
     paint: { 'line-color': MAP_COLOURS.focusLine, 'line-width': 2.5 },
+  });
+  m.addSource('events', { type: 'geojson', data: empty });
+  m.addLayer({
+    id: 'events',
+    type: 'circle',
+    source: 'events',
+    paint: {
+      'circle-color': ['case', ['get', 'open'], MAP_COLOURS.event, '#8a9bb0'],
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 4, 14, 9],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 1.5,
+    },
   });
 }

@@ -20,6 +20,7 @@ export const MAP_COLOURS = {
   focusLine: '#5ec8ff',
   river: '#2f8fd6',
   team: [255, 181, 71] as [number, number, number],
+  event: '#ff4d6d',
 } as const;
 
 /** The style: a plain background (plus configured tiles, if any); our GeoJSON layers are added on load. */

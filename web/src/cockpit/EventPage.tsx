@@ -1,0 +1,265 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  type EventDetail,
+  type Task,
+  useEvent,
+  useEventActions,
+  useEvidence,
+  useWhy,
+} from '../api/events.ts';
+import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+
+/** The event page: what, where, timeline, tasks per department with photos, why, and actions. */
+export function EventPage({ id, onClose }: { id: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  const event = useEvent(id);
+  const why = useWhy('event', id);
+  const e = event.data;
+  return (
+    <section className="event-page" aria-labelledby="event-page-title">
+      <header>
+        <h2 id="event-page-title">{t('event.title')}</h2>
+        <button type="button" className="btn btn-ghost" onClick={onClose} aria-label={t('event.close')}>
+          ✕
+        </button>
+      </header>
+      {!e ? (
+        <p className="muted">{event.isError ? event.error.message : t('common.loading')}</p>
+      ) : (
+        <>
+          <p className="event-desc">{e.description}</p>
+          <dl className="facts">
+            <dt>{t('event.status')}</dt>
+            <dd>
+              <span className={`badge st-${e.status}`}>{statusLabel(t, e.status)}</span>
+            </dd>
+            <dt>{t('event.category')}</dt>
+            <dd>{e.category ? t(`categories.${e.category}`, e.category) : '—'}</dd>
+            <dt>{t('event.where')}</dt>
+            <dd>
+              {e.chain.map((c) => c.name).join(' › ')} ({e.location.lon.toFixed(4)},{' '}
+              {e.location.lat.toFixed(4)})
+            </dd>
+            <dt>{t('event.source')}</dt>
+            <dd>{t(`sources.${e.source}`, e.source)}</dd>
+            <dt>{t('event.priority')}</dt>
+            <dd>{t(`priorities.${e.priority}`, e.priority)}</dd>
+            {e.statusNote ? (
+              <>
+                <dt>{t('event.note')}</dt>
+                <dd>{e.statusNote}</dd>
+              </>
+            ) : null}
+          </dl>
+          <Actions event={e} />
+          <h3>{t('event.timeline')}</h3>
+          <Timeline event={e} />
+          <h3>{t('event.tasks', { count: e.tasks.length })}</h3>
+          <ul className="tasks">
+            {e.tasks.map((task) => (
+              <TaskCard key={task.id} task={task} eventId={e.id} />
+            ))}
+          </ul>
+          <h3>{t('event.why')}</h3>
+          {why.data?.decisions.length ? (
+            <ol className="why">
+              {why.data.decisions.map((d) => (
+                <li key={d.id}>
+                  <strong>{d.key}</strong>{' '}
+                  <span className="muted small">
+                    {d.version} · {timeOf(d.at)}
+                  </span>
+                  <div>{d.explanation?.zh ?? d.explanation?.text ?? d.reason ?? d.outcome}</div>
+                  {d.overrides.length ? (
+                    <div className="muted small">{t('event.overridden', { count: d.overrides.length })}</div>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="muted small">{why.isPending ? t('common.loading') : t('event.noWhy')}</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Timeline from the event's and its tasks' timestamps (the API has no separate history). */
+function Timeline({ event }: { event: EventDetail }) {
+  const { t } = useTranslation();
+  const rows: [string, string][] = [[event.createdAt, t('timeline.reported')]];
+  for (const task of event.tasks) {
+    const who = task.team?.name ?? task.departmentCode;
+    if (task.assignedAt) rows.push([task.assignedAt, t('timeline.assigned', { who })]);
+    if (task.acceptedAt) rows.push([task.acceptedAt, t('timeline.accepted', { who })]);
+    if (task.arrivedAt) rows.push([task.arrivedAt, t('timeline.arrived', { who })]);
+    if (task.completedAt) rows.push([task.completedAt, t('timeline.completed', { who })]);
+  }
+  if (event.resolvedAt) rows.push([event.resolvedAt, t('timeline.resolved')]);
+  if (event.closedAt) rows.push([event.closedAt, t('timeline.closed')]);
+  rows.sort((a, b) => a[0].localeCompare(b[0]));
+  return (
+    <ol className="timeline">
+      {rows.map(([at, text]) => (
+        <li key={`${at}-${text}`}>
+          <time dateTime={at}>{timeOf(at)}</time> {text}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function TaskCard({ task, eventId }: { task: Task; eventId: string }) {
+  const { t } = useTranslation();
+  const evidence = useEvidence(task.id);
+  const actions = useEventActions(eventId);
+  const [reason, setReason] = useState('');
+  const id = useId();
+  const live = !['completed', 'returned', 'cancelled'].includes(task.status);
+  return (
+    <li className="task">
+      <div>
+        <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong> {task.departmentCode}{' '}
+        <span className={`badge ts-${task.status}`}>{taskStatusLabel(t, task.status)}</span>
+      </div>
+      <div className="small">
+        {t('event.team')}: {task.team?.name ?? '—'} · {t('event.level')}: {t(`centreLevels.${task.level}`)} ·{' '}
+        {t('event.due')}: {timeOf(task.resolveDueAt)}
+        {task.escalations ? ` · ${t('event.escalations', { count: task.escalations })}` : ''}
+      </div>
+      {task.assignReason ? <div className="muted small">{task.assignReason}</div> : null}
+      {task.note ? <div className="small">“{task.note}”</div> : null}
+      {evidence.data?.length ? (
+        <div className="small">
+          {t('event.photos', { count: evidence.data.length })}:{' '}
+          {evidence.data
+            .map((p) => `${p.mime} ${(p.bytes / 1024).toFixed(1)} KiB (${p.sha256.slice(0, 8)}…)`)
+            .join(', ')}
+          <div className="muted small">{t('event.photosNotDownloadable')}</div>
+        </div>
+      ) : null}
+      {live ? (
+        <div className="task-actions">
+          <label htmlFor={`${id}-reason`} className="sr-only">
+            {t('event.reason')}
+          </label>
+          <input
+            id={`${id}-reason`}
+            className="field-input"
+            placeholder={t('event.reason')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={reason.trim().length < 2 || actions.assign.isPending}
+            onClick={() => actions.assign.mutate({ taskId: task.id, reason: reason.trim() })}
+          >
+            {t('event.reassign')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={reason.trim().length < 2 || actions.cancel.isPending}
+            onClick={() => actions.cancel.mutate({ taskId: task.id, reason: reason.trim() })}
+          >
+            {t('event.cancelTask')}
+          </button>
+          {actions.assign.error || actions.cancel.error ? (
+            <p className="error small" role="alert">
+              {(actions.assign.error ?? actions.cancel.error)?.message}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/** Verify (resolved), categorise (triage). */
+function Actions({ event }: { event: EventDetail }) {
+  const { t } = useTranslation();
+  const actions = useEventActions(event.id);
+  const [note, setNote] = useState('');
+  const [category, setCategory] = useState('');
+  const id = useId();
+  const verify = (approve: boolean) => (e?: FormEvent) => {
+    e?.preventDefault();
+    if (note.trim().length >= 2) actions.verify.mutate({ approve, note: note.trim() });
+  };
+  if (event.status === 'resolved') {
+    return (
+      <form className="event-actions" onSubmit={verify(true)}>
+        <label htmlFor={`${id}-note`}>{t('event.verifyNote')}</label>
+        <textarea
+          id={`${id}-note`}
+          className="field-input"
+          rows={2}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+        <div className="row">
+          <button type="submit" className="btn btn-primary" disabled={note.trim().length < 2}>
+            {t('event.approve')}
+          </button>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={note.trim().length < 2}
+            onClick={verify(false)}
+          >
+            {t('event.reject')}
+          </button>
+        </div>
+        {actions.verify.error ? (
+          <p className="error" role="alert">
+            {actions.verify.error.message}
+          </p>
+        ) : null}
+      </form>
+    );
+  }
+  if (event.status === 'triage') {
+    return (
+      <form
+        className="event-actions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          actions.categorise.mutate({ category: category.trim(), reason: note.trim() });
+        }}
+      >
+        <p className="small">{event.triageReason ?? t('event.triage')}</p>
+        <label htmlFor={`${id}-cat`}>{t('event.category')}</label>
+        <input
+          id={`${id}-cat`}
+          className="field-input"
+          value={category}
+          onChange={(e) => setCategory(e.target.value)}
+        />
+        <label htmlFor={`${id}-why`}>{t('event.reason')}</label>
+        <input
+          id={`${id}-why`}
+          className="field-input"
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!category.trim() || note.trim().length < 2}
+        >
+          {t('event.categorise')}
+        </button>
+        {actions.categorise.error ? (
+          <p className="error" role="alert">
+            {actions.categorise.error.message}
+          </p>
+        ) : null}
+      </form>
+    );
+  }
+  return null;
+}
