@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
 import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot } from './harness.ts';
-import { mapPaint, waitForMap } from './map-check.ts';
+import { devicePaint, mapPaint, waitForMap } from './map-check.ts';
 
 /**
  * The three faces in Debian's Chromium against the real server with the demo city:
@@ -187,6 +187,60 @@ describe('citybrain web in Chromium', () => {
     await page.screenshot({ path: shot('cockpit-city-admin-en') });
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '实时事件' }).waitFor();
+  });
+
+  it('draws every device in the admin scope as one deck.gl layer, toggled in the legend; plans are honestly empty', async () => {
+    // What the API says: all devices (keyset pages of 5,000) and the plans.
+    const { token } = (await (
+      await fetch(`${served.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      })
+    ).json()) as { token: string };
+    const get = async (url: string) =>
+      (await fetch(`${served.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    let total = 0;
+    let afterId = '';
+    for (;;) {
+      const { items } = (await get(`/api/v1/devices?limit=5000${afterId ? `&afterId=${afterId}` : ''}`)) as {
+        items: { id: string }[];
+      };
+      total += items.length;
+      if (items.length < 5000) break;
+      afterId = items.at(-1)!.id;
+    }
+    expect(total).toBeGreaterThan(1000);
+    const plans = (await get('/api/v1/plans')) as { items: { status: string }[] };
+    expect(plans.items.filter((p) => p.status === 'active')).toEqual([]);
+
+    const page = await newPage();
+    await page.goto(cockpit());
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await waitForMap(page, '50');
+    const count = page.getByTestId('device-count');
+    await count.waitFor({ timeout: 30_000 });
+    await expect(count.getAttribute('data-count')).resolves.toBe(String(total));
+    await expect(count.textContent()).resolves.toBe(`设备 (${total.toLocaleString()})`);
+    await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(total));
+    await page.waitForTimeout(500);
+    await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-devices-map') });
+    const shown = await devicePaint(page);
+    const plansPanel = page.getByRole('region', { name: '进行中的预案' });
+    await expect(plansPanel.getByText('暂无进行中的预案').count()).resolves.toBe(1);
+    await page.screenshot({ path: shot('cockpit-devices-admin') });
+
+    // The legend toggle hides the layer: the device pixels go.
+    await page.getByRole('checkbox', { name: /^设备/ }).uncheck();
+    await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe('0');
+    await page.waitForTimeout(500);
+    await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-devices-hidden') });
+    const hidden = await devicePaint(page);
+    console.log(`devices: ${total} in the legend and on the map; pixels shown`, shown, 'hidden', hidden);
+    const painted = (p: typeof shown) => p.online + p.offline + p.alerted;
+    expect(painted(shown) - painted(hidden)).toBeGreaterThan(1000);
+    await page.getByRole('checkbox', { name: /^设备/ }).check();
+    await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(total));
   });
 
   it('shows the citizen form, locates a pin and stays honest about intake', async () => {

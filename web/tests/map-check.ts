@@ -35,3 +35,36 @@ export async function mapPaint(
     return { areaPixels, riverPixels, total: data.length / 4 };
   }, png.toString('base64'));
 }
+
+/**
+ * Counts pixels of the device colours in a screenshot of the map: online green, offline
+ * grey and the open-alert magenta. Compare with the layer hidden: a few pixels elsewhere
+ * (legend swatches, antialiased edges) may match too.
+ */
+export async function devicePaint(page: Page): Promise<{ online: number; offline: number; alerted: number }> {
+  const png = await page.locator('.map-wrap > .map').screenshot();
+  return page.evaluate(async (base64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${base64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    let online = 0;
+    let offline = 0;
+    let alerted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      // Online devices: rgb(46, 204, 113) over the dark map.
+      if (g > 140 && g - r > 70 && g - b > 40) online++;
+      // Offline devices: rgb(138, 155, 176), a grey a little bluer than neutral.
+      if (r > 115 && r < 160 && g > 135 && g < 170 && b > 155 && b < 195 && g - r < 30) offline++;
+      // Devices with an open alert: rgb(255, 61, 240).
+      if (r > 180 && b > 170 && g < 110) alerted++;
+    }
+    return { online, offline, alerted };
+  }, png.toString('base64'));
+}

@@ -142,6 +142,7 @@ export function useLiveAlerts(onAlert?: () => void) {
               buffer = buffer.slice(cut + 2);
               if (/^event: alert$/m.test(block)) {
                 setTimeout(() => void client.invalidateQueries({ queryKey: ['events'] }), 500);
+                void client.invalidateQueries({ queryKey: ['alerts'] });
                 onAlert?.();
               }
               cut = buffer.indexOf('\n\n');

@@ -5519,6 +5519,196 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Response plans in your jurisdiction, with progress */
+    get: {
+      parameters: {
+        query?: {
+          scenario?: string;
+          eventId?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                templateKey: string;
+                templateVersion: number;
+                scenario: string;
+                name: string;
+                summary: string;
+                eventId: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** Format: date-time */
+                startedAt: string;
+                /** Format: date-time */
+                targetAt: string;
+                targetMinutes: number;
+                /** @enum {string} */
+                status: 'active' | 'completed';
+                progress: {
+                  total: number;
+                  acknowledged: number;
+                  done: number;
+                  elapsedMinutes: number;
+                  /** @description null while running and within target */
+                  onTime: boolean | null;
+                  overdue: boolean;
+                  completedAt: string | null;
+                };
+                decisionId: string | null;
+                analysis: {
+                  [key: string]: unknown;
+                };
+                tasks: {
+                  key: string;
+                  title: string;
+                  departmentType: string;
+                  departmentCode: string;
+                  level: string;
+                  taskId: string;
+                  instructions: string;
+                  location: {
+                    lon: number;
+                    lat: number;
+                  };
+                  /** Format: date-time */
+                  dueAt: string;
+                  /** @description the task existed already (responsibility-list routing); the plan adopted it */
+                  linked: boolean;
+                  status: string;
+                  team: string | null;
+                  acknowledgedAt: string | null;
+                  completedAt: string | null;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One plan: tasks, acknowledgements, completion against the target time */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              templateKey: string;
+              templateVersion: number;
+              scenario: string;
+              name: string;
+              summary: string;
+              eventId: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              targetAt: string;
+              targetMinutes: number;
+              /** @enum {string} */
+              status: 'active' | 'completed';
+              progress: {
+                total: number;
+                acknowledged: number;
+                done: number;
+                elapsedMinutes: number;
+                /** @description null while running and within target */
+                onTime: boolean | null;
+                overdue: boolean;
+                completedAt: string | null;
+              };
+              decisionId: string | null;
+              analysis: {
+                [key: string]: unknown;
+              };
+              tasks: {
+                key: string;
+                title: string;
+                departmentType: string;
+                departmentCode: string;
+                level: string;
+                taskId: string;
+                instructions: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** Format: date-time */
+                dueAt: string;
+                /** @description the task existed already (responsibility-list routing); the plan adopted it */
+                linked: boolean;
+                status: string;
+                team: string | null;
+                acknowledgedAt: string | null;
+                completedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/algorithms': {
     parameters: {
       query?: never;
@@ -6175,6 +6365,260 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Scenario catalogue: device types, rules, analyses, plan templates, layers, KPIs */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/crowd/assess': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assess crowd risk now (the timer does this every 30 s) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/crowd/risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest per-area crowd risk and the areas */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where devices publish (for simulators and gateways) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/water/layers/features': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sections, sources, intakes, reservoirs as GeoJSON points */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/water/layers/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The river network as GeoJSON lines */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scenarios/water/spills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report a spill: trace, arrival at intakes, checklist plan dispatched */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            lon?: number;
+            lat?: number;
+            reach?: string;
+            /** @default 0.5 */
+            fraction?: number;
+            areaM2: number;
+            /** @default oil */
+            substance?: string;
+            /** Format: date-time */
+            observedAt: string;
+            description?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAlertedDevices, useDevices, usePlans } from '../api/devices.ts';
 import { openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/events.ts';
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
@@ -12,6 +13,7 @@ import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
 import { KpiPanel } from './KpiPanel.tsx';
+import { PlansPanel } from './PlansPanel.tsx';
 
 const CityMap = lazy(() => import('../map/CityMap.tsx'));
 
@@ -45,6 +47,13 @@ export function Cockpit({ me }: { me: Me }) {
   const teams = useTeams();
   const events = useEvents();
   useLiveAlerts();
+  const devices = useDevices();
+  const alerted = useAlertedDevices();
+  const plans = usePlans();
+  const deviceLayer = useMemo(
+    () => (devices.data ? { points: devices.data, alerted: alerted.data ?? new Set<string>() } : undefined),
+    [devices.data, alerted.data],
+  );
   const kpis = useKpis(scope.roles.some((r) => KPI_ROLES.includes(r)));
   const [openEvent, setOpenEvent] = useState<string>();
   const eventsInView = useMemo(
@@ -118,6 +127,7 @@ export function Cockpit({ me }: { me: Me }) {
               values={OPEN_EVENTS}
               teams={teamsInView}
               events={eventsInView}
+              devices={deviceLayer}
               onSelect={select}
               onEvent={setOpenEvent}
             />
@@ -139,6 +149,7 @@ export function Cockpit({ me }: { me: Me }) {
           kpis={kpis.data}
           openEvents={node && events.data ? (OPEN_EVENTS.get(node.code) ?? 0) : undefined}
         >
+          <PlansPanel plans={plans.data} loading={plans.isPending} />
           <EventFeed
             events={eventsInView}
             loading={events.isPending}

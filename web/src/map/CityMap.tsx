@@ -1,14 +1,15 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { type GeoJSONSource, Map as MapLibre, type Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import riversUrl from '../../../data/chongqing/rivers.geojson?url';
+import { DEVICE_STATUSES } from '../api/devices.ts';
 import { type Boundaries, bounds, type Jurisdiction, lonLat, type Team } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
 import { baseStyle, MAP_COLOURS, valueColour } from './basemap.ts';
 import { LabelLayer } from './labels.ts';
-import { TeamsOverlay } from './teams.ts';
+import { type DeviceLayerData, TeamsOverlay } from './teams.ts';
 
 setWorkerUrl(workerUrl);
 
@@ -35,6 +36,8 @@ export interface CityMapProps {
     location: { lon: number; lat: number };
     description: string;
   }[];
+  /** Devices in scope (packed) and those with an open alert; undefined while loading. */
+  devices?: DeviceLayerData;
   onSelect: (code: string) => void;
   /** A click on an event dot. */
   onEvent?: (id: string) => void;
@@ -51,6 +54,7 @@ export default function CityMap(props: CityMapProps) {
   latest.current = props;
   const [ready, setReady] = useState(false);
   const [failure, setFailure] = useState<string>();
+  const [showDevices, setShowDevices] = useState(true);
 
   useEffect(() => {
     if (!container.current) return;
@@ -163,6 +167,13 @@ export default function CityMap(props: CityMapProps) {
   }, [ready, props.teams]);
 
   useEffect(() => {
+    if (!ready) return;
+    const shown = showDevices ? props.devices : undefined;
+    teams.current?.setDevices(shown);
+    map.current?.getContainer().setAttribute('data-devices', String(shown?.points.count ?? 0));
+  }, [ready, props.devices, showDevices]);
+
+  useEffect(() => {
     const source = map.current?.getSource('events') as GeoJSONSource | undefined;
     if (!ready || !source) return;
     source.setData({
@@ -186,13 +197,35 @@ export default function CityMap(props: CityMapProps) {
   return (
     <>
       <div ref={container} className="map" data-idle="false" />
-      <MapLegend teams={props.teams.length} />
+      <MapLegend
+        teams={props.teams.length}
+        devices={props.devices}
+        showDevices={showDevices}
+        onShowDevices={setShowDevices}
+      />
     </>
   );
 }
 
-function MapLegend({ teams }: { teams: number }) {
+function MapLegend({
+  teams,
+  devices,
+  showDevices,
+  onShowDevices,
+}: {
+  teams: number;
+  devices: DeviceLayerData | undefined;
+  showDevices: boolean;
+  onShowDevices: (show: boolean) => void;
+}) {
   const { t } = useTranslation();
+  const alerted = useMemo(() => {
+    if (!devices?.alerted.size) return 0;
+    let n = 0;
+    for (const id of devices.points.ids) if (devices.alerted.has(id)) n++;
+    return n;
+  }, [devices]);
+  const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
   return (
     <section className="legend" aria-label={t('map.legend')}>
       <div>
@@ -207,6 +240,40 @@ function MapLegend({ teams }: { teams: number }) {
       </div>
       <div>
         <span className="swatch dot" style={{ background: MAP_COLOURS.event }} /> {t('map.legendEvents')}
+      </div>
+      <div className="legend-devices">
+        <label>
+          <input
+            type="checkbox"
+            checked={showDevices}
+            onChange={(e) => onShowDevices(e.currentTarget.checked)}
+          />{' '}
+          <span className="swatch dot" style={{ background: rgb(MAP_COLOURS.device.online) }} />{' '}
+          {devices ? (
+            <span data-testid="device-count" data-count={devices.points.count}>
+              {t('map.legendDevices', {
+                count: devices.points.count,
+                n: devices.points.count.toLocaleString(),
+              })}
+            </span>
+          ) : (
+            t('map.legendDevicesLoading')
+          )}
+        </label>
+        {devices ? (
+          <ul className="legend-sub small">
+            {DEVICE_STATUSES.map((s) => (
+              <li key={s}>
+                <span className="swatch dot" style={{ background: rgb(MAP_COLOURS.device[s]) }} />{' '}
+                {t(`deviceStatus.${s}`)} {devices.points.byStatus[s].toLocaleString()}
+              </li>
+            ))}
+            <li>
+              <span className="swatch dot" style={{ background: rgb(MAP_COLOURS.deviceAlert) }} />{' '}
+              {t('map.legendDeviceAlerts', { count: alerted })}
+            </li>
+          </ul>
+        ) : null}
       </div>
     </section>
   );

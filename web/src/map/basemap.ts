@@ -21,6 +21,13 @@ export const MAP_COLOURS = {
   river: '#2f8fd6',
   team: [255, 181, 71] as [number, number, number],
   event: '#ff4d6d',
+  /** Devices by status (online, offline, fault), and those with an open alert. */
+  device: {
+    online: [46, 204, 113] as [number, number, number],
+    offline: [138, 155, 176] as [number, number, number],
+    fault: [255, 140, 0] as [number, number, number],
+  },
+  deviceAlert: [255, 61, 240] as [number, number, number],
 } as const;
 
 /** The style: a plain background (plus configured tiles, if any); our GeoJSON layers are added on load. */
