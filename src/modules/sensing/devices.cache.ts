@@ -71,7 +71,9 @@ export class DeviceCache {
     const offline = await this.repo.markOffline(trx, offlineBefore);
     for (const id of offline) {
       const d = this.map?.get(id);
-      if (d) d.status = 'offline';
+      // Seen by a batch that committed meanwhile (the timer runs beside ingest): the next flush
+      // writes it back online, so keep it online here.
+      if (d && !((d.lastSeenAt?.getTime() ?? -Infinity) >= offlineBefore.getTime())) d.status = 'offline';
     }
     return offline;
   }
