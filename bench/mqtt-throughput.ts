@@ -13,6 +13,7 @@ import { startEmbeddedBroker } from '../src/platform/mqtt/broker.ts';
 import { connectIngress } from '../src/platform/mqtt/ingress.ts';
 import { forgetSession, startThrowawayMosquitto, uniqueClientId } from '../src/platform/mqtt/testing.ts';
 import { OBSERVATIONS_FILTER, observationTopic } from '../src/platform/mqtt/topics.ts';
+import { packet, utf8 } from './mqtt-packets.ts';
 
 const silent = pino({ level: 'silent' });
 const arg = (n: string, d: number) =>
@@ -91,23 +92,6 @@ async function run(url: string, s: Scenario): Promise<Result> {
   pub.kill();
   await close();
   return { obsPerSec: N / seconds, msgsPerSec: messages / seconds, lost: messages - received };
-}
-
-// The publisher writes pre-encoded MQTT 3.1.1 packets to a socket: mqtt.js building one packet at
-// a time tops out near the brokers' own rate on this machine and would hide it.
-function packet(first: number, body: Buffer): Buffer {
-  const length: number[] = [];
-  let n = body.length;
-  do {
-    length.push((n % 128) | (n >= 128 ? 128 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return Buffer.concat([Buffer.from([first, ...length]), body]);
-}
-
-function utf8(s: string): Buffer {
-  const b = Buffer.from(s);
-  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
 }
 
 async function publishRaw(url: string, payloads: Array<{ topic: string; body: string }>, qos: 0 | 1) {

@@ -14,6 +14,7 @@ import type { DatabaseKind } from '../src/platform/db/database.ts';
 import { openTestDatabase } from '../src/platform/db/testing.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { uniqueClientId } from '../src/platform/mqtt/testing.ts';
+import { packet, utf8 } from './mqtt-packets.ts';
 
 /** One MQTT message: its topic and JSON body. */
 export type Message = { topic: string; body: string };
@@ -51,21 +52,6 @@ export async function bootApp(
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function packet(first: number, body: Buffer): Buffer {
-  const length: number[] = [];
-  let n = body.length;
-  do {
-    length.push((n % 128) | (n >= 128 ? 128 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return Buffer.concat([Buffer.from([first, ...length]), body]);
-}
-
-function utf8(s: string): Buffer {
-  const b = Buffer.from(s);
-  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
 }
 
 /** QoS 1 PUBLISH packets (MQTT 3.1.1) for the messages. */
