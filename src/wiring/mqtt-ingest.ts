@@ -84,7 +84,7 @@ export async function startMqttIngest(deps: {
       onStored?.(batch);
       return result;
     },
-    { maxBatch: 2000, maxDelayMs: 20, now: () => sensing.now() },
+    { maxBatch: 2000, maxConcurrent: 2, now: () => sensing.now() },
   );
   let ingress: Ingress;
   try {
