@@ -16,6 +16,7 @@ export {
   nearestByScan,
   TeamIndex,
 } from './dispatch.nearest.ts';
+export { tasksByPath } from './dispatch.overdue.ts';
 export { registerDispatchRoutes } from './dispatch.routes.ts';
 export { CENTRE_LEVELS, type TaskDto, TaskSchema, type TaskStatus } from './dispatch.schema.ts';
 export { DispatchService, type TaskPlan } from './dispatch.service.ts';

@@ -22,6 +22,7 @@ import {
   VerifySchema,
 } from './events.schema.ts';
 import type { EventService } from './events.service.ts';
+import { registerWorkloadRoutes } from './events.workload.routes.ts';
 
 const tags = ['events'];
 const Id = z.object({ id: z.string().min(1) });
@@ -49,6 +50,7 @@ function sourceOf(principal: Principal, asked: Source | undefined): Source {
 /** Operator, patrol and webhook intake, the triage queue, verification, KPIs; and the citizen API. */
 export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   const { events } = deps;
+  registerWorkloadRoutes(app, deps);
   app.post(
     '/api/v1/events',
     {

@@ -9,7 +9,8 @@ const MAX_SPAN_MS = { raw: 31 * 86_400_000, hour: 400 * 86_400_000, day: 20 * 36
 
 /** Read side: series by device or area, and latest values, always through the principal's scope. */
 export class SensingQueries {
-  private readonly db: Db;
+  /** The database handle (read-only queries of sibling files: water class, crowd density). */
+  readonly db: Db;
   private readonly registry: DeviceRegistry;
   private readonly repo: SeriesRepository;
 

@@ -34,7 +34,7 @@ type RollupRow = Omit<Rollup, 'bucket' | 'last_at'> & { bucket: Date; last_at: D
  * changes, and the same aggregate computed from the hourly rows for the days still open or
  * changed by late data (see ObservationStore.finalizeDays), so a day is never stale.
  */
-function dailyLive(offsetSeconds: number) {
+export function dailyLive(offsetSeconds: number) {
   const open = sql`coalesce((select min(day) from sensing_rollup_dirty_days), 'infinity'::timestamptz)`;
   return sql<RollupRow>`(
     select device_id, metric, bucket, jurisdiction_path, n, sum, min, max, last_at, last_value
