@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { constants as zlib } from 'node:zlib';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -36,9 +38,25 @@ export interface HttpOptions {
   bodyLimit?: number;
 }
 
+/** Bodies smaller than this go out as they are (compression would not pay for its framing). */
+export const COMPRESS_THRESHOLD = 1024;
+
+/**
+ * Text the server compresses: JSON, HTML, JavaScript, CSS, SVG, plain text (metrics), besides
+ * what mime-db marks compressible. Images (PNG, JPEG, WebP: already compressed) are not.
+ * The SSE stream opts out on its route (`compress: false`; it writes to the socket itself and
+ * must flush every message).
+ */
+export function isCompressible(contentType: string): boolean {
+  return /^(application\/(json|javascript|manifest\+json|[\w.-]+\+json)|text\/(html|css|plain|javascript)|image\/svg\+xml)\s*(;|$)/i.test(
+    contentType,
+  );
+}
+
 /**
  * Creates the Fastify app with zod validation, OpenAPI at /docs (JSON at /docs/json),
- * one error shape, request ids and Prometheus metrics. Routes are added by the caller.
+ * one error shape, request ids, Prometheus metrics and response compression (brotli or gzip
+ * by `accept-encoding`, bodies of 1 KiB and more, text types only). Routes are added by the caller.
  */
 export async function createHttpServer(options: HttpOptions): Promise<Api> {
   const app = Fastify({
@@ -54,6 +72,18 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
   });
   installErrorHandling(app as unknown as Api);
   installMetrics(app as unknown as Api);
+  // Before any route: the plugin attaches its hooks to routes as they are added. Brotli at
+  // quality 4 (the default 11 costs tens of ms per large answer), gzip at level 6. Request
+  // bodies are not decompressed (nothing sends them compressed; a zip bomb stays out).
+  await app.register(compress, {
+    global: true,
+    globalDecompression: false,
+    encodings: ['br', 'gzip'],
+    threshold: COMPRESS_THRESHOLD,
+    customTypes: isCompressible,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -19,8 +19,9 @@ const SERVER_PREFIXES = ['/api', '/docs', '/health', '/metrics', '/open311', '/a
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
- * Serves the web app: files of the build as they are, and index.html for every other
- * GET that is not a server path, so client routes (/citizen, /field, …) load the app.
+ * Serves the web app: files of the build as they are (their precompressed `.br`/`.gz` twin when
+ * the client accepts it), and index.html for every other GET that is not a server path, so
+ * client routes (/citizen, /field, /plans/…) load the app.
  * Without a build, the placeholder page. A catch-all route rather than a not-found
  * handler, because the HTTP layer already owns the not-found handler.
  */
@@ -29,7 +30,10 @@ export async function registerWebRoutes(app: Api, options: WebOptions): Promise<
   const root = built ? options.distDir : (options.placeholderDir ?? path.join(options.distDir, '../public'));
   await app.register(async (scope) => {
     // serve: false only decorates reply.sendFile; encapsulated so it cannot clash with another registration.
-    await scope.register(fastifyStatic, { root, serve: false });
+    // preCompressed: the build writes `.br`/`.gz` beside its text files (web/vite.config.ts); they are
+    // sent as they are for a client that accepts them. Files without them (and clients that accept
+    // neither) get the plain file, which the HTTP layer compresses on the fly when it is text.
+    await scope.register(fastifyStatic, { root, serve: false, preCompressed: true });
     scope.get('/*', { schema: { hide: true } }, (request, reply) => {
       const urlPath = decodePath(request.url.split('?')[0] ?? '/');
       if (urlPath === undefined) return reply.status(400).send(errorBody('invalid_request', 'malformed URL'));
