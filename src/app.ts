@@ -46,7 +46,7 @@ import { registerWebRoutes } from './platform/http/web.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
-import { subscribeLiveAlerts } from './wiring/live.ts';
+import { subscribeLiveAlerts, subscribeLiveEvents } from './wiring/live.ts';
 import { type MqttIngest, restrictToProbes, startMqttIngest } from './wiring/mqtt-ingest.ts';
 import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from './workflows/event-centre.ts';
 
@@ -101,7 +101,7 @@ export interface App {
   readonly outbox: Outbox<Subjects>;
   /** The MQTT side once `listen` has started it. */
   mqtt?: MqttIngest;
-  /** Live readings and alerts pushed to clients (`GET /api/v1/live`). */
+  /** Live readings, alerts and event changes pushed to clients (`GET /api/v1/live`). */
   readonly live: LiveFeed;
   /** Starts the HTTP server and MQTT ingestion; resolves with the base URL. */
   listen(): Promise<string>;
@@ -271,7 +271,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     async listen() {
       const role = options.role ?? 'all';
       if (role === 'ingest') restrictToProbes(http);
-      else await subscribeLiveAlerts(bus, live);
+      else {
+        await subscribeLiveAlerts(bus, live);
+        await subscribeLiveEvents(bus, live);
+      }
       const url = await http.listen({ port: config.port, host: config.host });
       if (role !== 'api') {
         app.mqtt = await startMqttIngest({

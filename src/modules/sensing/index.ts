@@ -10,7 +10,15 @@ export type { Rule } from './rules/rule.schema.ts';
 export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
 export { DEMO_DEVICES_CSV } from './sensing.data.ts';
-export { type LiveAlert, type LiveEvent, LiveFeed, type LiveReading } from './sensing.live.ts';
+export {
+  LIVE_EVENT_CHANGES,
+  type LiveAlert,
+  type LiveEvent,
+  type LiveEventChange,
+  LiveFeed,
+  type LiveReading,
+  type LiveSend,
+} from './sensing.live.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';

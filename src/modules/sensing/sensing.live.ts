@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { canSee, type Principal } from '../../platform/access.ts';
 import type { AlertDto } from './alerts.schema.ts';
 import type { DeviceRecord } from './devices.repository.ts';
@@ -19,8 +20,41 @@ export interface LiveAlert {
   alert: AlertDto;
 }
 
+/** What changed about an event of the event centre (from `events.event.*` and `dispatch.task.*`). */
+export const LIVE_EVENT_CHANGES = [
+  'created',
+  'merged',
+  'status_changed',
+  'closed',
+  'reopened',
+  'rated',
+  'task_created',
+  'task_assigned',
+  'task_status_changed',
+  'task_escalated',
+] as const;
+
+/**
+ * An event change as pushed to clients: enough to know which event (and task) to refetch and
+ * to show its new status at once; the client reads the details from the API, in scope.
+ */
+export interface LiveEventChange {
+  change: (typeof LIVE_EVENT_CHANGES)[number];
+  eventId: string;
+  /** The task, for task_* changes. */
+  taskId: string | null;
+  /** The event's status (event changes) or the task's (task_status_changed); null otherwise. */
+  status: string | null;
+  category: string | null;
+  jurisdictionPath: string;
+  occurredAt: string;
+}
+
 /** What a client's stream receives. */
-export type LiveEvent = { kind: 'reading'; data: LiveReading } | { kind: 'alert'; data: LiveAlert };
+export type LiveEvent =
+  | { kind: 'reading'; data: LiveReading }
+  | { kind: 'alert'; data: LiveAlert }
+  | { kind: 'event'; data: LiveEventChange };
 
 /** Options of the live feed. */
 export interface LiveFeedOptions {
@@ -30,17 +64,33 @@ export interface LiveFeedOptions {
   resolveDevices: (ids: string[]) => Promise<Map<string, DeviceRecord>>;
   /** Wall clock of the throttle (ms). */
   now?: () => number;
+  /** Alert and event messages kept for clients that reconnect with `Last-Event-ID` (default 1,000). */
+  replayLimit?: number;
 }
+
+/** Sends one message to a client; `id` is set on alert and event messages (resumable), not on readings. */
+export type LiveSend = (event: LiveEvent, id?: string) => void;
 
 interface Listener {
   principal: Principal;
-  send: (event: LiveEvent) => void;
+  send: LiveSend;
+}
+
+interface Kept {
+  seq: number;
+  path: string;
+  event: LiveEvent;
 }
 
 /**
- * Fans stored readings and alert changes out to connected clients, each seeing only its
- * jurisdiction. Transports feed it (`readings` after a batch is stored, `alert` from the bus);
- * it does nothing when nobody listens, so the ingest path pays nothing without clients.
+ * Fans stored readings, alert changes and event changes out to connected clients, each seeing
+ * only its jurisdiction. Transports feed it (`readings` after a batch is stored, `alert` and
+ * `event` from the bus); readings cost nothing when nobody listens.
+ *
+ * Alert and event messages carry an id `<epoch>-<seq>` (epoch: this feed's random tag) and the
+ * last `replayLimit` of them are kept, so a client that reconnects with the last id it saw gets
+ * what it missed (`replay`). An id of another process or feed, or one that fell out of the
+ * window, cannot be resumed: the client must reload its lists.
  */
 export class LiveFeed {
   private readonly listeners = new Set<Listener>();
@@ -48,11 +98,22 @@ export class LiveFeed {
   private readonly interval: number;
   private readonly resolveDevices: LiveFeedOptions['resolveDevices'];
   private readonly now: () => number;
+  private readonly replayLimit: number;
+  private readonly kept: Kept[] = [];
+  private seq = 0;
+  /** Tags this feed's ids: ids from before a restart, or from another API process, never match. */
+  readonly epoch = randomBytes(6).toString('base64url');
 
   constructor(options: LiveFeedOptions) {
     this.interval = options.readingIntervalMs ?? 1000;
     this.resolveDevices = options.resolveDevices;
     this.now = options.now ?? Date.now;
+    this.replayLimit = options.replayLimit ?? 1000;
+  }
+
+  /** The id of the newest resumable message (a client that saw it has missed nothing). */
+  get lastId(): string {
+    return `${this.epoch}-${this.seq}`;
   }
 
   /** Clients connected now. */
@@ -61,7 +122,7 @@ export class LiveFeed {
   }
 
   /** Adds a client; the returned function removes it. */
-  listen(principal: Principal, send: (event: LiveEvent) => void): () => void {
+  listen(principal: Principal, send: LiveSend): () => void {
     const listener = { principal, send };
     this.listeners.add(listener);
     return () => {
@@ -69,9 +130,34 @@ export class LiveFeed {
     };
   }
 
+  /**
+   * Sends a reconnecting client the kept messages in its jurisdiction after `lastEventId`, and
+   * says whether that covered everything it missed (false: unknown id, another epoch, or
+   * older than the kept window — the client must reload). Call right before `listen`, in the
+   * same tick, so nothing falls between the two.
+   */
+  replay(principal: Principal, lastEventId: string, send: LiveSend): boolean {
+    const cut = lastEventId.lastIndexOf('-');
+    const seq = Number(lastEventId.slice(cut + 1));
+    if (cut <= 0 || lastEventId.slice(0, cut) !== this.epoch || !Number.isSafeInteger(seq) || seq > this.seq)
+      return false;
+    const oldest = this.kept[0]?.seq ?? this.seq + 1;
+    if (seq < oldest - 1) return false;
+    for (const k of this.kept) {
+      if (k.seq <= seq || !canSee(principal, k.path)) continue;
+      send(k.event, `${this.epoch}-${k.seq}`);
+    }
+    return true;
+  }
+
   /** Pushes an alert change to every client whose jurisdiction holds it. */
   alert(transition: LiveAlert['transition'], alert: AlertDto): void {
-    this.emit(alert.jurisdictionPath, { kind: 'alert', data: { transition, alert } });
+    this.emitKept(alert.jurisdictionPath, { kind: 'alert', data: { transition, alert } });
+  }
+
+  /** Pushes an event-centre change to every client whose jurisdiction holds the event. */
+  eventChange(change: LiveEventChange): void {
+    this.emitKept(change.jurisdictionPath, { kind: 'event', data: change });
   }
 
   /**
@@ -113,11 +199,18 @@ export class LiveFeed {
     }
   }
 
-  private emit(path: string, event: LiveEvent): void {
+  private emitKept(path: string, event: LiveEvent): void {
+    const seq = ++this.seq;
+    this.kept.push({ seq, path, event });
+    if (this.kept.length > this.replayLimit) this.kept.splice(0, this.kept.length - this.replayLimit);
+    this.emit(path, event, `${this.epoch}-${seq}`);
+  }
+
+  private emit(path: string, event: LiveEvent, id?: string): void {
     for (const l of this.listeners) {
       if (!canSee(l.principal, path)) continue;
       try {
-        l.send(event);
+        l.send(event, id);
       } catch {
         // A broken client is removed by its route on close; it must not stop the others.
       }
