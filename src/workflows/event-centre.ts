@@ -61,7 +61,7 @@ export interface EventCentreDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
-  /** The app's data dir; photos go to `<dataDir>/evidence`. */
+  /** The app's data dir; proof photos go to `<dataDir>/evidence`, citizens' photos to `<dataDir>/photos`. */
   dataDir: string;
   jurisdictions: JurisdictionService;
   organisation: Organisation;
@@ -180,6 +180,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     rule,
     departmentName: async (code) => (await department(code))?.name ?? null,
     options: deps.events,
+    photoDir: path.join(deps.dataDir, 'photos'),
   });
   dispatch.setListener({ taskChanged: (trx, task, change) => events.taskChanged(trx, task, change) });
   const scheduler = new EscalationScheduler(dispatchDeps, () => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
+import { acceptRawBodies, bodyBytes, DEFAULT_MAX_PHOTO_BYTES, sendPhoto } from '../../platform/photos.ts';
 import {
   AssignSchema,
   EvidenceSchema,
@@ -85,6 +86,23 @@ export function registerDispatchRoutes(
       },
     },
     async (req) => ({ items: await dispatch.evidence(principalOf(req), req.params.id) }),
+  );
+  app.get(
+    '/api/v1/tasks/:id/evidence/:evidenceId',
+    {
+      schema: {
+        tags,
+        summary:
+          'Download one photo of a task (the image bytes; ETag = SHA-256, cache-control: private). Same visibility as the task.',
+        params: Id.extend({ evidenceId: z.string().min(1) }),
+      },
+    },
+    async (req, reply) =>
+      sendPhoto(
+        req,
+        reply,
+        await dispatch.evidenceFile(principalOf(req), req.params.id, req.params.evidenceId),
+      ),
   );
 
   const field = ['field'];
@@ -177,14 +195,10 @@ export function registerDispatchRoutes(
     },
     async (req) => dispatch.act(principalOf(req), req.params.id, 'return', { reason: req.body.reason }),
   );
-  const max = deps.maxEvidenceBytes ?? 10 * 1024 * 1024;
+  const max = deps.maxEvidenceBytes ?? DEFAULT_MAX_PHOTO_BYTES;
   app.register(async (instance) => {
     const scope = instance as unknown as Api;
-    // Any declared type is read as bytes: the service decides by content, not by the header.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: max * 2 }, (_req, body, done) =>
-      done(null, body),
-    );
+    acceptRawBodies(scope, max);
     scope.post(
       '/api/v1/field/tasks/:id/evidence',
       {
@@ -196,10 +210,10 @@ export function registerDispatchRoutes(
           response: { 201: EvidenceSchema },
         },
       },
-      async (req, reply) => {
-        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        return reply.status(201).send(await dispatch.addEvidence(principalOf(req), req.params.id, body));
-      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(await dispatch.addEvidence(principalOf(req), req.params.id, bodyBytes(req.body))),
     );
   });
 }

@@ -3,9 +3,9 @@ import { assertVisible, canSee, hasRole, type Principal, requireRole } from '../
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { DEFAULT_MAX_PHOTO_BYTES, storePhoto } from '../../platform/photos.ts';
 import { Assigner, refOf, type TeamChoice } from './dispatch.assign.ts';
 import type { DispatchDeps, EventForDispatch, RuleForDispatch, TaskListener } from './dispatch.deps.ts';
-import { storePhoto } from './dispatch.evidence.ts';
 import { DispatchRepository, type TaskRow, toTaskDto } from './dispatch.repository.ts';
 import {
   ACTIVE_STATUSES,
@@ -254,7 +254,7 @@ export class DispatchService {
       const photo = await storePhoto(
         this.deps.storageDir,
         bytes,
-        this.deps.maxEvidenceBytes ?? 10 * 1024 * 1024,
+        this.deps.maxEvidenceBytes ?? DEFAULT_MAX_PHOTO_BYTES,
       );
       const at = this.deps.clock.now();
       const actor = `${principal.kind}:${principal.id}`;
@@ -294,15 +294,29 @@ export class DispatchService {
   async evidence(principal: Principal, id: string): Promise<EvidenceDto[]> {
     this.visible(principal, await this.repo.find(this.db(), id), id);
     const rows = await this.repo.evidence(this.db(), id);
-    return rows.map((r) => ({
-      id: r.id,
-      taskId: r.task_id,
-      sha256: r.sha256,
-      mime: r.mime,
-      bytes: r.bytes,
-      uploadedBy: r.uploaded_by,
-      at: r.at.toISOString(),
-    }));
+    return rows.map(evidenceDto);
+  }
+
+  /** One photo of a task, with where its bytes are (same visibility as the task; else not_found). */
+  async evidenceFile(
+    principal: Principal,
+    taskId: string,
+    evidenceId: string,
+  ): Promise<EvidenceDto & { storedPath: string }> {
+    this.visible(principal, await this.repo.find(this.db(), taskId), taskId);
+    const row = (await this.repo.evidence(this.db(), taskId)).find((r) => r.id === evidenceId);
+    if (!row) throw notFound('photo', evidenceId);
+    return { ...evidenceDto(row), storedPath: row.stored_path };
+  }
+
+  /**
+   * The photos of an event's completed tasks (the closing proof), with where their bytes are.
+   * Not scoped: the event centre decides who may see them (a reporter of a closed request).
+   */
+  async completionEvidence(eventId: string): Promise<(EvidenceDto & { storedPath: string })[]> {
+    const tasks = (await this.repo.ofEvent(this.db(), eventId)).filter((t) => t.status === 'completed');
+    const rows = (await Promise.all(tasks.map((t) => this.repo.evidence(this.db(), t.id)))).flat();
+    return rows.map((r) => ({ ...evidenceDto(r), storedPath: r.stored_path }));
   }
 
   /**
@@ -553,4 +567,24 @@ export function assertTransition(task: Pick<TaskRow, 'status' | 'id'>, action: T
       },
     );
   }
+}
+
+function evidenceDto(r: {
+  id: string;
+  task_id: string;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  uploaded_by: string;
+  at: Date;
+}): EvidenceDto {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    sha256: r.sha256,
+    mime: r.mime,
+    bytes: r.bytes,
+    uploadedBy: r.uploaded_by,
+    at: r.at.toISOString(),
+  };
 }

@@ -6,6 +6,7 @@ import type { Classifier } from '../classification/index.ts';
 import type { DispatchService, Gatekeeper, RuleForDispatch } from '../dispatch/index.ts';
 import type { Located } from '../jurisdictions/index.ts';
 import type { Notifier } from '../notify/index.ts';
+import type { PhotoLimits } from './events.photos.ts';
 
 /** Tunables of the event centre, each with a default. */
 export interface EventOptions {
@@ -47,4 +48,8 @@ export interface EventDeps {
   /** Department display name, e.g. 渝中区解放碑街道综合行政执法大队 (best effort). */
   departmentName(code: string): Promise<string | null>;
   options?: Partial<EventOptions>;
+  /** Where citizens' complaint photos are stored (a folder under the app's data dir). */
+  photoDir: string;
+  /** Upload size and rate allowances (defaults: 10 MiB; 20 per 10 min per address, 300 per key or user). */
+  photoLimits?: Partial<PhotoLimits>;
 }

@@ -215,6 +215,8 @@ export async function openEventCentre(kind: DatabaseKind, teams?: TeamDto[]) {
       return r;
     },
     departmentName: async (code) => `dept ${code}`,
+    photoDir: path.join(os.tmpdir(), `cb-photos-${process.pid}`),
+    photoLimits: { maxBytes: 1024, anonymousPerWindow: 5 },
   });
   const listener = { taskChanged: events.taskChanged.bind(events) };
   dispatch.setListener(listener);

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migrations } from '../../platform/db/migrate.ts';
+import { photoMigrations } from './events.photos.ts';
 
 /** Events (one per problem, duplicates merged into the first) and the people or devices that reported them. */
 export const eventMigrations: Migrations = {
@@ -73,4 +74,5 @@ export const eventMigrations: Migrations = {
       await db.schema.createIndex('ev_reporter_event').on('ev_reporter').columns(['event_id']).execute();
     },
   },
+  ...photoMigrations,
 };

@@ -4,10 +4,12 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
+import { acceptRawBodies, bodyBytes, sendPhoto } from '../../platform/photos.ts';
 import type { DispatchService } from '../dispatch/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import { NotificationSchema } from '../notify/notify.schema.ts';
 import { computeKpis, KpiQuerySchema, KpiSchema } from './events.kpis.ts';
+import { citizenPhotoPath, EventPhotoSchema, UploadedPhotoSchema } from './events.photos.ts';
 import {
   CategoriseSchema,
   CreateEventSchema,
@@ -209,4 +211,101 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
       return { items: await deps.notify.inbox(found.map((id) => `reporter:${id}`)) };
     },
   );
+  registerPhotoRoutes(app, events);
+}
+
+/**
+ * Citizen photos: upload (no account; an Open311 client sends its x-api-key), download by the
+ * reporter's token or by staff whose scope covers the event, and a request's photo list.
+ */
+function registerPhotoRoutes(app: Api, events: EventService): void {
+  const citizen = ['citizen'];
+  const OptionalToken = z.object({ token: z.string().min(10).optional() });
+  const Token = z.object({ token: z.string().min(10) });
+  app.get(
+    '/api/v1/citizen/photos/:id',
+    {
+      schema: {
+        tags: citizen,
+        summary:
+          'Download a complaint photo (image bytes; ETag = SHA-256, cache-control: private): its reporter with ?token=, or staff whose jurisdiction covers the event',
+        security: [{}, { bearer: [] }, { apiKey: [] }],
+        params: Id,
+        querystring: OptionalToken,
+      },
+    },
+    async (req, reply) => {
+      const photo = req.query.token
+        ? await events.photoForReporter(req.params.id, req.query.token)
+        : await events.photoForStaff(principalOf(req), req.params.id);
+      return sendPhoto(req, reply, {
+        sha256: photo.sha256,
+        mime: photo.mime,
+        bytes: photo.bytes,
+        storedPath: photo.stored_path,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/citizen/requests/:id/photos',
+    {
+      schema: {
+        tags: citizen,
+        summary: 'The photos of my request: the ones I sent, and the proof photos once it is closed',
+        security: [],
+        params: Id,
+        querystring: Token,
+        response: { 200: z.object({ items: z.array(EventPhotoSchema) }) },
+      },
+    },
+    async (req) => ({ items: await events.reporterPhotos(req.params.id, req.query.token) }),
+  );
+  app.get(
+    '/api/v1/citizen/requests/:id/evidence/:evidenceId',
+    {
+      schema: {
+        tags: citizen,
+        summary: 'Download a proof photo of my closed request (?token=)',
+        security: [],
+        params: Id.extend({ evidenceId: z.string().min(1) }),
+        querystring: Token,
+      },
+    },
+    async (req, reply) =>
+      sendPhoto(
+        req,
+        reply,
+        await events.resultPhotoForReporter(req.params.id, req.params.evidenceId, req.query.token),
+      ),
+  );
+  const max = events.photos.limits.maxBytes;
+  app.register(async (instance) => {
+    const scope = instance as unknown as Api;
+    acceptRawBodies(scope, max);
+    scope.post(
+      '/api/v1/citizen/photos',
+      {
+        bodyLimit: max * 2,
+        schema: {
+          tags: citizen,
+          summary:
+            'Upload a complaint photo (JPEG/PNG/WebP by content, raw bytes in the body); name it in the complaint. No account needed: 20 per 10 min per address, 300 per API key',
+          security: [{}, { apiKey: [] }],
+          response: { 201: UploadedPhotoSchema },
+        },
+      },
+      async (req, reply) => {
+        const stored = await events.photos.upload(req.principal, req.ip, bodyBytes(req.body)).catch((err) => {
+          const retry = (err as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;
+          if (retry) reply.header('retry-after', String(retry));
+          throw err;
+        });
+        const url = `${req.protocol}://${req.host}${citizenPhotoPath(stored.id)}`;
+        return reply
+          .status(201)
+          .header('location', url)
+          .send({ ...stored, url });
+      },
+    );
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TaskSchema } from '../dispatch/index.ts';
+import { EventPhotoSchema, MAX_PHOTOS_PER_REPORT } from './events.photos.ts';
 
 /** Where an event came from. */
 export const SOURCES = ['sensor_alert', 'citizen', 'patrol', 'system'] as const;
@@ -55,6 +56,11 @@ export const IntakeSchema = z.object({
     .array(z.url({ protocol: /^https?$/ }).max(1000))
     .max(10)
     .default([]),
+  photos: z
+    .array(z.uuid())
+    .max(MAX_PHOTOS_PER_REPORT)
+    .default([])
+    .describe('ids of photos uploaded with POST /api/v1/citizen/photos; each belongs to one report'),
   priority: z.enum(PRIORITIES).optional(),
   externalRef: z
     .string()
@@ -112,6 +118,9 @@ export type EventDto = z.infer<typeof EventSchema>;
 export const EventDetailSchema = EventSchema.extend({
   tasks: z.array(TaskSchema),
   reporters: z.number().int(),
+  photos: z
+    .array(EventPhotoSchema)
+    .describe('photos sent by the reporters (this event and the duplicates merged into it)'),
 });
 /** Event detail. */
 export type EventDetail = z.infer<typeof EventDetailSchema>;

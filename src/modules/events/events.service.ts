@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { assertVisible, type Principal, requireRole } from '../../platform/access.ts';
+import { assertVisible, canSee, type Principal, requireRole } from '../../platform/access.ts';
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { TaskDto, TaskPlan } from '../dispatch/index.ts';
 import { classifyText, findDuplicate } from './events.decide.ts';
 import { DEFAULT_EVENT_OPTIONS, type EventDeps, type EventOptions, type Rule } from './events.deps.ts';
+import { CitizenPhotos, type EventPhoto, type PhotoRow, reportPhoto } from './events.photos.ts';
 import { EventRepository, type EventRow, toEventDto } from './events.repository.ts';
 import {
   type EventDetail,
@@ -40,11 +41,20 @@ export class EventService {
   private readonly options: EventOptions;
   private readonly repo = new EventRepository();
   private readonly outbox: Outbox<typeof eventSubjects>;
+  /** Citizens' complaint photos (upload, attach at intake, read back). */
+  readonly photos: CitizenPhotos;
 
   constructor(deps: EventDeps) {
     this.deps = deps;
     this.options = { ...DEFAULT_EVENT_OPTIONS, ...deps.options };
     this.outbox = new Outbox(eventSubjects, deps.clock);
+    this.photos = new CitizenPhotos({
+      db: deps.db,
+      audit: deps.audit,
+      clock: deps.clock,
+      dir: deps.photoDir,
+      limits: deps.photoLimits,
+    });
   }
 
   /**
@@ -69,6 +79,13 @@ export class EventService {
     if (input.externalRef) {
       const existing = await this.repo.byExternalRef(this.db(), source, input.externalRef);
       if (existing) return this.resultOf(existing, null, true);
+    }
+    const photoIds = [...new Set(input.photos)];
+    try {
+      await this.photos.checkAttachable(photoIds);
+    } catch (err) {
+      if (err instanceof AppError) await this.refused(actor, 'event.intake', '', err.code, err.message);
+      throw err;
     }
     const { lon, lat } = input.location;
     const located = await this.deps.locate(lon, lat);
@@ -185,6 +202,7 @@ export class EventService {
         chain: JSON.stringify(chain),
         media: JSON.stringify(input.media),
       });
+      await this.photos.attach(trx, photoIds, id);
       const rep = input.reporter;
       await this.repo.insertReporter(db, {
         id: randomUUID(),
@@ -209,7 +227,17 @@ export class EventService {
         subjectType: 'event',
         subjectId: id,
         jurisdictionPath: path,
-        details: { source, category, status, priority, classifiedBy, confidence, mergeInto, triageReason },
+        details: {
+          source,
+          category,
+          status,
+          priority,
+          classifiedBy,
+          confidence,
+          mergeInto,
+          triageReason,
+          ...(photoIds.length ? { photos: photoIds } : {}),
+        },
       });
       await this.outbox.enqueue(
         trx,
@@ -639,9 +667,88 @@ export class EventService {
     const master = row.merged_into ? ((await this.repo.find(this.db(), row.merged_into)) ?? row) : row;
     const [tasks, reporters] = await Promise.all([
       this.deps.dispatch.tasksOf(this.deps.db, master.id),
-      this.repo.reporterCount(this.db(), master.id),
+      this.repo.reporters(this.db(), master.id),
     ]);
-    return { ...toEventDto(row), tasks, reporters };
+    const filed = new Set([master.id, row.id, ...reporters.map((r) => r.filed_event_id)]);
+    const photos = (await this.photos.ofEvents([...filed])).map(reportPhoto);
+    return { ...toEventDto(row), tasks, reporters: reporters.length, photos };
+  }
+
+  /**
+   * A citizen photo for staff: seen by whoever sees its event (scope; else not_found, as for
+   * the event itself). Unattached uploads are seen by nobody.
+   */
+  async photoForStaff(principal: Principal, photoId: string): Promise<PhotoRow> {
+    const photo = await this.photos.attached(photoId);
+    const event = await this.repo.find(this.db(), photo.event_id);
+    if (!event || !canSee(principal, event.jurisdiction_path)) throw notFound('photo', photoId);
+    return photo;
+  }
+
+  /** A citizen photo for the reporter who sent it (their token); anyone else → not_found. */
+  async photoForReporter(photoId: string, token: string): Promise<PhotoRow> {
+    const reporter = await this.repo.reporterByToken(this.db(), token);
+    const photo = reporter ? await this.photos.attached(photoId).catch(() => undefined) : undefined;
+    if (!reporter || photo?.event_id !== reporter.filed_event_id) {
+      await this.refused(
+        { kind: 'anonymous', id: 'citizen' },
+        'event.photo',
+        photoId,
+        'not_found',
+        'unknown photo or token',
+      );
+      throw notFound('photo', photoId);
+    }
+    return photo;
+  }
+
+  /**
+   * What a reporter sees of their request's photos: the ones they sent, and — once the centre
+   * closed it — the proof photos of its completed tasks (`result`).
+   */
+  async reporterPhotos(requestId: string, token: string): Promise<EventPhoto[]> {
+    const { reporter, master } = await this.reporterFor(requestId, token, 'event.photos');
+    const own = (await this.photos.ofEvents([reporter.filed_event_id])).map(reportPhoto);
+    return [...own, ...(await this.resultPhotos(master, requestId))];
+  }
+
+  /** One proof photo of a closed request, for its reporter (their token). */
+  async resultPhotoForReporter(requestId: string, evidenceId: string, token: string) {
+    const { master } = await this.reporterFor(requestId, token, 'event.photos');
+    const found = (await this.closedEvidence(master)).find((e) => e.id === evidenceId);
+    if (!found) throw notFound('photo', evidenceId);
+    return found;
+  }
+
+  /**
+   * Public facts about a request's photos (Open311 `media_url`): its first report photo and the
+   * first proof photo once closed. The bytes still need the reporter's token or staff scope.
+   */
+  async photoRefs(filedId: string): Promise<{ report?: EventPhoto; result?: EventPhoto }> {
+    const row = await this.repo.find(this.db(), filedId);
+    if (!row) return {};
+    const [report] = (await this.photos.ofEvents([row.id])).map(reportPhoto);
+    const [result] = await this.resultPhotos(row.merged_into ?? row.id, row.id);
+    return { ...(report ? { report } : {}), ...(result ? { result } : {}) };
+  }
+
+  private async resultPhotos(masterId: string, requestId: string): Promise<EventPhoto[]> {
+    return (await this.closedEvidence(masterId)).map((e) => ({
+      id: e.id,
+      kind: 'result' as const,
+      url: `/api/v1/citizen/requests/${requestId}/evidence/${e.id}`,
+      sha256: e.sha256,
+      mime: e.mime,
+      bytes: e.bytes,
+      at: e.at,
+    }));
+  }
+
+  /** The proof photos of a closed event's completed tasks; none before the centre closes it. */
+  private async closedEvidence(masterId: string) {
+    const master = await this.repo.find(this.db(), masterId);
+    if (master?.status !== 'closed') return [];
+    return this.deps.dispatch.completionEvidence(masterId);
   }
 
   private async resultOf(row: EventRow, token: string | null, duplicate: boolean): Promise<IntakeResult> {

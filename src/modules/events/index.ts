@@ -4,6 +4,14 @@ export { CLASSIFY, DEDUPE } from './events.decide.ts';
 export { DEFAULT_EVENT_OPTIONS, type EventDeps, type EventOptions, type Rule } from './events.deps.ts';
 export { computeKpis, type Kpis } from './events.kpis.ts';
 export { eventMigrations } from './events.migrations.ts';
+export {
+  type CitizenPhotos,
+  citizenPhotoPath,
+  type EventPhoto,
+  EventPhotoSchema,
+  type PhotoLimits,
+  uploadIdOf,
+} from './events.photos.ts';
 export { registerEventRoutes } from './events.routes.ts';
 export type { EventDetail, EventDto, IntakeInput, IntakeResult, Source } from './events.schema.ts';
 export { intakeAlert } from './events.sensing.ts';

@@ -22,6 +22,11 @@ function send(reply: FastifyReply, format: string, shape: Shape, body: unknown, 
   return reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
+/** This server's origin as the client reached it (media_url is absolute). */
+function baseOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
 function formatOf(request: FastifyRequest): string {
   const p = (request.params as { format?: string } | undefined)?.format;
   if (p) return p;
@@ -142,12 +147,14 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
             querystring: GetRequestsSchema,
           },
         },
-        async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.list(req.query)),
+        async (req, reply) =>
+          send(reply, req.params.format, REQUESTS, await open311.list(req.query, baseOf(req))),
       );
       scope.get(
         '/requests/:id.:format',
         { schema: { tags, summary: 'One service request', params: F.extend({ id: z.string() }) } },
-        async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.get(req.params.id)),
+        async (req, reply) =>
+          send(reply, req.params.format, REQUESTS, await open311.get(req.params.id, baseOf(req))),
       );
       scope.get(
         '/tokens/:token.:format',

@@ -95,7 +95,11 @@ export const PostRequestSchema = z.looseObject({
   last_name: optionalText,
   phone: optionalText,
   description: optionalText,
-  media_url: optionalText,
+  media_url: z
+    .union([optionalText, z.array(z.string())])
+    .describe(
+      'a URL of a photo; a photo uploaded with POST /api/v1/citizen/photos is attached to the request. Repeat the field for several (an extension of the spec)',
+    ),
 });
 
 /** GET requests filters. */

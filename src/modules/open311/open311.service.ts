@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { EventDetail, EventService } from '../events/index.ts';
+import { type EventDetail, type EventService, uploadIdOf } from '../events/index.ts';
 import {
   Open311Failure,
   type RequestDto,
@@ -129,14 +129,20 @@ export class Open311Service {
     if (!description) throw new Open311Failure(400, 'description is required');
     this.checkAttributes(params.service_code, params);
     const name = [str(params.first_name), str(params.last_name)].filter(Boolean).join(' ');
-    const media = str(params.media_url);
+    // Our own uploads are attached to the request; any other URL is kept as given.
+    const urls = (Array.isArray(params.media_url) ? params.media_url : [params.media_url])
+      .map(str)
+      .filter((u): u is string => u !== undefined);
+    const photos = urls.map(uploadIdOf).filter((id): id is string => id !== undefined);
+    const media = urls.filter((u) => uploadIdOf(u) === undefined);
     const result = await this.deps.events.intake(principal, 'citizen', {
       description,
       location: { lon: params.long, lat: params.lat },
       ...(str(params.address_string) ? { address: str(params.address_string) } : {}),
       ...(params.service_code === this.file.general.service_code ? {} : { category: params.service_code }),
       serviceCode: params.service_code,
-      media: media ? [media] : [],
+      media,
+      photos,
       reporter: {
         ...(name ? { name } : {}),
         ...(str(params.email) ? { email: str(params.email) } : {}),
@@ -158,13 +164,16 @@ export class Open311Service {
   }
 
   /** GET requests, with the spec's filters (ids override the rest; 90 days and 1,000 results by default). */
-  async list(q: {
-    service_request_id?: string;
-    service_code?: string;
-    start_date?: string;
-    end_date?: string;
-    status?: string;
-  }): Promise<RequestDto[]> {
+  async list(
+    q: {
+      service_request_id?: string;
+      service_code?: string;
+      start_date?: string;
+      end_date?: string;
+      status?: string;
+    },
+    base = '',
+  ): Promise<RequestDto[]> {
     if (q.service_request_id) {
       const ids = q.service_request_id
         .split(',')
@@ -175,7 +184,7 @@ export class Open311Service {
       return Promise.all(
         found
           .filter((e): e is EventDetail => e !== undefined && e.source === 'citizen')
-          .map((e) => this.toRequest(e)),
+          .map((e) => this.toRequest(e, base)),
       );
     }
     const end = q.end_date ? date(q.end_date, 'end_date') : this.deps.clock.now();
@@ -197,7 +206,7 @@ export class Open311Service {
       if (codes && !codes.includes(e.serviceCode ?? '')) continue;
       const detail = await this.deps.events.publicGet(e.id);
       if (!detail) continue;
-      const request = await this.toRequest(detail);
+      const request = await this.toRequest(detail, base);
       if (statuses && !statuses.includes(request.status)) continue;
       out.push(request);
     }
@@ -205,10 +214,10 @@ export class Open311Service {
   }
 
   /** GET requests/{id}. */
-  async get(id: string): Promise<RequestDto[]> {
+  async get(id: string, base = ''): Promise<RequestDto[]> {
     const e = await this.deps.events.publicGet(id);
     if (e?.source !== 'citizen') throw new Open311Failure(404, `service_request_id ${id} not found`);
-    return [await this.toRequest(e)];
+    return [await this.toRequest(e, base)];
   }
 
   /** GET tokens/{token}. */
@@ -218,7 +227,12 @@ export class Open311Service {
     return [{ service_request_id: found.filed, token }];
   }
 
-  private async toRequest(e: EventDetail): Promise<RequestDto> {
+  /**
+   * One request as GeoReport shows it. `media_url`: the proof photo once the request is closed,
+   * else the first photo the reporter sent, else the URL they gave. Our photos are personal data
+   * and not published: downloading one needs the reporter's `?token=` (or staff credentials).
+   */
+  private async toRequest(e: EventDetail, base: string): Promise<RequestDto> {
     const master = e.mergedInto ? ((await this.deps.events.publicGet(e.mergedInto)) ?? e) : e;
     const names = new Map((await this.deps.rules()).items.map((i) => [i.category, `${i.zh} ${i.en}`]));
     const closed = master.status === 'closed';
@@ -242,8 +256,14 @@ export class Open311Service {
       zipcode: null,
       lat: e.location.lat,
       long: e.location.lon,
-      media_url: e.media[0] ?? null,
+      media_url: await this.mediaUrl(e, base),
     };
+  }
+
+  private async mediaUrl(e: EventDetail, base: string): Promise<string | null> {
+    const refs = await this.deps.events.photoRefs(e.id);
+    const ours = refs.result ?? refs.report;
+    return ours ? `${base}${ours.url}` : (e.media[0] ?? null);
   }
 
   private checkAttributes(code: string, params: Record<string, unknown>): void {

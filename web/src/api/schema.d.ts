@@ -1897,6 +1897,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/areas/workload': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Open events and overdue tasks per area of your jurisdiction
+     * @description Every jurisdiction code on the paths of open events and live tasks in scope, with its counts (a street’s records count for its district and the city too). A task is overdue when it is live and an accept, arrive or resolve limit has passed unmet.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              items: {
+                /** @description jurisdiction code (every level of the records’ paths) */
+                code: string;
+                /** @description events not closed and not merged */
+                openEvents: number;
+                /** @description tasks not completed, cancelled or returned */
+                liveTasks: number;
+                /** @description live tasks past an unmet time limit (accept, arrive or resolve) */
+                overdueTasks: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -2266,6 +2318,89 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/citizen/photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload a complaint photo (JPEG/PNG/WebP by content, raw bytes in the body); name it in the complaint. No account needed: 20 per 10 min per address, 300 per API key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description where the photo is downloaded; name it in a complaint (media_url or photos) */
+              url: string;
+              sha256: string;
+              mime: string;
+              bytes: number;
+              /** Format: date-time */
+              at: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/photos/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a complaint photo (image bytes; ETag = SHA-256, cache-control: private): its reporter with ?token=, or staff whose jurisdiction covers the event */
+    get: {
+      parameters: {
+        query?: {
+          token?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/citizen/requests': {
     parameters: {
       query?: never;
@@ -2297,6 +2432,11 @@ export interface paths {
             serviceCode?: string;
             /** @default [] */
             media?: string[];
+            /**
+             * @description ids of photos uploaded with POST /api/v1/citizen/photos; each belongs to one report
+             * @default []
+             */
+            photos?: string[];
             /** @enum {string} */
             priority?: 'low' | 'normal' | 'high' | 'urgent';
             /** @description the caller’s id; a repeat returns the same event */
@@ -2442,6 +2582,101 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/requests/{id}/evidence/{evidenceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a proof photo of my closed request (?token=) */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+          evidenceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/citizen/requests/{id}/photos': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The photos of my request: the ones I sent, and the proof photos once it is closed */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /**
+                 * @description report: sent with the complaint; result: proof of the work
+                 * @enum {string}
+                 */
+                kind: 'report' | 'result';
+                /** @description download path; citizens add ?token=<their token> */
+                url: string;
+                sha256: string;
+                mime: string;
+                bytes: number;
+                /** Format: date-time */
+                at: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2619,6 +2854,67 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/crowd/density': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Latest people count of each crowd counter in your jurisdiction (density layer) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description jurisdiction code: that area and below */
+          area?: string;
+          /** @description counts older than this are left out (a silent counter says nothing about now) */
+          maxAgeMinutes?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              /** @description crowd counters in scope */
+              devices: number;
+              /** @description counters with a count in the last maxAgeMinutes */
+              reporting: number;
+              /** @description sum of the latest counts */
+              people: number;
+              items: {
+                deviceId: string;
+                lon: number;
+                lat: number;
+                /** @description latest people count (the weight) */
+                peopleCount: number;
+                /** @description latest occupancy (0–1) when the device reports it */
+                occupancy: number | null;
+                /** Format: date-time */
+                at: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3474,6 +3770,11 @@ export interface paths {
             serviceCode?: string;
             /** @default [] */
             media?: string[];
+            /**
+             * @description ids of photos uploaded with POST /api/v1/citizen/photos; each belongs to one report
+             * @default []
+             */
+            photos?: string[];
             /** @enum {string} */
             priority?: 'low' | 'normal' | 'high' | 'urgent';
             /** @description the caller’s id; a repeat returns the same event */
@@ -3760,6 +4061,22 @@ export interface paths {
                 updatedAt: string;
               }[];
               reporters: number;
+              /** @description photos sent by the reporters (this event and the duplicates merged into it) */
+              photos: {
+                id: string;
+                /**
+                 * @description report: sent with the complaint; result: proof of the work
+                 * @enum {string}
+                 */
+                kind: 'report' | 'result';
+                /** @description download path; citizens add ?token=<their token> */
+                url: string;
+                sha256: string;
+                mime: string;
+                bytes: number;
+                /** Format: date-time */
+                at: string;
+              }[];
             };
           };
         };
@@ -3915,6 +4232,22 @@ export interface paths {
                 updatedAt: string;
               }[];
               reporters: number;
+              /** @description photos sent by the reporters (this event and the duplicates merged into it) */
+              photos: {
+                id: string;
+                /**
+                 * @description report: sent with the complaint; result: proof of the work
+                 * @enum {string}
+                 */
+                kind: 'report' | 'result';
+                /** @description download path; citizens add ?token=<their token> */
+                url: string;
+                sha256: string;
+                mime: string;
+                bytes: number;
+                /** Format: date-time */
+                at: string;
+              }[];
             };
           };
         };
@@ -4068,6 +4401,22 @@ export interface paths {
                 updatedAt: string;
               }[];
               reporters: number;
+              /** @description photos sent by the reporters (this event and the duplicates merged into it) */
+              photos: {
+                id: string;
+                /**
+                 * @description report: sent with the complaint; result: proof of the work
+                 * @enum {string}
+                 */
+                kind: 'report' | 'result';
+                /** @description download path; citizens add ?token=<their token> */
+                url: string;
+                sha256: string;
+                mime: string;
+                bytes: number;
+                /** Format: date-time */
+                at: string;
+              }[];
             };
           };
         };
@@ -5325,13 +5674,18 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Live readings and alerts in your jurisdiction (text/event-stream)
-     * @description Events: `reading` {deviceId, type, observedAt, values, jurisdictionPath}, at most one per device per second; `alert` {transition: raised|acknowledged|cleared, alert}. A `: heartbeat` comment every 15 s.
+     * Live readings, alerts and event changes in your jurisdiction (text/event-stream)
+     * @description Events: `reading` {deviceId, type, observedAt, values, jurisdictionPath}, at most one per device per second; `alert` {transition: raised|acknowledged|cleared, alert}; `event` {change: created|merged|status_changed|closed|reopened|rated|task_created|task_assigned|task_status_changed|task_escalated, eventId, taskId, status, category, jurisdictionPath, occurredAt}. Alert and event messages have an `id`: reconnect with `Last-Event-ID` to receive what was missed, then `ready` {resumed} says whether that was possible (false: reload your lists; also sent on a first connection). A `: heartbeat` comment every 15 s.
      */
     get: {
       parameters: {
-        query?: never;
-        header?: never;
+        query?: {
+          /** @description Last-Event-ID for clients that cannot set headers */
+          lastEventId?: string;
+        };
+        header?: {
+          'last-event-id'?: string;
+        };
         path?: never;
         cookie?: never;
       };
@@ -7105,6 +7459,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/{id}/evidence/{evidenceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download one photo of a task (the image bytes; ETag = SHA-256, cache-control: private). Same visibility as the task. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          evidenceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/teams': {
     parameters: {
       query?: never;
@@ -8135,6 +8526,100 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/water/sections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Current GB 3838-2002 class of each monitoring section in your jurisdiction
+     * @description From the latest daily means (local day) of the section’s water-quality stations; the worst parameter decides (DO, NH3-N, TP, COD, BOD5, pH). `class` is null when no station reported within `lookbackDays`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description jurisdiction code: that area and below */
+          area?: string;
+          /** @description a station whose latest reading is older counts as no data */
+          lookbackDays?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              counts: {
+                I: number;
+                II: number;
+                III: number;
+                IV: number;
+                V: number;
+                '\u52A3V': number;
+                /** @description sections with no reading in the look-back window */
+                none: number;
+              };
+              meetingTarget: number;
+              missingTarget: number;
+              items: {
+                /** @description monitoring section name (the station name when the station has none) */
+                section: string;
+                /** @enum {string} */
+                waterBody: 'river' | 'lake';
+                targetClass: ('I' | 'II' | 'III' | 'IV' | 'V') | null;
+                /** @description worst parameter of the latest day; null when no station reported */
+                class: ('I' | 'II' | 'III' | 'IV' | 'V' | '劣V') | null;
+                /** @description class no worse than the target; null without class or target */
+                meetsTarget: boolean | null;
+                /** @description local day (UTC+8) whose daily means were assessed */
+                day: string | null;
+                /** @description the parameters at the worst class */
+                deciding: {
+                  /** @description FIWARE attribute (O2, NH4, PO4, cod, bod, pH) */
+                  metric: string;
+                  /** @description GB 3838 parameter (DO, NH3-N, TP, COD, BOD5, pH) */
+                  parameter: string;
+                  /** @description daily mean */
+                  value: number;
+                  /** @enum {string} */
+                  class: 'I' | 'II' | 'III' | 'IV' | 'V' | '劣V';
+                }[];
+                /** @description daily mean of every assessed attribute */
+                readings: {
+                  [key: string]: number;
+                };
+                jurisdictionCode: string;
+                stations: {
+                  deviceId: string;
+                  name: string;
+                  lon: number;
+                  lat: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/why': {
     parameters: {
       query?: never;
@@ -8376,7 +8861,8 @@ export interface paths {
             last_name?: string;
             phone?: string;
             description?: string;
-            media_url?: string;
+            /** @description a URL of a photo; a photo uploaded with POST /api/v1/citizen/photos is attached to the request. Repeat the field for several (an extension of the spec) */
+            media_url?: string[];
           } & {
             [key: string]: unknown;
           };
