@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { SEVERITIES } from './rules/rule.schema.ts';
+import { READINGS_SUBJECTS } from './rules.partitions.ts';
 
 /** Lifecycle of an alert: open → acknowledged → cleared (cleared also straight from open). */
 export const ALERT_STATUSES = ['open', 'acknowledged', 'cleared'] as const;
@@ -43,11 +44,15 @@ export const AlertQuerySchema = z.object({
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;
 
 /** Bus subjects sensing emits and their payload schema (the alert), for the app's subject registry. */
-export const SENSING_SUBJECTS = {
-  'sensing.alert.raised': AlertSchema,
-  'sensing.alert.acknowledged': AlertSchema,
-  'sensing.alert.cleared': AlertSchema,
-} as const;
+export const SENSING_SUBJECTS = Object.assign(
+  {
+    'sensing.alert.raised': AlertSchema,
+    'sensing.alert.acknowledged': AlertSchema,
+    'sensing.alert.cleared': AlertSchema,
+  } as const,
+  // Ingest → rules processes, one subject per partition (`sensing.readings.p<k>`).
+  READINGS_SUBJECTS,
+);
 
 /** What the publisher is handed: `sensing.alert.raised|acknowledged|cleared` and the alert. */
 export interface AlertEvent {

@@ -129,4 +129,27 @@ export const sensingMigrations: Migrations = {
       await sql`create index sensing_alerts_issued on sensing_alerts (date_issued)`.execute(db);
     },
   },
+  // Rules processes (`serve --role rules`): who is a member, and per partition of the rule
+  // subjects the fencing epoch of its owner and the last stream sequence applied.
+  '202612050000_sensing_rules_partitions': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table sensing_rules_members (
+          slot integer primary key,
+          member_id text not null,
+          partitions integer not null,
+          started_at timestamptz not null,
+          heartbeat_at timestamptz not null
+        )`.execute(db);
+      await sql`create sequence sensing_rules_member_slot`.execute(db);
+      await sql`
+        create table sensing_rules_progress (
+          partition integer primary key,
+          last_seq bigint not null,
+          epoch bigint not null,
+          owner text not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+    },
+  },
 };

@@ -15,6 +15,7 @@ import { subjectOf } from './intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
 import type { Rule } from './rules/rule.schema.ts';
 import { RuleStateStore } from './rules/rules.store.ts';
+import { PartitionedRules, type ReadingsOut } from './rules.partitions.ts';
 import { alertCounter } from './sensing.metrics.ts';
 import { type SensingOptions, type SensingOptionsInput, SensingOptionsSchema } from './sensing.options.ts';
 import { SensingQueries } from './sensing.queries.ts';
@@ -31,6 +32,11 @@ export interface SensingDeps {
   /** The rule set (see loadRuleFiles); none when omitted. */
   rules?: Rule[];
   options?: SensingOptionsInput;
+  /**
+   * An ingest process whose rules run in `rules` processes (`serve --role ingest`): new readings
+   * are handed over here in the batch's transaction and this process runs no rules.
+   */
+  readingsOut?: ReadingsOut;
 }
 
 const DAY_MS = 86_400_000;
@@ -116,6 +122,16 @@ export class SensingService {
     now: Date = this.deps.clock.now(),
   ): Promise<{ raised: number; cleared: number; offline: string[] }> {
     const alerts = await this.serial(async () => {
+      // Rules handed to `rules` processes: they run the clock-driven rules of the partitions they own.
+      if (this.deps.readingsOut) {
+        const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+        const ahead = Array.from(
+          { length: this.options.partitionsAheadDays + 1 },
+          (_, i) => today + i * DAY_MS,
+        );
+        await this.store.ensurePartitions(this.deps.db, ahead);
+        return { raised: 0, cleared: 0 };
+      }
       await this.ensureEngine();
       const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
       const ahead = Array.from(
@@ -177,6 +193,27 @@ export class SensingService {
     if (!principal.roles.includes('admin'))
       throw new AppError('forbidden', 'requires one of the roles: admin');
     return new DeadLetterRepository().list(this.deps.db, principal, q);
+  }
+
+  /**
+   * The rules of a `rules` process (`serve --role rules`): this service's engine then holds only
+   * the states of the partitions taken through the returned object; do not `start()` the service
+   * as well (its timer would run every subject's rules).
+   */
+  partitionedRules(options: {
+    partitions: number;
+    owner: string;
+    onCommitted?: () => void;
+  }): PartitionedRules {
+    return new PartitionedRules({
+      db: this.deps.db,
+      clock: this.deps.clock,
+      engine: this.engine,
+      ruleStates: this.ruleStates,
+      alerts: this.alerts,
+      registry: this.devices,
+      ...options,
+    });
   }
 
   /** Loads rule state and starts the timer loop. */

@@ -85,6 +85,21 @@ export class RuleEngine {
     for (const s of states) this.restored.set(key(s.ruleId, s.subject), s);
   }
 
+  /**
+   * Replaces the states of the subjects `owns` selects with `states` (a rules process taking a
+   * partition over, or giving one up with none); every other subject's state stays as it is.
+   */
+  replaceSubjects(owns: (subject: string) => boolean, states: StoredState[]): void {
+    for (const [k, e] of this.entries) {
+      if (!owns(e.subject.id)) continue;
+      this.entries.delete(k);
+      this.dirty.delete(e);
+    }
+    for (const id of [...this.bySubject.keys()]) if (owns(id)) this.bySubject.delete(id);
+    for (const [k, s] of this.restored) if (owns(s.subject)) this.restored.delete(k);
+    for (const s of states) this.restored.set(key(s.ruleId, s.subject), s);
+  }
+
   /** Forgets a subject's compiled rules (its device changed); its states are kept. */
   refreshSubject(id: string): void {
     for (const e of this.bySubject.get(id) ?? []) {

@@ -1,0 +1,213 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { busOutboxMigrations, Outbox } from '../../platform/bus/index.ts';
+import { ManualClock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { AuditLog, auditMigrations } from '../audit/index.ts';
+import { SENSING_SUBJECTS } from './alerts.schema.ts';
+import { DEFAULT_RULES_DIR, loadRuleFiles } from './rules/rules.loader.ts';
+import {
+  PartitionLostError,
+  type PartitionMessage,
+  partitionOf,
+  ReadingsMessageSchema,
+  readingsSubject,
+} from './rules.partitions.ts';
+import { hourlyO2, PUHE_STATION, testLocator } from './sensing.fixture.ts';
+import { sensingMigrations } from './sensing.migrations.ts';
+import { SensingService } from './sensing.service.ts';
+
+const rules = loadRuleFiles(DEFAULT_RULES_DIR);
+const O2_RULE = 'water.o2.daily-mean-below-target';
+const DESCRIPTION = '蒲河寨溪大桥断面 溶解氧日均值连续3日低于III类标准(5 mg/L)';
+const P = 16;
+const K = partitionOf(PUHE_STATION.id, P);
+
+/**
+ * Ingest hands readings over through the real outbox; `rules` workers apply them. The stream is
+ * stood in for by the outbox rows in order, numbered 1, 2, 3 … as JetStream numbers them.
+ */
+describe.each(testBackends)('partitioned rules (ingest → outbox → rules workers) on %s', (kind) => {
+  let database: Database;
+  const clock = new ManualClock('2025-11-17T00:00:00+08:00');
+  const audit = new AuditLog(clock);
+  const outbox = new Outbox(SENSING_SUBJECTS, clock);
+  let ingest: SensingService;
+  let delivered = 0;
+
+  const service = (withOut: boolean) =>
+    new SensingService({
+      db: database.db,
+      audit,
+      clock,
+      locator: testLocator,
+      rules,
+      ...(withOut
+        ? {
+            readingsOut: {
+              partitions: P,
+              enqueue: async (trx, messages) => {
+                await outbox.enqueueMany(
+                  trx,
+                  [...messages].map(([k, payload]) => ({ subject: readingsSubject(k), payload })),
+                );
+              },
+            },
+          }
+        : {}),
+    });
+
+  /** Outbox rows not yet handed out, as the partition's stream messages (sequence = row order). */
+  async function stream(): Promise<{ k: number; msg: PartitionMessage }[]> {
+    const rows = await sql<{ subject: string; payload: unknown }>`
+      select subject, payload from bus_outbox order by seq offset ${delivered}`.execute(database.db);
+    return rows.rows.map((r) => {
+      delivered++;
+      const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
+      return {
+        k: Number(r.subject.split('.p')[1]),
+        msg: { seq: delivered, message: ReadingsMessageSchema.parse(payload) },
+      };
+    });
+  }
+
+  async function sendDay(day: string, mean: number) {
+    for (const payload of hourlyO2(day, mean)) {
+      clock.set(new Date(Date.parse(payload.observedAt) + 60_000));
+      await ingest.ingestRaw(PUHE_STATION.id, JSON.stringify(payload));
+    }
+  }
+
+  const openAlerts = () => ingest.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: O2_RULE });
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await migrateToLatest(database.db, [auditMigrations, busOutboxMigrations, sensingMigrations]);
+    ingest = service(true);
+    await ingest.devices.register(SYSTEM_PRINCIPAL, PUHE_STATION);
+  });
+  afterAll(() => database?.close());
+
+  it('hands one message per batch and partition, runs no rules in ingest, and sends nothing again for a redelivery', async () => {
+    await sendDay('2025-11-17', 4.1);
+    const messages = await stream();
+    expect(messages).toHaveLength(24);
+    expect(new Set(messages.map((m) => m.k))).toEqual(new Set([K]));
+    expect(messages[0]!.msg.message).toMatchObject({
+      d: [PUHE_STATION.id],
+      m: ['O2'],
+      ad: [PUHE_STATION.id],
+    });
+    // A redelivered message stores nothing new and hands nothing over.
+    const again = hourlyO2('2025-11-17', 4.1)[5]!;
+    const r = await ingest.ingestRaw(PUHE_STATION.id, JSON.stringify(again));
+    expect(r).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await stream()).toEqual([]);
+    // The ingest ran no rules and saved no rule state.
+    const states = await sql<{ n: number }>`select count(*)::int as n from sensing_rule_state`.execute(
+      database.db,
+    );
+    expect(states.rows[0]!.n).toBe(0);
+    delivered = 0; // replay the same stream to the rules below
+  });
+
+  it('applies in order, exactly once across redeliveries and an ownership change: one alert naming the section and rule', async () => {
+    const w1 = service(false).partitionedRules({ partitions: P, owner: 'w1' });
+    const progress = await w1.take([...Array(P).keys()]);
+    expect(progress.get(K)).toBe(0);
+    const day1 = await stream();
+    expect(
+      await w1.apply(
+        K,
+        day1.map((m) => m.msg),
+      ),
+    ).toMatchObject({ applied: 24, skipped: 0 });
+    // The same messages again (a lost ack, a redelivery): acknowledged without effect.
+    expect(
+      await w1.apply(
+        K,
+        day1.slice(10).map((m) => m.msg),
+      ),
+    ).toMatchObject({ applied: 0, skipped: 14 });
+    await sendDay('2025-11-18', 4.3);
+    const day2 = await stream();
+    await w1.apply(
+      K,
+      day2.slice(0, 12).map((m) => m.msg),
+    );
+
+    // Another process takes the partition over mid-day: it resumes after w1's progress with w1's states.
+    const w2 = service(false).partitionedRules({ partitions: P, owner: 'w2' });
+    const resumed = await w2.take([K]);
+    expect(resumed.get(K)).toBe(day2[11]!.msg.seq);
+    // w1 is fenced off: its next transaction fails and it drops the partition.
+    await expect(
+      w1.apply(
+        K,
+        day2.slice(12).map((m) => m.msg),
+      ),
+    ).rejects.toBeInstanceOf(PartitionLostError);
+    expect(w1.partitions).not.toContain(K);
+    // w2 gets the whole of day 2 again (the consumer restarts after the progress): the first half is skipped.
+    expect(
+      await w2.apply(
+        K,
+        day2.map((m) => m.msg),
+      ),
+    ).toMatchObject({ applied: 12, skipped: 12 });
+    expect(await openAlerts()).toEqual([]);
+
+    await sendDay('2025-11-19', 4.6);
+    // A reading past day 3's end + lateness closes its window.
+    clock.set('2025-11-20T03:00:00+08:00');
+    await ingest.ingestRaw(
+      PUHE_STATION.id,
+      JSON.stringify({ observedAt: '2025-11-20T02:40:00+08:00', O2: 4.0 }),
+    );
+    const rest = await stream();
+    const result = await w2.apply(
+      K,
+      rest.map((m) => m.msg),
+    );
+    expect(result.raised).toHaveLength(1);
+    const alerts = await openAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      status: 'open',
+      description: DESCRIPTION,
+      alertSource: PUHE_STATION.id,
+    });
+    // Replaying everything to w2 changes nothing.
+    expect(
+      await w2.apply(
+        K,
+        rest.map((m) => m.msg),
+      ),
+    ).toMatchObject({ applied: 0 });
+    expect(await openAlerts()).toHaveLength(1);
+    const row = await sql<{ last_seq: number; owner: string }>`
+      select last_seq, owner from sensing_rules_progress where partition = ${K}`.execute(database.db);
+    expect(row.rows[0]).toMatchObject({ last_seq: rest.at(-1)!.msg.seq, owner: 'w2' });
+  });
+
+  it('runs the no-data rule only for owned partitions, on the owner’s timer', async () => {
+    // The ingest's timer still writes last-seen times to the registry (rules processes read them on take).
+    clock.set('2025-11-20T03:00:30+08:00');
+    await ingest.evaluateTimers();
+    const seen = await ingest.devices.get(SYSTEM_PRINCIPAL, PUHE_STATION.id);
+    expect(seen.lastSeenAt).toEqual(new Date('2025-11-20T03:00:00+08:00'));
+    const w3 = service(false).partitionedRules({ partitions: P, owner: 'w3' });
+    await w3.take([(K + 1) % P]);
+    clock.set('2025-11-20T06:00:00+08:00');
+    expect(await w3.tick(clock.now(), w3.partitions)).toEqual({ raised: 0, cleared: 0 });
+    const w4 = service(false).partitionedRules({ partitions: P, owner: 'w4' });
+    await w4.take([K]);
+    const tick = await w4.tick(clock.now(), [K]);
+    expect(tick.raised).toBe(1);
+    const silent = await ingest.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: 'device.no-data-30min' });
+    expect(silent.map((a) => a.subject)).toEqual([PUHE_STATION.id]);
+  });
+});
