@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import {
@@ -25,9 +26,12 @@ import {
 } from './modules/organisation/index.ts';
 import { planMigrations, type Scenarios, wireScenarios } from './modules/scenarios/index.ts';
 import {
+  DEFAULT_PARTITIONS,
   DEFAULT_RULES_DIR,
   LiveFeed,
   loadRuleFiles,
+  type ReadingsOut,
+  readingsSubject,
   registerLiveRoutes,
   registerSensingRoutes,
   SensingService,
@@ -48,6 +52,7 @@ import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
 import { subscribeLiveAlerts, subscribeLiveEvents } from './wiring/live.ts';
 import { type MqttIngest, restrictToProbes, startMqttIngest } from './wiring/mqtt-ingest.ts';
+import { type RulesRole, startRulesRole } from './wiring/rules-role.ts';
 import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from './workflows/event-centre.ts';
 
 /** The package version, shown in /health and the OpenAPI document. */
@@ -78,9 +83,13 @@ export interface AppOptions {
    * HTTP and live push, no MQTT ingest and no sensing timers; `ingest` MQTT ingest (a member of
    * the shared subscription), storage, rules and sensing timers, HTTP only for /health and /metrics.
    */
-  role?: 'all' | 'api' | 'ingest';
-  /** Stable id of an ingest process (its MQTT session survives a restart under it). */
+  role?: 'all' | 'api' | 'ingest' | 'rules';
+  /** Stable id of an ingest process (its MQTT session survives a restart under it), or of a rules process. */
   ingestId?: string;
+  /** Partitions of the rule subjects shared by ingest and rules processes (default 16; all must agree). */
+  partitions?: number;
+  /** NATS JetStream stream prefix (default `citybrain`), e.g. for several deployments on one NATS. */
+  streamPrefix?: string;
   /** Event-centre timing, e.g. a fast escalation loop for tests on simulated time. */
   centre?: { schedulerIntervalMs?: number };
   /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
@@ -101,6 +110,8 @@ export interface App {
   readonly outbox: Outbox<Subjects>;
   /** The MQTT side once `listen` has started it. */
   mqtt?: MqttIngest;
+  /** The rules side of a `rules` process once `listen` has started it. */
+  rules?: RulesRole;
   /** Live readings, alerts and event changes pushed to clients (`GET /api/v1/live`). */
   readonly live: LiveFeed;
   /** Starts the HTTP server and MQTT ingestion; resolves with the base URL. */
@@ -180,8 +191,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     natsUrl: config.natsUrl,
     clock,
     registry: metricsRegistry,
+    ...(options.streamPrefix ? { streamPrefix: options.streamPrefix } : {}),
   });
   const outbox = new Outbox(SUBJECTS, clock);
+  const partitions = options.partitions ?? DEFAULT_PARTITIONS;
   const relay = new OutboxRelay({ db, bus, logger, clock });
   relay.start();
   const sensing = new SensingService({
@@ -201,9 +214,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     rules: loadRuleFiles(DEFAULT_RULES_DIR),
+    // An ingest process hands new readings to the rules processes through the outbox (see docs/sensing-pipeline.md).
+    ...(options.role === 'ingest' ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
   });
-  // An api process leaves rules and timers to the ingest processes (the rule state lives in them).
-  if (options.role !== 'api') await sensing.start();
+  // An api process runs no sensing timers; a rules process runs the rules of its partitions instead.
+  if (options.role !== 'api' && options.role !== 'rules') await sensing.start();
 
   const http = await createHttpServer({ logger, version: VERSION });
   installAuthentication(http, identity);
@@ -270,13 +285,27 @@ export async function createApp(options: AppOptions): Promise<App> {
     live,
     async listen() {
       const role = options.role ?? 'all';
-      if (role === 'ingest') restrictToProbes(http);
+      if (role === 'ingest' || role === 'rules') restrictToProbes(http, role);
       else {
         await subscribeLiveAlerts(bus, live);
         await subscribeLiveEvents(bus, live);
       }
       const url = await http.listen({ port: config.port, host: config.host });
-      if (role !== 'api') {
+      if (role === 'rules') {
+        if (!config.databaseUrl || !config.natsUrl)
+          throw new Error('the rules role needs PostgreSQL and NATS');
+        app.rules = await startRulesRole({
+          sensing,
+          logger,
+          databaseUrl: config.databaseUrl,
+          natsUrl: config.natsUrl,
+          streamPrefix: options.streamPrefix,
+          partitions,
+          memberId: options.ingestId ?? `rules-${os.hostname()}-${process.pid}`,
+          onCommitted: () => relay.wake(),
+          tickSeconds: sensing.options.tickSeconds,
+        });
+      } else if (role !== 'api') {
         app.mqtt = await startMqttIngest({
           config,
           sensing,
@@ -289,6 +318,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       await app.mqtt?.close();
+      await app.rules?.close();
       await http.close();
       await scenarios.stop();
       await centre.stop();
@@ -300,6 +330,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   };
   return app;
+}
+
+/** An ingest process's hand-over of new readings: outbox rows on `sensing.readings.p<k>`, relay woken after commit. */
+function readingsOut(outbox: Outbox<Subjects>, relay: OutboxRelay, partitions: number): ReadingsOut {
+  return {
+    partitions,
+    enqueue: async (trx, messages) => {
+      await outbox.enqueueMany(
+        trx,
+        [...messages].map(([k, payload]) => ({ subject: readingsSubject(k), payload, key: `p${k}` })),
+      );
+    },
+    committed: () => relay.wake(),
+  };
 }
 
 /** Maps a not_found rejection to a fallback value; any other error passes through. */

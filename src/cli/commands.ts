@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openAndMigrate } from '../app.ts';
 import type { Config } from '../config.ts';
 import { AuditLog } from '../modules/audit/index.ts';
+import { DEFAULT_PARTITIONS, MAX_PARTITIONS } from '../modules/sensing/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { CliError } from './cli-error.ts';
 import { registerImportCommands } from './import.command.ts';
@@ -21,26 +22,79 @@ export function registerCommands(program: Command, config: () => Config): void {
   program
     .command('serve')
     .description('run the platform (migrates the database, creates the admin user on first start)')
-    .option('--role <role>', 'which part to run: all | api | ingest (see docs/sensing-pipeline.md)', 'all')
-    .option('--ingest-id <id>', 'stable id of an ingest process (its MQTT session survives restarts)')
-    .action(async (options: { role: string; ingestId?: string }) => {
-      const role = options.role;
-      if (role !== 'all' && role !== 'api' && role !== 'ingest') {
-        throw new CliError(`unknown --role '${role}' (allowed: all, api, ingest)`);
-      }
-      const cfg = config();
-      if (role === 'ingest' && !cfg.mqttUrl) {
-        throw new CliError(
-          '--role ingest needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883, Mosquitto); the embedded broker (Aedes) has none',
-        );
-      }
-      if (role !== 'all' && !cfg.natsUrl) {
-        process.stderr.write(
-          `warning: --role ${role} without CITYBRAIN_NATS_URL: alerts stay in this process (the in-process bus); set it so they cross processes\n`,
-        );
-      }
-      await runServer(cfg, { demo: false, role, ingestId: options.ingestId });
-    });
+    .option(
+      '--role <role>',
+      'which part to run: all | api | ingest | rules (see docs/sensing-pipeline.md). ingest: MQTT shared subscription, storage, hands new readings to the rules processes (needs CITYBRAIN_MQTT_URL, CITYBRAIN_NATS_URL); rules: runs the rules of the partitions it owns (needs CITYBRAIN_DATABASE_URL, CITYBRAIN_NATS_URL)',
+      'all',
+    )
+    .option(
+      '--ingest-id <id>',
+      'stable id of an ingest process (its MQTT session survives restarts) or of a rules process',
+    )
+    .option(
+      '--partitions <n>',
+      `partitions of the rule subjects (devices); every ingest and rules process must use the same (1–${MAX_PARTITIONS})`,
+      String(DEFAULT_PARTITIONS),
+    )
+    .option(
+      '--stream-prefix <prefix>',
+      'NATS JetStream stream prefix (several deployments on one NATS)',
+      'citybrain',
+    )
+    .action(
+      async (options: { role: string; ingestId?: string; partitions: string; streamPrefix: string }) => {
+        const role = options.role;
+        if (role !== 'all' && role !== 'api' && role !== 'ingest' && role !== 'rules') {
+          throw new CliError(`unknown --role '${role}' (allowed: all, api, ingest, rules)`);
+        }
+        const partitions = Number(options.partitions);
+        if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+          throw new CliError(
+            `--partitions must be an integer from 1 to ${MAX_PARTITIONS}, not '${options.partitions}'`,
+          );
+        }
+        if (!/^[a-z][a-z0-9_-]*$/.test(options.streamPrefix)) {
+          throw new CliError(
+            `--stream-prefix must be lowercase letters, digits, '_' or '-', not '${options.streamPrefix}'`,
+          );
+        }
+        const cfg = config();
+        if (role === 'ingest' && !cfg.mqttUrl) {
+          throw new CliError(
+            '--role ingest needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883, Mosquitto); the embedded broker (Aedes) has none',
+          );
+        }
+        if (role === 'ingest' && !cfg.natsUrl) {
+          throw new CliError(
+            '--role ingest hands new readings to the rules processes (--role rules) over NATS JetStream: set CITYBRAIN_NATS_URL (e.g. nats://127.0.0.1:4222); for one process that does everything use --role all',
+          );
+        }
+        if (role === 'rules' && (!cfg.databaseUrl || !cfg.natsUrl)) {
+          throw new CliError(
+            `--role rules needs PostgreSQL (partition ownership uses its advisory locks) and NATS JetStream (the readings stream): set ${[
+              cfg.databaseUrl
+                ? undefined
+                : 'CITYBRAIN_DATABASE_URL (e.g. postgres://user@host:5432/citybrain)',
+              cfg.natsUrl ? undefined : 'CITYBRAIN_NATS_URL (e.g. nats://127.0.0.1:4222)',
+            ]
+              .filter(Boolean)
+              .join(' and ')}`,
+          );
+        }
+        if (role !== 'all' && !cfg.natsUrl) {
+          process.stderr.write(
+            `warning: --role ${role} without CITYBRAIN_NATS_URL: alerts stay in this process (the in-process bus); set it so they cross processes\n`,
+          );
+        }
+        await runServer(cfg, {
+          demo: false,
+          role,
+          ingestId: options.ingestId,
+          partitions,
+          streamPrefix: options.streamPrefix,
+        });
+      },
+    );
 
   program
     .command('migrate')

@@ -5,9 +5,13 @@ import type { Config } from '../config.ts';
 export interface ServerOptions {
   demo: boolean;
   /** Which part this process runs (default all). */
-  role?: 'all' | 'api' | 'ingest';
-  /** Stable id of an ingest process. */
+  role?: 'all' | 'api' | 'ingest' | 'rules';
+  /** Stable id of an ingest or rules process. */
   ingestId?: string;
+  /** Partitions of the rule subjects (ingest and rules roles). */
+  partitions?: number;
+  /** NATS JetStream stream prefix. */
+  streamPrefix?: string;
 }
 
 /**
@@ -15,7 +19,13 @@ export interface ServerOptions {
  * and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function runServer(config: Config, options: ServerOptions): Promise<App> {
-  const app = await createApp({ config, role: options.role, ingestId: options.ingestId });
+  const app = await createApp({
+    config,
+    role: options.role,
+    ingestId: options.ingestId,
+    partitions: options.partitions,
+    streamPrefix: options.streamPrefix,
+  });
   const banner: string[] = [];
   try {
     const { prepareCity } = await import('../demo/prepare.ts');
@@ -33,6 +43,11 @@ export async function runServer(config: Config, options: ServerOptions): Promise
     `  health     ${url}/health`,
     `  database   ${app.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
     ...(app.mqtt ? [app.mqtt.banner] : []),
+    ...(app.rules
+      ? [
+          `  rules      member ${app.rules.memberId} of ${options.partitions ?? 'the default'} partitions (owns ${app.rules.owned.join(', ') || 'none yet'})`,
+        ]
+      : []),
     ...banner,
     '',
   ];

@@ -118,13 +118,16 @@ export async function startMqttIngest(deps: {
   };
 }
 
-/** An ingest process answers only the probes (/health, /metrics) on its HTTP port. */
-export function restrictToProbes(http: Api): void {
+/** An ingest or rules process answers only the probes (/health, /metrics) on its HTTP port. */
+export function restrictToProbes(http: Api, role: 'ingest' | 'rules' = 'ingest'): void {
   http.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0];
     if (path !== '/health' && path !== '/metrics') {
       await reply.code(404).send({
-        error: { code: 'not_found', message: 'this is an ingest process: only /health and /metrics' },
+        error: {
+          code: 'not_found',
+          message: `this is a${role === 'ingest' ? 'n' : ''} ${role} process: only /health and /metrics`,
+        },
       });
     }
   });

@@ -1,0 +1,352 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { prepareCity } from '../demo/prepare.ts';
+import { partitionOf } from '../modules/sensing/index.ts';
+import { openPostgres } from '../platform/db/database.ts';
+import { createLogger } from '../platform/logger.ts';
+import { observationTopic } from '../platform/mqtt/index.ts';
+import {
+  sleep,
+  startThrowawayMosquitto,
+  type ThrowawayMosquitto,
+  uniqueClientId,
+  waitFor,
+} from '../platform/mqtt/testing.ts';
+
+/**
+ * `citybrain serve --role ingest` + two `--role rules` processes as child processes on PostgreSQL,
+ * NATS JetStream (a private stream prefix) and a private Mosquitto: the seed's water story gives
+ * exactly one alert; a rules process SIGKILLed mid-story and restarted changes nothing.
+ */
+const serverUrl = process.env.CITYBRAIN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const natsUrl = process.env.CITYBRAIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NODE = process.execPath;
+const STATION = 'wq-puhe-zhaixi';
+const O2_RULE = 'water.o2.daily-mean-below-target';
+const DESCRIPTION = '蒲河寨溪大桥断面 溶解氧日均值连续3日低于III类标准(5 mg/L)';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const LOCAL = 8 * HOUR;
+const P = 16;
+
+/** The seed's water story: three local days of hourly O2 around 3.8 mg/L, and a reading that closes the third. */
+function waterStory(now: number): string[] {
+  const today = Math.floor((now + LOCAL) / DAY) * DAY - LOCAL;
+  const story = [];
+  for (let d = 4; d >= 2; d--) {
+    for (let h = 0; h < 24; h++) {
+      const t = today - d * DAY + h * HOUR + 30 * 60_000;
+      story.push({ observedAt: new Date(t).toISOString(), O2: h % 2 ? 4.2 : 3.4 });
+    }
+  }
+  story.push({ observedAt: new Date(today - DAY + 3.5 * HOUR).toISOString(), O2: 3.8 });
+  return story.map((s) => JSON.stringify(s));
+}
+
+describe('rules processes sharing the partitions (child processes, PostgreSQL, NATS, Mosquitto)', () => {
+  const tag = randomBytes(5).toString('hex');
+  const dbName = `cb_test_rules_${tag}`;
+  const prefix = `cbtest${tag}`;
+  const dbUrl = (() => {
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  })();
+  let dataDir: string;
+  let mosquitto: ThrowawayMosquitto;
+  let db: pg.Client;
+  const children = new Map<string, ChildProcess>();
+  let log = '';
+
+  /** Starts `citybrain serve --role <role> --ingest-id <id>` and waits for its banner. */
+  async function start(role: 'ingest' | 'rules', id: string): Promise<void> {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CITYBRAIN_DATABASE_URL: dbUrl,
+      CITYBRAIN_MQTT_URL: mosquitto.url,
+      CITYBRAIN_NATS_URL: natsUrl,
+      CITYBRAIN_DATA_DIR: dataDir,
+      CITYBRAIN_TOKEN_SECRET: 'q'.repeat(40),
+      CITYBRAIN_ADMIN_PASSWORD: 'admin-password-rules',
+      CITYBRAIN_LOG_LEVEL: 'warn',
+      PORT: '0',
+    };
+    delete env.NODE_OPTIONS;
+    const args = ['src/main.ts', 'serve', '--role', role, '--ingest-id', id, '--stream-prefix', prefix];
+    const proc = spawn(NODE, [...args, '--partitions', String(P)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      log += `[${id}] ${d}`;
+    });
+    proc.stderr!.on('data', (d: Buffer) => {
+      log += `[${id}] ${d}`;
+    });
+    children.set(id, proc);
+    await waitFor(
+      () => {
+        if (proc.exitCode !== null) throw new Error(`${id} exited early (${proc.exitCode}):\n${log}`);
+        return out.includes('is running');
+      },
+      60_000,
+      `${id} to start`,
+    );
+  }
+
+  async function stop(id: string, signal: NodeJS.Signals): Promise<void> {
+    const proc = children.get(id);
+    children.delete(id);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      proc.kill(signal);
+    });
+  }
+
+  async function query<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    return (await db.query(text, values)).rows as T[];
+  }
+
+  const alertsOf = (subject: string) =>
+    query<{ description: string; status: string }>(
+      'select description, status from sensing_alerts where rule_id = $1 and subject = $2',
+      [O2_RULE, subject],
+    );
+  const owners = async () =>
+    new Map(
+      (
+        await query<{ partition: number; owner: string }>(
+          'select partition, owner from sensing_rules_progress',
+        )
+      ).map((r) => [r.partition, r.owner]),
+    );
+
+  /** Publishes anonymously (Mosquitto does no device auth), QoS 1, `perTick` messages every `tickMs`. */
+  async function publish(deviceId: string, bodies: string[], perTick: number, tickMs: number): Promise<void> {
+    const client = await mqtt.connectAsync(mosquitto.url, {
+      clientId: uniqueClientId('rules-pub'),
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
+    try {
+      for (let i = 0; i < bodies.length; i += perTick) {
+        await Promise.all(
+          bodies
+            .slice(i, i + perTick)
+            .map((b) => client.publishAsync(observationTopic(deviceId), b, { qos: 1 })),
+        );
+        if (tickMs > 0) await sleep(tickMs);
+      }
+    } finally {
+      await client.endAsync();
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-rules-'));
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const config = loadConfig(
+      {},
+      { dataDir, port: 0, adminPassword: 'admin-password-rules', tokenSecret: 'q'.repeat(40) },
+    );
+    const app = await createApp({
+      config,
+      logger: createLogger('silent'),
+      database: await openPostgres(dbUrl),
+    });
+    try {
+      await prepareCity(app, { demo: true });
+    } finally {
+      await app.close();
+    }
+    db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 1000000');
+    await start('ingest', 'ing-1');
+    await Promise.all([start('rules', 'r1'), start('rules', 'r2')]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all([...children.keys()].map((id) => stop(id, 'SIGTERM')));
+    await mosquitto?.dispose();
+    await db?.end();
+    const nc = await connect({ servers: natsUrl }).catch(() => undefined);
+    if (nc) {
+      const jsm = await jetstreamManager(nc);
+      for (const s of [prefix.toUpperCase(), `${prefix.toUpperCase()}_DLQ`])
+        await jsm.streams.delete(s).catch(() => {});
+      await nc.close();
+    }
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
+    await admin.end();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('one ingest and two rules processes: the water story gives exactly one alert naming the section and the rule', async () => {
+    // The two rules processes split the 16 partitions 8/8.
+    let split = await owners();
+    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(200)) {
+      split = await owners();
+      const counts = [...split.values()].reduce(
+        (m, o) => m.set(o, (m.get(o) ?? 0) + 1),
+        new Map<string, number>(),
+      );
+      if (counts.get('r1') === 8 && counts.get('r2') === 8) break;
+    }
+    const counts = [...split.values()].reduce(
+      (m, o) => m.set(o, (m.get(o) ?? 0) + 1),
+      new Map<string, number>(),
+    );
+    expect(Object.fromEntries(counts)).toEqual({ r1: 8, r2: 8 });
+
+    const story = waterStory(Date.now());
+    const started = Date.now();
+    await publish(STATION, story, 73, 0);
+    for (const until = Date.now() + 30_000; (await alertsOf(STATION)).length === 0 && Date.now() < until; )
+      await sleep(50);
+    const latency = Date.now() - started;
+    await sleep(1500); // nothing more comes
+    const alerts = await alertsOf(STATION);
+    console.info(`rules e2e: 73 messages published → alert stored after ${latency} ms`);
+    expect(alerts).toEqual([{ description: DESCRIPTION, status: 'open' }]);
+    // The ingest stored the story and ran no rules; the owner of the station's partition did.
+    const stored = await query<{ n: number }>(
+      'select count(*)::int as n from sensing_observations where device_id = $1',
+      [STATION],
+    );
+    expect(stored[0]!.n).toBe(story.length);
+    const k = partitionOf(STATION, P);
+    expect(['r1', 'r2']).toContain((await owners()).get(k));
+
+    // Warm path, publish → alert stored across the three processes: pH 12 (threshold rule), then 7 to clear.
+    const lat: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      const body = JSON.stringify({ observedAt: new Date(t0 - 1000).toISOString(), pH: 12 });
+      await publish(STATION, [body], 1, 0);
+      const open = () =>
+        query<{ n: number }>(
+          "select count(*)::int as n from sensing_alerts where rule_id = 'water.ph.out-of-range' and status = 'open'",
+        );
+      for (const until = Date.now() + 10_000; (await open())[0]!.n === 0 && Date.now() < until; )
+        await sleep(5);
+      lat.push(Date.now() - t0);
+      expect((await open())[0]!.n).toBe(1);
+      await publish(STATION, [JSON.stringify({ observedAt: new Date(t0 - 500).toISOString(), pH: 7 })], 1, 0);
+      for (const until = Date.now() + 10_000; (await open())[0]!.n === 1 && Date.now() < until; )
+        await sleep(5);
+    }
+    lat.sort((a, b) => a - b);
+    console.info(
+      `rules e2e: warm publish → alert stored (ingest → JetStream → rules), ms: ${lat.join(', ')}`,
+    );
+  }, 90_000);
+
+  it('SIGKILL of the rules process owning a station mid-story, then its restart: still exactly one alert, states continue', async () => {
+    const [row] = await query<{ id: string }>(
+      `select id from sensing_devices where type = 'WaterQualityObserved' and target_class in ('II', 'III')
+         and metrics ? 'O2' and id <> $1 order by id limit 1`,
+      [STATION],
+    );
+    const station = row!.id;
+    const k = partitionOf(station, P);
+    const owner = (await owners()).get(k)!;
+    const story = waterStory(Date.now());
+    const readingsSeen = async () =>
+      (
+        await query<{ n: number }>(
+          `select coalesce(sum(jsonb_array_length(payload->'d')), 0)::int as n from bus_outbox where subject = $1`,
+          [`sensing.readings.p${k}`],
+        )
+      )[0]!.n;
+    const before = await readingsSeen();
+    const progress = async () =>
+      Number(
+        (
+          await query<{ last_seq: string }>(
+            'select last_seq from sensing_rules_progress where partition = $1',
+            [k],
+          )
+        )[0]!.last_seq,
+      );
+    const progressBefore = await progress();
+
+    // Three days hour by hour, ~4 s in all; the owner is killed once it has applied part of it.
+    const publishing = publish(station, story, 3, 150);
+    for (const until = Date.now() + 20_000; (await progress()) < progressBefore + 10 && Date.now() < until; )
+      await sleep(20);
+    expect(await progress()).toBeGreaterThanOrEqual(progressBefore + 10);
+    await stop(owner, 'SIGKILL');
+    const atKill = await progress();
+    // The survivor takes the partition over (the dead process's locks went with its connection).
+    const survivor = owner === 'r1' ? 'r2' : 'r1';
+    for (const until = Date.now() + 10_000; (await owners()).get(k) !== survivor && Date.now() < until; )
+      await sleep(50);
+    expect((await owners()).get(k)).toBe(survivor);
+    // The killed process comes back under the same id and rejoins while the story goes on.
+    await start('rules', owner);
+    await publishing;
+
+    for (const until = Date.now() + 30_000; (await alertsOf(station)).length === 0 && Date.now() < until; )
+      await sleep(100);
+    await sleep(2000);
+    const alerts = await alertsOf(station);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.status).toBe('open');
+    // Every reading was handed over once (73 new readings) and every message of the partition applied.
+    expect((await readingsSeen()) - before).toBe(story.length);
+    const nc = await connect({ servers: natsUrl });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const last = await jsm.streams.getMessage(prefix.toUpperCase(), {
+        last_by_subj: `${prefix}.sensing.readings.p${k}`,
+      });
+      expect(await progress()).toBe(last!.seq);
+    } finally {
+      await nc.close();
+    }
+    // The state went on from where the killed owner left it: 3 bad days in a row, and the fourth
+    // day's window holds exactly the one closing reading (a reading applied twice would count 2).
+    const [state] = await query<{ state: string; active: boolean }>(
+      'select state, active from sensing_rule_state where rule_id = $1 and subject = $2',
+      [O2_RULE, station],
+    );
+    const s = JSON.parse(state!.state) as { bad: number; w: Record<string, number[]> };
+    expect(state!.active).toBe(true);
+    expect(s.bad).toBe(3);
+    expect(Object.values(s.w).map((acc) => acc[0])).toEqual([1]);
+    console.info(
+      `rules kill test: owner ${owner} killed at progress ${atKill} (from ${progressBefore}), survivor ${survivor}; final progress ${await progress()}`,
+    );
+    // The restarted process is a member again: the split is 8/8 once more.
+    for (const until = Date.now() + 10_000; Date.now() < until; await sleep(200)) {
+      const c = [...(await owners()).values()].filter((o) => o === owner).length;
+      if (c === 8) break;
+    }
+    expect([...(await owners()).values()].filter((o) => o === owner)).toHaveLength(8);
+  }, 90_000);
+});
