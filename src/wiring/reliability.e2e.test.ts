@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +33,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE = process.execPath;
 const METRIC = 'averageVehicleSpeed';
 const INGEST_ID = 'rel-1';
+const natsUrl = process.env.CITYBRAIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const streamPrefix = `cbrel${randomBytes(5).toString('hex')}`;
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -68,9 +72,11 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
       CITYBRAIN_LOG_LEVEL: 'warn',
       PORT: '0',
     };
-    delete env.CITYBRAIN_NATS_URL;
+    // The ingest role hands new readings to rules processes over JetStream: a private stream.
+    env.CITYBRAIN_NATS_URL = natsUrl;
     delete env.NODE_OPTIONS;
-    const proc = spawn(NODE, ['src/main.ts', 'serve', '--role', 'ingest', '--ingest-id', INGEST_ID], {
+    const args = ['serve', '--role', 'ingest', '--ingest-id', INGEST_ID, '--stream-prefix', streamPrefix];
+    const proc = spawn(NODE, ['src/main.ts', ...args], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -184,6 +190,13 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
     await stopIngest('SIGTERM');
     await mosquitto?.dispose();
     await counter?.end();
+    const nc = await connect({ servers: natsUrl }).catch(() => undefined);
+    if (nc) {
+      const jsm = await jetstreamManager(nc);
+      const stream = streamPrefix.toUpperCase();
+      for (const s of [stream, `${stream}_DLQ`]) await jsm.streams.delete(s).catch(() => {});
+      await nc.close();
+    }
     await admin((c) => c.query(`drop database if exists ${dbName} with (force)`)).catch(() => undefined);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
