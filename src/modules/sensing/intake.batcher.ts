@@ -2,7 +2,13 @@ import type { IngestResult, RawObservation } from './intake.service.ts';
 
 /** Decodes bytes as a transport received them: a JSON object is one observation, an array several, invalid JSON one dead letter. */
 export function decodeRaw(deviceId: string, bytes: Uint8Array | string, receivedAt: Date): RawObservation[] {
-  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+  // A view, not a copy (Buffer.from(Uint8Array) copies; MQTT hands over Buffers already).
+  const text =
+    typeof bytes === 'string'
+      ? bytes
+      : Buffer.isBuffer(bytes)
+        ? bytes.toString('utf8')
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let payload: unknown;
   try {
     payload = JSON.parse(text);

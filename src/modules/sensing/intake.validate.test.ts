@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validatePayload } from './intake.validate.ts';
+import { fastAccepts, payloadSchema, validatePayload } from './intake.validate.ts';
+import { DEVICE_TYPES, METRICS } from './sensing.catalogue.ts';
 
 const limits = {
   notAfter: Date.parse('2025-11-20T12:05:00Z'),
@@ -59,5 +60,64 @@ describe('payload validation', () => {
       ok: false,
       reason,
     });
+  });
+
+  it('takes the fast path only for payloads the zod schema accepts, and gives the same answer either way', () => {
+    // Every type, every metric with a good and several bad values, times good and bad, metadata, extras.
+    const values: unknown[] = [
+      1.5,
+      0,
+      -3,
+      '4.2',
+      null,
+      true,
+      false,
+      'free',
+      'occupied',
+      'nope',
+      [],
+      {},
+      1e308,
+    ];
+    const times: unknown[] = [
+      at,
+      '2025-11-20T12:00:00Z',
+      '2025-11-20T12:00:00',
+      '20/11/2025',
+      12,
+      null,
+      undefined,
+    ];
+    let fast = 0;
+    let cases = 0;
+    for (const type of DEVICE_TYPES) {
+      const metrics = Object.keys(METRICS[type]);
+      const declared = new Set(metrics);
+      const payloads: Record<string, unknown>[] = [];
+      for (const observedAt of times) {
+        for (const metric of metrics) for (const v of values) payloads.push({ observedAt, [metric]: v });
+        payloads.push({ observedAt, id: 'x', type, refDevice: 1, [metrics[0]!]: 1 });
+        payloads.push({ observedAt, madeUp: 1 });
+        payloads.push({ dateObserved: observedAt, [metrics[0]!]: 2 });
+        payloads.push({ observedAt, constructor: 1 });
+        payloads.push(JSON.parse(`{"observedAt":"${at}","__proto__":1}`));
+      }
+      for (const p of payloads) {
+        cases++;
+        const accepted = fastAccepts(type, p);
+        if (accepted) {
+          fast++;
+          expect(payloadSchema(type).safeParse(p).success, JSON.stringify(p)).toBe(true);
+        }
+        const viaSchema = payloadSchema(type).safeParse(p).success;
+        // And the other way: whatever zod accepts takes the fast path, so validation is unchanged.
+        if (viaSchema) expect(accepted, JSON.stringify(p)).toBe(true);
+        if (!viaSchema && p.observedAt !== undefined) {
+          expect(validatePayload(type, declared, p, limits).ok, JSON.stringify(p)).toBe(false);
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(1000);
+    expect(fast).toBeGreaterThan(100);
   });
 });

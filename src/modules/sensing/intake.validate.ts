@@ -66,6 +66,39 @@ const PAYLOADS = Object.fromEntries(
   }),
 ) as unknown as Record<DeviceType, z.ZodType<Record<string, unknown>>>;
 
+/** The zod schema of a payload of a device type (the reference the fast check below must agree with). */
+export function payloadSchema(type: DeviceType): z.ZodType<Record<string, unknown>> {
+  return PAYLOADS[type];
+}
+
+/**
+ * A hand-written check of the common, valid payload: true only if the type's zod schema accepts
+ * it too (every key is the time, metadata or a metric of the type, each with the right JSON type;
+ * the time strings pass the same zod ISO check). False means "let zod decide and say why". The
+ * profile of the 10 obs/msg pipeline showed zod's object parse at ~9 % of the ingest process's
+ * CPU; this takes it to the time check alone.
+ */
+export function fastAccepts(type: DeviceType, p: Record<string, unknown>): boolean {
+  const specs = METRICS[type];
+  for (const key of Object.keys(p)) {
+    const v = p[key];
+    if (key === 'observedAt' || key === 'dateObserved') {
+      if (v !== undefined && !(typeof v === 'string' && Timestamp.safeParse(v).success)) return false;
+      continue;
+    }
+    if (METADATA_KEYS.has(key)) continue;
+    if (!Object.hasOwn(specs, key)) return false;
+    if (v === undefined) continue;
+    const spec = specs[key]!;
+    if (spec.kind === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    } else if (spec.kind === 'boolean') {
+      if (typeof v !== 'boolean') return false;
+    } else if (typeof v !== 'string' || !spec.values.includes(v)) return false;
+  }
+  return true;
+}
+
 function encode(spec: MetricSpec, value: unknown): number {
   if (spec.kind === 'boolean') return value ? 1 : 0;
   if (spec.kind === 'enum') return spec.values.indexOf(value as string);
@@ -89,8 +122,8 @@ export function validatePayload(
   if (p.observedAt === undefined && p.dateObserved === undefined) {
     return { ok: false, reason: 'missing_observed_at', detail: 'observedAt is required' };
   }
-  const parsed = PAYLOADS[type].safeParse(p);
-  if (!parsed.success) {
+  const parsed = fastAccepts(type, p) ? undefined : PAYLOADS[type].safeParse(p);
+  if (parsed && !parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -118,7 +151,7 @@ export function validatePayload(
   const readings: ValidReading[] = [];
   const specs = METRICS[type];
   for (const key in p) {
-    const spec = specs[key];
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
     if (!spec || p[key] === undefined) continue;
     if (!declared.has(key)) {
       return { ok: false, reason: 'undeclared_metric', detail: `device does not declare metric '${key}'` };
