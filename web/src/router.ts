@@ -29,3 +29,19 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   else history.pushState(null, '', to);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
+
+/** The cockpit's page of one response plan. */
+export function planPath(id: string): string {
+  return `/plans/${encodeURIComponent(id)}`;
+}
+
+/** The plan id of a `/plans/:id` path, if it is one. */
+export function planIdOf(pathname: string): string | undefined {
+  const m = /^\/plans\/([^/]+)\/?$/.exec(pathname);
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
-import { api, unwrap } from './client.ts';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
+import { ApiError, api, unwrap } from './client.ts';
 import { useToken } from './queries.ts';
 import { session } from './session.ts';
 import type { GetOk } from './types.ts';
@@ -18,8 +18,14 @@ export type Kpis = GetOk<'/api/v1/kpis'>;
 /** Algorithm decisions behind a subject. */
 export type Why = GetOk<'/api/v1/why'>;
 
-/** Events are not on the live stream (readings and alerts only): the feed polls this often. */
-export const EVENT_POLL_MS = 4000;
+/**
+ * Event changes arrive on the live stream (`useLiveStream`), which refetches what changed at once;
+ * the event list, an open event and plans are refetched this often only as a safety net (a
+ * stream that broke without the client noticing). Was a 4 s poll.
+ */
+export const EVENT_SAFETY_REFETCH_MS = 60_000;
+/** Photo records are not on the stream: polled this often while a task is shown. */
+const EVIDENCE_POLL_MS = 8000;
 
 /** Recent events in the signed-in user's jurisdiction (the server scopes), newest first. */
 export function useEvents() {
@@ -27,7 +33,7 @@ export function useEvents() {
   return useQuery({
     queryKey: ['events', token],
     enabled: Boolean(token),
-    refetchInterval: EVENT_POLL_MS,
+    refetchInterval: EVENT_SAFETY_REFETCH_MS,
     queryFn: async () => {
       const { items } = unwrap(await api.GET('/api/v1/events', { params: { query: { limit: 200 } } }));
       return [...items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -35,12 +41,12 @@ export function useEvents() {
   });
 }
 
-/** One event with its tasks, refreshed while open. */
+/** One event with its tasks, refreshed by the live stream while open. */
 export function useEvent(id: string | undefined) {
   return useQuery({
     queryKey: ['event', id],
     enabled: Boolean(id),
-    refetchInterval: EVENT_POLL_MS,
+    refetchInterval: EVENT_SAFETY_REFETCH_MS,
     queryFn: async () => unwrap(await api.GET('/api/v1/events/{id}', { params: { path: { id: id! } } })),
   });
 }
@@ -49,7 +55,7 @@ export function useEvent(id: string | undefined) {
 export function useEvidence(taskId: string) {
   return useQuery({
     queryKey: ['evidence', taskId],
-    refetchInterval: EVENT_POLL_MS * 2,
+    refetchInterval: EVIDENCE_POLL_MS,
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/tasks/{id}/evidence', { params: { path: { id: taskId } } })).items,
   });
@@ -110,23 +116,149 @@ export function useEventActions(eventId: string) {
   };
 }
 
+/** One event-centre change as the live stream pushes it (`event: event`). */
+export interface LiveEventChange {
+  change: string;
+  eventId: string;
+  taskId: string | null;
+  status: string | null;
+  category: string | null;
+  jurisdictionPath: string;
+  occurredAt: string;
+}
+
+/** State of the live stream, for the "live" mark of the feed. */
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+let liveState: LiveState = 'connecting';
+const liveStateListeners = new Set<() => void>();
+function setLiveState(next: LiveState): void {
+  if (next === liveState) return;
+  liveState = next;
+  for (const l of liveStateListeners) l();
+}
+
+/** Whether the live stream is connected now. */
+export function useLiveState(): LiveState {
+  return useSyncExternalStore(
+    (listener) => {
+      liveStateListeners.add(listener);
+      return () => liveStateListeners.delete(listener);
+    },
+    () => liveState,
+  );
+}
+
+/** Queries an event change makes stale (prefixes). KPIs only for changes that move them. */
+function staleAfter(change: LiveEventChange): (readonly unknown[])[] {
+  const keys: (readonly unknown[])[] = [['events'], ['event', change.eventId], ['plans'], ['plan']];
+  if (['created', 'closed', 'reopened', 'rated', 'status_changed'].includes(change.change))
+    keys.push(['kpis']);
+  return keys;
+}
+
+/** Everything a stream that could not resume may have missed. */
+const RELOAD_ALL: (readonly unknown[])[] = [['events'], ['event'], ['plans'], ['plan'], ['alerts'], ['kpis']];
+
+/**
+ * Refetches stale queries once per burst: one complaint is several changes within a few ms
+ * (created, tasks created, assigned, status changed).
+ */
+function coalescer(client: QueryClient, delayMs: number) {
+  const pending = new Map<string, readonly unknown[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    add(keys: (readonly unknown[])[]) {
+      for (const k of keys) pending.set(JSON.stringify(k), k);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        const keys = [...pending.values()];
+        pending.clear();
+        for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+      }, delayMs);
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** One parsed Server-Sent Events message. */
+interface SseMessage {
+  event: string;
+  id?: string;
+  data: string;
+}
+
+/** Splits a chunk of `text/event-stream` into complete messages; returns the incomplete rest. */
+function parseSse(buffer: string, onMessage: (m: SseMessage) => void): string {
+  let rest = buffer;
+  let cut = rest.indexOf('\n\n');
+  while (cut >= 0) {
+    const block = rest.slice(0, cut);
+    rest = rest.slice(cut + 2);
+    cut = rest.indexOf('\n\n');
+    let event = 'message';
+    let id: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'id') id = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length || id !== undefined) onMessage({ event, id, data: data.join('\n') });
+  }
+  return rest;
+}
+
 /**
  * Listens to the live stream (SSE over fetch: it needs the Authorization header, which
- * EventSource cannot send). Alerts become events within a moment, so an alert refreshes the
- * event list at once instead of waiting for the next poll. Reconnects after 5 s.
+ * EventSource cannot send). An event change refetches the event list, that event, plans and,
+ * when it moves them, the KPIs (once per burst); an alert refreshes alerts and, a moment later,
+ * events (alerts become events). Reconnects with backoff (1 s doubling to 15 s) and sends the
+ * last id it saw as `Last-Event-ID`: the server replays what was missed if it still can, and
+ * otherwise (`ready` with `resumed: false` after a reconnect) everything is refetched.
  */
-export function useLiveAlerts(onAlert?: () => void) {
+export function useLiveStream(onAlert?: () => void) {
   const client = useQueryClient();
   const token = useToken();
   useEffect(() => {
     if (!token) return;
     const abort = new AbortController();
+    const refresh = coalescer(client, 150);
     let stopped = false;
+    let lastId: string | undefined;
+    let connectedBefore = false;
+    let failures = 0;
+    const handle = (m: SseMessage) => {
+      if (m.id) lastId = m.id;
+      if (m.event === 'ready') {
+        const { resumed } = JSON.parse(m.data) as { resumed: boolean };
+        if (connectedBefore && !resumed) refresh.add(RELOAD_ALL);
+        connectedBefore = true;
+        failures = 0;
+        setLiveState('live');
+      } else if (m.event === 'event') {
+        refresh.add(staleAfter(JSON.parse(m.data) as LiveEventChange));
+      } else if (m.event === 'alert') {
+        refresh.add([['alerts']]);
+        setTimeout(() => refresh.add([['events']]), 500);
+        onAlert?.();
+      }
+    };
     const run = async () => {
       while (!stopped) {
         try {
           const res = await fetch('/api/v1/live', {
-            headers: { authorization: `Bearer ${session.token() ?? ''}`, accept: 'text/event-stream' },
+            headers: {
+              authorization: `Bearer ${session.token() ?? ''}`,
+              accept: 'text/event-stream',
+              ...(lastId ? { 'last-event-id': lastId } : {}),
+            },
             signal: abort.signal,
           });
           if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
@@ -135,31 +267,38 @@ export function useLiveAlerts(onAlert?: () => void) {
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
-            buffer += value;
-            let cut = buffer.indexOf('\n\n');
-            while (cut >= 0) {
-              const block = buffer.slice(0, cut);
-              buffer = buffer.slice(cut + 2);
-              if (/^event: alert$/m.test(block)) {
-                setTimeout(() => void client.invalidateQueries({ queryKey: ['events'] }), 500);
-                void client.invalidateQueries({ queryKey: ['alerts'] });
-                onAlert?.();
-              }
-              cut = buffer.indexOf('\n\n');
-            }
+            buffer = parseSse(buffer + value, handle);
           }
         } catch {
           if (stopped) return;
         }
-        await new Promise((r) => setTimeout(r, 5000));
+        setLiveState('reconnecting');
+        failures += 1;
+        await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** (failures - 1))));
       }
     };
     void run();
     return () => {
       stopped = true;
       abort.abort();
+      refresh.stop();
+      setLiveState('connecting');
     };
   }, [token, client, onAlert]);
+}
+
+/** The live stream under its former name (the cockpit calls it). */
+export const useLiveAlerts = useLiveStream;
+
+/** One response plan with its tasks and progress (GET /api/v1/plans/{id}), refreshed by the stream. */
+export function usePlan(id: string) {
+  return useQuery({
+    queryKey: ['plan', id],
+    refetchInterval: EVENT_SAFETY_REFETCH_MS,
+    // Not found (or outside the user's jurisdiction) stays so: no retries.
+    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
+    queryFn: async () => unwrap(await api.GET('/api/v1/plans/{id}', { params: { path: { id } } })),
+  });
 }
 
 /** Open (not closed, not merged) event counts per jurisdiction code, every level of each event's chain. */

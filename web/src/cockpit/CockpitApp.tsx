@@ -1,16 +1,20 @@
 import { useTranslation } from 'react-i18next';
 import { useMe, useToken } from '../api/queries.ts';
+import { planIdOf, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
+import { PlanPage } from './PlanPage.tsx';
 
-/** The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction. */
+/** The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction, or a plan's page (`/plans/:id`). */
 export default function CockpitApp() {
   const { t } = useTranslation();
   const token = useToken();
   const me = useMe();
+  const { pathname } = useLocation();
+  const planId = planIdOf(pathname);
   if (!token) {
     return (
       <div className="cockpit-login">
@@ -24,5 +28,6 @@ export default function CockpitApp() {
     );
   }
   if (!me.data) return <Loading />;
+  if (planId) return <PlanPage id={planId} me={me.data} />;
   return <Cockpit me={me.data} />;
 }

@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
-import type { EventItem } from '../api/events.ts';
+import { type EventItem, useLiveState } from '../api/events.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
 import { statusLabel, timeOf } from './eventText.ts';
+import './plan.css';
 
-/** The live event feed: newest first, refreshed every few seconds; a click opens the event page. */
+/**
+ * The live event feed: newest first, updated from the live stream (a safety refetch every 60 s);
+ * a mark says whether the stream is connected; a click opens the event page.
+ */
 export function EventFeed({
   events,
   loading,
@@ -16,13 +20,17 @@ export function EventFeed({
   onOpen: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const live = useLiveState();
   return (
     <section className="event-feed" aria-labelledby="event-feed-title">
       <h2 id="event-feed-title">
         {t('events.title')} <span className="muted small">({events.length})</span>
+        <span className={`live-mark ${live}`} role="status">
+          {live === 'live' ? `● ${t('live.on')}` : t(`live.${live}`)}
+        </span>
       </h2>
       {events.length === 0 ? (
-        <EmptyState title={loading ? t('common.loading') : t('events.empty')} note={t('events.emptyNote')} />
+        <EmptyState title={loading ? t('common.loading') : t('events.empty')} note={t('live.emptyNote')} />
       ) : (
         <ol className="feed" aria-live="polite">
           {events.slice(0, 50).map((e) => (

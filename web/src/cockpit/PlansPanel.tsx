@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { Plan } from '../api/devices.ts';
+import { navigate, planPath } from '../router.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
 import { timeOf } from './eventText.ts';
+import './plan.css';
 
 /** Tasks of a plan counted per department type, in the plan's order. */
 function perDepartment(plan: Plan): [string, number][] {
@@ -12,7 +14,8 @@ function perDepartment(plan: Plan): [string, number][] {
 
 /**
  * Active response plans (预案) from the scenario engine: tasks per department, progress
- * (acknowledged / done of total) and elapsed against the target time.
+ * (acknowledged / done of total) and elapsed against the target time. The name opens the plan's
+ * page (`/plans/:id`).
  */
 export function PlansPanel({ plans, loading }: { plans: readonly Plan[] | undefined; loading: boolean }) {
   const { t } = useTranslation();
@@ -36,7 +39,17 @@ export function PlansPanel({ plans, loading }: { plans: readonly Plan[] | undefi
             return (
               <li key={plan.id} className={`plan${overdue ? ' overdue' : ''}`}>
                 <div className="plan-head">
-                  <strong>{plan.name}</strong>
+                  <a
+                    className="plan-link"
+                    href={planPath(plan.id)}
+                    onClick={(e) => {
+                      if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                      e.preventDefault();
+                      navigate(planPath(plan.id));
+                    }}
+                  >
+                    {plan.name}
+                  </a>
                   <span className="muted small">{timeOf(plan.startedAt)}</span>
                 </div>
                 <p className="plan-summary small">{plan.summary}</p>
