@@ -64,9 +64,16 @@ export function registerCommands(program: Command, config: () => Config): void {
             '--role ingest needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883, Mosquitto); the embedded broker (Aedes) has none',
           );
         }
-        if (role === 'ingest' && !cfg.natsUrl) {
+        if (role === 'ingest' && (!cfg.natsUrl || !cfg.databaseUrl)) {
           throw new CliError(
-            '--role ingest hands new readings to the rules processes (--role rules) over NATS JetStream: set CITYBRAIN_NATS_URL (e.g. nats://127.0.0.1:4222); for one process that does everything use --role all',
+            `--role ingest hands new readings to the rules processes (--role rules) over NATS JetStream, and they share its PostgreSQL database: set ${[
+              cfg.databaseUrl
+                ? undefined
+                : 'CITYBRAIN_DATABASE_URL (e.g. postgres://user@host:5432/citybrain)',
+              cfg.natsUrl ? undefined : 'CITYBRAIN_NATS_URL (e.g. nats://127.0.0.1:4222)',
+            ]
+              .filter(Boolean)
+              .join(' and ')}; for one process that does everything use --role all`,
           );
         }
         if (role === 'rules' && (!cfg.databaseUrl || !cfg.natsUrl)) {

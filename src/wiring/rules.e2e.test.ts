@@ -244,9 +244,11 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
 
     // Warm path, publish → alert stored across the three processes: pH 12 (threshold rule), then 7 to clear.
     const lat: number[] = [];
+    const base = Date.now() - 60_000;
     for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
-      const body = JSON.stringify({ observedAt: new Date(t0 - 1000).toISOString(), pH: 12 });
+      // Observation times only move forward (a threshold skips a reading older than the newest it judged).
+      const body = JSON.stringify({ observedAt: new Date(base + i * 2000).toISOString(), pH: 12 });
       await publish(STATION, [body], 1, 0);
       const open = () =>
         query<{ n: number }>(
@@ -255,8 +257,27 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
       for (const until = Date.now() + 10_000; (await open())[0]!.n === 0 && Date.now() < until; )
         await sleep(5);
       lat.push(Date.now() - t0);
-      expect((await open())[0]!.n).toBe(1);
-      await publish(STATION, [JSON.stringify({ observedAt: new Date(t0 - 500).toISOString(), pH: 7 })], 1, 0);
+      if ((await open())[0]!.n !== 1) {
+        const dead = await query(
+          'select reason, detail from sensing_dead_letters order by received_at desc limit 3',
+        );
+        const ph = await query(
+          "select observed_at, value from sensing_observations where device_id = $1 and metric = 'pH'",
+          [STATION],
+        );
+        const all = await query(
+          "select status, description from sensing_alerts where rule_id = 'water.ph.out-of-range'",
+        );
+        throw new Error(
+          `no pH alert: dead ${JSON.stringify(dead)} pH ${JSON.stringify(ph)} alerts ${JSON.stringify(all)}\n${log.slice(-3000)}`,
+        );
+      }
+      await publish(
+        STATION,
+        [JSON.stringify({ observedAt: new Date(base + i * 2000 + 1000).toISOString(), pH: 7 })],
+        1,
+        0,
+      );
       for (const until = Date.now() + 10_000; (await open())[0]!.n === 1 && Date.now() < until; )
         await sleep(5);
     }
