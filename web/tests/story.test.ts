@@ -8,10 +8,8 @@ import { waitForMap } from './map-check.ts';
 const OPEN311_KEY = 'o311-web-story-key-0123456789';
 const COMPLAINT = '较场口夜市露天烧烤油烟太大';
 
-/** A small valid PNG (32×24, orange), made here: the "photo" of the result. */
-function png(): Buffer {
-  const w = 32;
-  const h = 24;
+/** A small valid PNG, made here: orange 32×24 is the "photo" of the result, blue 48×36 the citizen's. */
+function png(w = 32, h = 24, rgb: [number, number, number] = [240, 140, 40]): Buffer {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -36,8 +34,7 @@ function png(): Buffer {
   ihdr[8] = 8;
   ihdr[9] = 2;
   const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) raw.set([240, 140, 40], y * (w * 3 + 1) + 1 + x * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
   return Buffer.concat([
     Buffer.from('89504e470d0a1a0a', 'hex'),
     chunk('IHDR', ihdr),
@@ -46,11 +43,20 @@ function png(): Buffer {
   ]);
 }
 
+const CITIZEN_PHOTO = png(48, 36, [40, 90, 200]);
+
+/** Natural widths of the loaded images a locator matches (0 while loading or broken). */
+const widths = (page: Page, selector: string) =>
+  page.$$eval(selector, (imgs) =>
+    imgs.map((i) => ((i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : 0)),
+  );
+
 /**
  * The Jiaochangkou story in the browser, through the same APIs as
- * src/workflows/event-centre.e2e.test.ts: a citizen files a complaint (Open311) → the street
- * operator sees it in the live feed → the field officer accepts, uploads a photo, completes →
- * the operator verifies → the citizen sees it closed and rates it.
+ * src/workflows/event-centre.e2e.test.ts: a citizen files a complaint with a photo (Open311) →
+ * the street operator sees it and its photo in the live feed → the field officer accepts,
+ * uploads a photo, completes → the operator sees the proof photos and verifies → the citizen
+ * sees it closed with the proof photo and rates it.
  */
 describe('Jiaochangkou, citizen to closed, in Chromium', () => {
   let served: Served;
@@ -95,7 +101,7 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
     await served?.close();
   });
 
-  it('1. a citizen files the complaint at Jiaochangkou through Open311 and gets a tracking number', async () => {
+  it('1. a citizen files the complaint with a photo at Jiaochangkou through Open311 and gets a tracking number', async () => {
     citizen = await newPage({ width: 390, height: 844 }, true);
     // The portal is an Open311 client application: its key is configured per installation.
     await citizen.addInitScript((key) => localStorage.setItem('citybrain.open311Key', key), OPEN311_KEY);
@@ -104,15 +110,29 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
     await citizen.locator('.pin-map canvas').waitFor();
     await citizen.getByRole('button', { name: '使用我的位置' }).click();
     await expect.poll(() => citizen.locator('.place').textContent()).toMatch(/渝中区 \/ 解放碑街道/);
+    await citizen
+      .getByLabel('照片（可选，最多 6 张）')
+      .setInputFiles({ name: 'smoke.png', mimeType: 'image/png', buffer: CITIZEN_PHOTO });
+    await expect.poll(() => widths(citizen, 'form .thumbs img')).toEqual([48]);
+    const uploaded = citizen.waitForResponse((r) => r.url().endsWith('/api/v1/citizen/photos'));
     const filed = citizen.waitForResponse((r) => r.url().endsWith('/open311/v2/requests.json'));
     await citizen.getByRole('button', { name: '提交' }).click();
+    const upload = await uploaded;
+    expect(upload.status()).toBe(201);
+    // The Open311 client names the uploaded photo by its URL (media_url).
+    expect((await filed).request().postData()).toContain(
+      `media_url=${encodeURIComponent((await upload.json()).url)}`,
+    );
     expect((await filed).status()).toBe(201);
     await citizen.getByRole('heading', { name: '已提交，感谢您的反映' }).waitFor();
+    await citizen.getByText('已随诉求提交 1 张照片').waitFor();
     requestId = (await citizen.locator('strong.tracking').textContent()) ?? '';
     expect(requestId).toMatch(/\S{6,}/);
     await citizen.screenshot({ path: shot('story-1-citizen-filed'), fullPage: true });
     await citizen.getByRole('button', { name: '查看办理进度' }).click();
     await expect.poll(() => citizen.locator('.req-status').getAttribute('data-status')).toBe('open');
+    // My own photo, downloaded with my token.
+    await expect.poll(() => widths(citizen, 'article.request .thumbs img')).toEqual([48]);
     await citizen.screenshot({ path: shot('story-1b-citizen-tracking'), fullPage: true });
   });
 
@@ -131,8 +151,20 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
     await expect(page.locator('.task').count()).resolves.toBe(2);
     await page.locator('.why li').first().waitFor();
     await expect(page.textContent()).resolves.toContain('500103003:urban_management');
+    // The citizen's photo: fetched with the operator's token, shown from a blob URL, opens large.
+    await page.getByText('市民提交的照片（1 张）').waitFor();
+    const thumb = page.locator('.photo-thumb[data-kind="report"]');
+    await expect.poll(() => thumb.getAttribute('data-loaded')).toBe('true');
+    await expect.poll(() => widths(operator, '.event-page .photo-thumb img')).toEqual([48]);
     await operator.waitForTimeout(400);
     await operator.screenshot({ path: shot('story-2-operator-feed-event') });
+    await thumb.click();
+    const dialog = operator.getByRole('dialog', { name: '照片 1' });
+    await expect.poll(() => widths(operator, '.photo-dialog img')).toEqual([48]);
+    expect(await dialog.locator('img').getAttribute('src')).toMatch(/^blob:/);
+    await operator.screenshot({ path: shot('story-2b-operator-citizen-photo') });
+    await operator.keyboard.press('Escape');
+    await expect(dialog.count()).resolves.toBe(0);
   });
 
   it('3. the field officer accepts, uploads a photo and completes (the lead task)', async () => {
@@ -234,6 +266,10 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
       .getByText(/现场照片 1 张/)
       .first()
       .waitFor({ timeout: 20_000 });
+    // Both tasks' proof photos (the officer's from the field app and the co task's) as thumbnails.
+    await expect
+      .poll(() => widths(operator, '.event-page .photo-thumb[data-kind="result"] img'), { timeout: 20_000 })
+      .toEqual([32, 32]);
     await operator.screenshot({ path: shot('story-4a-operator-to-verify') });
     await page.getByLabel('核查意见').fill('经核查，油烟问题已整改');
     await page.getByRole('button', { name: '核查通过，办结' }).click();
@@ -249,6 +285,11 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
       .poll(() => citizen.locator('.req-status').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('closed');
     await expect(citizen.locator('.closing-note').textContent()).resolves.toContain('经核查，油烟问题已整改');
+    // The proof photos of the work (one per task), and still my own.
+    await expect.poll(() => widths(citizen, 'img.result-photo'), { timeout: 20_000 }).toEqual([32, 32]);
+    await expect.poll(() => widths(citizen, 'article.request .thumbs img')).toEqual([48]);
+    await citizen.locator('img.result-photo').first().scrollIntoViewIfNeeded();
+    await citizen.screenshot({ path: shot('story-5a-citizen-closing-photo'), fullPage: true });
     await citizen.getByRole('radio', { name: '5 星' }).click();
     await citizen.getByPlaceholder('评价内容（可选）').fill('处理及时');
     const rated = citizen.waitForResponse((r) => r.url().includes('/rating'));

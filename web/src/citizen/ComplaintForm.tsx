@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { placeName } from '../i18n.ts';
 import { navigate } from '../router.ts';
-import { fileRequest, remember, useOpen311 } from './open311.ts';
+import { fileRequest, remember, uploadPhoto, useOpen311 } from './open311.ts';
 
 const PinMap = lazy(() => import('../map/PinMap.tsx'));
 
@@ -20,6 +20,7 @@ export function ComplaintForm() {
   const [point, setPoint] = useState<Point>();
   const [service, setService] = useState('');
   const [geoError, setGeoError] = useState('');
+  const [uploaded, setUploaded] = useState<{ done: number; total: number }>();
   const located = useQuery({
     queryKey: ['locate', point?.lon, point?.lat],
     enabled: Boolean(point),
@@ -27,14 +28,25 @@ export function ComplaintForm() {
     queryFn: async () => unwrap(await api.GET('/api/v1/jurisdictions/locate', { params: { query: point! } })),
   });
   const file = useMutation({
-    mutationFn: () =>
-      fileRequest({
+    // Photos first (one by one, shrunk when big), then the request that names them.
+    mutationFn: async () => {
+      const sent = [];
+      setUploaded({ done: 0, total: photos.length });
+      for (const photo of photos) {
+        sent.push(await uploadPhoto(photo));
+        setUploaded({ done: sent.length, total: photos.length });
+      }
+      const filed = await fileRequest({
         serviceCode: service || open311.data?.services[0]?.code || '',
         description: description.trim(),
         lon: point!.lon,
         lat: point!.lat,
-      }),
+        photos: sent,
+      });
+      return { ...filed, photos: sent.length };
+    },
     onSuccess: remember,
+    onSettled: () => setUploaded(undefined),
   });
   const available = Boolean(open311.data?.available);
   const previews = usePreviews(photos);
@@ -63,6 +75,9 @@ export function ComplaintForm() {
         <p className="small muted">
           {t('citizen.tokenNote')} <code className="token">{file.data.token}</code>
         </p>
+        {file.data.photos ? (
+          <p className="small">{t('citizen.photosSent', { count: file.data.photos })}</p>
+        ) : null}
         {file.data.notice ? <p className="small">{file.data.notice}</p> : null}
         <div className="row">
           <button
@@ -72,7 +87,14 @@ export function ComplaintForm() {
           >
             {t('citizen.follow')}
           </button>
-          <button type="button" className="btn btn-secondary" onClick={() => file.reset()}>
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => {
+              file.reset();
+              setPhotos([]);
+            }}
+          >
             {t('citizen.another')}
           </button>
         </div>
@@ -165,7 +187,11 @@ export function ComplaintForm() {
       >
         {t('citizen.submit')}
       </button>
-      {photos.length && available ? <p className="muted small">{t('citizen.photosNotSent')}</p> : null}
+      {uploaded && uploaded.total > 0 ? (
+        <p className="muted small" role="status">
+          {t('citizen.uploading', { done: uploaded.done, total: uploaded.total })}
+        </p>
+      ) : null}
     </form>
   );
 }

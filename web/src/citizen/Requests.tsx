@@ -3,7 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
-import { type Filed, fetchStatus, idOfToken, myRequests, remember } from './open311.ts';
+import { type Filed, fetchPhotos, fetchStatus, idOfToken, myRequests, remember } from './open311.ts';
 
 /** "My requests": the ones filed from this browser (or added by token), with status, closing note, rating and reopen. */
 export function Requests({ focus }: { focus?: string }) {
@@ -71,6 +71,13 @@ function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
       unwrap(await api.GET('/api/v1/citizen/notifications', { params: { query: { token: filed.token } } }))
         .items,
   });
+  const photos = useQuery({
+    queryKey: ['request-photos', filed.id, status.data?.status],
+    enabled: status.isSuccess,
+    queryFn: () => fetchPhotos(filed.id, filed.token),
+  });
+  const mine = photos.data?.filter((p) => p.kind === 'report') ?? [];
+  const results = photos.data?.filter((p) => p.kind === 'result') ?? [];
   const [stars, setStars] = useState(0);
   const [comment, setComment] = useState('');
   const [reason, setReason] = useState('');
@@ -124,7 +131,31 @@ function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
           {t('citizen.closingNote')}: {s.statusNotes}
         </p>
       ) : null}
-      {s?.mediaUrl ? <img className="result-photo" src={s.mediaUrl} alt={t('citizen.resultPhoto')} /> : null}
+      {mine.length ? (
+        <ul className="thumbs" aria-label={t('citizen.myPhotos', { count: mine.length })}>
+          {mine.map((p, i) => (
+            <li key={p.id}>
+              <a href={p.src} target="_blank" rel="noreferrer">
+                <img src={p.src} alt={t('citizen.photoN', { n: i + 1 })} />
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {results.length ? (
+        <section className="result-photos" aria-label={t('citizen.resultPhoto')}>
+          <p className="small muted">{t('citizen.resultPhoto')}</p>
+          {results.map((p, i) => (
+            <img
+              key={p.id}
+              className="result-photo"
+              style={{ width: '100%', display: 'block', marginBottom: '0.5rem' }}
+              src={p.src}
+              alt={results.length > 1 ? `${t('citizen.resultPhoto')} ${i + 1}` : t('citizen.resultPhoto')}
+            />
+          ))}
+        </section>
+      ) : null}
       {inbox.data?.length ? (
         <details open={open}>
           <summary>{t('citizen.messages', { count: inbox.data.length })}</summary>

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client.ts';
+import { shrinkPhoto } from '../shared/photos.ts';
 
 /**
  * Open311 GeoReport v2 is the citizen intake. Its answers are not described in the server's
@@ -9,6 +10,10 @@ import { api, unwrap } from '../api/client.ts';
  * (`VITE_CITYBRAIN_OPEN311_KEY`) or `localStorage['citybrain.open311Key']`. Without one, the
  * portal files through the event centre's own keyless citizen API (POST /api/v1/citizen/requests),
  * which answers the same id and token.
+ *
+ * Photos are uploaded first (POST /api/v1/citizen/photos, raw bytes; with the Open311 key as
+ * x-api-key when there is one), then named by the request: `photos: [id]` on the citizen API,
+ * the upload's URL as `media_url` (repeated) on Open311.
  */
 export interface Open311Status {
   available: boolean;
@@ -57,6 +62,35 @@ export interface Filed {
   description: string;
   filedAt: string;
   notice?: string;
+  /** Photos sent with it. */
+  photos?: number;
+}
+
+/** An uploaded photo: its id and the URL a request names it by. */
+export interface UploadedPhoto {
+  id: string;
+  url: string;
+}
+
+/** Shrinks (when big) and uploads one photo; the server checks its type by content. */
+export async function uploadPhoto(file: Blob): Promise<UploadedPhoto> {
+  const body = await shrinkPhoto(file);
+  const key = open311Key();
+  const res = await fetch('/api/v1/citizen/photos', {
+    method: 'POST',
+    headers: {
+      'content-type': body.type || 'application/octet-stream',
+      ...(key ? { 'x-api-key': key } : {}),
+    },
+    body,
+  });
+  const answer = (await res.json().catch(() => null)) as {
+    id?: string;
+    url?: string;
+    error?: { message?: string };
+  } | null;
+  if (!res.ok || !answer?.id || !answer.url) throw new Error(answer?.error?.message ?? `HTTP ${res.status}`);
+  return { id: answer.id, url: answer.url };
 }
 
 /** Files a request; resolves with its id (the tracking number) and token. */
@@ -67,7 +101,9 @@ export async function fileRequest(fields: {
   lat: number;
   name?: string;
   phone?: string;
+  photos?: UploadedPhoto[];
 }): Promise<Filed> {
+  const photos = fields.photos ?? [];
   const key = open311Key();
   const filedAt = new Date().toISOString();
   if (!key) {
@@ -80,6 +116,7 @@ export async function fileRequest(fields: {
             ? { serviceCode: fields.serviceCode }
             : {}),
           media: [],
+          photos: photos.map((p) => p.id),
           reporter: {
             ...(fields.name ? { name: fields.name } : {}),
             ...(fields.phone ? { phone: fields.phone } : {}),
@@ -98,6 +135,7 @@ export async function fileRequest(fields: {
   });
   if (fields.name) form.set('first_name', fields.name);
   if (fields.phone) form.set('phone', fields.phone);
+  for (const p of photos) form.append('media_url', p.url);
   const res = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -150,6 +188,22 @@ export async function fetchStatus(id: string): Promise<RequestStatus> {
     lat: n('lat'),
     long: n('long'),
   };
+}
+
+/** A photo of my request: one I sent (`report`) or the proof of the work once closed (`result`). */
+export interface RequestPhoto {
+  id: string;
+  kind: 'report' | 'result';
+  /** Ready for an <img>: the download path with the token. */
+  src: string;
+}
+
+/** The photos of my request (GET /api/v1/citizen/requests/{id}/photos?token=). */
+export async function fetchPhotos(id: string, token: string): Promise<RequestPhoto[]> {
+  const items = unwrap(
+    await api.GET('/api/v1/citizen/requests/{id}/photos', { params: { path: { id }, query: { token } } }),
+  ).items;
+  return items.map((p) => ({ id: p.id, kind: p.kind, src: `${p.url}?token=${encodeURIComponent(token)}` }));
 }
 
 /** The id a token belongs to (GET /open311/v2/tokens/{token}.json). */

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type EventDetail,
@@ -8,6 +8,7 @@ import {
   useEvidence,
   useWhy,
 } from '../api/events.ts';
+import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 
 /** The event page: what, where, timeline, tasks per department with photos, why, and actions. */
@@ -52,6 +53,12 @@ export function EventPage({ id, onClose }: { id: string; onClose: () => void }) 
               </>
             ) : null}
           </dl>
+          {e.photos.length ? (
+            <>
+              <h3>{t('event.reportPhotos', { count: e.photos.length })}</h3>
+              <Thumbs photos={e.photos.map((p) => ({ id: p.id, url: p.url, kind: 'report' }))} />
+            </>
+          ) : null}
           <Actions event={e} />
           <h3>{t('event.timeline')}</h3>
           <Timeline event={e} />
@@ -133,11 +140,14 @@ function TaskCard({ task, eventId }: { task: Task; eventId: string }) {
       {task.note ? <div className="small">“{task.note}”</div> : null}
       {evidence.data?.length ? (
         <div className="small">
-          {t('event.photos', { count: evidence.data.length })}:{' '}
-          {evidence.data
-            .map((p) => `${p.mime} ${(p.bytes / 1024).toFixed(1)} KiB (${p.sha256.slice(0, 8)}…)`)
-            .join(', ')}
-          <div className="muted small">{t('event.photosNotDownloadable')}</div>
+          {t('event.photos', { count: evidence.data.length })}
+          <Thumbs
+            photos={evidence.data.map((p) => ({
+              id: p.id,
+              url: `/api/v1/tasks/${encodeURIComponent(task.id)}/evidence/${encodeURIComponent(p.id)}`,
+              kind: 'result',
+            }))}
+          />
         </div>
       ) : null}
       {live ? (
@@ -178,6 +188,102 @@ function TaskCard({ task, eventId }: { task: Task; eventId: string }) {
     </li>
   );
 }
+
+type PhotoRef = { id: string; url: string; kind: 'report' | 'result' };
+
+/**
+ * Photo thumbnails; one opens large in a dialog. The photos need the operator's Authorization
+ * header, which an <img> cannot send, so each is fetched and shown from a blob URL.
+ */
+function Thumbs({ photos }: { photos: PhotoRef[] }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<{ src: string; n: number }>();
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(undefined);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+  return (
+    <>
+      <ul className="photo-thumbs" style={thumbList}>
+        {photos.map((p, i) => (
+          <li key={p.id}>
+            <Thumb photo={p} n={i + 1} onOpen={(src) => setOpen({ src, n: i + 1 })} />
+          </li>
+        ))}
+      </ul>
+      {open ? (
+        // biome-ignore lint/a11y/useKeyWithClickEvents: the close button is the keyboard path; a click outside also closes
+        <div
+          className="photo-dialog"
+          role="dialog"
+          aria-modal="true"
+          aria-label={t('event.photoN', { n: open.n })}
+          style={dialog}
+          onClick={() => setOpen(undefined)}
+        >
+          <img src={open.src} alt={t('event.photoN', { n: open.n })} style={large} />
+          <button type="button" className="btn btn-secondary" onClick={() => setOpen(undefined)}>
+            {t('event.closePhoto')}
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Thumb({ photo, n, onOpen }: { photo: PhotoRef; n: number; onOpen: (src: string) => void }) {
+  const { t } = useTranslation();
+  const { src, failed } = useAuthorizedPhoto(photo.url);
+  if (failed) return <span className="muted small">{t('event.photoUnavailable')}</span>;
+  return (
+    <button
+      type="button"
+      className="photo-thumb"
+      data-kind={photo.kind}
+      data-loaded={src ? 'true' : 'false'}
+      style={thumbButton}
+      disabled={!src}
+      onClick={() => src && onOpen(src)}
+      aria-label={t('event.openPhoto', { n })}
+    >
+      {src ? <img src={src} alt={t('event.photoN', { n })} style={thumbImage} /> : null}
+    </button>
+  );
+}
+
+const thumbList = {
+  listStyle: 'none',
+  display: 'flex',
+  flexWrap: 'wrap',
+  gap: 6,
+  padding: 0,
+  margin: '4px 0',
+} as const;
+const thumbButton = {
+  width: 72,
+  height: 72,
+  padding: 0,
+  border: '1px solid #c8d2dc',
+  borderRadius: 6,
+  overflow: 'hidden',
+  background: '#eef2f6',
+  cursor: 'zoom-in',
+} as const;
+const thumbImage = { width: '100%', height: '100%', objectFit: 'cover', display: 'block' } as const;
+const dialog = {
+  position: 'fixed',
+  inset: 0,
+  zIndex: 1000,
+  background: 'rgba(10, 20, 30, 0.82)',
+  display: 'flex',
+  flexDirection: 'column',
+  alignItems: 'center',
+  justifyContent: 'center',
+  gap: 12,
+} as const;
+const large = { maxWidth: '90vw', maxHeight: '80vh', objectFit: 'contain', background: '#fff' } as const;
 
 /** Verify (resolved), categorise (triage). */
 function Actions({ event }: { event: EventDetail }) {

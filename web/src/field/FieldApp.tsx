@@ -42,10 +42,10 @@ export default function FieldApp() {
           // Signed in: the tasks show even offline, when who-am-I cannot be asked.
           <>
             <section className="card who">
-              {me.data ? (
+              {name ? (
+                // Offline, who-am-I cannot be asked: the name remembered from the last time.
                 <p>
-                  {t('field.signedInAs')}{' '}
-                  <strong>{me.data.user?.displayName ?? me.data.principal.name}</strong>
+                  {t('field.signedInAs')} <strong>{name}</strong>
                 </p>
               ) : (
                 <Loading />

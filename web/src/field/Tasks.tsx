@@ -102,8 +102,21 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
   const [note, setNote] = useState('');
   const [photos, setPhotos] = useState(0);
   const [busy, setBusy] = useState(false);
+  const [storeError, setStoreError] = useState('');
+  /** Waits for the action to be stored on the device; false (and the reason shown) when it could not be. */
+  const keep = (p: Promise<void>): Promise<boolean> =>
+    p.then(
+      () => {
+        setStoreError('');
+        return true;
+      },
+      (err: unknown) => {
+        setStoreError(err instanceof Error ? err.message : String(err));
+        return false;
+      },
+    );
   const act = (action: FieldAction, body?: Record<string, unknown>) =>
-    void queue.add({ taskId: task.id, action, ...(body ? { body } : {}) });
+    void keep(queue.add({ taskId: task.id, action, ...(body ? { body } : {}) }));
   const { lon, lat } = task.location;
   const canWork = ['accepted', 'en_route', 'arrived'].includes(status);
   const reason = note.trim();
@@ -126,6 +139,11 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
         <dd>{timeOf(task.resolveDueAt)}</dd>
       </dl>
       {pending ? <p className="small muted">{t('field.pendingForTask', { count: pending })}</p> : null}
+      {storeError ? (
+        <p className="error small" role="alert">
+          {t('field.storageFailed', { message: storeError })}
+        </p>
+      ) : null}
       <div className="row">
         <a className="btn btn-secondary" href={`geo:${lat},${lon}?q=${lat},${lon}`}>
           {t('field.navigate')}
@@ -164,8 +182,9 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
               setBusy(true);
               try {
                 for (const f of files) {
-                  await queue.add({ taskId: task.id, action: 'evidence', photo: await photoForQueue(f) });
-                  setPhotos((n) => n + 1);
+                  const photo = await photoForQueue(f);
+                  if (await keep(queue.add({ taskId: task.id, action: 'evidence', photo })))
+                    setPhotos((n) => n + 1);
                 }
               } finally {
                 setBusy(false);

@@ -1,0 +1,240 @@
+import zlib from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
+import { launchBrowser, type Served, serve, shot } from './harness.ts';
+
+/** A valid PNG of one colour (w×h), made here. */
+function png(w: number, h: number, rgb: [number, number, number]): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = (table[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc(td), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const PROOF = png(40, 30, [30, 160, 90]);
+const LEGACY_PROOF = png(20, 20, [160, 40, 160]);
+
+/** What the field app's IndexedDB queue holds (read in the page). */
+const stored = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ action: string; taskId: string; photo: { type: string; size: number } | null }[]>(
+        (resolve, reject) => {
+          const open = indexedDB.open('citybrain-field');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const all = db.transaction('actions').objectStore('actions').getAll();
+            all.onsuccess = () => {
+              resolve(
+                all.result.map((a) => ({
+                  action: a.action,
+                  taskId: a.taskId,
+                  photo: a.photo instanceof Blob ? { type: a.photo.type, size: a.photo.size } : null,
+                })),
+              );
+              db.close();
+            };
+          };
+        },
+      ),
+  );
+
+/**
+ * The field app on a flaky network: a photo and the completion are queued in IndexedDB while
+ * offline, survive a reload of the page while still offline, and are sent when the network is
+ * back; a queue left in localStorage by the older version is moved over and sent once.
+ */
+describe('field app: offline photo queue in IndexedDB, in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let officer: Page;
+  const errors: string[] = [];
+  const tokens: Record<string, string> = {};
+
+  const call = async (method: string, path: string, user: string, body?: unknown) => {
+    const res = await fetch(`${served.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${tokens[user]}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.arrayBuffer(),
+    };
+  };
+  const login = async (username: string, password = DEMO_PASSWORD) => {
+    const res = await fetch(`${served.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    tokens[username] = (await res.json()).token;
+  };
+  /** A barbecue complaint at a place in 解放碑; answers its lead task (the officer's squad). */
+  const complaint = async (lon: number, lat: number, description: string) => {
+    const res = await fetch(`${served.baseUrl}/api/v1/citizen/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ description, location: { lon, lat }, category: 'barbecue_smoke' }),
+    });
+    expect(res.status).toBe(201);
+    const { tasks } = await res.json();
+    return tasks.find((t: { role: string }) => t.role === 'lead') as { id: string; eventId: string };
+  };
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+    await login('officer.jiefangbei');
+    await login('street.jiefangbei');
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('queues a photo and the completion offline, keeps them across an offline reload, sends them online', async () => {
+    const task = await complaint(106.574, 29.551, '较场口夜市露天烧烤油烟太大');
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    officer = await context.newPage();
+    officer.on('pageerror', (e) => errors.push(e.message));
+    await officer.goto(`${served.baseUrl}/field`);
+    await officer.getByLabel('用户名').fill('officer.jiefangbei');
+    await officer.getByLabel('密码').fill(DEMO_PASSWORD);
+    await officer.getByRole('button', { name: '登录' }).click();
+    const card = officer.locator(`article.task-card[data-task="${task.id}"]`);
+    await card.waitFor();
+    await card.getByRole('button', { name: '接单' }).click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('accepted');
+    await expect.poll(() => officer.getByText(/个操作待发送/).count()).toBe(0);
+    // The service worker keeps the app shell, so /field opens without a network.
+    await expect
+      .poll(() => officer.evaluate(() => navigator.serviceWorker?.controller !== null), { timeout: 20_000 })
+      .toBe(true);
+
+    await context.setOffline(true);
+    await card
+      .getByLabel('拍照 / 上传照片')
+      .setInputFiles({ name: 'proof.png', mimeType: 'image/png', buffer: PROOF });
+    await officer.getByText(/^1 个操作待发送/).waitFor();
+    await card.getByLabel('处置说明 / 原因').fill('已劝导摊主改用无烟炉具');
+    await card.getByRole('button', { name: '处置完成' }).click();
+    await officer.getByText(/^2 个操作待发送/).waitFor();
+    await expect(card.getAttribute('data-status')).resolves.toBe('completed');
+    // Kept as a Blob in IndexedDB, not as base64 in localStorage.
+    expect(await stored(officer)).toEqual([
+      { action: 'evidence', taskId: task.id, photo: { type: 'image/png', size: PROOF.length } },
+      { action: 'complete', taskId: task.id, photo: null },
+    ]);
+    expect(await officer.evaluate(() => localStorage.getItem('citybrain.field.queue'))).toBeNull();
+    await officer.screenshot({ path: shot('field-offline-1-queued'), fullPage: true });
+
+    // Reload while offline: the shell comes from the service worker, the queue from IndexedDB.
+    await officer.reload();
+    await officer.getByText(/^2 个操作待发送/).waitFor({ timeout: 20_000 });
+    await expect(officer.locator('.status.offline').count()).resolves.toBe(1);
+    expect((await stored(officer)).map((a) => a.action)).toEqual(['evidence', 'complete']);
+    expect((await call('GET', `/api/v1/tasks/${task.id}`, 'street.jiefangbei')).body.status).toBe('accepted');
+    await officer.screenshot({ path: shot('field-offline-2-reloaded-offline'), fullPage: true });
+
+    await context.setOffline(false);
+    await officer.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => officer.getByText(/个操作待发送/).count(), { timeout: 30_000 }).toBe(0);
+    expect(await stored(officer)).toEqual([]);
+    await expect(officer.locator('.queue[role="alert"]').count()).resolves.toBe(0);
+    const done = (await call('GET', `/api/v1/tasks/${task.id}`, 'street.jiefangbei')).body;
+    expect(done).toMatchObject({ status: 'completed', note: '已劝导摊主改用无烟炉具' });
+    const photos = (await call('GET', `/api/v1/tasks/${task.id}/evidence`, 'street.jiefangbei')).body.items;
+    expect(photos.map((p: { mime: string; bytes: number }) => [p.mime, p.bytes])).toEqual([
+      ['image/png', PROOF.length],
+    ]);
+    const bytes = (
+      await call('GET', `/api/v1/tasks/${task.id}/evidence/${photos[0].id}`, 'street.jiefangbei')
+    ).body as ArrayBuffer;
+    expect(Buffer.from(bytes).equals(PROOF)).toBe(true);
+    await officer.screenshot({ path: shot('field-offline-3-sent'), fullPage: true });
+  });
+
+  it('moves a queue left in localStorage by the older version into IndexedDB once, and sends it', async () => {
+    const task = await complaint(106.5805, 29.5585, '解放碑步行街烧烤摊油烟很大');
+    expect(
+      (await call('POST', `/api/v1/field/tasks/${task.id}/accept`, 'officer.jiefangbei', {})).status,
+    ).toBe(200);
+    // Offline, so nothing is sent before the legacy queue is written; then a reload migrates it.
+    await context.setOffline(true);
+    await officer.evaluate(
+      ({ taskId, base64 }) =>
+        localStorage.setItem(
+          'citybrain.field.queue',
+          JSON.stringify([
+            {
+              id: 'legacy-1',
+              taskId,
+              action: 'evidence',
+              photo: { mime: 'image/png', base64 },
+              queuedAt: new Date().toISOString(),
+              tries: 2,
+            },
+            {
+              id: 'legacy-2',
+              taskId,
+              action: 'complete',
+              body: { note: '旧版离线队列' },
+              queuedAt: new Date().toISOString(),
+              tries: 2,
+            },
+          ]),
+        ),
+      { taskId: task.id, base64: LEGACY_PROOF.toString('base64') },
+    );
+    await officer.reload();
+    await officer.getByText(/^2 个操作待发送/).waitFor({ timeout: 20_000 });
+    expect(await officer.evaluate(() => localStorage.getItem('citybrain.field.queue'))).toBeNull();
+    expect(await stored(officer)).toEqual([
+      { action: 'evidence', taskId: task.id, photo: { type: 'image/png', size: LEGACY_PROOF.length } },
+      { action: 'complete', taskId: task.id, photo: null },
+    ]);
+    await context.setOffline(false);
+    await officer.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => officer.getByText(/个操作待发送/).count(), { timeout: 30_000 }).toBe(0);
+    expect((await call('GET', `/api/v1/tasks/${task.id}`, 'street.jiefangbei')).body.status).toBe(
+      'completed',
+    );
+    const photos = (await call('GET', `/api/v1/tasks/${task.id}/evidence`, 'street.jiefangbei')).body.items;
+    expect(photos.map((p: { bytes: number }) => p.bytes)).toEqual([LEGACY_PROOF.length]);
+  });
+
+  it('had no errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
