@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { GetOk, Jurisdiction } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
+import type { AreaMeasure } from './layers.ts';
 
 type Area = GetOk<'/api/v1/jurisdictions/{code}/children'>['items'][number];
 
@@ -12,13 +13,16 @@ export function AreaList({
   isLeaf,
   scopePath,
   values,
+  measure,
   onSelect,
 }: {
   node: Jurisdiction | undefined;
   areas: Area[] | undefined;
   isLeaf: boolean;
   scopePath: string;
-  values: ReadonlyMap<string, number>;
+  /** The number shown per area (undefined while loading). */
+  values: ReadonlyMap<string, number> | undefined;
+  measure: AreaMeasure;
   onSelect: (code: string) => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -47,8 +51,11 @@ export function AreaList({
                   onClick={() => onSelect(area.code)}
                 >
                   <span>{placeName(area, i18n.language)}</span>
-                  <span className="area-value" title={t('areas.openEvents')}>
-                    {values.get(area.code) ?? 0}
+                  <span
+                    className={`area-value${measure === 'overdueTasks' && (values?.get(area.code) ?? 0) > 0 ? ' hot' : ''}`}
+                    title={t(`layers.areas.${measure}`)}
+                  >
+                    {values ? (values.get(area.code) ?? 0) : '…'}
                   </span>
                 </button>
               </li>
@@ -56,7 +63,7 @@ export function AreaList({
           })}
         </ul>
       )}
-      <p className="muted small">{t('areas.valueNote')}</p>
+      <p className="muted small">{t(`layers.areas.note.${measure}`)}</p>
     </section>
   );
 }

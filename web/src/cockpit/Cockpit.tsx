@@ -13,9 +13,18 @@ import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
 import { KpiPanel } from './KpiPanel.tsx';
+import {
+  type AreaMeasure,
+  type LayerSwitches,
+  useCrowdDensity,
+  useWaterSections,
+  useWorkload,
+} from './layers.ts';
 import { PlansPanel } from './PlansPanel.tsx';
 
 const CityMap = lazy(() => import('../map/CityMap.tsx'));
+
+const EMPTY: ReadonlyMap<string, number> = new Map();
 
 /** Roles that may read the KPIs. */
 const KPI_ROLES = ['admin', 'city_operator', 'district_operator', 'street_operator', 'auditor'];
@@ -61,6 +70,18 @@ export function Cockpit({ me }: { me: Me }) {
     [node, events.data],
   );
   const OPEN_EVENTS = useMemo(() => openEventsByArea(events.data ?? []), [events.data]);
+  // The choropleth: open events or overdue tasks per area, counted by the server over everything
+  // in scope (the event list above is only the latest 200); the list's counts until it answers.
+  const [measure, setMeasure] = useState<AreaMeasure>('openEvents');
+  const [layers, setLayers] = useState<LayerSwitches>({ water: false, crowd: false });
+  const workload = useWorkload();
+  const water = useWaterSections(layers.water);
+  const crowd = useCrowdDensity(layers.crowd);
+  const areaValues = workload.data
+    ? workload.data[measure]
+    : measure === 'openEvents'
+      ? OPEN_EVENTS
+      : undefined;
   const teamsInView = useMemo(
     () => (node && teams.data ? teamsWithin(teams.data, node.path) : []),
     [node, teams.data],
@@ -108,7 +129,8 @@ export function Cockpit({ me }: { me: Me }) {
           areas={areas}
           isLeaf={isLeaf}
           scopePath={scope.jurisdictionPath}
-          values={OPEN_EVENTS}
+          values={areaValues}
+          measure={measure}
           onSelect={select}
         />
       </aside>
@@ -124,7 +146,13 @@ export function Cockpit({ me }: { me: Me }) {
               highlight={isLeaf ? node.code : undefined}
               selectable={selectable}
               labels={areas ?? []}
-              values={OPEN_EVENTS}
+              values={areaValues ?? EMPTY}
+              measure={measure}
+              onMeasure={setMeasure}
+              layers={layers}
+              onLayers={setLayers}
+              water={water.data}
+              crowd={crowd.data}
               teams={teamsInView}
               events={eventsInView}
               devices={deviceLayer}

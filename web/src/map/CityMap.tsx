@@ -6,10 +6,13 @@ import { useTranslation } from 'react-i18next';
 import riversUrl from '../../../data/chongqing/rivers.geojson?url';
 import { DEVICE_STATUSES } from '../api/devices.ts';
 import { type Boundaries, bounds, type Jurisdiction, lonLat, type Team } from '../api/types.ts';
+import type { AreaMeasure, CrowdDensity, LayerSwitches, WaterSections } from '../cockpit/layers.ts';
 import { placeName } from '../i18n.ts';
 import { baseStyle, MAP_COLOURS, valueColour } from './basemap.ts';
 import { LabelLayer } from './labels.ts';
 import { type DeviceLayerData, TeamsOverlay } from './teams.ts';
+import { buildThematic, CROWD_COLOURS, crowdRadius } from './thematic.ts';
+import { WATER_COLOURS, WATER_GRADES } from './water.ts';
 
 setWorkerUrl(workerUrl);
 
@@ -25,8 +28,18 @@ export interface CityMapProps {
   selectable: ReadonlySet<string>;
   /** Names and label points of the areas. */
   labels: { code: string; name: string; nameEn: string | null; label: number[] }[];
-  /** Open events per code (choropleth value; missing = 0). */
+  /** The choropleth value per code (missing = 0): open events or overdue tasks, as `measure` says. */
   values: ReadonlyMap<string, number>;
+  /** What `values` counts. */
+  measure: AreaMeasure;
+  onMeasure: (measure: AreaMeasure) => void;
+  /** Which thematic layers are on (the legend's switches). */
+  layers: LayerSwitches;
+  onLayers: (layers: LayerSwitches) => void;
+  /** GB 3838 class per monitoring section, while the water layer is on. */
+  water?: WaterSections;
+  /** Latest crowd counts, while the crowd layer is on. */
+  crowd?: CrowdDensity;
   /** Teams to draw at their positions. */
   teams: Team[];
   /** Events to draw as dots (open ones red, closed ones grey). */
@@ -55,6 +68,8 @@ export default function CityMap(props: CityMapProps) {
   const [ready, setReady] = useState(false);
   const [failure, setFailure] = useState<string>();
   const [showDevices, setShowDevices] = useState(true);
+  const [rivers, setRivers] = useState<GeoJSON.FeatureCollection>();
+  const [crowdDomain, setCrowdDomain] = useState<[number, number]>();
 
   useEffect(() => {
     if (!container.current) return;
@@ -173,6 +188,57 @@ export default function CityMap(props: CityMapProps) {
     map.current?.getContainer().setAttribute('data-devices', String(shown?.points.count ?? 0));
   }, [ready, props.devices, showDevices]);
 
+  // The river lines, once, for cutting them into reaches coloured by water class.
+  const waterOn = props.layers.water;
+  useEffect(() => {
+    if (!waterOn || rivers) return;
+    let live = true;
+    void fetch(riversUrl)
+      .then((r) => r.json())
+      .then((json) => live && setRivers(json as GeoJSON.FeatureCollection))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [waterOn, rivers]);
+
+  const water = props.layers.water ? props.water : undefined;
+  const crowd = props.layers.crowd ? props.crowd : undefined;
+  const radiusM = crowdRadius(focus.level);
+  useEffect(() => {
+    if (!ready) return;
+    let live = true;
+    void buildThematic({
+      water,
+      rivers,
+      crowd,
+      crowdRadiusM: radiusM,
+      onCrowdDomain: (d) => live && setCrowdDomain((old) => (old?.[0] === d[0] && old[1] === d[1] ? old : d)),
+      text: {
+        section: (s) =>
+          t('layers.water.tooltip', {
+            section: s.section,
+            grade: s.class ? t(`layers.water.grade.${s.class}`) : t('layers.water.noData'),
+            target: s.targetClass ? t(`layers.water.grade.${s.targetClass}`) : '—',
+            deciding: s.deciding.map((d) => `${d.parameter} ${d.value}`).join(', ') || '—',
+            day: s.day ?? '—',
+          }),
+        hexagon: (people, counters) => t('layers.crowd.tooltip', { people, counters }),
+      },
+    }).then((built) => {
+      if (!live) return;
+      teams.current?.setExtra(built.layers, built.tooltip);
+      const el = container.current;
+      el?.setAttribute('data-water-stations', String(built.stations));
+      el?.setAttribute('data-water-reaches', String(built.reaches));
+      el?.setAttribute('data-crowd', String(built.crowdPoints));
+      if (!crowd) setCrowdDomain(undefined);
+    });
+    return () => {
+      live = false;
+    };
+  }, [ready, water, rivers, crowd, radiusM, t]);
+
   useEffect(() => {
     const source = map.current?.getSource('events') as GeoJSONSource | undefined;
     if (!ready || !source) return;
@@ -202,6 +268,14 @@ export default function CityMap(props: CityMapProps) {
         devices={props.devices}
         showDevices={showDevices}
         onShowDevices={setShowDevices}
+        measure={props.measure}
+        onMeasure={props.onMeasure}
+        max={Math.max(0, ...props.areas.features.map((f) => props.values.get(f.properties.code) ?? 0))}
+        layers={props.layers}
+        onLayers={props.onLayers}
+        water={props.water}
+        crowd={props.crowd}
+        crowdDomain={crowdDomain}
       />
     </>
   );
@@ -212,11 +286,27 @@ function MapLegend({
   devices,
   showDevices,
   onShowDevices,
+  measure,
+  onMeasure,
+  max,
+  layers,
+  onLayers,
+  water,
+  crowd,
+  crowdDomain,
 }: {
   teams: number;
   devices: DeviceLayerData | undefined;
   showDevices: boolean;
   onShowDevices: (show: boolean) => void;
+  measure: AreaMeasure;
+  onMeasure: (measure: AreaMeasure) => void;
+  max: number;
+  layers: LayerSwitches;
+  onLayers: (layers: LayerSwitches) => void;
+  water: WaterSections | undefined;
+  crowd: CrowdDensity | undefined;
+  crowdDomain: [number, number] | undefined;
 }) {
   const { t } = useTranslation();
   const alerted = useMemo(() => {
@@ -228,9 +318,31 @@ function MapLegend({
   const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
   return (
     <section className="legend" aria-label={t('map.legend')}>
-      <div>
-        <span className="swatch" style={{ background: MAP_COLOURS.area }} /> {t('map.legendAreas')}
-      </div>
+      <fieldset className="legend-measure">
+        <legend>{t('layers.areas.title')}</legend>
+        {(['openEvents', 'overdueTasks'] as const).map((m) => (
+          <label key={m}>
+            <input
+              type="radio"
+              name="area-measure"
+              value={m}
+              checked={measure === m}
+              onChange={() => onMeasure(m)}
+            />{' '}
+            {t(`layers.areas.${m}`)}
+          </label>
+        ))}
+        <div className="legend-ramp small" data-testid="area-ramp" data-max={max}>
+          <span>0</span>
+          <span
+            className="ramp"
+            style={{
+              background: `linear-gradient(to right, ${MAP_COLOURS.area}, ${max > 0 ? MAP_COLOURS.areaHot : MAP_COLOURS.area})`,
+            }}
+          />
+          <span>{max}</span>
+        </div>
+      </fieldset>
       <div>
         <span className="swatch line" style={{ background: MAP_COLOURS.river }} /> {t('map.legendRivers')}
       </div>
@@ -273,6 +385,75 @@ function MapLegend({
               {t('map.legendDeviceAlerts', { count: alerted })}
             </li>
           </ul>
+        ) : null}
+      </div>
+      <div className="legend-water">
+        <label>
+          <input
+            type="checkbox"
+            checked={layers.water}
+            onChange={(e) => onLayers({ ...layers, water: e.currentTarget.checked })}
+          />{' '}
+          <span className="swatch line" style={{ background: rgb(WATER_COLOURS.III) }} />{' '}
+          {t('layers.water.title')}
+        </label>
+        {layers.water ? (
+          water ? (
+            <ul className="legend-sub small" data-testid="water-legend">
+              {WATER_GRADES.map((g) => (
+                <li key={g} data-testid={`water-count-${g}`} data-count={water.counts[g]}>
+                  <span className="swatch dot" style={{ background: rgb(WATER_COLOURS[g]) }} />{' '}
+                  {t(`layers.water.grade.${g}`)} {t(`layers.water.status.${g}`)} {water.counts[g]}
+                </li>
+              ))}
+              <li data-testid="water-count-none" data-count={water.counts.none}>
+                <span className="swatch dot" style={{ background: rgb(WATER_COLOURS.none) }} />{' '}
+                {t('layers.water.noData')} {water.counts.none}
+              </li>
+              <li data-testid="water-target" data-missing={water.missingTarget}>
+                {t('layers.water.target', { meeting: water.meetingTarget, missing: water.missingTarget })}
+              </li>
+            </ul>
+          ) : (
+            <p className="legend-sub small">{t('layers.loading')}</p>
+          )
+        ) : null}
+      </div>
+      <div className="legend-crowd">
+        <label>
+          <input
+            type="checkbox"
+            checked={layers.crowd}
+            onChange={(e) => onLayers({ ...layers, crowd: e.currentTarget.checked })}
+          />{' '}
+          <span className="swatch hex" style={{ background: rgb(CROWD_COLOURS[4]!) }} />{' '}
+          {t('layers.crowd.title')}
+        </label>
+        {layers.crowd ? (
+          crowd ? (
+            <div className="legend-sub small" data-testid="crowd-legend" data-reporting={crowd.reporting}>
+              <div>
+                {t('layers.crowd.reporting', {
+                  reporting: crowd.reporting.toLocaleString(),
+                  devices: crowd.devices.toLocaleString(),
+                  people: Math.round(crowd.people).toLocaleString(),
+                })}
+              </div>
+              <div className="legend-ramp">
+                <span>{crowdDomain ? Math.round(crowdDomain[0]).toLocaleString() : '…'}</span>
+                <span
+                  className="ramp"
+                  style={{ background: `linear-gradient(to right, ${CROWD_COLOURS.map(rgb).join(', ')})` }}
+                />
+                <span data-testid="crowd-max">
+                  {crowdDomain ? Math.round(crowdDomain[1]).toLocaleString() : '…'}
+                </span>
+              </div>
+              <div>{t('layers.crowd.note')}</div>
+            </div>
+          ) : (
+            <p className="legend-sub small">{t('layers.loading')}</p>
+          )
         ) : null}
       </div>
     </section>

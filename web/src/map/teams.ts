@@ -39,6 +39,9 @@ export function deviceAttributes({ points, alerted }: DeviceLayerData): {
   return { colours, radii, alertedCount };
 }
 
+/** Tooltip text of a thematic layer's pick, or undefined when the layer is not one of them. */
+export type ExtraTooltip = (layerId: string, index: number, object: unknown) => string | null | undefined;
+
 type LayerFactories = {
   teams: (teams: Team[]) => unknown;
   devices: (data: DeviceLayerData) => unknown;
@@ -57,6 +60,9 @@ export class TeamsOverlay {
   #devices: DeviceLayerData | undefined;
   #teamsLayer: unknown;
   #devicesLayer: unknown;
+  /** Thematic layers drawn below devices and teams (water class, crowd density), with their tooltip. */
+  #extra: unknown[] = [];
+  #extraTooltip: ExtraTooltip | undefined;
   #removed = false;
   readonly #ready: Promise<void>;
 
@@ -70,6 +76,8 @@ export class TeamsOverlay {
           // ("reading 'height'"). Place names are lifted above it in cockpit.css.
           interleaved: false,
           getTooltip: ({ object, layer, index }) => {
+            const extra = layer ? this.#extraTooltip?.(layer.id, index, object) : undefined;
+            if (extra !== undefined) return extra;
             if (layer?.id === 'devices' && index >= 0 && this.#devices) {
               const { points } = this.#devices;
               return `${points.names[index] ?? ''} (${points.ids[index] ?? ''})`;
@@ -138,8 +146,15 @@ export class TeamsOverlay {
     this.#render();
   }
 
+  /** Draws thematic layers below devices and teams; `tooltip` answers for their ids (undefined: not ours). */
+  setExtra(layers: unknown[], tooltip?: ExtraTooltip): void {
+    this.#extra = layers;
+    this.#extraTooltip = tooltip;
+    this.#render();
+  }
+
   #render(): void {
-    const layers = [this.#devicesLayer, this.#teamsLayer].filter(Boolean);
+    const layers = [...this.#extra, this.#devicesLayer, this.#teamsLayer].filter(Boolean);
     this.#overlay?.setProps({ layers: layers as never });
   }
 

@@ -1,0 +1,64 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../api/client.ts';
+import { useToken } from '../api/queries.ts';
+import type { GetOk } from '../api/types.ts';
+
+/** GB 3838 class of every monitoring section in scope (GET /api/v1/water/sections). */
+export type WaterSections = GetOk<'/api/v1/water/sections'>;
+/** One section with its class. */
+export type WaterSection = WaterSections['items'][number];
+/** Latest people counts of the crowd counters in scope (GET /api/v1/crowd/density). */
+export type CrowdDensity = GetOk<'/api/v1/crowd/density'>;
+/** Open events and overdue tasks per jurisdiction code (GET /api/v1/areas/workload). */
+export type Workload = GetOk<'/api/v1/areas/workload'>;
+
+/** What colours the areas of the map and the numbers of the area list. */
+export type AreaMeasure = 'openEvents' | 'overdueTasks';
+
+/** The map layers the legend switches on and off (devices stay in the map's own state). */
+export interface LayerSwitches {
+  water: boolean;
+  crowd: boolean;
+}
+
+/** Water classes of the sections in scope, fetched while the layer is on, refreshed every minute. */
+export function useWaterSections(enabled: boolean) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['water-sections', token],
+    enabled: Boolean(token) && enabled,
+    refetchInterval: 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/water/sections')),
+  });
+}
+
+/** Latest crowd counts in scope, fetched while the layer is on, refreshed every 30 s. */
+export function useCrowdDensity(enabled: boolean) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['crowd-density', token],
+    enabled: Boolean(token) && enabled,
+    refetchInterval: 30_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/crowd/density')),
+  });
+}
+
+/** Open events and overdue tasks per area, as two maps code → count; refreshed every 15 s. */
+export function useWorkload() {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['workload', token],
+    enabled: Boolean(token),
+    refetchInterval: 15_000,
+    queryFn: async () => {
+      const { items } = unwrap(await api.GET('/api/v1/areas/workload'));
+      const openEvents = new Map<string, number>();
+      const overdueTasks = new Map<string, number>();
+      for (const r of items) {
+        openEvents.set(r.code, r.openEvents);
+        overdueTasks.set(r.code, r.overdueTasks);
+      }
+      return { openEvents, overdueTasks } satisfies Record<AreaMeasure, Map<string, number>>;
+    },
+  });
+}

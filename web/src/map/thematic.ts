@@ -1,0 +1,142 @@
+import type { CrowdDensity, WaterSections } from '../cockpit/layers.ts';
+import { packStations, type Reach, riverReaches } from './water.ts';
+
+/** Crowd hexagons, light to dark (ColorBrewer YlOrRd): few people → many. */
+export const CROWD_COLOURS: [number, number, number][] = [
+  [255, 255, 178],
+  [254, 217, 118],
+  [254, 178, 76],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38],
+];
+
+/** Hexagon radius by the level in focus, metres: coarse for the city, fine for a street. */
+export function crowdRadius(level: string): number {
+  return level === 'city' ? 2500 : level === 'district' ? 500 : 120;
+}
+
+/** What the thematic layers draw. */
+export interface ThematicInput {
+  water?: WaterSections;
+  rivers?: GeoJSON.FeatureCollection;
+  crowd?: CrowdDensity;
+  crowdRadiusM: number;
+  /** Called with the people range of the hexagons once deck.gl has aggregated them. */
+  onCrowdDomain: (domain: [number, number]) => void;
+  text: {
+    section: (s: WaterSections['items'][number]) => string;
+    hexagon: (people: number, counters: number) => string;
+  };
+}
+
+/** What was built: deck.gl layers, a tooltip for them, and counts for the legend and tests. */
+export interface Thematic {
+  layers: unknown[];
+  tooltip: (layerId: string, index: number, object: unknown) => string | null | undefined;
+  stations: number;
+  reaches: number;
+  crowdPoints: number;
+}
+
+type Deck = {
+  layers: typeof import('@deck.gl/layers');
+  aggregation: typeof import('@deck.gl/aggregation-layers');
+};
+let deck: Promise<Deck> | undefined;
+
+/** deck.gl's layer modules, loaded once on first use (their own chunks). */
+function loadDeck(): Promise<Deck> {
+  deck ??= Promise.all([import('@deck.gl/layers'), import('@deck.gl/aggregation-layers')]).then(
+    ([layers, aggregation]) => ({ layers, aggregation }),
+  );
+  return deck;
+}
+
+/**
+ * Builds the water-class and crowd-density layers. Station points go to deck.gl as binary
+ * attributes (typed arrays, no per-point objects), as the devices layer does; the reaches are a
+ * few hundred paths; the crowd hexagons aggregate counters given as objects.
+ */
+export async function buildThematic(input: ThematicInput): Promise<Thematic> {
+  const { layers: L, aggregation: A } = await loadDeck();
+  const out: Thematic = { layers: [], tooltip: () => undefined, stations: 0, reaches: 0, crowdPoints: 0 };
+  let reaches: Reach[] = [];
+  const sections = input.water?.items ?? [];
+
+  if (input.crowd?.items.length) {
+    // HexagonLayer aggregates on the CPU from accessors: a few thousand counters as objects
+    // (binary attributes fed its aggregator no positions in deck.gl 9.4: one bin held everything).
+    type Counter = CrowdDensity['items'][number];
+    out.layers.push(
+      new A.HexagonLayer<Counter>({
+        id: 'crowd-hexagons',
+        data: input.crowd.items,
+        getPosition: (p) => [p.lon, p.lat],
+        getColorWeight: (p) => p.peopleCount,
+        radius: input.crowdRadiusM,
+        colorAggregation: 'SUM',
+        colorRange: CROWD_COLOURS,
+        colorScaleType: 'quantize',
+        extruded: false,
+        opacity: 0.7,
+        gpuAggregation: false,
+        pickable: true,
+        onSetColorDomain: (domain: [number, number]) => input.onCrowdDomain(domain),
+      }),
+    );
+    out.crowdPoints = input.crowd.items.length;
+  }
+
+  if (input.water) {
+    if (input.rivers) reaches = riverReaches(input.rivers, sections);
+    out.layers.push(
+      new L.PathLayer<Reach>({
+        id: 'water-reaches',
+        data: reaches,
+        getPath: (r) => r.path,
+        getColor: (r) => [...r.colour, 255],
+        getWidth: 4,
+        widthUnits: 'pixels',
+        widthMinPixels: 3,
+        capRounded: true,
+        jointRounded: true,
+        pickable: true,
+      }),
+    );
+    const packed = packStations(sections);
+    out.layers.push(
+      new L.ScatterplotLayer({
+        id: 'water-stations',
+        data: {
+          length: packed.count,
+          attributes: {
+            getPosition: { value: packed.positions, size: 2 },
+            getFillColor: { value: packed.colours, size: 4, normalized: true },
+          },
+        },
+        radiusUnits: 'pixels',
+        getRadius: 5,
+        stroked: true,
+        getLineColor: [255, 255, 255, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1.5,
+        pickable: true,
+      }),
+    );
+    out.stations = packed.count;
+    out.reaches = reaches.length;
+    out.tooltip = (id, index, object) => {
+      if (id === 'water-stations' && index >= 0) return input.text.section(sections[packed.section[index]!]!);
+      if (id === 'water-reaches' && object) return input.text.section(sections[(object as Reach).section]!);
+      return tooltipCrowd(id, object);
+    };
+  } else out.tooltip = tooltipCrowd;
+
+  function tooltipCrowd(id: string, object: unknown): string | null | undefined {
+    if (id !== 'crowd-hexagons') return undefined;
+    const hex = object as { colorValue?: number; count?: number } | null;
+    return hex ? input.text.hexagon(Math.round(hex.colorValue ?? 0), hex.count ?? 0) : null;
+  }
+  return out;
+}
