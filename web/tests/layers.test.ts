@@ -248,7 +248,7 @@ describe('cockpit map layers in Chromium', () => {
     const [qjRed] = await paint(page, [red]);
     expect(qjRed).toBeGreaterThan(30);
     await page.screenshot({ path: shot('layers-water-qijiang-page') });
-  });
+  }, 180_000);
 
   it('draws crowd hexagons where the counters report, with the legend from the API', async () => {
     const density = (await api('/api/v1/crowd/density')).body as unknown as {
