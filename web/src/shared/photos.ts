@@ -12,25 +12,70 @@ const MAX_SIDE = 1600;
  * A photo ready to upload: as it is when at most 1 MiB, else redrawn at most 1600 px on its
  * longest side as JPEG (q 0.82) — a phone's 4–8 MB photo becomes a few hundred KB, which
  * matters on a mobile network and in the field app's offline queue. Another image type the
- * browser can decode (GIF, BMP…) is redrawn as JPEG too. If it cannot be decoded, it is sent as
- * it is and the server decides (JPEG/PNG/WebP by content).
+ * browser can decode (GIF, BMP…) is redrawn as JPEG too — in a worker when the browser has
+ * OffscreenCanvas, else on the page. If it cannot be decoded, it is sent as it is and the server
+ * decides (JPEG/PNG/WebP by content).
  */
 export async function shrinkPhoto(file: Blob): Promise<Blob> {
   if (file.size <= SHRINK_ABOVE && ACCEPTED.includes(file.type)) return file;
   try {
-    const bitmap = await createImageBitmap(file);
-    const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    return await shrinkInWorker(file);
+  } catch {
+    // No worker or no OffscreenCanvas here: on the main thread.
+  }
+  try {
+    const full = await createImageBitmap(file);
+    const scale = Math.min(1, MAX_SIDE / Math.max(full.width, full.height));
     const canvas = document.createElement('canvas');
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
+    canvas.width = Math.round(full.width * scale);
+    canvas.height = Math.round(full.height * scale);
+    canvas.getContext('2d')?.drawImage(full, 0, 0, canvas.width, canvas.height);
+    full.close();
     return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('cannot encode'))), 'image/jpeg', 0.82),
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('cannot encode'))), 'image/jpeg', QUALITY),
     );
   } catch {
     return file;
   }
+}
+
+const QUALITY = 0.82;
+
+/**
+ * The worker that decodes, scales and encodes a photo (OffscreenCanvas), so a 12-megapixel
+ * photo does not freeze the page for half a second. Its code travels inside this bundle as a
+ * blob URL: no separate file that the field app's offline shell would have to list.
+ */
+const WORKER_SOURCE = `self.onmessage = async (e) => {
+  const { file, maxSide, quality } = e.data;
+  try {
+    const full = await createImageBitmap(file);
+    const scale = Math.min(1, maxSide / Math.max(full.width, full.height));
+    const w = Math.round(full.width * scale);
+    const h = Math.round(full.height * scale);
+    const canvas = new OffscreenCanvas(w, h);
+    canvas.getContext('2d').drawImage(full, 0, 0, w, h);
+    full.close();
+    self.postMessage({ blob: await canvas.convertToBlob({ type: 'image/jpeg', quality }) });
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+};`;
+
+function shrinkInWorker(file: Blob): Promise<Blob> {
+  if (typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined')
+    return Promise.reject(new Error('no worker'));
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  return new Promise<Blob>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ blob?: Blob; error?: string }>) => {
+      if (e.data.blob) resolve(e.data.blob);
+      else reject(new Error(e.data.error ?? 'cannot shrink'));
+    };
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ file, maxSide: MAX_SIDE, quality: QUALITY });
+  }).finally(() => worker.terminate());
 }
 
 /**
