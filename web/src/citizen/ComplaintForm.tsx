@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { placeName } from '../i18n.ts';
 import { navigate } from '../router.ts';
-import { fileRequest, remember, uploadPhoto, useOpen311 } from './open311.ts';
+import { fileRequest, PhotoUploadError, remember, uploadPhoto, useOpen311 } from './open311.ts';
 
 const PinMap = lazy(() => import('../map/PinMap.tsx'));
 
@@ -177,7 +177,12 @@ export function ComplaintForm() {
       </fieldset>
       {file.error ? (
         <p className="error" role="alert">
-          {t('citizen.failed', { message: file.error.message })}
+          {t('citizen.failed', {
+            message:
+              file.error instanceof PhotoUploadError
+                ? t(`citizen.photoErrors.${file.error.code}`, { defaultValue: file.error.message })
+                : file.error.message,
+          })}
         </p>
       ) : null}
       <button

@@ -72,6 +72,15 @@ export interface UploadedPhoto {
   url: string;
 }
 
+/** A refused upload, with the server's machine-readable code (unsupported_media_type, payload_too_large, rate_limited…). */
+export class PhotoUploadError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** Shrinks (when big) and uploads one photo; the server checks its type by content. */
 export async function uploadPhoto(file: Blob): Promise<UploadedPhoto> {
   const body = await shrinkPhoto(file);
@@ -87,9 +96,13 @@ export async function uploadPhoto(file: Blob): Promise<UploadedPhoto> {
   const answer = (await res.json().catch(() => null)) as {
     id?: string;
     url?: string;
-    error?: { message?: string };
+    error?: { code?: string; message?: string };
   } | null;
-  if (!res.ok || !answer?.id || !answer.url) throw new Error(answer?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok || !answer?.id || !answer.url)
+    throw new PhotoUploadError(
+      answer?.error?.code ?? 'http_error',
+      answer?.error?.message ?? `HTTP ${res.status}`,
+    );
   return { id: answer.id, url: answer.url };
 }
 

@@ -1,0 +1,142 @@
+import zlib from 'node:zlib';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type Served, serve, shot } from './harness.ts';
+
+/** A valid RGB PNG filled by `pixel(x, y)`, made here. */
+function png(w: number, h: number, pixel: (x: number, y: number) => [number, number, number]): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = (table[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc(td), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(pixel(x, y), y * (w * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const SMALL = png(60, 40, () => [200, 60, 60]);
+// 2400×1800 of noise: about 12 MB as PNG, so the portal shrinks it (≤ 1600 px JPEG) before upload.
+const BIG = png(2400, 1800, (x, y) => {
+  const v = ((x * 73856093) ^ (y * 19349663)) >>> 0;
+  return [v & 255, (v >>> 8) & 255, (v >>> 16) & 255];
+});
+
+/**
+ * The citizen portal without an Open311 key files through the keyless citizen API: photos are
+ * uploaded first (a big one shrunk in the browser), named as `photos`, and shown back; a file
+ * that is not an image is refused with the server's reason and nothing is filed.
+ */
+describe('citizen portal photos through the citizen API, in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      geolocation: { longitude: 106.574, latitude: 29.551 },
+      permissions: ['geolocation'],
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  const fillForm = async (description: string) => {
+    await page.goto(`${served.baseUrl}/citizen`);
+    await page.getByLabel('问题描述').fill(description);
+    await page.locator('.pin-map canvas').waitFor();
+    await page.getByRole('button', { name: '使用我的位置' }).click();
+    await expect.poll(() => page.locator('.place').textContent()).toMatch(/渝中区 \/ 解放碑街道/);
+  };
+
+  it('refuses a file that is not an image with the server’s reason, and files nothing', async () => {
+    await fillForm('解放碑路边垃圾没人清理');
+    await page
+      .getByLabel('照片（可选，最多 6 张）')
+      .setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not really a photo') });
+    let filed = 0;
+    page.on('request', (r) => r.url().endsWith('/api/v1/citizen/requests') && filed++);
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('alert').getByText('提交失败：照片须为 JPEG、PNG 或 WebP 图片').waitFor();
+    expect(filed).toBe(0);
+    await page.screenshot({ path: shot('citizen-photo-refused'), fullPage: true });
+  });
+
+  it('uploads two photos (the big one shrunk), names them in the request and shows them back', async () => {
+    await fillForm('较场口夜市露天烧烤油烟太大');
+    await page.getByLabel('照片（可选，最多 6 张）').setInputFiles([
+      { name: 'small.png', mimeType: 'image/png', buffer: SMALL },
+      { name: 'big.png', mimeType: 'image/png', buffer: BIG },
+    ]);
+    const uploads: Request[] = [];
+    page.on('request', (r) => r.url().endsWith('/api/v1/citizen/photos') && uploads.push(r));
+    const filed = page.waitForRequest((r) => r.url().endsWith('/api/v1/citizen/requests'));
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('heading', { name: '已提交，感谢您的反映' }).waitFor({ timeout: 30_000 });
+    await page.getByText('已随诉求提交 2 张照片').waitFor();
+    expect(uploads.map((r) => r.headers()['content-type'])).toEqual(['image/png', 'image/jpeg']);
+    const answers = await Promise.all(uploads.map(async (r) => (await r.response())!));
+    expect(answers.map((a) => a.status())).toEqual([201, 201]);
+    const stored = await Promise.all(
+      answers.map(async (a) => (await a.json()) as { id: string; bytes: number; mime: string }),
+    );
+    const ids = stored.map((p) => p.id);
+    // What the server stored: the small one as it was, the big one (≈ 12 MB) shrunk below 1 MiB.
+    expect(BIG.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(stored.map((p) => p.mime)).toEqual(['image/png', 'image/jpeg']);
+    expect(stored[0]!.bytes).toBe(SMALL.length);
+    expect(stored[1]!.bytes).toBeLessThan(1024 * 1024);
+    expect((await filed).postDataJSON()).toMatchObject({ photos: ids });
+
+    await page.getByRole('button', { name: '查看办理进度' }).click();
+    // The shrunk one is 1600 px wide; both are downloaded with the request's token.
+    await expect
+      .poll(() =>
+        page.$$eval('article.request .thumbs img', (imgs) =>
+          imgs.map((i) => ((i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : 0)),
+        ),
+      )
+      .toEqual([60, 1600]);
+    expect(await page.locator('article.request .thumbs img').first().getAttribute('src')).toMatch(
+      new RegExp(`^/api/v1/citizen/photos/${ids[0]}\\?token=`),
+    );
+    await page.screenshot({ path: shot('citizen-photo-filed'), fullPage: true });
+  });
+
+  it('had no errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
