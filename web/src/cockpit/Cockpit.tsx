@@ -77,6 +77,15 @@ export function Cockpit({ me }: { me: Me }) {
   const workload = useWorkload();
   const water = useWaterSections(layers.water);
   const crowd = useCrowdDensity(layers.crowd);
+  // Switching a layer on shows the current state, not the cached answer of the last time it was on.
+  const { refetch: refetchWater } = water;
+  const { refetch: refetchCrowd } = crowd;
+  useEffect(() => {
+    if (layers.water) void refetchWater();
+  }, [layers.water, refetchWater]);
+  useEffect(() => {
+    if (layers.crowd) void refetchCrowd();
+  }, [layers.crowd, refetchCrowd]);
   const areaValues = workload.data
     ? workload.data[measure]
     : measure === 'openEvents'
