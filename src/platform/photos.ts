@@ -67,8 +67,23 @@ export async function storePhoto(dir: string, bytes: Uint8Array, maxBytes: numbe
     const tmp = `${file}.${randomUUID()}.tmp`;
     await fsp.writeFile(tmp, bytes);
     await fsp.rename(tmp, file);
+  } else {
+    // Touched, so a clean-up of old unreferenced files (see removeUnreferenced) leaves it alone.
+    const now = new Date();
+    await fsp.utimes(file, now, now).catch(() => undefined);
   }
   return { id: randomUUID(), sha256, mime: kind.mime, bytes: bytes.length, storedPath: file };
+}
+
+/**
+ * Deletes a stored file that no row refers to any more, unless it was written or touched
+ * after `olderThan` (an upload of the same bytes may be under way). Answers whether it went.
+ */
+export async function removeUnreferenced(storedPath: string, olderThan: Date): Promise<boolean> {
+  const stat = await fsp.stat(storedPath).catch(() => null);
+  if (!stat || stat.mtime > olderThan) return false;
+  await fsp.unlink(storedPath).catch(() => undefined);
+  return true;
 }
 
 /** What `sendPhoto` needs of a stored photo. */

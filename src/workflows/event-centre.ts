@@ -218,6 +218,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
       teams.start(deps.teamRefreshMs ?? 30_000);
       scheduler.start(deps.schedulerIntervalMs ?? 1000);
       notify.start();
+      events.photos.start();
       await deps.bus?.subscribe(
         'sensing.alert.raised',
         { group: 'event-centre', owner: 'event-centre' },
@@ -230,6 +231,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
       await deps.bus?.stop('event-centre');
       await scheduler.stop();
       notify.stop();
+      events.photos.stop();
       teams.stop();
     },
   };

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
@@ -215,5 +216,54 @@ describe.each(testBackends)('citizen photos on %s', (kind) => {
     expect(got.headers['x-content-type-options']).toBe('nosniff');
     const wrong = await get(`${result.url}?token=${'x'.repeat(24)}`);
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('deletes uploads no report named within a day, keeping attached ones and bytes they share', async () => {
+    const bytes = () => Buffer.concat([JPEG, randomBytes(32)]);
+    const shared = bytes();
+    const lonely = (await upload(bytes(), '10.0.4.1')).json();
+    const twin = (await upload(shared, '10.0.4.1')).json();
+    const named = (await upload(shared, '10.0.4.1')).json();
+    const filed = (await file('解放碑步行街烧烤摊油烟很大', [named.id], { lon: 106.58, lat: 29.558 })).json();
+    const ids = async () =>
+      (
+        await ec.db
+          .selectFrom('ev_photo' as never)
+          .select('id' as never)
+          .execute()
+      ).map((r) => (r as { id: string }).id);
+    const pathOf = async (id: string) =>
+      (
+        (await ec.db
+          .selectFrom('ev_photo' as never)
+          .select('stored_path' as never)
+          .where('id' as never, '=', id as never)
+          .executeTakeFirstOrThrow()) as { stored_path: string }
+      ).stored_path;
+    const lonelyPath = await pathOf(lonely.id);
+    const sharedPath = await pathOf(named.id);
+    expect(await pathOf(twin.id)).toBe(sharedPath);
+
+    // Within the day: nothing goes.
+    ec.clock.advance(23 * 3_600_000);
+    await ec.events.photos.purgeUnattached();
+    expect(await ids()).toEqual(expect.arrayContaining([lonely.id, twin.id, named.id]));
+    // After it (files aged to match the simulated clock): unnamed rows go, and the file nobody else uses.
+    ec.clock.advance(2 * 3_600_000);
+    const old = new Date(ec.clock.now().getTime() - 25 * 3_600_000);
+    for (const f of [lonelyPath, sharedPath]) fs.utimesSync(f, old, old);
+    const purged = await ec.events.photos.purgeUnattached();
+    expect(purged.rows).toBeGreaterThanOrEqual(2);
+    const left = await ids();
+    expect(left).toContain(named.id);
+    expect(left).not.toContain(lonely.id);
+    expect(left).not.toContain(twin.id);
+    expect(fs.existsSync(lonelyPath)).toBe(false);
+    expect(fs.existsSync(sharedPath)).toBe(true);
+    const mine = await get(`/api/v1/citizen/photos/${named.id}?token=${filed.token}`);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.rawPayload.equals(shared)).toBe(true);
+    const late = await file('解放碑步行街又有烧烤', [lonely.id], { lon: 106.58, lat: 29.558 });
+    expect(late.json().error.details.reason).toBe('unknown_photo');
   });
 });

@@ -5,7 +5,12 @@ import type { Clock } from '../../platform/clock.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { Migrations } from '../../platform/db/migrate.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { DEFAULT_MAX_PHOTO_BYTES, storePhoto, UploadLimiter } from '../../platform/photos.ts';
+import {
+  DEFAULT_MAX_PHOTO_BYTES,
+  removeUnreferenced,
+  storePhoto,
+  UploadLimiter,
+} from '../../platform/photos.ts';
 import type { AuditLog } from '../audit/index.ts';
 
 /**
@@ -101,6 +106,8 @@ export interface PhotoLimits {
   keyedPerWindow: number;
   /** The window in ms (default 10 min). */
   windowMs: number;
+  /** Uploads no report named within this many ms are deleted (default 24 h). */
+  keepUnattachedMs: number;
 }
 
 /** Defaults of the upload allowances. */
@@ -109,6 +116,7 @@ export const DEFAULT_PHOTO_LIMITS: PhotoLimits = {
   anonymousPerWindow: 20,
   keyedPerWindow: 300,
   windowMs: 10 * 60_000,
+  keepUnattachedMs: 24 * 3_600_000,
 };
 
 /** Most photos one complaint may name. */
@@ -234,6 +242,60 @@ export class CitizenPhotos {
     if (!row?.event_id) throw notFound('photo', id);
     return row as PhotoRow & { event_id: string };
   }
+
+  /**
+   * Deletes uploads that no report named within `keepUnattachedMs` (rows, then the files no
+   * other row shares), so anonymous uploads cannot fill the disk. Audited as one entry.
+   */
+  async purgeUnattached(): Promise<{ rows: number; files: number }> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - this.limits.keepUnattachedMs);
+    const gone = await this.deps.db.transaction().execute(async (trx) => {
+      const rows = await forTables<PhotoTables>(trx)
+        .deleteFrom('ev_photo')
+        .where('event_id', 'is', null)
+        .where('created_at', '<', cutoff)
+        .returning(['id', 'sha256', 'stored_path'])
+        .execute();
+      if (rows.length) {
+        await this.deps.audit.append(trx, {
+          actor: { kind: 'system', id: 'event-centre' },
+          action: 'event.photos_purged',
+          subjectType: 'photo',
+          subjectId: '-',
+          jurisdictionPath: '',
+          details: { count: rows.length, olderThan: cutoff.toISOString() },
+        });
+      }
+      return rows;
+    });
+    let files = 0;
+    for (const path of new Set(gone.map((r) => r.stored_path))) {
+      const shared = await this.db()
+        .selectFrom('ev_photo')
+        .select('id')
+        .where('stored_path', '=', path)
+        .limit(1)
+        .executeTakeFirst();
+      if (!shared && (await removeUnreferenced(path, cutoff))) files++;
+    }
+    return { rows: gone.length, files };
+  }
+
+  /** Purges unattached uploads now and then every hour, until `stop`. */
+  start(everyMs = 3_600_000): void {
+    this.stop();
+    const run = () => void this.purgeUnattached().catch(() => undefined);
+    run();
+    this.timer = setInterval(run, everyMs);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   private db() {
     return forTables<PhotoTables>(this.deps.db);
