@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * Service worker of the field app (scope /field): keeps the app shell so /field opens
- * without a network. API calls are never cached here; the offline action queue comes later.
+ * without a network. API calls are never cached here: actions made offline wait in the app's
+ * IndexedDB queue (queue.ts) and are sent by the page when the network is back.
  */
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
