@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   outside_city: 422,
   invalid_transition: 409,
+  already_top_level: 409,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -75,6 +75,20 @@ export function registerDispatchRoutes(
     },
     async (req) => dispatch.cancel(principalOf(req), req.params.id, req.body.reason),
   );
+  app.post(
+    '/api/v1/tasks/:id/escalate',
+    {
+      schema: {
+        tags,
+        summary:
+          'Escalate a task one level by hand (street → district → city), with a reason. The centre following the task (or one above) only; 409 `already_top_level` at the city level, 409 `invalid_transition` when the task is finished.',
+        params: Id,
+        body: ReasonSchema,
+        response: { 200: TaskSchema },
+      },
+    },
+    async (req) => dispatch.escalate(principalOf(req), req.params.id, req.body.reason),
+  );
   app.get(
     '/api/v1/tasks/:id/evidence',
     {

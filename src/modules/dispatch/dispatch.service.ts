@@ -10,6 +10,7 @@ import { DispatchRepository, type TaskRow, toTaskDto } from './dispatch.reposito
 import {
   ACTIVE_STATUSES,
   type EvidenceDto,
+  FINAL_STATUSES,
   type TaskAction,
   type TaskDto,
   type TaskQuery,
@@ -18,6 +19,7 @@ import {
 } from './dispatch.schema.ts';
 import { dispatchSubjects } from './dispatch.subjects.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
+import { escalateTask } from './dispatch.timers.ts';
 
 const OPERATORS = ['city_operator', 'district_operator', 'street_operator'] as const;
 const MINUTE = 60_000;
@@ -385,6 +387,43 @@ export class DispatchService {
       return this.change(principal, id, 'cancel', async (_trx, task) => {
         this.assertFollows(principal, task);
         return { note: reason };
+      });
+    });
+  }
+
+  /**
+   * The centre following the task (or one above it) raises it one level by hand — street →
+   * district → city — with a reason: the same write as a missed time limit's escalation
+   * (`escalateTask`: audit `task.escalated`, bus `dispatch.task.escalated` with kind `manual`,
+   * both centres notified). A finished task is 409 `invalid_transition`; one at the city level
+   * already is 409 `already_top_level`.
+   */
+  async escalate(principal: Principal, id: string, reason: string): Promise<TaskDto> {
+    return this.refusing(principal, id, 'task.escalate', async () => {
+      requireRole(principal, ...OPERATORS);
+      return this.deps.db.transaction().execute(async (trx) => {
+        const db = forTables<DispatchTables>(trx);
+        const task = this.visible(principal, await this.repo.find(db, id, true), id);
+        if (FINAL_STATUSES.includes(task.status as TaskStatus)) {
+          throw new AppError('invalid_transition', `cannot escalate task ${task.id}: it is ${task.status}`, {
+            action: 'escalate',
+            from: task.status,
+          });
+        }
+        this.assertFollows(principal, task);
+        const updated = await escalateTask(
+          { deps: this.deps, repo: this.repo, outbox: this.outbox, listener: this.listener },
+          trx,
+          task,
+          { kind: 'manual', actor: principal, reason },
+        );
+        if (!updated) {
+          throw new AppError('already_top_level', `task ${task.id} is followed by the city centre already`, {
+            level: task.level,
+            centreCode: task.centre_code,
+          });
+        }
+        return toTaskDto(updated);
       });
     });
   }

@@ -21,9 +21,13 @@ export const dispatchSubjects = defineSubjects({
   }),
   'dispatch.task.status_changed': TaskRef.extend({ from: z.string(), to: z.string(), by: z.string() }),
   'dispatch.task.escalated': TaskRef.extend({
-    kind: z.enum(['accept', 'arrive', 'resolve']),
+    kind: z
+      .enum(['accept', 'arrive', 'resolve', 'manual'])
+      .describe('the missed time limit, or `manual` when an operator escalated'),
     fromLevel: z.string(),
     toLevel: z.string(),
     centreCode: z.string(),
+    /** The operator's reason (manual escalations). */
+    reason: z.string().optional(),
   }),
 });

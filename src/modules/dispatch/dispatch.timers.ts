@@ -1,4 +1,4 @@
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { refOf } from './dispatch.assign.ts';
@@ -8,7 +8,8 @@ import { CENTRE_LEVELS, type CentreLevel } from './dispatch.schema.ts';
 import { dispatchSubjects } from './dispatch.subjects.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
 
-type Kind = 'accept' | 'arrive' | 'resolve';
+/** A time limit. */
+export type Kind = 'accept' | 'arrive' | 'resolve';
 
 /** Statuses in which each time limit is still unmet. */
 const UNMET: Record<Kind, string[]> = {
@@ -84,73 +85,126 @@ export class EscalationScheduler {
   }
 
   private async escalate(trx: Db, task: TaskRow, kind: Kind, dueAt: Date): Promise<void> {
-    const db = forTables<DispatchTables>(trx);
-    const now = this.deps.clock.now();
-    const from = task.level as CentreLevel;
-    const next = CENTRE_LEVELS[CENTRE_LEVELS.indexOf(from) + 1];
-    const overdueMin = Math.round((now.getTime() - dueAt.getTime()) / 60_000);
-    if (!next) {
-      await this.deps.notifier.send(trx, [{ id: `centre:${task.centre_code}` }], {
+    await escalateTask(
+      { deps: this.deps, repo: this.repo, outbox: this.outbox, listener: this.listener() },
+      trx,
+      task,
+      { kind, dueAt },
+    );
+  }
+}
+
+/** Why a task rises a level: a missed time limit (the scheduler) or an operator's decision with a reason. */
+export type EscalationCause =
+  | { kind: Kind; dueAt: Date }
+  | { kind: 'manual'; actor: Principal; reason: string };
+
+/** What `escalateTask` writes with. */
+export interface EscalationContext {
+  deps: DispatchDeps;
+  repo: DispatchRepository;
+  outbox: Outbox<typeof dispatchSubjects>;
+  listener: TaskListener | undefined;
+}
+
+/**
+ * Raises a locked task one level — street → district → city — inside the caller's transaction:
+ * the task moves to the parent centre (`escalations + 1`), a `task.escalated` audit entry and a
+ * `dispatch.task.escalated` message are written, both centres are notified and the listener (the
+ * event centre) is told. A missed limit is re-armed for the next level; a manual escalation leaves
+ * the timers as they are (a limit still unmet escalates again when it falls due). Returns the task
+ * after, or `undefined` when it is at the city level already (a missed limit then only notifies
+ * the city centre again; a manual escalation is refused by its caller before).
+ */
+export async function escalateTask(
+  ctx: EscalationContext,
+  trx: Db,
+  task: TaskRow,
+  cause: EscalationCause,
+): Promise<TaskRow | undefined> {
+  const { deps, repo, outbox, listener } = ctx;
+  const db = forTables<DispatchTables>(trx);
+  const now = deps.clock.now();
+  const from = task.level as CentreLevel;
+  const next = CENTRE_LEVELS[CENTRE_LEVELS.indexOf(from) + 1];
+  const { kind } = cause;
+  const manual = cause.kind === 'manual' ? cause : undefined;
+  const missed = cause.kind === 'manual' ? undefined : cause;
+  if (!next) {
+    if (missed) {
+      await deps.notifier.send(trx, [{ id: `centre:${task.centre_code}` }], {
         subjectType: 'task',
         subjectId: task.id,
         jurisdictionPath: task.jurisdiction_path,
         title: '任务仍超时 Task still overdue',
         body: `${task.category}: ${kind} limit missed at the city centre`,
       });
-      return;
     }
-    const parts = task.centre_path.split('/');
-    const centrePath = parts.length > 1 ? parts.slice(0, -1).join('/') : task.centre_path;
-    const centreCode = centrePath.split('/').at(-1) ?? task.centre_code;
-    const updated = await this.repo.update(db, task.id, {
-      level: next,
-      centre_code: centreCode,
-      centre_path: centrePath,
-      escalations: task.escalations + 1,
-      updated_at: now,
-    });
-    const window = windowOf(task, kind);
-    await this.repo.insertTimers(db, [
-      { task_id: task.id, kind, due_at: new Date(now.getTime() + window), fired_at: null },
-    ]);
-    await this.deps.audit.append(trx, {
-      actor: SYSTEM_PRINCIPAL,
-      action: 'task.escalated',
-      subjectType: 'task',
-      subjectId: task.id,
-      jurisdictionPath: task.jurisdiction_path,
-      details: {
-        kind,
-        fromLevel: from,
-        toLevel: next,
-        centreCode,
-        dueAt: dueAt.toISOString(),
-        overdueMinutes: overdueMin,
-      },
-    });
-    await this.outbox.enqueue(
-      trx,
-      'dispatch.task.escalated',
-      { ...refOf(updated), kind, fromLevel: from, toLevel: next, centreCode },
-      { key: task.event_id },
-    );
-    await this.deps.notifier.send(
-      trx,
-      [{ id: `centre:${centreCode}` }, { id: `centre:${task.centre_code}` }],
-      {
-        subjectType: 'task',
-        subjectId: task.id,
-        jurisdictionPath: task.jurisdiction_path,
-        title: `超时升级 Escalated to the ${next} centre`,
-        body: `${task.category}: the ${kind} limit (${dueAt.toISOString()}) was missed; now followed by ${centreCode}`,
-      },
-    );
-    await this.listener()?.taskChanged(trx, toTaskDto(updated), {
-      action: 'escalate',
-      actor: SYSTEM_PRINCIPAL,
-      reason: `${kind} overdue`,
-    });
+    return undefined;
   }
+  const parts = task.centre_path.split('/');
+  const centrePath = parts.length > 1 ? parts.slice(0, -1).join('/') : task.centre_path;
+  const centreCode = centrePath.split('/').at(-1) ?? task.centre_code;
+  const updated = await repo.update(db, task.id, {
+    level: next,
+    centre_code: centreCode,
+    centre_path: centrePath,
+    escalations: task.escalations + 1,
+    updated_at: now,
+  });
+  if (missed) {
+    const window = windowOf(task, missed.kind);
+    await repo.insertTimers(db, [
+      { task_id: task.id, kind: missed.kind, due_at: new Date(now.getTime() + window), fired_at: null },
+    ]);
+  }
+  await deps.audit.append(trx, {
+    actor: manual?.actor ?? SYSTEM_PRINCIPAL,
+    action: 'task.escalated',
+    subjectType: 'task',
+    subjectId: task.id,
+    jurisdictionPath: task.jurisdiction_path,
+    details: {
+      kind,
+      fromLevel: from,
+      toLevel: next,
+      centreCode,
+      ...(missed
+        ? {
+            dueAt: missed.dueAt.toISOString(),
+            overdueMinutes: Math.round((now.getTime() - missed.dueAt.getTime()) / 60_000),
+          }
+        : { reason: manual?.reason }),
+    },
+  });
+  await outbox.enqueue(
+    trx,
+    'dispatch.task.escalated',
+    {
+      ...refOf(updated),
+      kind,
+      fromLevel: from,
+      toLevel: next,
+      centreCode,
+      ...(manual ? { reason: manual.reason } : {}),
+    },
+    { key: task.event_id },
+  );
+  await deps.notifier.send(trx, [{ id: `centre:${centreCode}` }, { id: `centre:${task.centre_code}` }], {
+    subjectType: 'task',
+    subjectId: task.id,
+    jurisdictionPath: task.jurisdiction_path,
+    title: manual ? `人工上报 Escalated to the ${next} centre` : `超时升级 Escalated to the ${next} centre`,
+    body: manual
+      ? `${task.category}: escalated by ${manual.actor.name} from the ${from} centre: ${manual.reason}; now followed by ${centreCode}`
+      : `${task.category}: the ${kind} limit (${missed?.dueAt.toISOString()}) was missed; now followed by ${centreCode}`,
+  });
+  await listener?.taskChanged(trx, toTaskDto(updated), {
+    action: 'escalate',
+    actor: manual?.actor ?? SYSTEM_PRINCIPAL,
+    reason: manual ? manual.reason : `${kind} overdue`,
+  });
+  return updated;
 }
 
 /** The length of a limit, from the task's creation to its due time. */
