@@ -5,13 +5,24 @@
 // "Stored" is when the ingest transaction that raised the alert has committed (the batch's
 // post-commit hook); the time to the bus (outbox → relay → bus) is printed too.
 //
-//   ./node_modules/.bin/node bench/pipeline-latency.ts [--rate 10000] [--seconds 30] [--nats nats://127.0.0.1:4222]
+// GC pauses (scavenges, mark-compacts) and the ingest batches during the run are printed too.
+//
+//   ./node_modules/.bin/node [--max-semi-space-size=MB] bench/pipeline-latency.ts [--rate 10000] [--seconds 30]
+//       [--nats nats://127.0.0.1:4222] [--batcher maxConcurrent=1,maxDelayMs=20]
 import { sql } from 'kysely';
 import mqtt from 'mqtt';
 import type { RawObservation } from '../src/modules/sensing/index.ts';
 import { startThrowawayMosquitto, uniqueClientId } from '../src/platform/mqtt/testing.ts';
 import { observationTopic } from '../src/platform/mqtt/topics.ts';
-import { bootApp, fmt, type Message, percentile, spawnPublisher } from './pipeline-common.ts';
+import {
+  applyBatcherVariant,
+  bootApp,
+  fmt,
+  type Message,
+  percentile,
+  spawnPublisher,
+  watchGc,
+} from './pipeline-common.ts';
 
 const arg = (n: string) =>
   process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : undefined;
@@ -20,6 +31,7 @@ const SECONDS = Number(arg('seconds') ?? 30);
 const NATS = arg('nats');
 const MARKED = 'wq-0001';
 const TICK_MS = 10;
+const VARIANT = applyBatcherVariant(arg('batcher'));
 
 const mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 10000000');
 const { app, dispose } = await bootApp('postgres', mosquitto.url, NATS);
@@ -40,8 +52,10 @@ try {
   const busMs: number[] = [];
   // The app calls this once a batch has committed: the alert raised by it is stored now.
   const original = app.live.readings.bind(app.live);
+  const batchSizes: number[] = [];
   app.live.readings = (batch: readonly RawObservation[]) => {
     const now = performance.now();
+    batchSizes.push(batch.length);
     for (const raw of batch) {
       const p = raw.payload as { observedAt?: string; pH?: number };
       if (raw.deviceId === MARKED && p.pH === 12 && sentAt.has(p.observedAt!)) {
@@ -64,6 +78,8 @@ try {
   const started = Date.now();
   let i = 0;
   await new Promise((r) => setTimeout(r, 2000)); // let the load settle
+  const gc = watchGc();
+  batchSizes.length = 0;
   while (Date.now() - started < (SECONDS - 1) * 1000) {
     const observedAt = new Date(Date.now() - 1000 + (i % 2)).toISOString();
     const pH = i % 2 === 0 ? 12 : 7;
@@ -72,6 +88,8 @@ try {
     i++;
     await new Promise((r) => setTimeout(r, 100));
   }
+  const gcReport = gc.report();
+  const batches = [...batchSizes].sort((a, b) => a - b);
   await new Promise((r) => setTimeout(r, 2000));
   pub.stop();
   await device.endAsync();
@@ -88,6 +106,7 @@ try {
   console.log(
     `pipeline latency: background ${fmt(RATE)} obs/s for ${SECONDS} s (${fmt(loadRows.rows[0]!.n)} stored), PostgreSQL, bus ${NATS ? 'NATS JetStream' : 'in-process'}, private mosquitto`,
   );
+  console.log(`batcher: ${VARIANT}; node flags: ${process.execArgv.join(' ') || 'none'}`);
   console.log(`marked device ${MARKED}: ${Math.ceil(i / 2)} pH spikes, ${alerts.rows[0]!.n} alerts stored`);
   console.log(
     `publish → alert stored (committed): n=${s.length} p50 ${percentile(s, 50).toFixed(1)} ms  p99 ${percentile(s, 99).toFixed(1)} ms  max ${s.at(-1)?.toFixed(1)} ms`,
@@ -95,6 +114,10 @@ try {
   console.log(
     `publish → alert on the bus (outbox relay): n=${b.length} p50 ${percentile(b, 50).toFixed(1)} ms  p99 ${percentile(b, 99).toFixed(1)} ms`,
   );
+  console.log(
+    `ingest batches while measuring: n=${batches.length} observations p50 ${percentile(batches, 50)} p99 ${percentile(batches, 99)} max ${batches.at(-1)}`,
+  );
+  console.log(gcReport);
 } finally {
   await dispose();
   await mosquitto.dispose();
