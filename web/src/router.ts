@@ -22,11 +22,15 @@ export function useLocation(): { pathname: string; search: string } {
   return { pathname: url.pathname, search: url.search };
 }
 
-/** Client-side navigation (pushes history and notifies useLocation). */
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+/**
+ * Client-side navigation (pushes history and notifies useLocation). `state` is kept with the new
+ * history entry (e.g. where the page was opened from, so its close button can go back there).
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
   if (to === location.pathname + location.search) return;
-  if (options.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+  const state = options.state ?? null;
+  if (options.replace) history.replaceState(state, '', to);
+  else history.pushState(state, '', to);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
@@ -44,4 +48,29 @@ export function planIdOf(pathname: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The cockpit's page of one event (over the map). */
+export function eventPath(id: string): string {
+  return `/events/${encodeURIComponent(id)}`;
+}
+
+/** The event id of an `/events/:id` path, if it is one. */
+export function eventIdOf(pathname: string): string | undefined {
+  const m = /^\/events\/([^/]+)\/?$/.exec(pathname);
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** History state of an entry pushed from inside the cockpit: its close button may go back. */
+export const FROM_COCKPIT = { from: 'cockpit' } as const;
+
+/** Whether the current history entry was pushed by the cockpit itself (so `history.back()` stays in it). */
+export function openedFromCockpit(): boolean {
+  const state = history.state as { from?: string } | null;
+  return state?.from === 'cockpit';
 }

@@ -7410,6 +7410,113 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/{id}/escalate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Escalate a task one level by hand (street → district → city), with a reason. The centre following the task (or one above) only; 409 `already_top_level` at the city level, 409 `invalid_transition` when the task is finished. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              eventId: string;
+              category: string;
+              /** @enum {string} */
+              role: 'lead' | 'co';
+              departmentType: string;
+              departmentCode: string;
+              skill: string;
+              /** @enum {string} */
+              handlingLevel: 'street' | 'district' | 'city';
+              /**
+               * @description the centre following the task now (rises on escalation)
+               * @enum {string}
+               */
+              level: 'street' | 'district' | 'city';
+              centreCode: string;
+              jurisdictionPath: string;
+              location: {
+                lon: number;
+                lat: number;
+              };
+              /** @enum {string} */
+              status:
+                | 'pending'
+                | 'assigned'
+                | 'accepted'
+                | 'en_route'
+                | 'arrived'
+                | 'completed'
+                | 'unable'
+                | 'returned'
+                | 'cancelled';
+              team: {
+                id: string;
+                code: string;
+                name: string;
+                departmentCode: string;
+              } | null;
+              assignDecisionId: string | null;
+              assignReason: string | null;
+              /** Format: date-time */
+              acceptDueAt: string;
+              /** Format: date-time */
+              arriveDueAt: string;
+              /** Format: date-time */
+              resolveDueAt: string;
+              assignedAt: string | null;
+              acceptedAt: string | null;
+              arrivedAt: string | null;
+              completedAt: string | null;
+              escalations: number;
+              note: string | null;
+              position: {
+                lon: number;
+                lat: number;
+                /** Format: date-time */
+                at: string;
+              } | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tasks/{id}/evidence': {
     parameters: {
       query?: never;

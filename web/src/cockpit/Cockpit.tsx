@@ -5,7 +5,7 @@ import { openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/even
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
-import { navigate, useLocation } from '../router.ts';
+import { eventIdOf, eventPath, FROM_COCKPIT, navigate, openedFromCockpit, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { AreaList } from './AreaList.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
@@ -29,7 +29,10 @@ const EMPTY: ReadonlyMap<string, number> = new Map();
 /** Roles that may read the KPIs. */
 const KPI_ROLES = ['admin', 'city_operator', 'district_operator', 'street_operator', 'auditor'];
 
-/** The signed-in cockpit: header with breadcrumb, area list, map, KPIs and event feed. */
+/**
+ * The signed-in cockpit: header with breadcrumb, area list, map, KPIs and event feed; an event's
+ * page over the map at `/events/:id` (the drill-down `?at=` kept, so closing it returns to the same map).
+ */
 export function Cockpit({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const logout = useLogout();
@@ -64,7 +67,18 @@ export function Cockpit({ me }: { me: Me }) {
     [devices.data, alerted.data],
   );
   const kpis = useKpis(scope.roles.some((r) => KPI_ROLES.includes(r)));
-  const [openEvent, setOpenEvent] = useState<string>();
+  const openEvent = eventIdOf(pathname);
+  // Opening an event keeps the map's drill-down (?at=); one event page replaces another in history.
+  const showEvent = (id: string) =>
+    navigate(`${eventPath(id)}${search}`, {
+      replace: Boolean(openEvent),
+      state: openEvent ? history.state : FROM_COCKPIT,
+    });
+  // Back to the map: the history entry before when the cockpit opened the page, else the map URL.
+  const closeEvent = () => {
+    if (openedFromCockpit()) history.back();
+    else navigate(`/${search}`, { replace: true });
+  };
   const eventsInView = useMemo(
     () => (node && events.data ? events.data.filter((e) => isWithin(e.jurisdictionPath, node.path)) : []),
     [node, events.data],
@@ -108,7 +122,9 @@ export function Cockpit({ me }: { me: Me }) {
       ),
     [areas, node?.code, scope.jurisdictionPath],
   );
-  const select = (code: string) => navigate(focusUrl(code, scope.jurisdictionCode, pathname));
+  // Drilling to another area closes an open event page.
+  const select = (code: string) =>
+    navigate(focusUrl(code, scope.jurisdictionCode, openEvent ? '/' : pathname));
 
   return (
     <div className="cockpit">
@@ -166,13 +182,13 @@ export function Cockpit({ me }: { me: Me }) {
               events={eventsInView}
               devices={deviceLayer}
               onSelect={select}
-              onEvent={setOpenEvent}
+              onEvent={showEvent}
             />
           ) : (
             <div className="map-loading">{t('map.loading')}</div>
           )}
         </Suspense>
-        {openEvent ? <EventPage id={openEvent} onClose={() => setOpenEvent(undefined)} /> : null}
+        {openEvent ? <EventPage key={openEvent} id={openEvent} me={me} onClose={closeEvent} /> : null}
         {approximate ? (
           <p className="notice" role="note">
             {t('map.approximate')}
@@ -191,7 +207,8 @@ export function Cockpit({ me }: { me: Me }) {
             events={eventsInView}
             loading={events.isPending}
             selected={openEvent}
-            onOpen={setOpenEvent}
+            onOpen={showEvent}
+            hrefOf={(id) => `${eventPath(id)}${search}`}
           />
         </KpiPanel>
       </aside>

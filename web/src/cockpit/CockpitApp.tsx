@@ -8,7 +8,10 @@ import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
 import { PlanPage } from './PlanPage.tsx';
 
-/** The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction, or a plan's page (`/plans/:id`). */
+/**
+ * The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction (with an event's page
+ * over it at `/events/:id`, see Cockpit), or a plan's page (`/plans/:id`).
+ */
 export default function CockpitApp() {
   const { t } = useTranslation();
   const token = useToken();

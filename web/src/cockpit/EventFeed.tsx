@@ -6,18 +6,21 @@ import './plan.css';
 
 /**
  * The live event feed: newest first, updated from the live stream (a safety refetch every 60 s);
- * a mark says whether the stream is connected; a click opens the event page.
+ * a mark says whether the stream is connected; each item links to the event's page (`/events/:id`),
+ * opened in place by a plain click.
  */
 export function EventFeed({
   events,
   loading,
   selected,
   onOpen,
+  hrefOf,
 }: {
   events: readonly EventItem[];
   loading: boolean;
   selected?: string;
   onOpen: (id: string) => void;
+  hrefOf: (id: string) => string;
 }) {
   const { t } = useTranslation();
   const live = useLiveState();
@@ -35,11 +38,18 @@ export function EventFeed({
         <ol className="feed" aria-live="polite">
           {events.slice(0, 50).map((e) => (
             <li key={e.id}>
-              <button
-                type="button"
+              <a
+                href={hrefOf(e.id)}
                 className={`feed-item${e.id === selected ? ' selected' : ''}`}
-                aria-current={e.id === selected ? 'true' : undefined}
-                onClick={() => onOpen(e.id)}
+                style={plainLink}
+                aria-current={e.id === selected ? 'page' : undefined}
+                onClick={(click) => {
+                  // A modified click (new tab, new window) is the browser's; a plain one opens in place.
+                  if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
+                    return;
+                  click.preventDefault();
+                  onOpen(e.id);
+                }}
               >
                 <span className={`badge st-${e.status}`}>{statusLabel(t, e.status)}</span>
                 <span className="feed-text">{e.description}</span>
@@ -47,7 +57,7 @@ export function EventFeed({
                   {timeOf(e.createdAt)} · {e.category ? t(`categories.${e.category}`, e.category) : '—'} ·{' '}
                   {e.chain.at(-1)?.name ?? e.jurisdictionCode}
                 </span>
-              </button>
+              </a>
             </li>
           ))}
         </ol>
@@ -55,3 +65,6 @@ export function EventFeed({
     </section>
   );
 }
+
+/** The item is a link for its URL, styled as the card it was (cockpit.css styles `.feed-item`). */
+const plainLink = { textDecoration: 'none' } as const;

@@ -1,5 +1,7 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError, api, unwrap } from '../api/client.ts';
 import {
   type EventDetail,
   type Task,
@@ -8,15 +10,39 @@ import {
   useEvidence,
   useWhy,
 } from '../api/events.ts';
+import type { Me } from '../api/types.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
+import { isWithin } from './drill.ts';
 import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 
-/** The event page: what, where, timeline, tasks per department with photos, why, and actions. */
-export function EventPage({ id, onClose }: { id: string; onClose: () => void }) {
+/** Roles that follow tasks at a centre (and may reassign, cancel and escalate them). */
+const OPERATORS = ['city_operator', 'district_operator', 'street_operator'];
+
+/**
+ * The event page (`/events/:id`): what, where, timeline, tasks per department with photos, why,
+ * and actions. An unknown event, or one outside the user's jurisdiction, is a not-found view.
+ */
+export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
   const { t } = useTranslation();
   const event = useEvent(id);
   const why = useWhy('event', id);
   const e = event.data;
+  if (!e && event.error instanceof ApiError && event.error.status === 404) {
+    return (
+      <section className="event-page event-not-found" aria-labelledby="event-page-title">
+        <header>
+          <h2 id="event-page-title">{t('event.notFound')}</h2>
+          <button type="button" className="btn btn-ghost" onClick={onClose} aria-label={t('event.close')}>
+            ✕
+          </button>
+        </header>
+        <p>{t('event.notFoundNote')}</p>
+        <button type="button" className="btn btn-secondary" onClick={onClose}>
+          {t('event.backToMap')}
+        </button>
+      </section>
+    );
+  }
   return (
     <section className="event-page" aria-labelledby="event-page-title">
       <header>
@@ -65,7 +91,7 @@ export function EventPage({ id, onClose }: { id: string; onClose: () => void }) 
           <h3>{t('event.tasks', { count: e.tasks.length })}</h3>
           <ul className="tasks">
             {e.tasks.map((task) => (
-              <TaskCard key={task.id} task={task} eventId={e.id} />
+              <TaskCard key={task.id} task={task} eventId={e.id} me={me} />
             ))}
           </ul>
           <h3>{t('event.why')}</h3>
@@ -118,20 +144,62 @@ function Timeline({ event }: { event: EventDetail }) {
   );
 }
 
-function TaskCard({ task, eventId }: { task: Task; eventId: string }) {
+/**
+ * The path of the centre following a task: the task's place path down to its centre's code
+ * (the centre is on the event's chain), or undefined when it is not on it.
+ */
+export function centrePathOf(task: Pick<Task, 'jurisdictionPath' | 'centreCode'>): string | undefined {
+  const codes = task.jurisdictionPath.split('/');
+  const i = codes.indexOf(task.centreCode);
+  return i < 0 ? undefined : codes.slice(0, i + 1).join('/');
+}
+
+/** Whether the user may escalate the task: an operator of its centre (or above), below the city. */
+function mayEscalate(me: Me, task: Task): boolean {
+  if (task.level === 'city') return false;
+  if (!me.principal.roles.some((r) => OPERATORS.includes(r))) return false;
+  const centre = centrePathOf(task);
+  return centre === undefined || isWithin(centre, me.principal.jurisdictionPath);
+}
+
+/** `POST /api/v1/tasks/:id/escalate`; the event and the lists refetch after. */
+function useEscalate(eventId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ taskId, reason }: { taskId: string; reason: string }) =>
+      unwrap(
+        await api.POST('/api/v1/tasks/{id}/escalate', { params: { path: { id: taskId } }, body: { reason } }),
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['event', eventId] });
+      void client.invalidateQueries({ queryKey: ['events'] });
+      void client.invalidateQueries({ queryKey: ['why'] });
+    },
+  });
+}
+
+function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }) {
   const { t } = useTranslation();
   const evidence = useEvidence(task.id);
   const actions = useEventActions(eventId);
+  const escalate = useEscalate(eventId);
   const [reason, setReason] = useState('');
+  const [escalateReason, setEscalateReason] = useState('');
   const id = useId();
   const live = !['completed', 'returned', 'cancelled'].includes(task.status);
+  const submitEscalation = (e: FormEvent) => {
+    e.preventDefault();
+    const why = escalateReason.trim();
+    if (why.length < 2 || escalate.isPending) return;
+    escalate.mutate({ taskId: task.id, reason: why }, { onSuccess: () => setEscalateReason('') });
+  };
   return (
     <li className="task">
       <div>
         <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong> {task.departmentCode}{' '}
         <span className={`badge ts-${task.status}`}>{taskStatusLabel(t, task.status)}</span>
       </div>
-      <div className="small">
+      <div className="small task-level" data-level={task.level} data-escalations={task.escalations}>
         {t('event.team')}: {task.team?.name ?? '—'} · {t('event.level')}: {t(`centreLevels.${task.level}`)} ·{' '}
         {t('event.due')}: {timeOf(task.resolveDueAt)}
         {task.escalations ? ` · ${t('event.escalations', { count: task.escalations })}` : ''}
@@ -185,9 +253,53 @@ function TaskCard({ task, eventId }: { task: Task; eventId: string }) {
           ) : null}
         </div>
       ) : null}
+      {live && mayEscalate(me, task) ? (
+        <form className="task-escalate" onSubmit={submitEscalation} style={escalateForm}>
+          <label htmlFor={`${id}-escalate`} className="small">
+            {t('event.escalateReason')}
+          </label>
+          <input
+            id={`${id}-escalate`}
+            className="field-input"
+            value={escalateReason}
+            maxLength={1000}
+            onChange={(e) => setEscalateReason(e.target.value)}
+          />
+          <button
+            type="submit"
+            className="btn btn-secondary"
+            disabled={escalateReason.trim().length < 2 || escalate.isPending}
+          >
+            {t('event.escalate')}
+          </button>
+        </form>
+      ) : null}
+      {escalate.error ? (
+        <p className="error small" role="alert">
+          {escalate.error instanceof ApiError
+            ? t(`event.escalateErrors.${escalate.error.code}`, { defaultValue: escalate.error.message })
+            : escalate.error.message}
+        </p>
+      ) : null}
+      {escalate.data ? (
+        <p className="small task-escalated" role="status">
+          {t('event.escalated', {
+            level: t(`centreLevels.${escalate.data.level}`),
+            count: escalate.data.escalations,
+          })}
+        </p>
+      ) : null}
     </li>
   );
 }
+
+const escalateForm = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  alignItems: 'center',
+  gap: 6,
+  marginTop: 6,
+} as const;
 
 type PhotoRef = { id: string; url: string; kind: 'report' | 'result' };
 

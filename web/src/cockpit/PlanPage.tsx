@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
 import { type EventDetail, useEvent, useLiveStream, usePlan } from '../api/events.ts';
 import type { Me } from '../api/types.ts';
-import { navigate } from '../router.ts';
+import { eventPath, FROM_COCKPIT, navigate } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 import './plan.css';
@@ -238,6 +238,18 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
           ) : (
             <p className="muted">{plan.eventId}</p>
           )}
+          <a
+            className="plan-event-link"
+            href={eventPath(plan.eventId)}
+            onClick={(click) => {
+              if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
+                return;
+              click.preventDefault();
+              navigate(eventPath(plan.eventId), { state: FROM_COCKPIT });
+            }}
+          >
+            {t('plan.openEvent')}
+          </a>
         </section>
 
         <section className="plan-timeline" aria-labelledby="plan-timeline-title">

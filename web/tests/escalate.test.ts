@@ -1,0 +1,164 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
+import { launchBrowser, type Served, serve, shot } from './harness.ts';
+import { waitForMap } from './map-check.ts';
+
+/**
+ * The event page as a URL (/events/:id) and manual escalation, in Chromium against the real
+ * server with the demo city: the Jiefangbei street operator opens an event by its URL, escalates
+ * its street task to the district with a reason (keyboard only), reloads and is still on the page;
+ * the feed opens events by navigating and closing returns to the map; unknown and out-of-scope
+ * events are a not-found view.
+ */
+describe('event page URL and manual escalation in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        errors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
+    return page;
+  };
+  const url = (path: string) => `${served.baseUrl}${served.cockpitPath.replace(/\/$/, '')}${path}`;
+  const login = async (page: Page, username: string) => {
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+  };
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, token?: string) => {
+    const res = await fetch(`${served.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const file = async (description: string, lon: number, lat: number) => {
+    const res = await call('POST', '/api/v1/citizen/requests', { description, location: { lon, lat } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as {
+      event: { id: string };
+      tasks: { id: string; role: string; level: string; centreCode: string }[];
+    };
+  };
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('opens an event by its URL, escalates its street task to the district with a reason, and survives a reload', async () => {
+    const filed = await file('较场口夜市露天烧烤油烟太大，熏得睁不开眼', 106.574, 29.551);
+    const lead = filed.tasks.find((t) => t.role === 'lead')!;
+    expect(lead).toMatchObject({ level: 'street', centreCode: '500103003' });
+    const eventUrl = url(`/events/${filed.event.id}`);
+
+    const page = await newPage();
+    await page.goto(eventUrl);
+    await login(page, 'street.jiefangbei');
+    const event = page.locator('.event-page');
+    await event.getByRole('heading', { name: '事件详情' }).waitFor({ timeout: 20_000 });
+    await event.getByText('较场口夜市露天烧烤油烟太大').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/events/${filed.event.id}`);
+    const card = event.locator('.task', { hasText: '500103003:urban_management' });
+    await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('street');
+    await expect(card.locator('.task-level').textContent()).resolves.toContain('跟踪中心: 街道');
+    await page.screenshot({ path: shot('escalate-1-event-by-url') });
+
+    // Keyboard only: focus the labelled reason field, type, Enter submits.
+    const reason = card.getByLabel('上报原因（必填）');
+    await reason.focus();
+    await page.keyboard.type('夜市摊点多，街道执法力量不足，请区里协调');
+    await expect(card.getByRole('button', { name: '上报上级' }).isEnabled()).resolves.toBe(true);
+    const answered = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tasks/${lead.id}/escalate`));
+    await page.keyboard.press('Enter');
+    expect((await answered).status()).toBe(200);
+    await card.getByRole('status').getByText('已上报至区级中心，累计升级 1 次').waitFor();
+    await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('district');
+    await expect(card.locator('.task-level').getAttribute('data-escalations')).resolves.toBe('1');
+    await expect(card.locator('.task-level').textContent()).resolves.toMatch(/跟踪中心: 区.*已升级 1 次/);
+    // The street centre no longer follows it: no second escalation offered.
+    await expect(card.getByRole('button', { name: '上报上级' }).count()).resolves.toBe(0);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: shot('escalate-2-escalated-to-district') });
+
+    // The server agrees (the district operator sees the task at its centre).
+    const district = (
+      await call('POST', '/api/v1/auth/login', { username: 'district.yuzhong', password: DEMO_PASSWORD })
+    ).body as { token: string };
+    const task = await call('GET', `/api/v1/tasks/${lead.id}`, undefined, district.token);
+    expect(task.body).toMatchObject({ level: 'district', centreCode: '500103', escalations: 1 });
+
+    // The URL is the page: a reload shows it again, task still at the district.
+    await page.reload();
+    await event.getByText('较场口夜市露天烧烤油烟太大').waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('district');
+    expect(new URL(page.url()).pathname).toBe(`/events/${filed.event.id}`);
+    await page.screenshot({ path: shot('escalate-3-after-reload') });
+
+    // Opened by URL (no cockpit history): closing goes to the map, replacing the entry.
+    await event.getByRole('button', { name: '关闭事件详情' }).click();
+    await waitForMap(page, '500103003');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect(page.locator('.event-page').count()).resolves.toBe(0);
+  });
+
+  it('the feed opens an event by navigating; back returns to the same map; unknown and other streets’ events are not found', async () => {
+    const mine = await file('解放碑步行街有流动摊贩占道经营', 106.578, 29.556);
+    const page = await newPage();
+    await page.goto(url('/'));
+    await login(page, 'district.yuzhong');
+    await waitForMap(page, '500103');
+    // Drill down to 解放碑街道 (?at=), then open the event from the feed.
+    await page.goto(url('/?at=500103003'));
+    await waitForMap(page, '500103003');
+    const item = page.locator('.feed-item', { hasText: '解放碑步行街有流动摊贩占道经营' });
+    await item.waitFor({ timeout: 20_000 });
+    await expect(item.getAttribute('href')).resolves.toBe(`/events/${mine.event.id}?at=500103003`);
+    await item.click();
+    await page.waitForURL(`**/events/${mine.event.id}?at=500103003`);
+    await page.locator('.event-page').getByText('解放碑步行街有流动摊贩占道经营').first().waitFor();
+    await expect(item.getAttribute('aria-current')).resolves.toBe('page');
+    // Browser back: the same drilled-down map, no event page.
+    await page.goBack();
+    await page.waitForURL(/\/\?at=500103003$/);
+    await waitForMap(page, '500103003');
+    await expect(page.locator('.event-page').count()).resolves.toBe(0);
+    // Forward, then the close button: back to the same map too.
+    await page.goForward();
+    await page.locator('.event-page').getByRole('button', { name: '关闭事件详情' }).click();
+    await page.waitForURL(/\/\?at=500103003$/);
+    await expect(page.locator('.event-page').count()).resolves.toBe(0);
+
+    // Not found: an unknown id; and, for the Jiefangbei street operator, an event of 七星岗.
+    await page.goto(url('/events/no-such-event'));
+    await page.getByRole('heading', { name: '未找到该事件' }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: shot('escalate-4-not-found') });
+    const qixinggang = await file('七星岗路口有流动摊贩占道经营', 106.56, 29.553);
+    const street = await newPage();
+    await street.goto(url(`/events/${qixinggang.event.id}`));
+    await login(street, 'street.jiefangbei');
+    await street.getByRole('heading', { name: '未找到该事件' }).waitFor({ timeout: 20_000 });
+    await street.getByRole('button', { name: '返回地图' }).click();
+    await waitForMap(street, '500103003');
+    expect(new URL(street.url()).pathname).toBe('/');
+    expect(errors).toEqual([]);
+  });
+});
