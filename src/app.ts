@@ -52,6 +52,7 @@ import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
 import { subscribeLiveAlerts, subscribeLiveEvents } from './wiring/live.ts';
 import { type MqttIngest, restrictToProbes, startMqttIngest } from './wiring/mqtt-ingest.ts';
+import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { type RulesRole, startRulesRole } from './wiring/rules-role.ts';
 import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from './workflows/event-centre.ts';
 
@@ -216,13 +217,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     rules: loadRuleFiles(DEFAULT_RULES_DIR),
     // An ingest process hands new readings to the rules processes through the outbox (see docs/sensing-pipeline.md).
     ...(options.role === 'ingest' ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
+    // Several processes (NATS): registry changes reach the others' caches (src/wiring/rules-device-changes.ts).
+    ...(config.natsUrl ? { deviceChanges: deviceChangesOut(outbox, relay) } : {}),
   });
   // An api process runs no sensing timers; a rules process runs the rules of its partitions instead.
   if (options.role !== 'api' && options.role !== 'rules') await sensing.start();
 
   const http = await createHttpServer({ logger, version: VERSION });
   installAuthentication(http, identity);
-  registerHealthRoute(http, { database, version: VERSION });
+  registerHealthRoute(http, {
+    database,
+    version: VERSION,
+    rules: () => app.rules && { memberId: app.rules.memberId, partitions: app.rules.owned },
+  });
   registerAuditRoutes(http, { db, audit });
   registerIdentityRoutes(http, { identity });
   registerJurisdictionRoutes(http, { jurisdictions });
@@ -312,6 +319,9 @@ export async function createApp(options: AppOptions): Promise<App> {
           logger,
           onStored: (b) => void live.readings(b),
           ...(role === 'ingest' ? { shareGroup: 'citybrain-ingest', instanceId: options.ingestId } : {}),
+          ...(config.natsUrl
+            ? { deviceChanges: { natsUrl: config.natsUrl, streamPrefix: options.streamPrefix } }
+            : {}),
         });
       }
       return url;

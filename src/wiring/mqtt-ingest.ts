@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
 import type { Config } from '../config.ts';
 import { IngestBatcher, type RawObservation, type SensingService } from '../modules/sensing/index.ts';
 import type { Api } from '../platform/http/server.ts';
@@ -12,6 +13,7 @@ import {
   parseObservationTopic,
   startEmbeddedBroker,
 } from '../platform/mqtt/index.ts';
+import { type DeviceChangeFollower, followDeviceChanges } from './rules-device-changes.ts';
 
 const INGEST_PREFIX = 'citybrain-ingest-';
 
@@ -45,6 +47,11 @@ export async function startMqttIngest(deps: {
   shareGroup?: string;
   /** Stable id of this ingest process, so a restart resumes its broker session (default: the pid). */
   instanceId?: string;
+  /**
+   * Follow the registry's change notices on this NATS server (several processes): a device
+   * changed or removed elsewhere is re-read into this process's cache (secret, declared metrics…).
+   */
+  deviceChanges?: { natsUrl: string; streamPrefix?: string };
 }): Promise<MqttIngest> {
   const { config, sensing, logger, onStored, shareGroup } = deps;
   if (shareGroup && !config.mqttUrl) {
@@ -52,6 +59,27 @@ export async function startMqttIngest(deps: {
       'the ingest role needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883 for Mosquitto); the embedded Aedes broker has none',
     );
   }
+  let follower: (DeviceChangeFollower & { nc: { drain(): Promise<void> } }) | undefined;
+  if (deps.deviceChanges) {
+    // Before the first batch loads the registry cache, so no change falls in between.
+    const nc = await connect({
+      servers: deps.deviceChanges.natsUrl,
+      name: `citybrain-ingest-devices-${deps.instanceId ?? process.pid}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    const f = await followDeviceChanges({
+      nc,
+      streamPrefix: deps.deviceChanges.streamPrefix,
+      refresh: (ids) => sensing.refreshDevices(ids),
+      logger,
+    });
+    follower = Object.assign(f, { nc });
+  }
+  const closeFollower = async () => {
+    await follower?.close();
+    await follower?.nc.drain().catch(() => {});
+  };
   let broker: EmbeddedBroker | undefined;
   let url = config.mqttUrl;
   let banner = `  MQTT       external broker ${config.mqttUrl}`;
@@ -104,6 +132,7 @@ export async function startMqttIngest(deps: {
     });
   } catch (error) {
     await broker?.close();
+    await closeFollower();
     throw error;
   }
   return {
@@ -114,6 +143,7 @@ export async function startMqttIngest(deps: {
       await ingress.close();
       await batcher.drain();
       await broker?.close();
+      await closeFollower();
     },
   };
 }

@@ -19,6 +19,8 @@ export interface OwnershipOptions {
   onTake(partitions: number[]): Promise<void>;
   /** Called with partitions about to be unlocked (or already lost with the connection); must stop using them. */
   onRelease(partitions: number[]): Promise<void>;
+  /** Called after every round with the partitions held then (metrics sampling); a throw is logged. */
+  onRound?(owned: number[]): Promise<void> | void;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface OwnershipOptions {
  * operators who is alive.
  */
 export class PartitionOwnership {
-  private readonly options: Required<OwnershipOptions>;
+  private readonly options: Required<Omit<OwnershipOptions, 'onRound'>> & Pick<OwnershipOptions, 'onRound'>;
   private client: pg.Client | undefined;
   private slot: number | undefined;
   private readonly held = new Set<number>();
@@ -144,6 +146,11 @@ export class PartitionOwnership {
       this.client = undefined;
       this.slot = undefined;
       await client?.end().catch(() => {});
+    }
+    try {
+      await this.options.onRound?.(this.owned);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'rules ownership round hook failed');
     }
   }
 

@@ -17,9 +17,13 @@ import {
   type PartitionMessage,
   ReadingsMessageSchema,
   readingsSubject,
+  rulesLagGauge,
+  rulesMessageCounter,
+  rulesOwnedGauge,
   type SensingService,
 } from '../modules/sensing/index.ts';
 import type { Logger } from '../platform/logger.ts';
+import { followDeviceChanges } from './rules-device-changes.ts';
 import { PartitionOwnership } from './rules-ownership.ts';
 
 /** A running rules process (`citybrain serve --role rules`). */
@@ -74,6 +78,14 @@ export async function startRulesRole(options: RulesRoleOptions): Promise<RulesRo
   const js = jetstream(nc);
   const worker = sensing.partitionedRules({ partitions, owner: memberId, onCommitted: options.onCommitted });
   const pullers = new Map<number, PartitionPuller>();
+  // Before the registry cache is first loaded (on the first take), so no change falls in between.
+  const follower = await followDeviceChanges({
+    nc,
+    streamPrefix: prefix,
+    refresh: (ids) => worker.refreshDevices(ids),
+    logger,
+  });
+  const sampled = new Set<number>();
 
   const ownership = new PartitionOwnership({
     connectionString: options.databaseUrl,
@@ -101,6 +113,25 @@ export async function startRulesRole(options: RulesRoleOptions): Promise<RulesRo
       await stopPullers(ks);
       await worker.release(ks);
       logger.info({ partitions: ks, memberId }, 'rules partitions released');
+    },
+    // Metrics, sampled once a round rather than per message: partitions owned and, per owned
+    // partition, what its consumer has not had applied (pending + delivered but unacknowledged).
+    onRound: async (owned) => {
+      rulesOwnedGauge.set(owned.length);
+      for (const k of sampled) {
+        if (!owned.includes(k)) {
+          rulesLagGauge.remove({ partition: String(k) });
+          sampled.delete(k);
+        }
+      }
+      await Promise.all(
+        owned.map(async (k) => {
+          const info = await jsm.consumers.info(stream, consumerName(k)).catch(() => undefined);
+          if (!info) return;
+          rulesLagGauge.set({ partition: String(k) }, info.num_pending + info.num_ack_pending);
+          sampled.add(k);
+        }),
+      );
     },
   });
 
@@ -134,7 +165,10 @@ export async function startRulesRole(options: RulesRoleOptions): Promise<RulesRo
     async close() {
       clearInterval(timer);
       await ticking;
+      await follower.close();
       await ownership.stop();
+      rulesOwnedGauge.set(0);
+      for (const k of sampled) rulesLagGauge.remove({ partition: String(k) });
       await nc.drain().catch(() => {});
     },
   };
@@ -265,6 +299,7 @@ class PartitionPuller {
         else {
           // Not a readings message: nothing can apply it; keep it out of the way for good.
           this.logger.error({ partition: this.k, seq: m.seq }, 'undecodable rules message terminated');
+          rulesMessageCounter.inc({ outcome: 'terminated' });
           m.term();
         }
       }

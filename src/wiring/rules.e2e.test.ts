@@ -12,6 +12,7 @@ import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { prepareCity } from '../demo/prepare.ts';
 import { partitionOf } from '../modules/sensing/index.ts';
+import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { openPostgres } from '../platform/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
 import { observationTopic } from '../platform/mqtt/index.ts';
@@ -67,6 +68,8 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
   let mosquitto: ThrowawayMosquitto;
   let db: pg.Client;
   const children = new Map<string, ChildProcess>();
+  /** Each child's HTTP base URL (only /health and /metrics answer). */
+  const urls = new Map<string, string>();
   let log = '';
 
   /** Starts `citybrain serve --role <role> --ingest-id <id>` and waits for its banner. */
@@ -106,7 +109,21 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
       60_000,
       `${id} to start`,
     );
+    urls.set(id, /web {8}(http:\/\/\S+?)\/\n/.exec(out)![1]!);
   }
+
+  /** A child's /metrics as `name{labels}` → value. */
+  async function metricsOf(id: string): Promise<Map<string, number>> {
+    const text = await (await fetch(`${urls.get(id)}/metrics`)).text();
+    const out = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const i = line.lastIndexOf(' ');
+      out.set(line.slice(0, i), Number(line.slice(i + 1)));
+    }
+    return out;
+  }
+  const metric = (m: Map<string, number>, name: string) => m.get(name) ?? 0;
 
   async function stop(id: string, signal: NodeJS.Signals): Promise<void> {
     const proc = children.get(id);
@@ -369,5 +386,120 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
       if (c === 8) break;
     }
     expect([...(await owners()).values()].filter((o) => o === owner)).toHaveLength(8);
+  }, 90_000);
+
+  it('rules processes show partitions, lag and outcomes on /metrics and /health; a device re-sectioned through the registry is seen at once', async () => {
+    // Both members hold 8 partitions again (the previous test restarted one of them).
+    for (const until = Date.now() + 10_000; Date.now() < until; await sleep(200)) {
+      const c = [...(await owners()).values()];
+      if (c.filter((o) => o === 'r1').length === 8 && c.filter((o) => o === 'r2').length === 8) break;
+    }
+    const k = partitionOf(STATION, P);
+    const owner = (await owners()).get(k)!;
+    const health = await Promise.all(
+      ['r1', 'r2'].map(async (id) => {
+        const res = await fetch(`${urls.get(id)}/health`);
+        expect(res.status).toBe(200);
+        return (await res.json()) as { status: string; rules: { memberId: string; partitions: number[] } };
+      }),
+    );
+    expect(health.map((h) => h.rules.memberId)).toEqual(['r1', 'r2']);
+    expect(health.map((h) => h.rules.partitions.length)).toEqual([8, 8]);
+    expect([...health[0]!.rules.partitions, ...health[1]!.rules.partitions].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: P }, (_, i) => i),
+    );
+    expect(health.find((h) => h.rules.memberId === owner)!.rules.partitions).toContain(k);
+
+    // Some readings: six hourly pH 7 readings of the station, one MQTT message each.
+    const before = await metricsOf(owner);
+    const base = Date.now() - 30_000;
+    await publish(
+      STATION,
+      Array.from({ length: 6 }, (_, i) =>
+        JSON.stringify({ observedAt: new Date(base + i * 1000).toISOString(), pH: 7 }),
+      ),
+      1,
+      20,
+    );
+    let after = await metricsOf(owner);
+    const lagOf = (m: Map<string, number>) =>
+      m.get(`citybrain_sensing_rules_partition_lag_messages{partition="${k}"}`);
+    // Applied, and the lag sampled on a later ownership round is back to 0.
+    for (
+      const until = Date.now() + 10_000;
+      Date.now() < until &&
+      !(
+        metric(after, 'citybrain_sensing_rules_messages_total{outcome="applied"}') >
+          metric(before, 'citybrain_sensing_rules_messages_total{outcome="applied"}') && lagOf(after) === 0
+      );
+      await sleep(200)
+    )
+      after = await metricsOf(owner);
+    const applied =
+      metric(after, 'citybrain_sensing_rules_messages_total{outcome="applied"}') -
+      metric(before, 'citybrain_sensing_rules_messages_total{outcome="applied"}');
+    expect(applied).toBeGreaterThanOrEqual(1);
+    expect(applied).toBeLessThanOrEqual(6);
+    expect(lagOf(after)).toBe(0);
+    expect(after.get('citybrain_sensing_rules_partitions_owned')).toBe(8);
+    const lagSeries = [...after.keys()].filter((n) =>
+      n.startsWith('citybrain_sensing_rules_partition_lag_messages{'),
+    );
+    expect(lagSeries).toHaveLength(8);
+    expect(metric(after, 'citybrain_sensing_rules_takeovers_total')).toBeGreaterThanOrEqual(8);
+    expect(after.has('citybrain_sensing_rules_fenced_total')).toBe(true);
+    console.info(
+      `rules metrics (${owner}): applied +${applied} for 6 messages, skipped ${metric(after, 'citybrain_sensing_rules_messages_total{outcome="skipped"}')}, takeovers ${metric(after, 'citybrain_sensing_rules_takeovers_total')}, fenced ${metric(after, 'citybrain_sensing_rules_fenced_total')}, lag p${k} ${lagOf(after)}`,
+    );
+
+    // The registry moves the station to another section (as an admin's PATCH would, from an api process).
+    const config = loadConfig(
+      {},
+      { dataDir, port: 0, adminPassword: 'admin-password-rules', tokenSecret: 'q'.repeat(40), natsUrl },
+    );
+    const api = await createApp({
+      config,
+      role: 'api',
+      streamPrefix: prefix,
+      logger: createLogger('silent'),
+      database: await openPostgres(dbUrl),
+    });
+    try {
+      const seen = async (id: string) =>
+        metric(await metricsOf(id), 'citybrain_sensing_device_changes_applied_total');
+      const [ownerSeen, ingestSeen] = [await seen(owner), await seen('ing-1')];
+      const t0 = Date.now();
+      await api.services.sensing.devices.update(SYSTEM_PRINCIPAL, STATION, {
+        sectionName: '寨溪新断面',
+        targetClass: 'II',
+      });
+      for (const until = Date.now() + 5000; (await seen(owner)) === ownerSeen && Date.now() < until; )
+        await sleep(10);
+      const heard = Date.now() - t0;
+      expect(await seen(owner)).toBe(ownerSeen + 1);
+      for (const until = Date.now() + 5000; (await seen('ing-1')) === ingestSeen && Date.now() < until; )
+        await sleep(10);
+      expect(await seen('ing-1')).toBe(ingestSeen + 1);
+      console.info(`rules e2e: device update committed → owner's cache refreshed after ${heard} ms`);
+      expect(heard).toBeLessThan(2000);
+
+      // A breaching reading now: the alert names the new section.
+      const t = Date.now() - 10_000;
+      await publish(STATION, [JSON.stringify({ observedAt: new Date(t).toISOString(), pH: 12 })], 1, 0);
+      const ph = () =>
+        query<{ description: string; status: string }>(
+          "select description, status from sensing_alerts where rule_id = 'water.ph.out-of-range' and subject = $1 and status = 'open'",
+          [STATION],
+        );
+      for (const until = Date.now() + 10_000; (await ph()).length === 0 && Date.now() < until; )
+        await sleep(20);
+      expect(await ph()).toEqual([{ description: '寨溪新断面 pH 12 超出 6–9', status: 'open' }]);
+      await publish(STATION, [JSON.stringify({ observedAt: new Date(t + 1000).toISOString(), pH: 7 })], 1, 0);
+      for (const until = Date.now() + 10_000; (await ph()).length === 1 && Date.now() < until; )
+        await sleep(20);
+      expect(await ph()).toEqual([]);
+    } finally {
+      await api.close();
+    }
   }, 90_000);
 });

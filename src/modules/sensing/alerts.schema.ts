@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
+import { DeviceChangedSchema } from './devices.schema.ts';
 import { SEVERITIES } from './rules/rule.schema.ts';
 import { READINGS_SUBJECTS } from './rules.partitions.ts';
 
@@ -49,6 +50,8 @@ export const SENSING_SUBJECTS = Object.assign(
     'sensing.alert.raised': AlertSchema,
     'sensing.alert.acknowledged': AlertSchema,
     'sensing.alert.cleared': AlertSchema,
+    // Registry → rules and ingest processes: re-read this device (docs/sensing-pipeline.md).
+    'sensing.device.changed': DeviceChangedSchema,
   } as const,
   // Ingest → rules processes, one subject per partition (`sensing.readings.p<k>`).
   READINGS_SUBJECTS,

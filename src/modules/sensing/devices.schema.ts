@@ -98,3 +98,16 @@ export interface LocatedPoint {
 export interface Locator {
   locate(lon: number, lat: number): LocatedPoint | undefined | Promise<LocatedPoint | undefined>;
 }
+
+/** Kinds of registry change a notice names. */
+export const DEVICE_CHANGES = ['registered', 'updated', 'secret_rotated', 'removed'] as const;
+
+/**
+ * Bus payload of `sensing.device.changed`: a device was registered, changed, had its secret
+ * rotated or was removed. Other processes (rules, ingest) re-read it from the database.
+ */
+export const DeviceChangedSchema = z.object({
+  id: DeviceIdSchema,
+  change: z.enum(DEVICE_CHANGES),
+});
+export type DeviceChanged = z.infer<typeof DeviceChangedSchema>;

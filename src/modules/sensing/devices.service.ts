@@ -9,7 +9,19 @@ import { newDeviceSecret, secretMatches } from './devices.credentials.ts';
 import { devicesFromCsv, devicesFromGeoJson } from './devices.import.ts';
 import { asInput, prepareDevices } from './devices.prepare.ts';
 import { type DeviceRecord, DeviceRepository } from './devices.repository.ts';
-import type { DeviceInput, DevicePatch, DeviceQuery, Locator } from './devices.schema.ts';
+import type { DeviceChanged, DeviceInput, DevicePatch, DeviceQuery, Locator } from './devices.schema.ts';
+import { subjects } from './intake.subjects.ts';
+import { deviceChangeCounter } from './sensing.metrics.ts';
+
+/**
+ * Port to the bus for registry changes: `publish` runs inside the transaction that changes the
+ * device (an outbox row commits with the change); `committed` after the commit (wake the relay).
+ * Other processes' caches follow the notices (rules processes, ingest processes).
+ */
+export interface DeviceChangePublisher {
+  publish(trx: Db, notice: DeviceChanged): Promise<void>;
+  committed?(): void;
+}
 
 /** Dependencies of the registry. */
 export interface DeviceRegistryDeps {
@@ -17,6 +29,8 @@ export interface DeviceRegistryDeps {
   audit: AuditLog;
   clock: Clock;
   locator: Locator;
+  /** Where registry changes are announced to other processes (none: this process only). */
+  deviceChanges?: DeviceChangePublisher;
 }
 
 /** A registered device and its secret, shown once. */
@@ -61,7 +75,9 @@ export class DeviceRegistry {
       }
       await this.repo.insert(trx, [device]);
       await this.deps.audit.append(trx, this.auditEvent(principal, 'sensing.device.registered', device));
+      await this.announce(trx, device.id, 'registered');
     });
+    this.deps.deviceChanges?.committed?.();
     this.remember(device);
     return { device, secret };
   }
@@ -101,7 +117,7 @@ export class DeviceRegistry {
   /** Changes a device; a new location is located again. */
   async update(principal: Principal, id: string, patch: DevicePatch): Promise<DeviceRecord> {
     requireRole(principal, 'admin');
-    return this.deps.db.transaction().execute(async (trx) => {
+    const updated = await this.deps.db.transaction().execute(async (trx) => {
       const current = await this.visible(trx, principal, id);
       const input = { ...asInput(current), ...dropUndefined(patch) } as DeviceInput & { status?: string };
       const { status, ...rest } = input;
@@ -123,9 +139,12 @@ export class DeviceRegistry {
         trx,
         this.auditEvent(principal, 'sensing.device.updated', next, { patch }),
       );
+      await this.announce(trx, id, 'updated');
       this.remember(next);
       return next;
     });
+    this.deps.deviceChanges?.committed?.();
+    return updated;
   }
 
   /** Removes a device (its stored observations stay). */
@@ -135,7 +154,9 @@ export class DeviceRegistry {
       const device = await this.visible(trx, principal, id);
       await this.repo.delete(trx, id);
       await this.deps.audit.append(trx, this.auditEvent(principal, 'sensing.device.removed', device));
+      await this.announce(trx, id, 'removed');
     });
+    this.deps.deviceChanges?.committed?.();
     this.cache.delete(id);
     this.onChange(id);
   }
@@ -149,8 +170,10 @@ export class DeviceRegistry {
       const next = { ...device, secretHash: hash, updatedAt: this.deps.clock.now() };
       await this.repo.update(trx, next);
       await this.deps.audit.append(trx, this.auditEvent(principal, 'sensing.device.secret_rotated', next));
+      await this.announce(trx, id, 'secret_rotated');
       this.remember(next);
     });
+    this.deps.deviceChanges?.committed?.();
     return secret;
   }
 
@@ -168,6 +191,40 @@ export class DeviceRegistry {
   async verifyDeviceCredential(deviceId: string, secret: string): Promise<boolean> {
     const device = (await this.cache.resolve([deviceId])).get(deviceId);
     return !!device && secretMatches(secret, device.secretHash);
+  }
+
+  /**
+   * Re-reads devices another process changed (a `sensing.device.changed` notice): a changed one
+   * replaces its cached record, a removed one leaves the cache, and the rules recompile for each
+   * (onChange). The newest last-seen time this process knows is kept: the stored one lags by up
+   * to a timer tick. Call it where the engine is not in use (the owner's serial queue).
+   */
+  async refresh(ids: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return;
+    const found = new Map((await this.repo.byIds(this.deps.db, wanted)).map((d) => [d.id, d]));
+    const cached = await this.cache.all();
+    for (const id of wanted) {
+      const next = found.get(id);
+      const old = cached.get(id);
+      if (!next) {
+        if (old) this.cache.delete(id);
+      } else {
+        const seen = Math.max(
+          old?.lastSeenAt?.getTime() ?? -Infinity,
+          (old && subjects.get(old)?.lastSeenAt) ?? -Infinity,
+          next.lastSeenAt?.getTime() ?? -Infinity,
+        );
+        if (Number.isFinite(seen)) next.lastSeenAt = new Date(seen);
+        this.cache.set(next);
+      }
+      this.onChange(id);
+      deviceChangeCounter.inc();
+    }
+  }
+
+  private async announce(trx: Db, id: string, change: DeviceChanged['change']): Promise<void> {
+    await this.deps.deviceChanges?.publish(trx, { id, change });
   }
 
   private remember(device: DeviceRecord): void {

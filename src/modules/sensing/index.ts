@@ -1,7 +1,9 @@
 /** Public surface of the sensing module. */
 export type { AlertDto, AlertEvent, AlertPublisher } from './alerts.schema.ts';
 export { AlertSchema, noopAlertPublisher, SENSING_SUBJECTS } from './alerts.schema.ts';
-export type { DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
+export type { DeviceChanged, DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
+export { DeviceChangedSchema } from './devices.schema.ts';
+export type { DeviceChangePublisher } from './devices.service.ts';
 export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
 export { decodeRaw, IngestBatcher } from './intake.batcher.ts';
 export type { IngestResult, RawObservation } from './intake.service.ts';
@@ -33,6 +35,7 @@ export {
   type LiveReading,
   type LiveSend,
 } from './sensing.live.ts';
+export { rulesLagGauge, rulesMessageCounter, rulesOwnedGauge } from './sensing.metrics.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';

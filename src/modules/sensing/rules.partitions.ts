@@ -10,7 +10,13 @@ import { subjectOf } from './intake.subjects.ts';
 import type { RuleEngine, Transition } from './rules/engine.ts';
 import type { Reading } from './rules/evaluator.ts';
 import type { RuleStateStore } from './rules/rules.store.ts';
-import { alertCounter, lateCounter } from './sensing.metrics.ts';
+import {
+  alertCounter,
+  lateCounter,
+  rulesFencedCounter,
+  rulesMessageCounter,
+  rulesTakeoverCounter,
+} from './sensing.metrics.ts';
 import type { StoredReading } from './store.repository.ts';
 
 /** Partitions of the rule subjects when nothing else is said (every ingest and rules process must agree). */
@@ -209,6 +215,7 @@ export class PartitionedRules {
             updated_at = excluded.updated_at
           returning last_seq, epoch`.execute(db);
         const row = r.rows[0]!;
+        rulesTakeoverCounter.inc();
         this.owned.set(k, Number(row.epoch));
         this.stale.add(k);
         progress.set(k, Number(row.last_seq));
@@ -219,6 +226,16 @@ export class PartitionedRules {
       for (const k of ks) this.stale.delete(k);
       return progress;
     });
+  }
+
+  /**
+   * Re-reads devices another process changed (section, target class, location, removal…) and
+   * recompiles their rules, between batches: a batch resolves its devices and feeds the engine
+   * in one turn of this queue, so it never mixes the old record with the new one.
+   */
+  refreshDevices(ids: Iterable<string>): Promise<void> {
+    const list = [...ids];
+    return this.serial(() => this.p.registry.refresh(list));
   }
 
   /** Gives partitions up: their states leave memory (the next owner reloads them from the database). */
@@ -257,6 +274,8 @@ export class PartitionedRules {
             where partition = ${k}`.execute(trx);
           return { applied: fresh.length, skipped: messages.length - fresh.length, ...changed };
         });
+        rulesMessageCounter.inc({ outcome: 'applied' }, result.applied);
+        rulesMessageCounter.inc({ outcome: 'skipped' }, result.skipped);
         this.committed(result.raised.length, result.cleared.length);
         return result;
       } catch (error) {
@@ -314,7 +333,10 @@ export class PartitionedRules {
     const r = await sql<{ last_seq: number; epoch: number }>`
       select last_seq, epoch from sensing_rules_progress where partition = ${k} for update`.execute(trx);
     const row = r.rows[0];
-    if (!row || Number(row.epoch) !== epoch) throw new PartitionLostError(k);
+    if (!row || Number(row.epoch) !== epoch) {
+      rulesFencedCounter.inc();
+      throw new PartitionLostError(k);
+    }
     return Number(row.last_seq);
   }
 

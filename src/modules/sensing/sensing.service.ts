@@ -8,7 +8,7 @@ import { type AlertPublisher, noopAlertPublisher } from './alerts.schema.ts';
 import { AlertService } from './alerts.service.ts';
 import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
 import type { Locator } from './devices.schema.ts';
-import { DeviceRegistry } from './devices.service.ts';
+import { type DeviceChangePublisher, DeviceRegistry } from './devices.service.ts';
 import { type BatcherOptions, decodeRaw, IngestBatcher } from './intake.batcher.ts';
 import { commitBatch, type IngestResult, prepareBatch, type RawObservation } from './intake.service.ts';
 import { subjectOf } from './intake.subjects.ts';
@@ -37,6 +37,8 @@ export interface SensingDeps {
    * are handed over here in the batch's transaction and this process runs no rules.
    */
   readingsOut?: ReadingsOut;
+  /** Where registry changes are announced to other processes (outbox rows on `sensing.device.changed`). */
+  deviceChanges?: DeviceChangePublisher;
 }
 
 const DAY_MS = 86_400_000;
@@ -82,6 +84,16 @@ export class SensingService {
   /** The active rules. */
   get rules(): readonly Rule[] {
     return this.engine.ruleSet;
+  }
+
+  /**
+   * Re-reads devices another process changed (a `sensing.device.changed` notice) into the
+   * registry cache and recompiles their rules, on the ingest queue so no batch runs the engine
+   * meanwhile. A `rules` process refreshes through its PartitionedRules instead.
+   */
+  refreshDevices(ids: Iterable<string>): Promise<void> {
+    const list = [...ids];
+    return this.serial(() => this.devices.refresh(list));
   }
 
   /** Ingests a batch (validation now, then commitBatch in call order, so rule state stays ordered). */

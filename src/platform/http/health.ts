@@ -8,10 +8,23 @@ const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   database: z.object({ kind: z.enum(['pglite', 'postgres']), ok: z.boolean(), latencyMs: z.number() }),
+  rules: z
+    .object({ memberId: z.string(), partitions: z.array(z.number().int()) })
+    .optional()
+    .describe('a rules process (`serve --role rules`): its member id and the partitions it owns now'),
 });
 
+/** What a rules process adds to /health. */
+export interface HealthRules {
+  memberId: string;
+  partitions: number[];
+}
+
 /** GET /health: answers 200 when the database answers, 503 otherwise. */
-export function registerHealthRoute(app: Api, deps: { database: Database; version: string }): void {
+export function registerHealthRoute(
+  app: Api,
+  deps: { database: Database; version: string; rules?: () => HealthRules | undefined },
+): void {
   app.get(
     '/health',
     {
@@ -31,7 +44,9 @@ export function registerHealthRoute(app: Api, deps: { database: Database; versio
           .status(503)
           .send(errorBody('unavailable', `database unreachable: ${(error as Error).message}`));
       }
+      const rules = deps.rules?.();
       return {
+        ...(rules ? { rules } : {}),
         status: 'ok' as const,
         version: deps.version,
         database: {
