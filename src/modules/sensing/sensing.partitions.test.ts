@@ -17,6 +17,7 @@ import {
   readingsSubject,
 } from './rules.partitions.ts';
 import { hourlyO2, PUHE_STATION, testLocator } from './sensing.fixture.ts';
+import { deviceChangeCounter, rulesFencedCounter, rulesMessageCounter } from './sensing.metrics.ts';
 import { sensingMigrations } from './sensing.migrations.ts';
 import { SensingService } from './sensing.service.ts';
 
@@ -63,7 +64,8 @@ describe.each(testBackends)('partitioned rules (ingest → outbox → rules work
   /** Outbox rows not yet handed out, as the partition's stream messages (sequence = row order). */
   async function stream(): Promise<{ k: number; msg: PartitionMessage }[]> {
     const rows = await sql<{ subject: string; payload: unknown }>`
-      select subject, payload from bus_outbox order by seq offset ${delivered}`.execute(database.db);
+      select subject, payload from bus_outbox where subject like 'sensing.readings.%'
+      order by seq offset ${delivered}`.execute(database.db);
     return rows.rows.map((r) => {
       delivered++;
       const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
@@ -115,6 +117,14 @@ describe.each(testBackends)('partitioned rules (ingest → outbox → rules work
   });
 
   it('applies in order, exactly once across redeliveries and an ownership change: one alert naming the section and rule', async () => {
+    const counted = async () => ({
+      applied:
+        (await rulesMessageCounter.get()).values.find((v) => v.labels.outcome === 'applied')?.value ?? 0,
+      skipped:
+        (await rulesMessageCounter.get()).values.find((v) => v.labels.outcome === 'skipped')?.value ?? 0,
+      fenced: (await rulesFencedCounter.get()).values[0]?.value ?? 0,
+    });
+    const before = await counted();
     const w1 = service(false).partitionedRules({ partitions: P, owner: 'w1' });
     const progress = await w1.take([...Array(P).keys()]);
     expect(progress.get(K)).toBe(0);
@@ -159,6 +169,13 @@ describe.each(testBackends)('partitioned rules (ingest → outbox → rules work
       ),
     ).toMatchObject({ applied: 12, skipped: 12 });
     expect(await openAlerts()).toEqual([]);
+    // The metrics counted it: 24 + 12 + 12 applied, 14 + 12 skipped, one fenced transaction.
+    const after = await counted();
+    expect({
+      applied: after.applied - before.applied,
+      skipped: after.skipped - before.skipped,
+      fenced: after.fenced - before.fenced,
+    }).toEqual({ applied: 48, skipped: 26, fenced: 1 });
 
     await sendDay('2025-11-19', 4.6);
     // A reading past day 3's end + lateness closes its window.
@@ -209,5 +226,85 @@ describe.each(testBackends)('partitioned rules (ingest → outbox → rules work
     expect(tick.raised).toBe(1);
     const silent = await ingest.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: 'device.no-data-30min' });
     expect(silent.map((a) => a.subject)).toEqual([PUHE_STATION.id]);
+  });
+
+  it('a rules worker re-reads a device another process re-sectioned or removed (sensing.device.changed)', async () => {
+    // Another process (an api process) changes the registry; its notices go out through the outbox.
+    const api = new SensingService({
+      db: database.db,
+      audit,
+      clock,
+      locator: testLocator,
+      rules,
+      deviceChanges: {
+        publish: async (trx, notice) => {
+          await outbox.enqueue(trx, 'sensing.device.changed', notice, { key: notice.id });
+        },
+      },
+    });
+    const notices = async () =>
+      (
+        await sql<{
+          payload: unknown;
+        }>`select payload from bus_outbox where subject = 'sensing.device.changed'
+          order by seq`.execute(database.db)
+      ).rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload));
+    const w5 = service(false).partitionedRules({ partitions: P, owner: 'w5' });
+    await w5.take([K]);
+    await stream(); // what earlier tests left
+    const ph = async (at: string, value: number) => {
+      clock.set(new Date(Date.parse(at) + 1000));
+      await ingest.ingestRaw(PUHE_STATION.id, JSON.stringify({ observedAt: at, pH: value }));
+      return w5.apply(
+        K,
+        (await stream()).map((m) => m.msg),
+      );
+    };
+    const phAlerts = () =>
+      ingest.alerts.list(SYSTEM_PRINCIPAL, { limit: 10, ruleId: 'water.ph.out-of-range' });
+
+    // The worker has the device in its cache (a reading within limits), then the registry changes.
+    expect((await ph('2025-11-20T06:05:00+08:00', 7)).raised).toEqual([]);
+    await api.devices.update(SYSTEM_PRINCIPAL, PUHE_STATION.id, { sectionName: '寨溪新断面' });
+    expect(await notices()).toEqual([{ id: PUHE_STATION.id, change: 'updated' }]);
+    // Not yet told: the worker's registry cache still has the old section.
+    expect((await ph('2025-11-20T06:10:00+08:00', 12)).raised.map((a) => a.description)).toEqual([
+      '蒲河寨溪大桥断面 pH 12 超出 6–9',
+    ]);
+    expect((await ph('2025-11-20T06:11:00+08:00', 7)).cleared).toHaveLength(1);
+    // The notice arrives: the worker re-reads the device and recompiles its rules.
+    const seen = (await deviceChangeCounter.get()).values[0]?.value ?? 0;
+    await w5.refreshDevices([PUHE_STATION.id]);
+    expect((await deviceChangeCounter.get()).values[0]!.value).toBe(seen + 1);
+    expect((await ph('2025-11-20T06:12:00+08:00', 12)).raised.map((a) => a.description)).toEqual([
+      '寨溪新断面 pH 12 超出 6–9',
+    ]);
+    expect((await phAlerts()).filter((a) => a.status === 'open')).toHaveLength(1);
+
+    // Removed: the worker drops it, and readings still in its partition's stream raise nothing.
+    await api.devices.remove(SYSTEM_PRINCIPAL, PUHE_STATION.id);
+    expect((await notices()).at(-1)).toEqual({ id: PUHE_STATION.id, change: 'removed' });
+    await w5.refreshDevices([PUHE_STATION.id]);
+    const last = Number(
+      (
+        await sql<{
+          last_seq: number;
+        }>`select last_seq from sensing_rules_progress where partition = ${K}`.execute(database.db)
+      ).rows[0]!.last_seq,
+    );
+    const orphan = await w5.apply(K, [
+      {
+        seq: last + 1,
+        message: {
+          d: [PUHE_STATION.id],
+          m: ['pH'],
+          t: [Date.parse('2025-11-20T06:13:00+08:00')],
+          v: [2],
+          ad: [PUHE_STATION.id],
+          at: [clock.now().getTime()],
+        },
+      },
+    ]);
+    expect(orphan).toMatchObject({ applied: 1, raised: [], cleared: [] });
   });
 });
