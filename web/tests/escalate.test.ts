@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
+import { operatorFor } from '../../src/modules/scenarios/index.ts';
 import { launchBrowser, type Served, serve, shot } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 
@@ -94,8 +95,12 @@ describe('event page URL and manual escalation in Chromium', () => {
     await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('district');
     await expect(card.locator('.task-level').getAttribute('data-escalations')).resolves.toBe('1');
     await expect(card.locator('.task-level').textContent()).resolves.toMatch(/跟踪中心: 区.*已升级 1 次/);
-    // The street centre no longer follows it: no second escalation offered.
-    await expect(card.getByRole('button', { name: '上报上级' }).count()).resolves.toBe(0);
+    // The street centre no longer follows it: no second escalation, no reassign or cancel offered
+    // (as for the co task the district follows from the start).
+    for (const name of ['上报上级', '重新派遣', '取消任务'])
+      await expect(card.getByRole('button', { name }).count()).resolves.toBe(0);
+    const co = event.locator('.task', { hasText: '500103:ecology_environment' });
+    await expect(co.getByRole('button').count()).resolves.toBe(0);
     await page.waitForTimeout(300);
     await page.screenshot({ path: shot('escalate-2-escalated-to-district') });
 
@@ -159,6 +164,44 @@ describe('event page URL and manual escalation in Chromium', () => {
     await street.getByRole('button', { name: '返回地图' }).click();
     await waitForMap(street, '500103003');
     expect(new URL(street.url()).pathname).toBe('/');
+    expect(errors).toEqual([]);
+  });
+
+  it('the plan page links to the event page of the event it covers', async () => {
+    // Liangping: an oil slick on the Ruxi starts a response plan (as in live.test.ts).
+    const op = operatorFor('500155');
+    const token = (
+      (await call('POST', '/api/v1/auth/login', { username: op, password: DEMO_PASSWORD })).body as {
+        token: string;
+      }
+    ).token;
+    const spill = await call(
+      'POST',
+      '/api/v1/scenarios/water/spills',
+      {
+        lon: 107.8,
+        lat: 30.6,
+        areaM2: 300,
+        substance: 'oil',
+        observedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      },
+      token,
+    );
+    expect(spill.status, JSON.stringify(spill.body)).toBe(201);
+    const plan = (spill.body as { plan: { id: string; eventId: string; name: string } }).plan;
+    const page = await newPage();
+    await page.goto(url(`/plans/${plan.id}`));
+    await login(page, op);
+    await page.getByRole('heading', { level: 1, name: plan.name }).waitFor({ timeout: 20_000 });
+    await page.getByRole('link', { name: '打开事件详情' }).click();
+    await page.waitForURL(`**/events/${plan.eventId}`);
+    await page.locator('.event-page').getByRole('heading', { name: '事件详情' }).waitFor();
+    await page.locator('.event-page .task').first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: shot('escalate-5-event-from-plan') });
+    // Its close button goes back to the plan it was opened from.
+    await page.locator('.event-page').getByRole('button', { name: '关闭事件详情' }).click();
+    await page.waitForURL(`**/plans/${plan.id}`);
+    await page.getByRole('heading', { level: 1, name: plan.name }).waitFor();
     expect(errors).toEqual([]);
   });
 });

@@ -154,9 +154,11 @@ export function centrePathOf(task: Pick<Task, 'jurisdictionPath' | 'centreCode'>
   return i < 0 ? undefined : codes.slice(0, i + 1).join('/');
 }
 
-/** Whether the user may escalate the task: an operator of its centre (or above), below the city. */
-function mayEscalate(me: Me, task: Task): boolean {
-  if (task.level === 'city') return false;
+/**
+ * Whether the user acts for the centre following the task (or one above it), as the server
+ * requires to reassign, cancel or escalate it: an operator whose node covers the task's centre.
+ */
+function followsTask(me: Me, task: Task): boolean {
   if (!me.principal.roles.some((r) => OPERATORS.includes(r))) return false;
   const centre = centrePathOf(task);
   return centre === undefined || isWithin(centre, me.principal.jurisdictionPath);
@@ -187,6 +189,7 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
   const [escalateReason, setEscalateReason] = useState('');
   const id = useId();
   const live = !['completed', 'returned', 'cancelled'].includes(task.status);
+  const follows = followsTask(me, task);
   const submitEscalation = (e: FormEvent) => {
     e.preventDefault();
     const why = escalateReason.trim();
@@ -218,7 +221,7 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
           />
         </div>
       ) : null}
-      {live ? (
+      {live && follows ? (
         <div className="task-actions">
           <label htmlFor={`${id}-reason`} className="sr-only">
             {t('event.reason')}
@@ -253,7 +256,7 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
           ) : null}
         </div>
       ) : null}
-      {live && mayEscalate(me, task) ? (
+      {live && follows && task.level !== 'city' ? (
         <form className="task-escalate" onSubmit={submitEscalation} style={escalateForm}>
           <label htmlFor={`${id}-escalate`} className="small">
             {t('event.escalateReason')}
