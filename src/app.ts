@@ -52,7 +52,11 @@ import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS, type Subjects } from './subjects.ts';
 import { subscribeLiveAlerts, subscribeLiveEvents } from './wiring/live.ts';
 import { type MqttIngest, restrictToProbes, startMqttIngest } from './wiring/mqtt-ingest.ts';
-import { deviceChangesOut } from './wiring/rules-device-changes.ts';
+import {
+  type DeviceChangeFollower,
+  deviceChangesOut,
+  followDeviceChangesAt,
+} from './wiring/rules-device-changes.ts';
 import { type RulesRole, startRulesRole } from './wiring/rules-role.ts';
 import { EVENT_CENTRE_MIGRATIONS, type EventCentre, wireEventCentre } from './workflows/event-centre.ts';
 
@@ -280,6 +284,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerLiveRoutes(http, { feed: live });
   await registerWebRoutes(http, { distDir: path.resolve(import.meta.dirname, '../web/dist') });
 
+  let apiDevices: DeviceChangeFollower | undefined;
   const app: App = {
     config,
     database,
@@ -297,6 +302,15 @@ export async function createApp(options: AppOptions): Promise<App> {
         await subscribeLiveAlerts(bus, live);
         await subscribeLiveEvents(bus, live);
       }
+      // An api process's registry cache (credential checks of the HTTP batch endpoint) follows other processes' changes.
+      if (role === 'api' && config.natsUrl)
+        apiDevices = await followDeviceChangesAt({
+          natsUrl: config.natsUrl,
+          streamPrefix: options.streamPrefix,
+          name: `citybrain-api-devices-${process.pid}`,
+          refresh: (ids) => sensing.refreshDevices(ids),
+          logger,
+        });
       const url = await http.listen({ port: config.port, host: config.host });
       if (role === 'rules') {
         if (!config.databaseUrl || !config.natsUrl)
@@ -329,6 +343,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       await app.mqtt?.close();
       await app.rules?.close();
+      await apiDevices?.close();
       await http.close();
       await scenarios.stop();
       await centre.stop();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
 import type { Config } from '../config.ts';
 import { IngestBatcher, type RawObservation, type SensingService } from '../modules/sensing/index.ts';
 import type { Api } from '../platform/http/server.ts';
@@ -13,7 +12,7 @@ import {
   parseObservationTopic,
   startEmbeddedBroker,
 } from '../platform/mqtt/index.ts';
-import { type DeviceChangeFollower, followDeviceChanges } from './rules-device-changes.ts';
+import { followDeviceChangesAt } from './rules-device-changes.ts';
 
 const INGEST_PREFIX = 'citybrain-ingest-';
 
@@ -59,26 +58,17 @@ export async function startMqttIngest(deps: {
       'the ingest role needs an external MQTT broker with shared subscriptions: set CITYBRAIN_MQTT_URL (e.g. mqtt://127.0.0.1:1883 for Mosquitto); the embedded Aedes broker has none',
     );
   }
-  let follower: (DeviceChangeFollower & { nc: { drain(): Promise<void> } }) | undefined;
-  if (deps.deviceChanges) {
-    // Before the first batch loads the registry cache, so no change falls in between.
-    const nc = await connect({
-      servers: deps.deviceChanges.natsUrl,
-      name: `citybrain-ingest-devices-${deps.instanceId ?? process.pid}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
-    const f = await followDeviceChanges({
-      nc,
-      streamPrefix: deps.deviceChanges.streamPrefix,
-      refresh: (ids) => sensing.refreshDevices(ids),
-      logger,
-    });
-    follower = Object.assign(f, { nc });
-  }
+  // Before the first batch loads the registry cache, so no change falls in between.
+  const follower = deps.deviceChanges
+    ? await followDeviceChangesAt({
+        ...deps.deviceChanges,
+        name: `citybrain-ingest-devices-${deps.instanceId ?? process.pid}`,
+        refresh: (ids) => sensing.refreshDevices(ids),
+        logger,
+      })
+    : undefined;
   const closeFollower = async () => {
     await follower?.close();
-    await follower?.nc.drain().catch(() => {});
   };
   let broker: EmbeddedBroker | undefined;
   let url = config.mqttUrl;

@@ -1,5 +1,5 @@
 import { type ConsumerMessages, DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   type DeviceChanged,
   DeviceChangedSchema,
@@ -100,4 +100,36 @@ export function deviceChangesOut(
     },
     committed: () => relay.wake(),
   };
+}
+
+/**
+ * `followDeviceChanges` on its own NATS connection (ingest and api processes, which have no
+ * other raw connection): `refresh` is typically `sensing.refreshDevices`.
+ */
+export async function followDeviceChangesAt(options: {
+  natsUrl: string;
+  streamPrefix?: string;
+  /** Names the connection on the NATS server (monitoring). */
+  name: string;
+  refresh(ids: string[]): Promise<void>;
+  logger: Logger;
+}): Promise<DeviceChangeFollower> {
+  const nc = await connect({
+    servers: options.natsUrl,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  try {
+    const follower = await followDeviceChanges({ ...options, nc });
+    return {
+      async close() {
+        await follower.close();
+        await nc.drain().catch(() => {});
+      },
+    };
+  } catch (error) {
+    await nc.close().catch(() => {});
+    throw error;
+  }
 }
