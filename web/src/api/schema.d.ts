@@ -8842,6 +8842,11 @@ export interface paths {
                 ok: boolean;
                 latencyMs: number;
               };
+              /** @description a rules process (`serve --role rules`): its member id and the partitions it owns now */
+              rules?: {
+                memberId: string;
+                partitions: number[];
+              };
             };
           };
         };
