@@ -331,7 +331,11 @@ export async function createApp(options: AppOptions): Promise<App> {
           config,
           sensing,
           logger,
-          onStored: (b) => void live.readings(b),
+          onStored: (b, result) => {
+            void live.readings(b);
+            // Alert changes wait in the outbox: publish them now, not after the relay's idle pause.
+            if (result.raised.length || result.cleared.length) relay.wake();
+          },
           ...(role === 'ingest' ? { shareGroup: 'citybrain-ingest', instanceId: options.ingestId } : {}),
           ...(config.natsUrl
             ? { deviceChanges: { natsUrl: config.natsUrl, streamPrefix: options.streamPrefix } }

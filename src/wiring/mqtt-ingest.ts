@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { IngestBatcher, type RawObservation, type SensingService } from '../modules/sensing/index.ts';
+import {
+  IngestBatcher,
+  type IngestResult,
+  type RawObservation,
+  type SensingService,
+} from '../modules/sensing/index.ts';
 import type { Api } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
 import {
@@ -37,8 +42,11 @@ export async function startMqttIngest(deps: {
   config: Config;
   sensing: SensingService;
   logger: Logger;
-  /** Called with each batch once it is stored (the live feed's latest values); must not throw. */
-  onStored?: (batch: RawObservation[]) => void;
+  /**
+   * Called with each batch once it is stored, and what storing it did (the live feed's latest
+   * values; waking the outbox relay when alerts changed); must not throw.
+   */
+  onStored?: (batch: RawObservation[], result: IngestResult) => void;
   /**
    * Join this MQTT 5 shared subscription (`$share/<group>/…`): several ingest processes split
    * the messages. Needs an external broker (Mosquitto, EMQX); Aedes has no shared subscriptions.
@@ -99,7 +107,7 @@ export async function startMqttIngest(deps: {
   const batcher = new IngestBatcher(
     async (batch) => {
       const result = await sensing.ingest(batch);
-      onStored?.(batch);
+      onStored?.(batch, result);
       return result;
     },
     { maxBatch: 2000, maxConcurrent: 2, now: () => sensing.now() },
@@ -112,7 +120,11 @@ export async function startMqttIngest(deps: {
       ...(ingestSecret ? { username: 'citybrain-ingest', password: ingestSecret } : {}),
       topics: [OBSERVATIONS_FILTER],
       qos: 1,
-      ...(shareGroup ? { shareGroup, protocolVersion: 5 as const } : {}),
+      // MQTT 5 with an external broker: its receive maximum (maxInFlight) is what lets the broker
+      // keep thousands of QoS 1 messages in flight to us; over 3.1.1 Mosquitto holds back at its
+      // max_inflight_messages (20 by default), which starves the batcher. Aedes speaks 3.1.1 only.
+      ...(config.mqttUrl ? { protocolVersion: 5 as const } : {}),
+      ...(shareGroup ? { shareGroup } : {}),
       maxInFlight: 4000,
       logger,
       onMessage: (topic, payload) => {
