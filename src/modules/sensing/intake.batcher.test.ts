@@ -3,14 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
-import { AuditLog, auditMigrations } from '../audit/index.ts';
+import { testBackends } from '../../platform/db/testing.ts';
 import { IngestBatcher } from './intake.batcher.ts';
 import type { IngestResult, RawObservation } from './intake.service.ts';
-import { testLocator } from './sensing.fixture.ts';
-import { sensingMigrations } from './sensing.migrations.ts';
-import { SensingService } from './sensing.service.ts';
+import { openTestSensing } from './sensing.fixture.ts';
+import type { SensingService } from './sensing.service.ts';
 
 const now = () => new Date('2025-11-20T12:00:00Z');
 const result = (n: number): IngestResult => ({
@@ -223,14 +220,7 @@ describe.each(testBackends)('ingest batcher on the real sensing service, %s', (k
   const clock = new ManualClock('2025-11-20T12:00:00+08:00');
 
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    await migrateToLatest(database.db, [auditMigrations, sensingMigrations]);
-    sensing = new SensingService({
-      db: database.db,
-      audit: new AuditLog(clock),
-      clock,
-      locator: testLocator,
-    });
+    ({ database, sensing } = await openTestSensing(kind, clock));
     for (let d = 0; d < 5; d++) {
       await sensing.devices.register(SYSTEM_PRINCIPAL, {
         id: `cf-${d}`,

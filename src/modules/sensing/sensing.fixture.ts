@@ -1,4 +1,11 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Database, DatabaseKind } from '../../platform/db/database.ts';
+import { migrateToLatest } from '../../platform/db/migrate.ts';
+import { openTestDatabase } from '../../platform/db/testing.ts';
+import { AuditLog, auditMigrations } from '../audit/index.ts';
 import type { DeviceInput, Locator } from './devices.schema.ts';
+import { sensingMigrations } from './sensing.migrations.ts';
+import { SensingService } from './sensing.service.ts';
 
 /** Boxes standing in for the jurisdictions module in tests: [west, south, east, north, path, names]. */
 const BOXES: [number, number, number, number, string, string[]][] = [
@@ -40,4 +47,20 @@ export function hourlyO2(dayIso: string, mean: number): { observedAt: string; O2
     observedAt: new Date(start + h * 3_600_000).toISOString(),
     O2: Math.round((mean + (h % 2 ? 0.4 : -0.4)) * 100) / 100,
   }));
+}
+
+/** A fresh test database (`kind`) migrated for audit and sensing, with a SensingService on it (test locator). */
+export async function openTestSensing(
+  kind: DatabaseKind,
+  clock: Clock,
+): Promise<{ database: Database; sensing: SensingService }> {
+  const database = await openTestDatabase(kind);
+  await migrateToLatest(database.db, [auditMigrations, sensingMigrations]);
+  const sensing = new SensingService({
+    db: database.db,
+    audit: new AuditLog(clock),
+    clock,
+    locator: testLocator,
+  });
+  return { database, sensing };
 }

@@ -3,15 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
+import { testBackends } from '../../platform/db/testing.ts';
 import { metricsRegistry } from '../../platform/http/metrics.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
-import { AuditLog, auditMigrations } from '../audit/index.ts';
 import type { DeviceInput } from './devices.schema.ts';
-import { PUHE_STATION, testLocator } from './sensing.fixture.ts';
-import { sensingMigrations } from './sensing.migrations.ts';
-import { SensingService } from './sensing.service.ts';
+import { openTestSensing, PUHE_STATION } from './sensing.fixture.ts';
+import type { SensingService } from './sensing.service.ts';
 
 const COUNTER: DeviceInput = {
   id: 'cf-jfb-001',
@@ -28,14 +25,7 @@ describe.each(testBackends)('observation intake on %s', (kind) => {
   const clock = new ManualClock('2025-11-20T12:00:00+08:00');
 
   beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    await migrateToLatest(database.db, [auditMigrations, sensingMigrations]);
-    sensing = new SensingService({
-      db: database.db,
-      audit: new AuditLog(clock),
-      clock,
-      locator: testLocator,
-    });
+    ({ database, sensing } = await openTestSensing(kind, clock));
     await sensing.devices.register(SYSTEM_PRINCIPAL, PUHE_STATION);
     await sensing.devices.register(SYSTEM_PRINCIPAL, COUNTER);
   });
