@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../../platform/db/testing.ts';
 import type { AppError } from '../../platform/errors.ts';
 import type { Api } from '../../platform/http/server.ts';
-import { createTestApi } from '../../platform/http/testing.ts';
-import { openEventCentre, people } from '../events/events.fixture.ts';
+import { type openEventCentre, openEventCentreApi, people } from '../events/events.fixture.ts';
 import { sniffImage, storePhoto } from './dispatch.evidence.ts';
-import { registerDispatchRoutes } from './dispatch.routes.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-photo-'));
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
@@ -51,20 +49,11 @@ describe('photo evidence', () => {
 describe.each(testBackends)('photo evidence download on %s', (kind) => {
   let ec: Awaited<ReturnType<typeof openEventCentre>>;
   let api: Api;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    ec = await openEventCentre(kind);
-    api = await createTestApi({
-      officer: people.officer,
-      district: people.district,
-      otherStreet: people.otherStreet,
-    });
-    registerDispatchRoutes(api, { dispatch: ec.dispatch, maxEvidenceBytes: 1024 });
-    await api.ready();
+    ({ ec, api, close } = await openEventCentreApi(kind, ['officer', 'district', 'otherStreet']));
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await ec?.close();
-  });
+  afterAll(() => close?.());
   const get = (url: string, user: string, headers: Record<string, string> = {}) =>
     api.inject({ url, headers: { authorization: `Bearer ${user}`, ...headers } });
 

@@ -7,7 +7,7 @@ import type { Database, DatabaseKind } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase } from '../../platform/db/testing.ts';
 import { notFound } from '../../platform/errors.ts';
-import { testPrincipal } from '../../platform/http/testing.ts';
+import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { AlgorithmRegistry, algorithmMigrations } from '../algorithms/index.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
@@ -15,12 +15,14 @@ import {
   DispatchService,
   dispatchMigrations,
   EscalationScheduler,
+  registerDispatchRoutes,
   TeamDirectory,
 } from '../dispatch/index.ts';
 import { NotifyService, notifyMigrations } from '../notify/index.ts';
 import type { TeamDto } from '../organisation/index.ts';
 import type { Rule } from './events.deps.ts';
 import { eventMigrations } from './events.migrations.ts';
+import { registerEventRoutes } from './events.routes.ts';
 import { EventService } from './events.service.ts';
 
 const REGISTER = path.resolve(import.meta.dirname, '../../../data/algorithms/register.v1.json');
@@ -239,4 +241,42 @@ export async function openEventCentre(kind: DatabaseKind, teams?: TeamDto[]) {
       await database.close();
     },
   };
+}
+
+/**
+ * The event centre (as openEventCentre) behind the real HTTP stack: the named `people` sign in with
+ * their name as bearer token; the dispatch routes (1,024-byte evidence cap) and, with `eventRoutes`,
+ * the event routes are registered. `close` closes both.
+ */
+export async function openEventCentreApi(
+  kind: DatabaseKind,
+  users: (keyof typeof people)[],
+  options: { eventRoutes?: boolean } = {},
+) {
+  const ec = await openEventCentre(kind);
+  try {
+    const api = await createTestApi(Object.fromEntries(users.map((u) => [u, people[u]])));
+    if (options.eventRoutes) {
+      registerEventRoutes(api, {
+        events: ec.events,
+        dispatch: ec.dispatch,
+        notify: ec.notify,
+        db: ec.db,
+        clock: ec.clock,
+      });
+    }
+    registerDispatchRoutes(api, { dispatch: ec.dispatch, maxEvidenceBytes: 1024 });
+    await api.ready();
+    return {
+      ec,
+      api,
+      async close() {
+        await api.close();
+        await ec.close();
+      },
+    };
+  } catch (e) {
+    await ec.close();
+    throw e;
+  }
 }

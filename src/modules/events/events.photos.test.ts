@@ -3,10 +3,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
-import { createTestApi } from '../../platform/http/testing.ts';
-import { registerDispatchRoutes } from '../dispatch/index.ts';
-import { openEventCentre, people } from './events.fixture.ts';
-import { registerEventRoutes } from './events.routes.ts';
+import { type openEventCentre, openEventCentreApi, people } from './events.fixture.ts';
 
 // Real image headers (the store checks content, not the declared type); the fixture allows 1,024 bytes.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
@@ -18,29 +15,14 @@ const HERE = { lon: 106.574, lat: 29.551 };
 describe.each(testBackends)('citizen photos on %s', (kind) => {
   let ec: Awaited<ReturnType<typeof openEventCentre>>;
   let api: Api;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ec = await openEventCentre(kind);
-    api = await createTestApi({
-      street: people.street,
-      otherStreet: people.otherStreet,
-      district: people.district,
-      officer: people.officer,
-    });
-    registerEventRoutes(api, {
-      events: ec.events,
-      dispatch: ec.dispatch,
-      notify: ec.notify,
-      db: ec.db,
-      clock: ec.clock,
-    });
-    registerDispatchRoutes(api, { dispatch: ec.dispatch, maxEvidenceBytes: 1024 });
-    await api.ready();
+    ({ ec, api, close } = await openEventCentreApi(kind, ['street', 'otherStreet', 'district', 'officer'], {
+      eventRoutes: true,
+    }));
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await ec?.close();
-  });
+  afterAll(() => close?.());
 
   const upload = (body: Buffer, from = '10.0.0.1', headers: Record<string, string> = {}) =>
     api.inject({
