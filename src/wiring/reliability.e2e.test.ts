@@ -1,26 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { demoSecretsFile, prepareCity } from '../demo/prepare.ts';
-import { openPostgres } from '../platform/db/database.ts';
-import { createLogger } from '../platform/logger.ts';
-import { observationTopic } from '../platform/mqtt/index.ts';
+import { demoSecretsFile } from '../demo/prepare.ts';
+import { sleep, startThrowawayMosquitto, type ThrowawayMosquitto } from '../platform/mqtt/testing.ts';
 import {
-  sleep,
-  startThrowawayMosquitto,
-  type ThrowawayMosquitto,
-  uniqueClientId,
-  waitFor,
-} from '../platform/mqtt/testing.ts';
+  createDemoDatabase,
+  databaseUrl,
+  deleteStreams,
+  dropDatabase,
+  publishObservations,
+  spawnServe,
+  stopChild,
+} from './child-process.testing.ts';
 
 /**
  * Process-level reliability of server-mode ingest: `citybrain serve --role ingest` runs as a child
@@ -29,30 +24,14 @@ import {
  * broker is stopped and restarted under the running child.
  */
 const serverUrl = process.env.CITYBRAIN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NODE = process.execPath;
 const METRIC = 'averageVehicleSpeed';
 const INGEST_ID = 'rel-1';
 const natsUrl = process.env.CITYBRAIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const streamPrefix = `cbrel${randomBytes(5).toString('hex')}`;
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)', () => {
   const dbName = `cb_test_rel_${randomBytes(6).toString('hex')}`;
-  const dbUrl = (() => {
-    const u = new URL(serverUrl);
-    u.pathname = `/${dbName}`;
-    return u.toString();
-  })();
+  const dbUrl = databaseUrl(serverUrl, dbName);
   let dataDir: string;
   let mosquitto: ThrowawayMosquitto;
   let devices: string[];
@@ -62,56 +41,30 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
 
   /** Starts `citybrain serve --role ingest --ingest-id rel-1` and waits for its start-up banner. */
   async function startIngest(): Promise<ChildProcess> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CITYBRAIN_DATABASE_URL: dbUrl,
-      CITYBRAIN_MQTT_URL: mosquitto.url,
-      CITYBRAIN_DATA_DIR: dataDir,
-      CITYBRAIN_TOKEN_SECRET: 'r'.repeat(40),
-      CITYBRAIN_ADMIN_PASSWORD: 'admin-password-rel',
-      CITYBRAIN_LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
-    // The ingest role hands new readings to rules processes over JetStream: a private stream.
-    env.CITYBRAIN_NATS_URL = natsUrl;
-    delete env.NODE_OPTIONS;
-    const args = ['serve', '--role', 'ingest', '--ingest-id', INGEST_ID, '--stream-prefix', streamPrefix];
-    const proc = spawn(NODE, ['src/main.ts', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      childLog += d.toString();
-    });
-    proc.stderr!.on('data', (d: Buffer) => {
-      childLog += d.toString();
-    });
-    await waitFor(
-      () => {
-        if (proc.exitCode !== null) throw new Error(`ingest exited early (${proc.exitCode}):\n${childLog}`);
-        return out.includes('is running');
+    const { proc } = await spawnServe({
+      name: 'ingest',
+      // The ingest role hands new readings to rules processes over JetStream: a private stream.
+      args: ['--role', 'ingest', '--ingest-id', INGEST_ID, '--stream-prefix', streamPrefix],
+      env: {
+        CITYBRAIN_DATABASE_URL: dbUrl,
+        CITYBRAIN_MQTT_URL: mosquitto.url,
+        CITYBRAIN_NATS_URL: natsUrl,
+        CITYBRAIN_DATA_DIR: dataDir,
+        CITYBRAIN_TOKEN_SECRET: 'r'.repeat(40),
+        CITYBRAIN_ADMIN_PASSWORD: 'admin-password-rel',
       },
-      30_000,
-      'the ingest process to start',
-    );
+      timeoutMs: 30_000,
+      onOutput: (chunk) => {
+        childLog += chunk;
+      },
+    });
     return proc;
   }
 
   async function stopIngest(signal: NodeJS.Signals): Promise<void> {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill(signal);
-    });
+    await stopChild(proc, signal, 10_000);
   }
 
   async function stored(deviceId: string): Promise<{ rows: number; distinct: number }> {
@@ -139,44 +92,19 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
   }
 
   /** Publishes anonymously (Mosquitto does no device auth), QoS 1, `perTick` messages every `tickMs`. */
-  async function publish(deviceId: string, bodies: string[], perTick: number, tickMs: number): Promise<void> {
-    const client = await mqtt.connectAsync(mosquitto.url, {
-      clientId: uniqueClientId('rel-pub'),
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    try {
-      for (let i = 0; i < bodies.length; i += perTick) {
-        await Promise.all(
-          bodies
-            .slice(i, i + perTick)
-            .map((b) => client.publishAsync(observationTopic(deviceId), b, { qos: 1 })),
-        );
-        if (tickMs > 0) await sleep(tickMs);
-      }
-    } finally {
-      await client.endAsync();
-    }
-  }
+  const publish = (deviceId: string, bodies: string[], perTick: number, tickMs: number) =>
+    publishObservations(mosquitto.url, 'rel-pub', deviceId, bodies, perTick, tickMs);
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-reliability-'));
-    await admin((c) => c.query(`create database ${dbName}`));
     // Seed once in-process (migrations, demo city and its devices), then hand the database to the child.
-    const config = loadConfig(
-      {},
-      { dataDir, port: 0, adminPassword: 'admin-password-rel', tokenSecret: 'r'.repeat(40) },
-    );
-    const app = await createApp({
-      config,
-      logger: createLogger('silent'),
-      database: await openPostgres(dbUrl),
+    await createDemoDatabase({
+      serverUrl,
+      dbName,
+      dataDir,
+      adminPassword: 'admin-password-rel',
+      tokenSecret: 'r'.repeat(40),
     });
-    try {
-      await prepareCity(app, { demo: true });
-    } finally {
-      await app.close();
-    }
     const secrets = JSON.parse(fs.readFileSync(demoSecretsFile(dataDir), 'utf8')) as { deviceId: string }[];
     devices = secrets.map((s) => s.deviceId).filter((id) => /^tf-\d+$/.test(id));
     expect(devices.length).toBeGreaterThan(2);
@@ -190,14 +118,8 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
     await stopIngest('SIGTERM');
     await mosquitto?.dispose();
     await counter?.end();
-    const nc = await connect({ servers: natsUrl }).catch(() => undefined);
-    if (nc) {
-      const jsm = await jetstreamManager(nc);
-      const stream = streamPrefix.toUpperCase();
-      for (const s of [stream, `${stream}_DLQ`]) await jsm.streams.delete(s).catch(() => {});
-      await nc.close();
-    }
-    await admin((c) => c.query(`drop database if exists ${dbName} with (force)`)).catch(() => undefined);
+    await deleteStreams(natsUrl, streamPrefix);
+    await dropDatabase(serverUrl, dbName);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 

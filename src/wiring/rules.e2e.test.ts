@@ -1,28 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import mqtt from 'mqtt';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { prepareCity } from '../demo/prepare.ts';
 import { partitionOf } from '../modules/sensing/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { openPostgres } from '../platform/db/database.ts';
 import { createLogger } from '../platform/logger.ts';
-import { observationTopic } from '../platform/mqtt/index.ts';
+import { sleep, startThrowawayMosquitto, type ThrowawayMosquitto } from '../platform/mqtt/testing.ts';
 import {
-  sleep,
-  startThrowawayMosquitto,
-  type ThrowawayMosquitto,
-  uniqueClientId,
-  waitFor,
-} from '../platform/mqtt/testing.ts';
+  createDemoDatabase,
+  databaseUrl,
+  deleteStreams,
+  dropDatabase,
+  publishObservations,
+  spawnServe,
+  stopChild,
+} from './child-process.testing.ts';
 
 /**
  * `citybrain serve --role ingest` + two `--role rules` processes as child processes on PostgreSQL,
@@ -31,8 +31,6 @@ import {
  */
 const serverUrl = process.env.CITYBRAIN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.CITYBRAIN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const NODE = process.execPath;
 const STATION = 'wq-puhe-zhaixi';
 const O2_RULE = 'water.o2.daily-mean-below-target';
 const DESCRIPTION = '蒲河寨溪大桥断面 溶解氧日均值连续3日低于III类标准(5 mg/L)';
@@ -59,11 +57,7 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
   const tag = randomBytes(5).toString('hex');
   const dbName = `cb_test_rules_${tag}`;
   const prefix = `cbtest${tag}`;
-  const dbUrl = (() => {
-    const u = new URL(serverUrl);
-    u.pathname = `/${dbName}`;
-    return u.toString();
-  })();
+  const dbUrl = databaseUrl(serverUrl, dbName);
   let dataDir: string;
   let mosquitto: ThrowawayMosquitto;
   let db: pg.Client;
@@ -74,42 +68,24 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
 
   /** Starts `citybrain serve --role <role> --ingest-id <id>` and waits for its banner. */
   async function start(role: 'ingest' | 'rules', id: string): Promise<void> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CITYBRAIN_DATABASE_URL: dbUrl,
-      CITYBRAIN_MQTT_URL: mosquitto.url,
-      CITYBRAIN_NATS_URL: natsUrl,
-      CITYBRAIN_DATA_DIR: dataDir,
-      CITYBRAIN_TOKEN_SECRET: 'q'.repeat(40),
-      CITYBRAIN_ADMIN_PASSWORD: 'admin-password-rules',
-      CITYBRAIN_LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
-    delete env.NODE_OPTIONS;
-    const args = ['src/main.ts', 'serve', '--role', role, '--ingest-id', id, '--stream-prefix', prefix];
-    const proc = spawn(NODE, [...args, '--partitions', String(P)], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      log += `[${id}] ${d}`;
-    });
-    proc.stderr!.on('data', (d: Buffer) => {
-      log += `[${id}] ${d}`;
+    const { proc, url } = await spawnServe({
+      name: id,
+      args: ['--role', role, '--ingest-id', id, '--stream-prefix', prefix, '--partitions', String(P)],
+      env: {
+        CITYBRAIN_DATABASE_URL: dbUrl,
+        CITYBRAIN_MQTT_URL: mosquitto.url,
+        CITYBRAIN_NATS_URL: natsUrl,
+        CITYBRAIN_DATA_DIR: dataDir,
+        CITYBRAIN_TOKEN_SECRET: 'q'.repeat(40),
+        CITYBRAIN_ADMIN_PASSWORD: 'admin-password-rules',
+      },
+      timeoutMs: 60_000,
+      onOutput: (chunk) => {
+        log += `[${id}] ${chunk}`;
+      },
     });
     children.set(id, proc);
-    await waitFor(
-      () => {
-        if (proc.exitCode !== null) throw new Error(`${id} exited early (${proc.exitCode}):\n${log}`);
-        return out.includes('is running');
-      },
-      60_000,
-      `${id} to start`,
-    );
-    urls.set(id, /web {8}(http:\/\/\S+?)\/\n/.exec(out)![1]!);
+    urls.set(id, url!);
   }
 
   /** A child's /metrics as `name{labels}` → value. */
@@ -128,15 +104,7 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
   async function stop(id: string, signal: NodeJS.Signals): Promise<void> {
     const proc = children.get(id);
     children.delete(id);
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill(signal);
-    });
+    await stopChild(proc, signal, 15_000);
   }
 
   async function query<T>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -158,46 +126,18 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
     );
 
   /** Publishes anonymously (Mosquitto does no device auth), QoS 1, `perTick` messages every `tickMs`. */
-  async function publish(deviceId: string, bodies: string[], perTick: number, tickMs: number): Promise<void> {
-    const client = await mqtt.connectAsync(mosquitto.url, {
-      clientId: uniqueClientId('rules-pub'),
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    try {
-      for (let i = 0; i < bodies.length; i += perTick) {
-        await Promise.all(
-          bodies
-            .slice(i, i + perTick)
-            .map((b) => client.publishAsync(observationTopic(deviceId), b, { qos: 1 })),
-        );
-        if (tickMs > 0) await sleep(tickMs);
-      }
-    } finally {
-      await client.endAsync();
-    }
-  }
+  const publish = (deviceId: string, bodies: string[], perTick: number, tickMs: number) =>
+    publishObservations(mosquitto.url, 'rules-pub', deviceId, bodies, perTick, tickMs);
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-rules-'));
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const config = loadConfig(
-      {},
-      { dataDir, port: 0, adminPassword: 'admin-password-rules', tokenSecret: 'q'.repeat(40) },
-    );
-    const app = await createApp({
-      config,
-      logger: createLogger('silent'),
-      database: await openPostgres(dbUrl),
+    await createDemoDatabase({
+      serverUrl,
+      dbName,
+      dataDir,
+      adminPassword: 'admin-password-rules',
+      tokenSecret: 'q'.repeat(40),
     });
-    try {
-      await prepareCity(app, { demo: true });
-    } finally {
-      await app.close();
-    }
     db = new pg.Client({ connectionString: dbUrl });
     await db.connect();
     mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 1000000');
@@ -209,17 +149,8 @@ describe('rules processes sharing the partitions (child processes, PostgreSQL, N
     await Promise.all([...children.keys()].map((id) => stop(id, 'SIGTERM')));
     await mosquitto?.dispose();
     await db?.end();
-    const nc = await connect({ servers: natsUrl }).catch(() => undefined);
-    if (nc) {
-      const jsm = await jetstreamManager(nc);
-      for (const s of [prefix.toUpperCase(), `${prefix.toUpperCase()}_DLQ`])
-        await jsm.streams.delete(s).catch(() => {});
-      await nc.close();
-    }
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
-    await admin.end();
+    await deleteStreams(natsUrl, prefix);
+    await dropDatabase(serverUrl, dbName);
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
