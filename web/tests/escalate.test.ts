@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
 import { operatorFor } from '../../src/modules/scenarios/index.ts';
-import { launchBrowser, type Served, serve, shot } from './harness.ts';
+import { launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 
 /**
@@ -18,24 +18,8 @@ describe('event page URL and manual escalation in Chromium', () => {
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        errors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
-    return page;
-  };
+  const newPage = () => watchedPage(browser, contexts, errors, { viewport: { width: 1440, height: 900 } });
   const url = (path: string) => `${served.baseUrl}${served.cockpitPath.replace(/\/$/, '')}${path}`;
-  const login = async (page: Page, username: string) => {
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-  };
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${served.baseUrl}${path}`, {
       method,
@@ -73,7 +57,7 @@ describe('event page URL and manual escalation in Chromium', () => {
 
     const page = await newPage();
     await page.goto(eventUrl);
-    await login(page, 'street.jiefangbei');
+    await signIn(page, 'street.jiefangbei');
     const event = page.locator('.event-page');
     await event.getByRole('heading', { name: '事件详情' }).waitFor({ timeout: 20_000 });
     await event.getByText('较场口夜市露天烧烤油烟太大').waitFor();
@@ -129,7 +113,7 @@ describe('event page URL and manual escalation in Chromium', () => {
     const mine = await file('解放碑步行街有流动摊贩占道经营', 106.578, 29.556);
     const page = await newPage();
     await page.goto(url('/'));
-    await login(page, 'district.yuzhong');
+    await signIn(page, 'district.yuzhong');
     await waitForMap(page, '500103');
     // Drill down to 解放碑街道 (?at=), then open the event from the feed.
     await page.goto(url('/?at=500103003'));
@@ -159,7 +143,7 @@ describe('event page URL and manual escalation in Chromium', () => {
     const qixinggang = await file('七星岗路口有流动摊贩占道经营', 106.56, 29.553);
     const street = await newPage();
     await street.goto(url(`/events/${qixinggang.event.id}`));
-    await login(street, 'street.jiefangbei');
+    await signIn(street, 'street.jiefangbei');
     await street.getByRole('heading', { name: '未找到该事件' }).waitFor({ timeout: 20_000 });
     await street.getByRole('button', { name: '返回地图' }).click();
     await waitForMap(street, '500103003');
@@ -191,7 +175,7 @@ describe('event page URL and manual escalation in Chromium', () => {
     const plan = (spill.body as { plan: { id: string; eventId: string; name: string } }).plan;
     const page = await newPage();
     await page.goto(url(`/plans/${plan.id}`));
-    await login(page, op);
+    await signIn(page, op);
     await page.getByRole('heading', { level: 1, name: plan.name }).waitFor({ timeout: 20_000 });
     await page.getByRole('link', { name: '打开事件详情' }).click();
     await page.waitForURL(`**/events/${plan.eventId}`);

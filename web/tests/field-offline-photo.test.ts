@@ -1,43 +1,7 @@
-import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot } from './harness.ts';
-
-/** A valid PNG of one colour (w×h), made here. */
-function png(w: number, h: number, rgb: [number, number, number]): Buffer {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = (table[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    td.copy(out, 4);
-    out.writeUInt32BE(crc(td), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+import { launchBrowser, png, type Served, serve, shot, signIn } from './harness.ts';
 
 const PROOF = png(40, 30, [30, 160, 90]);
 const LEGACY_PROOF = png(20, 20, [160, 40, 160]);
@@ -129,9 +93,7 @@ describe('field app: offline photo queue in IndexedDB, in Chromium', () => {
     officer = await context.newPage();
     officer.on('pageerror', (e) => errors.push(e.message));
     await officer.goto(`${served.baseUrl}/field`);
-    await officer.getByLabel('用户名').fill('officer.jiefangbei');
-    await officer.getByLabel('密码').fill(DEMO_PASSWORD);
-    await officer.getByRole('button', { name: '登录' }).click();
+    await signIn(officer, 'officer.jiefangbei');
     const card = officer.locator(`article.task-card[data-task="${task.id}"]`);
     await card.waitFor();
     await card.getByRole('button', { name: '接单' }).click();

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import zlib from 'node:zlib';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { prepareCity } from '../../src/demo/prepare.ts';
+import { DEMO_PASSWORD, prepareCity } from '../../src/demo/prepare.ts';
 import { openTestDatabase } from '../../src/platform/db/testing.ts';
 import { registerWebRoutes } from '../../src/platform/http/web.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -89,4 +96,75 @@ export async function launchBrowser(): Promise<Browser> {
 export function shot(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, `${name}.png`);
+}
+
+/**
+ * A new page in a new browser context (zh-CN unless `options` say otherwise; the context joins
+ * `contexts`, for the caller to close) that records into `errors` its page errors, its console
+ * errors (but failed resource loads) and every HTTP 5xx answer it gets.
+ */
+export async function watchedPage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  errors: string[],
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      errors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
+  return page;
+}
+
+/** Signs in on the login form the page shows (cockpit, field app); the demo users' password unless given. */
+export async function signIn(page: Page, username: string, password: string = DEMO_PASSWORD): Promise<void> {
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+type Rgb = [number, number, number];
+
+/**
+ * A valid RGB PNG of w×h pixels, of one colour or filled by `pixel(x, y)`, made here (deflate
+ * level 1: quick even for a big picture of noise).
+ */
+export function png(w: number, h: number, fill: Rgb | ((x: number, y: number) => Rgb)): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = (table[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    td.copy(out, 4);
+    out.writeUInt32BE(crc(td), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const pixel = typeof fill === 'function' ? fill : () => fill;
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(pixel(x, y), y * (w * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

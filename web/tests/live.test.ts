@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
 import { officerFor, operatorFor } from '../../src/modules/scenarios/index.ts';
-import { launchBrowser, type Served, serve, shot } from './harness.ts';
+import { launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 
 /** What the feed polled at before events were on the live stream (web/src/api/events.ts, was EVENT_POLL_MS). */
@@ -20,28 +20,12 @@ describe('live cockpit in Chromium', () => {
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
-  const newPage = async (headers: Record<string, string> = {}): Promise<Page> => {
-    const context = await browser.newContext({
+  const newPage = (headers: Record<string, string> = {}) =>
+    watchedPage(browser, contexts, errors, {
       viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
       extraHTTPHeaders: headers,
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        errors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
-    return page;
-  };
   const cockpit = (path = '') => `${served.baseUrl}${served.cockpitPath.replace(/\/$/, '')}${path || '/'}`;
-  const login = async (page: Page, username: string) => {
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-  };
   const api = async (method: 'GET' | 'POST', url: string, user?: string, body?: unknown) => {
     const token = user ? await tokenOf(user) : undefined;
     const res = await fetch(`${served.baseUrl}${url}`, {
@@ -95,7 +79,7 @@ describe('live cockpit in Chromium', () => {
       await page.getByLabel('用户名').waitFor();
       await page.waitForLoadState('load');
       const loginPage = await transferred(page);
-      await login(page, 'district.yuzhong');
+      await signIn(page, 'district.yuzhong');
       await waitForMap(page, '500103');
       // Not 'networkidle': the live stream stays open. Until the total holds still for 1 s.
       let signedIn = await transferred(page);
@@ -124,7 +108,7 @@ describe('live cockpit in Chromium', () => {
   it('shows a complaint filed through the citizen API in the open cockpit feed without reload', async () => {
     const page = await newPage();
     await page.goto(cockpit());
-    await login(page, 'district.yuzhong');
+    await signIn(page, 'district.yuzhong');
     await waitForMap(page, '500103');
     const feed = page.locator('section.event-feed');
     await expect.poll(() => feed.getByRole('status').textContent()).toContain('实时');
@@ -168,7 +152,7 @@ describe('live cockpit in Chromium', () => {
 
     const page = await newPage();
     await page.goto(cockpit());
-    await login(page, op);
+    await signIn(page, op);
     const link = page.locator('section.plans').getByRole('link', { name: plan.name });
     await link.waitFor({ timeout: 20_000 });
     await link.click();

@@ -1,48 +1,14 @@
-import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot } from './harness.ts';
+import { launchBrowser, png, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 
 const OPEN311_KEY = 'o311-web-story-key-0123456789';
 const COMPLAINT = '较场口夜市露天烧烤油烟太大';
 
-/** A small valid PNG, made here: orange 32×24 is the "photo" of the result, blue 48×36 the citizen's. */
-function png(w = 32, h = 24, rgb: [number, number, number] = [240, 140, 40]): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = (crcTable[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
+/** Orange 32×24 is the "photo" of the result, blue 48×36 the citizen's. */
+const RESULT_PHOTO = png(32, 24, [240, 140, 40]);
 const CITIZEN_PHOTO = png(48, 36, [40, 90, 200]);
 
 /** Natural widths of the loaded images a locator matches (0 while loading or broken). */
@@ -68,29 +34,13 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
   let officer: Page;
   let requestId = '';
 
-  const newPage = async (viewport: { width: number; height: number }, geolocation?: boolean) => {
-    const context = await browser.newContext({
+  const newPage = (viewport: { width: number; height: number }, geolocation?: boolean) =>
+    watchedPage(browser, contexts, errors, {
       viewport,
-      locale: 'zh-CN',
       ...(geolocation
         ? { geolocation: { longitude: 106.574, latitude: 29.551 }, permissions: ['geolocation'] }
         : {}),
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        errors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
-    return page;
-  };
-  const login = async (page: Page, username: string) => {
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-  };
 
   beforeAll(async () => {
     [served, browser] = await Promise.all([serve({ open311Key: OPEN311_KEY }), launchBrowser()]);
@@ -139,7 +89,7 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
   it('2. the street operator sees it in the live feed and on the map, and opens the event page', async () => {
     operator = await newPage({ width: 1440, height: 900 });
     await operator.goto(`${served.baseUrl}${served.cockpitPath}`);
-    await login(operator, 'street.jiefangbei');
+    await signIn(operator, 'street.jiefangbei');
     await waitForMap(operator, '500103003');
     const item = operator.locator('.feed-item', { hasText: COMPLAINT });
     await item.waitFor({ timeout: 15_000 });
@@ -170,7 +120,7 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
   it('3. the field officer accepts, uploads a photo and completes (the lead task)', async () => {
     officer = await newPage({ width: 390, height: 844 });
     await officer.goto(`${served.baseUrl}/field`);
-    await login(officer, 'officer.jiefangbei');
+    await signIn(officer, 'officer.jiefangbei');
     const card = officer.locator('article.task-card').first();
     await card.waitFor();
     await expect(card.getAttribute('data-status')).resolves.toBe('assigned');
@@ -185,7 +135,7 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
     await officer.context().setOffline(true);
     await card
       .getByLabel('拍照 / 上传照片')
-      .setInputFiles({ name: 'result.png', mimeType: 'image/png', buffer: png() });
+      .setInputFiles({ name: 'result.png', mimeType: 'image/png', buffer: RESULT_PHOTO });
     await officer.getByText(/^1 个操作待发送/).waitFor();
     await officer.screenshot({ path: shot('story-3b-field-offline-queued'), fullPage: true });
     await officer.context().setOffline(false);
@@ -249,7 +199,8 @@ describe('Jiaochangkou, citizen to closed, in Chromium', () => {
     for (const step of ['accept', 'arrive'])
       expect((await api('POST', `/api/v1/field/tasks/${co!.id}/${step}`, env.token, {})).status).toBe(200);
     expect(
-      (await api('POST', `/api/v1/field/tasks/${co!.id}/evidence`, env.token, png(), 'image/png')).status,
+      (await api('POST', `/api/v1/field/tasks/${co!.id}/evidence`, env.token, RESULT_PHOTO, 'image/png'))
+        .status,
     ).toBe(201);
     expect(
       (await api('POST', `/api/v1/field/tasks/${co!.id}/complete`, env.token, { note: '油烟排放复查合格' }))
