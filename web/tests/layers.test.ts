@@ -11,8 +11,8 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { openTestDatabase } from '../../src/platform/db/testing.ts';
 import { registerWebRoutes } from '../../src/platform/http/web.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { ADMIN_PASSWORD, DIST_DIR, launchBrowser, shot } from './harness.ts';
-import { waitForMap } from './map-check.ts';
+import { ADMIN_PASSWORD, DIST_DIR, launchBrowser, shot, signIn, watchedPage } from './harness.ts';
+import { colourPaint, waitForMap } from './map-check.ts';
 
 type Counts = Record<'I' | 'II' | 'III' | 'IV' | 'V' | '劣V' | 'none', number>;
 const GRADES = ['I', 'II', 'III', 'IV', 'V', '劣V', 'none'] as const;
@@ -62,59 +62,16 @@ describe('cockpit map layers in Chromium', () => {
     }
     await sensing.evaluateTimers(clock.now());
   };
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        errors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
-    return page;
-  };
+  const newPage = () => watchedPage(browser, contexts, errors, { viewport: { width: 1440, height: 900 } });
   const login = async (page: Page, username: string, password: string, query = '') => {
     await page.goto(`${baseUrl}/${query}`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, username, password);
   };
   const legendCounts = async (page: Page): Promise<Counts> => {
     const out = {} as Counts;
     for (const g of GRADES)
       out[g] = Number(await page.getByTestId(`water-count-${g}`).getAttribute('data-count'));
     return out;
-  };
-  /** Pixels of the given colours (±tolerance) in a screenshot of the map, decoded by the browser. */
-  const paint = async (page: Page, colours: [number, number, number][], tol = 12): Promise<number[]> => {
-    const png = await page.locator('.map-wrap > .map').screenshot();
-    return page.evaluate(
-      async ({ base64, colours, tol }) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${base64}`;
-        await img.decode();
-        const canvas = document.createElement('canvas');
-        canvas.width = img.width;
-        canvas.height = img.height;
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        const { data } = ctx.getImageData(0, 0, img.width, img.height);
-        const n = colours.map(() => 0);
-        for (let i = 0; i < data.length; i += 4) {
-          colours.forEach(([r, g, b], k) => {
-            if (
-              Math.abs(data[i]! - r) <= tol &&
-              Math.abs(data[i + 1]! - g) <= tol &&
-              Math.abs(data[i + 2]! - b) <= tol
-            )
-              n[k]!++;
-          });
-        }
-        return n;
-      },
-      { base64: png.toString('base64'), colours, tol },
-    );
   };
 
   beforeAll(async () => {
@@ -193,7 +150,7 @@ describe('cockpit map layers in Chromium', () => {
     const red: [number, number, number] = [230, 30, 30];
     const blue: [number, number, number] = [30, 120, 235];
     const green: [number, number, number] = [40, 185, 90];
-    const off = await paint(page, [red, blue, green]);
+    const off = await colourPaint(page, [red, blue, green]);
     await page.getByRole('checkbox', { name: /水质类别/ }).check();
     await page.getByTestId('water-legend').waitFor();
     expect(await legendCounts(page)).toEqual(before.counts);
@@ -202,7 +159,7 @@ describe('cockpit map layers in Chromium', () => {
     expect(reaches).toBeGreaterThan(50);
     await page.waitForTimeout(800);
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-water-city') });
-    const on = await paint(page, [red, blue, green]);
+    const on = await colourPaint(page, [red, blue, green]);
     console.log(
       `water: ${before.items.length} sections, ${stations} stations, ${reaches} reaches; legend`,
       before.counts,
@@ -245,7 +202,7 @@ describe('cockpit map layers in Chromium', () => {
     await page.getByTestId('water-legend').waitFor();
     await page.waitForTimeout(1000);
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-water-qijiang') });
-    const [qjRed] = await paint(page, [red]);
+    const [qjRed] = await colourPaint(page, [red]);
     expect(qjRed).toBeGreaterThan(30);
     await page.screenshot({ path: shot('layers-water-qijiang-page') });
   }, 180_000);
@@ -277,11 +234,11 @@ describe('cockpit map layers in Chromium', () => {
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-crowd-yuzhong') });
     const dark: [number, number, number] = [189, 0, 38];
     const light: [number, number, number] = [254, 217, 118];
-    const on = await paint(page, [dark, light], 40);
+    const on = await colourPaint(page, [dark, light], 40);
     await page.getByRole('checkbox', { name: /人流密度/ }).uncheck();
     await expect.poll(() => page.locator('.map').getAttribute('data-crowd')).toBe('0');
     await page.waitForTimeout(500);
-    const off = await paint(page, [dark, light], 40);
+    const off = await colourPaint(page, [dark, light], 40);
     console.log(`crowd: ${yz.reporting} counters in Yuzhong; hexagon pixels on`, on, 'off', off);
     expect(on[0]! + on[1]! - off[0]! - off[1]!).toBeGreaterThan(100);
   });
