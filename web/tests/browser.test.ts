@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot } from './harness.ts';
+import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot, watchedPage } from './harness.ts';
 import { devicePaint, mapPaint, waitForMap } from './map-check.ts';
 
 /**
@@ -15,20 +15,10 @@ describe('citybrain web in Chromium', () => {
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
 
-  const newPage = async (viewport = { width: 1440, height: 900 }): Promise<Page> => {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'allow' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-    // Expected 4xx answers (a wrong password, probing for Open311) log "Failed to load
-    // resource"; server errors are caught from the responses instead.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        errors.push(`${page.url()}: ${m.text()}`);
-    });
-    page.on('response', (r) => r.status() >= 500 && errors.push(`${r.url()}: HTTP ${r.status()}`));
-    return page;
-  };
+  // Expected 4xx answers (a wrong password, probing for Open311) log "Failed to load resource";
+  // server errors are caught from the responses instead (see watchedPage).
+  const newPage = (viewport = { width: 1440, height: 900 }): Promise<Page> =>
+    watchedPage(browser, contexts, errors, { viewport, serviceWorkers: 'allow' });
   const cockpit = (query = '') => `${served.baseUrl}${served.cockpitPath}${query}`;
   const login = async (page: Page, username: string, password: string) => {
     await page.getByLabel('用户名').fill(username);
