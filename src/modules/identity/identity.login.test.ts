@@ -113,6 +113,53 @@ describe.each(testBackends)('login and session tokens on %s', (kind) => {
     expect(expired.details).toEqual({ reason: 'token_expired' });
   });
 
+  it("carries identity only: a token re-signed with admin roles gets the user row's rights", async () => {
+    const { token } = await s.identity.login('s1031', PASSWORD);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub', 'tv']);
+    // Someone holding the secret mints a token claiming admin over the whole city.
+    const forged = await new SignJWT({
+      ...claims,
+      roles: ['admin'],
+      jurisdictionCode: '50',
+      jurisdictionPath: '',
+      departmentCode: 'water',
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await s.identity.authenticate(bearer(forged))).toEqual(asPrincipal(users.s1031));
+  });
+
+  it('refuses a token without exp, iat or sub even when correctly signed', async () => {
+    const now = Math.floor(s.clock.now().getTime() / 1000);
+    const base = () =>
+      new SignJWT({ tv: 0 })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer('citybrain')
+        .setAudience('citybrain');
+    const key = new TextEncoder().encode(SECRET);
+    const noExp = await base().setSubject(users.s1031.id).setIssuedAt(now).sign(key);
+    const noIat = await base()
+      .setSubject(users.s1031.id)
+      .setExpirationTime(now + 60)
+      .sign(key);
+    const noSub = await base()
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(key);
+    for (const bad of [noExp, noIat, noSub]) {
+      const e = await failure(() => s.identity.authenticate(bearer(bad)));
+      expect(e.status).toBe(401);
+      expect(e.details).toMatchObject({ reason: 'invalid_token' });
+    }
+    const good = await base()
+      .setSubject(users.s1031.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(key);
+    expect((await s.identity.authenticate(bearer(good)))?.id).toBe(users.s1031.id);
+  });
+
   it('stops tokens of deactivated users and after a password change; applies role changes at once', async () => {
     const admin = asPrincipal(users.admin);
     const { token } = await s.identity.login('s1032', PASSWORD);

@@ -59,15 +59,7 @@ export class PasswordLogin {
         details: { username: name, method: 'password', ...(meta.ip ? { ip: meta.ip } : {}) },
       });
     });
-    const { token, expiresAt } = await this.tokens.sign({
-      sub: user.id,
-      username: user.username,
-      roles: user.roles,
-      jurisdictionCode: user.jurisdiction_code,
-      jurisdictionPath: user.jurisdiction_path,
-      departmentCode: user.department_code,
-      tv: user.token_version,
-    });
+    const { token, expiresAt } = await this.tokens.sign({ sub: user.id, tv: user.token_version });
     return { token, expiresAt: expiresAt.toISOString(), user: toUserDto(user) };
   }
 }

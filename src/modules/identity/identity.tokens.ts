@@ -5,17 +5,19 @@ import { AppError } from '../../platform/errors.ts';
 /** Issuer and audience of the tokens citybrain signs itself. */
 export const TOKEN_ISSUER = 'citybrain';
 
-/** What a session token says about its user (informational: authorisation reads the user row). */
+/**
+ * What a session token says: who (the user id) and which token version, nothing else.
+ * Roles, jurisdiction and department are read from the user row on every request, so a
+ * token re-signed with extra claims gains nothing and a changed role applies at once.
+ */
 export interface SessionClaims {
   sub: string;
-  username: string;
-  roles: string[];
-  jurisdictionCode: string;
-  jurisdictionPath: string;
-  departmentCode: string | null;
   /** The user's token_version when the token was issued. */
   tv: number;
 }
+
+/** Claims every token must carry; a token without `exp` would never expire. */
+const REQUIRED_CLAIMS = ['exp', 'iat', 'sub'];
 
 /** Signs and checks citybrain's own session tokens: HS256 JWTs with a shared secret. */
 export class SessionTokens {
@@ -34,10 +36,9 @@ export class SessionTokens {
   async sign(claims: SessionClaims): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.clock.now().getTime() / 1000);
     const exp = iat + this.ttlSeconds;
-    const { sub, ...rest } = claims;
-    const token = await new SignJWT({ ...rest })
+    const token = await new SignJWT({ tv: claims.tv })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(sub)
+      .setSubject(claims.sub)
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_ISSUER)
       .setIssuedAt(iat)
@@ -53,11 +54,12 @@ export class SessionTokens {
         algorithms: ['HS256'],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_ISSUER,
+        requiredClaims: REQUIRED_CLAIMS,
         currentDate: this.clock.now(),
       }),
     );
-    if (typeof payload.sub !== 'string' || typeof payload.tv !== 'number') throw invalid('malformed token');
-    return payload as unknown as SessionClaims;
+    if (typeof payload.sub !== 'string' || !Number.isInteger(payload.tv)) throw invalid('malformed token');
+    return { sub: payload.sub, tv: payload.tv as number };
   }
 }
 
@@ -89,6 +91,7 @@ export class OidcVerifier {
       jwtVerify(token, this.jwks, {
         issuer: this.issuer,
         audience: this.audience,
+        requiredClaims: ['exp'],
         currentDate: this.clock.now(),
       }),
     );
