@@ -348,9 +348,9 @@ export class DispatchService {
             reason: 'no_team',
           });
       } else {
-        const team = await this.deps.teams.fresh(input.teamId).catch(() => {
-          throw new AppError('invalid_data', `team '${input.teamId}' not found`, { field: 'teamId' });
-        });
+        // A team outside the caller's jurisdiction answers as an unknown one: not_found, as a read would.
+        const team = await this.deps.teams.fresh(input.teamId).catch(() => undefined);
+        if (!team || !canSee(principal, team.path)) throw notFound('team', input.teamId);
         if (team.departmentType !== current.department_type || !team.skills.includes(current.skill)) {
           throw new AppError(
             'invalid_data',
