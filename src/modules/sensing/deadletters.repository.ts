@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
+import { storable } from './intake.limits.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './intake.validate.ts';
 import type { SensingTables } from './sensing.tables.ts';
 
@@ -22,7 +23,7 @@ export const DeadLetterSchema = z.object({
   deviceId: z.string().nullable(),
   reason: z.enum(DEAD_LETTER_REASONS),
   detail: z.string(),
-  payload: z.string().describe('the payload as received (truncated to 64 KiB)'),
+  payload: z.string().describe('the payload as received, its first 4 KiB (NUL shown as U+FFFD)'),
 });
 export type DeadLetterDto = z.infer<typeof DeadLetterSchema>;
 
@@ -37,14 +38,14 @@ export type DeadLetterQuery = z.infer<typeof DeadLetterQuerySchema>;
 
 /** All SQL of dead letters. */
 export class DeadLetterRepository {
-  /** Stores a batch in one statement. */
+  /** Stores a batch in one statement; texts are cut to 4 KiB and made storable (a NUL would fail the batch). */
   async insert(db: Db, rows: DeadLetter[]): Promise<void> {
     if (rows.length === 0) return;
     await sql`
       insert into sensing_dead_letters (received_at, device_id, reason, detail, payload, jurisdiction_path)
       select * from unnest(${rows.map((r) => r.receivedAt.toISOString())}::timestamptz[],
-        ${rows.map((r) => r.deviceId)}::text[], ${rows.map((r) => r.reason)}::text[],
-        ${rows.map((r) => r.detail)}::text[], ${rows.map((r) => r.payload.slice(0, 65536))}::text[],
+        ${rows.map((r) => (r.deviceId === null ? null : storable(String(r.deviceId), 200)))}::text[], ${rows.map((r) => r.reason)}::text[],
+        ${rows.map((r) => storable(r.detail))}::text[], ${rows.map((r) => storable(r.payload))}::text[],
         ${rows.map((r) => r.jurisdictionPath)}::text[])`.execute(db);
   }
 

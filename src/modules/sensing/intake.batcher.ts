@@ -1,26 +1,48 @@
+import {
+  DEFAULT_PAYLOAD_LIMITS,
+  EXCERPT_CHARS,
+  type PayloadLimits,
+  rawDepthExceeds,
+} from './intake.limits.ts';
 import type { IngestResult, RawObservation } from './intake.service.ts';
 
-/** Decodes bytes as a transport received them: a JSON object is one observation, an array several, invalid JSON one dead letter. */
-export function decodeRaw(deviceId: string, bytes: Uint8Array | string, receivedAt: Date): RawObservation[] {
+/**
+ * Decodes bytes as a transport received them: a JSON object is one observation, an array several.
+ * Bytes that cannot be taken in become one dead letter before anything recursive runs on them:
+ * over `limits.maxBytes` (`too_large`, not even decoded), nested past `limits.maxDepth` (`too_deep`,
+ * found by a scan of the bytes), or not JSON (`invalid_json`). Dead letters carry a 4 KiB excerpt.
+ */
+export function decodeRaw(
+  deviceId: string,
+  bytes: Uint8Array | string,
+  receivedAt: Date,
+  limits: PayloadLimits = DEFAULT_PAYLOAD_LIMITS,
+): RawObservation[] {
   // A view, not a copy (Buffer.from(Uint8Array) copies; MQTT hands over Buffers already).
-  const text =
+  const buf =
     typeof bytes === 'string'
-      ? bytes
+      ? Buffer.from(bytes, 'utf8')
       : Buffer.isBuffer(bytes)
-        ? bytes.toString('utf8')
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const refuse = (reason: 'too_large' | 'too_deep' | 'invalid_json', detail: string, text?: string) => [
+    {
+      deviceId,
+      payload: text ?? buf.subarray(0, EXCERPT_CHARS).toString('utf8'),
+      receivedAt,
+      decodeError: { reason, detail },
+    },
+  ];
+  if (buf.byteLength > limits.maxBytes)
+    return refuse('too_large', `payload is ${buf.byteLength} bytes; at most ${limits.maxBytes} are accepted`);
+  if (rawDepthExceeds(buf, limits.maxDepth))
+    return refuse('too_deep', `payload nests deeper than ${limits.maxDepth} levels`);
+  const text = typeof bytes === 'string' ? bytes : buf.toString('utf8');
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch (error) {
-    return [
-      {
-        deviceId,
-        payload: text,
-        receivedAt,
-        decodeError: { reason: 'invalid_json', detail: (error as Error).message },
-      },
-    ];
+    return refuse('invalid_json', (error as Error).message, text);
   }
   return (Array.isArray(payload) ? payload : [payload]).map((p) => ({ deviceId, payload: p, receivedAt }));
 }
@@ -42,6 +64,8 @@ export interface BatcherOptions {
   maxDelayMs?: number;
   /** Arrival time stamp (the service's clock). */
   now: () => Date;
+  /** Size and nesting limits of one message (default 64 KiB, 16 levels). */
+  limits?: PayloadLimits;
 }
 
 type Waiter = { count: number; resolve: () => void; reject: (e: unknown) => void };
@@ -61,6 +85,7 @@ export class IngestBatcher {
   private readonly maxConcurrent: number;
   private readonly maxDelayMs: number;
   private readonly now: () => Date;
+  private readonly limits: PayloadLimits;
   private items: RawObservation[] = [];
   private waiters: Waiter[] = [];
   /** A send is queued (a microtask, or the idle timer when `maxDelayMs` > 0). */
@@ -74,6 +99,7 @@ export class IngestBatcher {
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 2);
     this.maxDelayMs = options.maxDelayMs ?? 0;
     this.now = options.now;
+    this.limits = options.limits ?? DEFAULT_PAYLOAD_LIMITS;
   }
 
   /** Batches handed to `ingest` and not settled yet. */
@@ -88,7 +114,7 @@ export class IngestBatcher {
 
   /** Queues one message of a device; resolves when it is stored (or dead-lettered). */
   submit(deviceId: string, bytes: Uint8Array | string): Promise<void> {
-    const observations = decodeRaw(deviceId, bytes, this.now());
+    const observations = decodeRaw(deviceId, bytes, this.now(), this.limits);
     const done = new Promise<void>((resolve, reject) =>
       this.waiters.push({ count: observations.length, resolve, reject }),
     );

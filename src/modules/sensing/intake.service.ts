@@ -5,8 +5,9 @@ import type { AlertService } from './alerts.service.ts';
 import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
 import type { DeviceRecord } from './devices.repository.ts';
 import type { DeviceRegistry } from './devices.service.ts';
+import { excerptOf, valueDepthExceeds } from './intake.limits.ts';
 import { declaredOf, runRules, subjects } from './intake.subjects.ts';
-import { validatePayload } from './intake.validate.ts';
+import { type Validation, validatePayload } from './intake.validate.ts';
 import type { RuleEngine } from './rules/engine.ts';
 import type { RuleStateStore } from './rules/rules.store.ts';
 import { type ReadingsOut, splitByPartition } from './rules.partitions.ts';
@@ -25,8 +26,8 @@ export interface RawObservation {
   deviceId: string;
   payload: unknown;
   receivedAt: Date;
-  /** Set by a transport that could not decode the bytes; `payload` then holds the raw text. */
-  decodeError?: { reason: 'invalid_json'; detail: string };
+  /** Set by a transport that could not decode the bytes; `payload` then holds (an excerpt of) the raw text. */
+  decodeError?: { reason: 'invalid_json' | 'too_large' | 'too_deep'; detail: string };
 }
 
 /** What one ingest call did. */
@@ -71,34 +72,45 @@ export interface PreparedBatch {
 /** Validates a batch and splits it into readings to store and dead letters (no writes; may run ahead of commits). */
 export async function prepareBatch(p: IntakeParts, batch: RawObservation[]): Promise<PreparedBatch> {
   const now = p.clock.now();
-  const devices = await p.registry.cache.resolve(batch.map((b) => b.deviceId));
+  // An id with NUL cannot be a device, and PostgreSQL would refuse the lookup (failing the batch).
+  const devices = await p.registry.cache.resolve(
+    batch.map((b) => b.deviceId).filter((id) => typeof id === 'string' && !id.includes('\0')),
+  );
   const cols: ReadingColumns = { deviceIds: [], metrics: [], times: [], values: [], paths: [] };
   const dead: DeadLetter[] = [];
   const arrivals = new Map<DeviceRecord, number>();
   const tms: number[] = [];
   const skew = p.options.maxFutureSkewSeconds * 1000;
   const notBefore = now.getTime() - p.options.rawRetentionDays * 86_400_000;
+  const maxDepth = p.options.maxPayloadDepth;
   for (const raw of batch) {
     const device = devices.get(raw.deviceId);
     const received = raw.receivedAt.getTime();
-    const v = raw.decodeError
-      ? ({ ok: false, ...raw.decodeError } as const)
-      : device
-        ? validatePayload(device.type, declaredOf(device), raw.payload, {
-            notAfter: received + skew,
-            notBefore,
-          })
-        : ({ ok: false, reason: 'unknown_device', detail: `no device '${raw.deviceId}'` } as const);
+    let v: Validation;
+    try {
+      v = raw.decodeError
+        ? { ok: false, ...raw.decodeError }
+        : valueDepthExceeds(raw.payload, maxDepth)
+          ? { ok: false, reason: 'too_deep', detail: `payload nests deeper than ${maxDepth} levels` }
+          : device
+            ? validatePayload(device.type, declaredOf(device), raw.payload, {
+                notAfter: received + skew,
+                notBefore,
+              })
+            : { ok: false, reason: 'unknown_device', detail: `no device '${raw.deviceId}'` };
+    } catch (error) {
+      // One payload no check foresaw must not fail the batch (and every device's readings in it).
+      v = { ok: false, reason: 'unprocessable', detail: String((error as Error)?.message ?? error) };
+    }
     if (!v.ok) {
-      const payload = typeof raw.payload === 'string' ? raw.payload : (JSON.stringify(raw.payload) ?? '');
-      const jurisdictionPath = device?.jurisdictionPath ?? '';
       dead.push({
         receivedAt: raw.receivedAt,
         deviceId: raw.deviceId,
         reason: v.reason,
         detail: v.detail,
-        payload,
-        jurisdictionPath,
+        // Bounded before serialising: never JSON.stringify of an arbitrarily deep or large object.
+        payload: typeof raw.payload === 'string' ? raw.payload : excerptOf(raw.payload, maxDepth),
+        jurisdictionPath: device?.jurisdictionPath ?? '',
       });
       continue;
     }

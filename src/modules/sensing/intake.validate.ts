@@ -10,6 +10,9 @@ import {
 /** Why an observation was dead-lettered. */
 export const DEAD_LETTER_REASONS = [
   'invalid_json',
+  'too_large',
+  'too_deep',
+  'unprocessable',
   'not_an_object',
   'unknown_device',
   'missing_observed_at',

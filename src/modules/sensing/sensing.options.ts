@@ -24,6 +24,10 @@ export const SensingOptionsSchema = z.object({
   tickSeconds: z.number().min(1).default(10),
   /** Daily partitions created ahead of today. */
   partitionsAheadDays: z.number().int().min(0).max(31).default(2),
+  /** One message (MQTT payload) larger than this is dead-lettered `too_large` without being decoded, bytes. */
+  maxPayloadBytes: z.number().int().min(1024).default(65_536),
+  /** A payload nested deeper than this is dead-lettered `too_deep` before anything recursive touches it. */
+  maxPayloadDepth: z.number().int().min(2).max(64).default(16),
 });
 
 /** Validated settings. */

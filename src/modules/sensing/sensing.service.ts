@@ -10,6 +10,7 @@ import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.reposi
 import type { Locator } from './devices.schema.ts';
 import { type DeviceChangePublisher, DeviceRegistry } from './devices.service.ts';
 import { type BatcherOptions, decodeRaw, IngestBatcher } from './intake.batcher.ts';
+import { limitsOf } from './intake.limits.ts';
 import { commitBatch, type IngestResult, prepareBatch, type RawObservation } from './intake.service.ts';
 import { subjectOf } from './intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
@@ -112,7 +113,7 @@ export class SensingService {
     bytes: Uint8Array | string,
     receivedAt: Date = this.deps.clock.now(),
   ): Promise<IngestResult> {
-    return this.ingest(decodeRaw(deviceId, bytes, receivedAt));
+    return this.ingest(decodeRaw(deviceId, bytes, receivedAt, limitsOf(this.options)));
   }
 
   /**
@@ -120,7 +121,11 @@ export class SensingService {
    * bytes)` resolves once the message is stored, so the transport acknowledges only then.
    */
   batcher(options: Omit<BatcherOptions, 'now'> = {}): IngestBatcher {
-    return new IngestBatcher((batch) => this.ingest(batch), { ...options, now: () => this.deps.clock.now() });
+    return new IngestBatcher((batch) => this.ingest(batch), {
+      limits: limitsOf(this.options),
+      ...options,
+      now: () => this.deps.clock.now(),
+    });
   }
 
   /**
