@@ -151,4 +151,27 @@ export const algorithmMigrations: Migrations = {
       }
     },
   },
+  '202612060500_algorithms_decision_quarantine': {
+    async up(db: Kysely<unknown>) {
+      // Records the database refused for their data: sanitised ones (also in the log) and quarantined ones (not).
+      await db.schema
+        .createTable('algorithm_decision_quarantine')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('decision_id', 'uuid', (c) => c.notNull())
+        .addColumn('decision_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('algorithm_key', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('sqlstate', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('excerpt', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('algorithm_decision_quarantine_decision')
+        .on('algorithm_decision_quarantine')
+        .column('decision_id')
+        .execute();
+    },
+  },
 };

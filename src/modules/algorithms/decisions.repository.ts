@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { inScope, type Principal } from '../../platform/access.ts';
 import type { AlgorithmTables } from './algorithms.tables.ts';
+import type { DecisionQuarantineTables } from './decisions.schema.ts';
 
 type Db = Kysely<AlgorithmTables>;
 type T = AlgorithmTables;
@@ -23,15 +24,23 @@ export interface MetricsRow {
 
 const CHUNK = 500;
 
+/** A row of the decision quarantine. */
+export type QuarantineInsert = Insertable<DecisionQuarantineTables['algorithm_decision_quarantine']>;
+
 /** All SQL of the decision log, overrides and review alerts. */
 export class DecisionRepository {
-  /** Writes a batch of decisions and their subjects in one transaction, in chunks that fit the parameter limit. */
+  /**
+   * Writes a batch of decisions and their subjects in one transaction, in chunks that fit the
+   * parameter limit; `notes` (quarantine rows of sanitised records) go in the same transaction.
+   */
   async insert(
     db: Db,
     rows: Insertable<T['algorithm_decision']>[],
     subjects: Insertable<T['algorithm_decision_subject']>[],
+    notes: QuarantineInsert[] = [],
   ) {
     await db.transaction().execute(async (trx) => {
+      if (notes.length) await this.quarantine(trx, notes);
       for (let i = 0; i < rows.length; i += CHUNK)
         await trx
           .insertInto('algorithm_decision')
@@ -44,6 +53,26 @@ export class DecisionRepository {
           .execute();
       }
     });
+  }
+
+  /** Stores quarantine rows. */
+  async quarantine(db: Db, rows: QuarantineInsert[]): Promise<void> {
+    await db
+      .withTables<DecisionQuarantineTables>()
+      .insertInto('algorithm_decision_quarantine')
+      .values(rows)
+      .execute();
+  }
+
+  /** Quarantine rows, oldest first. */
+  async quarantined(db: Db, limit = 100) {
+    return db
+      .withTables<DecisionQuarantineTables>()
+      .selectFrom('algorithm_decision_quarantine')
+      .selectAll()
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   }
 
   /** One decision. */
@@ -177,6 +206,11 @@ export class DecisionRepository {
       await sql`select set_config('citybrain.algorithm_prune', 'on', true)`.execute(trx);
       await trx.deleteFrom('algorithm_decision_subject').where('at', '<', cutoff).execute();
       const r = await trx.deleteFrom('algorithm_decision').where('at', '<', cutoff).executeTakeFirst();
+      await trx
+        .withTables<DecisionQuarantineTables>()
+        .deleteFrom('algorithm_decision_quarantine')
+        .where('decision_at', '<', cutoff)
+        .execute();
       return Number(r.numDeletedRows);
     });
   }

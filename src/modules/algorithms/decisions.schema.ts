@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import { z } from 'zod';
 import type { FieldPolicy } from './algorithms.mask.ts';
 
@@ -132,3 +133,23 @@ export const MetricsResponseSchema = z.strictObject({
 });
 /** Metrics of one algorithm. */
 export type MetricsResponse = z.infer<typeof MetricsResponseSchema>;
+
+/**
+ * Decision-log records the database refused for their data (see the README, "Poison records"):
+ * `sanitised` — written to the log with lone surrogates replaced and NUL removed, this row
+ * keeping the original's excerpt; `quarantined` — still refused (or unmappable), not in the log.
+ */
+export type DecisionQuarantineTables = {
+  algorithm_decision_quarantine: {
+    id: Generated<string>;
+    decision_id: string;
+    decision_at: Date;
+    algorithm_key: string;
+    version: string;
+    action: 'sanitised' | 'quarantined';
+    sqlstate: string | null;
+    reason: string;
+    excerpt: string;
+    at: Date;
+  };
+};
