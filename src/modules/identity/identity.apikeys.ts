@@ -45,7 +45,7 @@ export class ApiKeyAdmin {
     assertNodeInScope(actor, node);
     assertGrantable(actor, input.roles);
     assertRolesFitLevel(input.roles, node);
-    await checkDepartment(this.ctx, input.departmentCode);
+    await checkDepartment(this.ctx, input.departmentCode, node.path);
     const id = randomBytes(8).toString('hex');
     const key = secret ?? `cbk_${id}_${randomBytes(24).toString('base64url')}`;
     try {

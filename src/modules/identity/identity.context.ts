@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { forTables } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { PasswordHasher } from './identity.password.ts';
 import type { ApiKeyRow, IdentityRepository, UserRow } from './identity.repository.ts';
@@ -47,11 +47,24 @@ export async function nodeOf(ctx: IdentityContext, code: string): Promise<Jurisd
   return node;
 }
 
-/** Checks a department code with the organisation module when it is wired in. */
-export async function checkDepartment(ctx: IdentityContext, code: string | null | undefined): Promise<void> {
+/**
+ * Checks a department code with the organisation module when it is wired in, and that the
+ * department (`<node>:<type>`) sits at the record's node or above it: a department of another
+ * district or street answers not_found, as naming any record outside one's jurisdiction does.
+ */
+export async function checkDepartment(
+  ctx: IdentityContext,
+  code: string | null | undefined,
+  recordPath: string,
+): Promise<void> {
   if (code == null || !ctx.resolveDepartment) return;
   if (!(await ctx.resolveDepartment(code))) {
     throw new AppError('invalid_data', `unknown department '${code}'`, { departmentCode: code });
+  }
+  const nodeCode = code.includes(':') ? code.slice(0, code.indexOf(':')) : undefined;
+  const node = nodeCode === undefined ? undefined : await ctx.resolveJurisdiction(nodeCode);
+  if (node && recordPath !== node.path && !recordPath.startsWith(`${node.path}/`)) {
+    throw notFound('department', code);
   }
 }
 

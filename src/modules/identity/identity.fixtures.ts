@@ -37,7 +37,8 @@ export async function setupIdentity(kind: DatabaseKind, options: Partial<Identit
     tokenSecret: SECRET,
     tokenTtlSeconds: 3600,
     resolveJurisdiction: async (code) => TREE[code],
-    resolveDepartment: async (code) => ['chengguan', 'water'].includes(code),
+    resolveDepartment: async (code) =>
+      ['chengguan', 'water', '50:water', '500103:urban_management', '500104:urban_management'].includes(code),
     scryptCost: 1024,
     ...options,
   });

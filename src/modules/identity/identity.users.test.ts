@@ -216,3 +216,45 @@ describe.each(testBackends)('scoped user administration on %s', (kind) => {
     expect(await codeOf(s.identity.ensureUser(newUser('Bad Name!', '50')))).toBe('invalid_data');
   });
 });
+
+describe.each(testBackends)('departments named in user and API key writes on %s', (kind) => {
+  let s: Awaited<ReturnType<typeof setupIdentity>>;
+  let u: Awaited<ReturnType<typeof seedUsers>>;
+  beforeAll(async () => {
+    s = await setupIdentity(kind);
+    u = await seedUsers(s.identity);
+  });
+  afterAll(() => s?.database.close());
+
+  it('refuses a department of another district as not found, on create, update and API keys', async () => {
+    const d103 = asPrincipal(u.d103);
+    const other = { departmentCode: '500104:urban_management' };
+    const refused = await s.identity.users.update(d103, u.s1031.id, other).catch((e: AppError) => e);
+    expect(refused).toMatchObject({
+      code: 'not_found',
+      message: "department '500104:urban_management' not found",
+    });
+    expect((await s.identity.users.get(d103, u.s1031.id)).departmentCode).not.toBe(other.departmentCode);
+    const input = { displayName: 'x', roles: ['field_officer' as const], jurisdictionCode: '500103001' };
+    expect(await codeOf(s.identity.users.create(d103, { ...input, username: 'x.1', ...other }))).toBe(
+      'not_found',
+    );
+    expect(
+      await codeOf(
+        s.identity.apiKeys.create(d103, { name: 'x', roles: [], jurisdictionCode: '500103', ...other }),
+      ),
+    ).toBe('not_found');
+    // Its own district's department and the city's (above it) are fine.
+    for (const departmentCode of ['500103:urban_management', '50:water']) {
+      expect((await s.identity.users.update(d103, u.s1031.id, { departmentCode })).departmentCode).toBe(
+        departmentCode,
+      );
+    }
+    const made = await s.identity.users.create(d103, {
+      ...input,
+      username: 'x.2',
+      departmentCode: '500103:urban_management',
+    });
+    expect(made.departmentCode).toBe('500103:urban_management');
+  });
+});

@@ -56,7 +56,7 @@ export class UserAdmin {
     assertNodeInScope(actor, node);
     assertGrantable(actor, input.roles);
     assertRolesFitLevel(input.roles, node);
-    await checkDepartment(this.ctx, input.departmentCode);
+    await checkDepartment(this.ctx, input.departmentCode, node.path);
     const passwordHash = input.password === undefined ? null : await this.ctx.passwords.hash(input.password);
     const now = this.ctx.clock.now();
     try {
@@ -105,7 +105,7 @@ export class UserAdmin {
       throw new AppError('forbidden', 'you cannot change your own roles, active flag or department');
     if (!self) assertCanManage(actor);
     if (patch.roles) assertGrantable(actor, patch.roles);
-    await checkDepartment(this.ctx, patch.departmentCode);
+    await checkDepartment(this.ctx, patch.departmentCode, current.jurisdiction_path);
     const node = patch.roles ? await nodeOf(this.ctx, current.jurisdiction_code) : undefined;
     return inTransaction(this.ctx, async (trx, raw) => {
       const row = await this.ctx.repo.visibleUser(trx, self ? SYSTEM_PRINCIPAL : actor, id, true);
