@@ -4,7 +4,8 @@ import { type Delivery, type DispatchContext, Dispatcher, type Item } from './di
 /**
  * Collects messages into batches of up to `maxBatch`, waiting at most `maxWaitMs` for a batch
  * to fill, and runs at most `maxInFlight` batches at once. A failed batch retries each of its
- * messages on its own schedule (and dead-letters those out of attempts).
+ * messages on its own schedule; those out of attempts are bisected so that only the messages
+ * that fail alone are dead-lettered.
  */
 export class BatchDispatcher extends Dispatcher {
   private readonly handler: BatchHandler<Envelope>;
@@ -71,12 +72,42 @@ export class BatchDispatcher extends Dispatcher {
       );
       for (const item of batch) this.succeeded(item);
     } catch (err) {
-      await Promise.all(batch.map((item) => this.failed(item, err)));
+      // Messages with attempts left retry on their own schedule. Those out of attempts are not
+      // dead-lettered together: one poison message fails its whole batch every time, so the
+      // batch is bisected and only the messages that fail alone are dead-lettered.
+      const last = batch.filter((item) => item.delivery.attempt >= this.ctx.maxAttempts);
+      await Promise.all(
+        batch
+          .filter((item) => item.delivery.attempt < this.ctx.maxAttempts)
+          .map((item) => this.failed(item, err)),
+      );
+      await this.isolate(last, err);
     } finally {
       this.batchesRunning--;
       this.finished(batch.length);
       // A full buffer may be waiting for this batch's slot.
       if (this.buffer.length >= this.maxBatch) this.flush();
+    }
+  }
+
+  /** Runs halves of a failed final-attempt batch until the failing messages stand alone; they are dead-lettered. */
+  private async isolate(items: Item[], err: unknown): Promise<void> {
+    const [only] = items;
+    if (items.length <= 1) {
+      if (only) await this.failed(only, err);
+      return;
+    }
+    const mid = Math.ceil(items.length / 2);
+    for (const half of [items.slice(0, mid), items.slice(mid)]) {
+      try {
+        await this.handler(
+          half.map((item) => item.envelope),
+          { attempt: this.ctx.maxAttempts },
+        );
+        for (const item of half) this.succeeded(item);
+      } catch (halfErr) {
+        await this.isolate(half, halfErr);
+      }
     }
   }
 

@@ -90,6 +90,38 @@ describe.each(['memory', 'jetstream'] as const)('bus contract on %s: failures', 
     expect(letters[0]?.envelope?.payload).toEqual({ n: 13 });
   });
 
+  it('a poison message in a batch: only it is dead-lettered after maxAttempts; its batch-mates and later messages flow', async () => {
+    await open();
+    const letters: DeadLetter[] = [];
+    const ok: number[] = [];
+    const options = {
+      group: 'poison-batch',
+      owner: 't',
+      maxAttempts: 3,
+      maxBatch: 10,
+      maxWaitMs: 30,
+      ...fast,
+      deadLetter: (l: DeadLetter) => void letters.push(l),
+    };
+    await bus.subscribeBatch('test.tick', options, (batch) => {
+      // A handler that cannot process one message fails its whole batch, every time.
+      if (batch.some((e) => e.payload.n === 13)) throw new Error('cannot handle 13');
+      ok.push(...batch.map((e) => e.payload.n));
+    });
+    await bus.publishBatch(
+      [10, 11, 12, 13, 14, 15].map((n) => ({ subject: 'test.tick', payload: { n } }) as const),
+    );
+    await waitFor(() => letters.length === 1 && ok.length >= 5, 'the poison dead-lettered, the rest handled');
+    await bus.publish('test.tick', { n: 16 });
+    await waitFor(() => ok.includes(16), 'a later message');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(letters.map((l) => [l.envelope?.payload, l.reason, l.attempts])).toEqual([
+      [{ n: 13 }, 'handler_failed', 3],
+    ]);
+    expect([...new Set(ok)].sort()).toEqual([10, 11, 12, 14, 15, 16]);
+    expect(bus.stats().deadLettered).toBe(1);
+  });
+
   it('dead-letters a message that fails validation at consume, without calling the handler', async () => {
     await open();
     const letters: DeadLetter[] = [];
@@ -108,11 +140,14 @@ describe.each(['memory', 'jetstream'] as const)('bus contract on %s: failures', 
       occurredAt: 'now',
       payload: { n: 'nine' },
     });
-    await raw.publishRaw('test.tick', 'not json at all {');
+    await raw.publishRaw('test.tick', `not json at all {${'x'.repeat(100_000)}`);
     await bus.publish('test.tick', { n: 9 });
     await waitFor(() => letters.length === 2 && seen.length === 1, 'two dead letters');
     expect(letters.map((l) => l.reason)).toEqual(['invalid_message', 'invalid_message']);
     expect(letters[0]?.error).toMatch(/n:/);
+    // Dead letters keep a bounded excerpt of what could not be decoded.
+    expect(letters[1]?.raw).toMatch(/^"?not json at all \{xxx/);
+    expect(letters[1]?.raw?.length).toBeLessThan(4_200);
     expect(seen).toEqual([9]);
   });
 });

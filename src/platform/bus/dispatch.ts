@@ -169,13 +169,13 @@ export abstract class Dispatcher {
     const letter: DeadLetter = {
       group: this.ctx.group,
       reason,
-      error,
+      error: bounded(error, MAX_ERROR_CHARS),
       attempts: delivery.attempt,
       subject: delivery.subject,
       at: this.ctx.now().toISOString(),
     };
     if (envelope) letter.envelope = envelope;
-    else letter.raw = body === undefined ? delivery.text() : safeJson(body);
+    else letter.raw = bounded(body === undefined ? delivery.text() : safeJson(body), MAX_RAW_CHARS);
     try {
       await this.ctx.deadLetter(letter);
       delivery.terminate(reason);
@@ -189,6 +189,15 @@ export abstract class Dispatcher {
       this.finished();
     }
   }
+}
+
+/** Longest error message kept in a dead letter. */
+export const MAX_ERROR_CHARS = 1_000;
+/** Longest excerpt of an undecodable body kept in a dead letter (the log and the dead-letter stream). */
+export const MAX_RAW_CHARS = 4_096;
+
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
 
 function safeJson(value: unknown): string {
