@@ -126,6 +126,15 @@ describe.each(testBackends)('teams on %s', (kind) => {
         code: 'x2',
         departmentCode: '500104:urban_management',
       }),
+    ).rejects.toMatchObject({ code: 'not_found', message: "department '500104:urban_management' not found" });
+    // A department in scope but below the team's node is a data error, not a scope one.
+    await expect(
+      f.organisation.teams.create(yuzhong, {
+        ...input,
+        code: 'x4',
+        jurisdictionCode: '500103',
+        departmentCode: '500103003:urban_management',
+      }),
     ).rejects.toMatchObject({ code: 'invalid_data' });
     await expect(
       f.organisation.teams.create(yuzhong, { ...input, code: 'x3', departmentCode: '500103:nothing' }),

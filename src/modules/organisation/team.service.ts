@@ -56,6 +56,9 @@ export class TeamService {
       }
       const path = node.jurisdictionPath;
       if (path !== department.jurisdictionPath && !path.startsWith(`${department.jurisdictionPath}/`)) {
+        // A department of another district or street is outside the caller's jurisdiction: not_found.
+        if (!canSee(principal, department.jurisdictionPath))
+          throw notFound('department', input.departmentCode);
         throw new AppError(
           'invalid_data',
           `department '${department.code}' is not at or above '${node.jurisdictionCode}'`,
