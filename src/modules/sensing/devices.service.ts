@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertVisible, type Principal, requireRole } from '../../platform/access.ts';
+import { assertVisible, canSee, type Principal, requireRole } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -69,6 +69,7 @@ export class DeviceRegistry {
       this.deps.clock.now(),
     );
     const { device, secret } = prepared!;
+    assertWritable(principal, device);
     await this.deps.db.transaction().execute(async (trx) => {
       if ((await this.repo.byIds(trx, [device.id])).length) {
         throw new AppError('conflict', `device '${device.id}' already exists`, { id: device.id });
@@ -91,6 +92,9 @@ export class DeviceRegistry {
     const rows = format === 'csv' ? devicesFromCsv(text) : devicesFromGeoJson(text);
     const prepared = await prepareDevices(rows, true, this.deps.locator, this.deps.clock.now());
     const devices = prepared.map((p) => p.device);
+    devices.forEach((d, i) => {
+      assertWritable(principal, d, `row ${rows[i]!.row}: `);
+    });
     await this.deps.db.transaction().execute(async (trx) => {
       const existing = await this.repo.byIds(
         trx,
@@ -134,6 +138,7 @@ export class DeviceRegistry {
         lastSeenAt: current.lastSeenAt,
         createdAt: current.createdAt,
       };
+      assertWritable(principal, next);
       await this.repo.update(trx, next);
       await this.deps.audit.append(
         trx,
@@ -253,6 +258,23 @@ export class DeviceRegistry {
       jurisdictionPath: d.jurisdictionPath,
       details: { type: d.type, name: d.name, ...extra },
     };
+  }
+}
+
+/**
+ * A device written by the principal must lie in its jurisdiction, and a department it names
+ * (`<node>:<type>`) must sit at the device's node or above; either outside answers not_found,
+ * as naming any record outside one's jurisdiction does.
+ */
+function assertWritable(principal: Principal, d: DeviceRecord, at = ''): void {
+  if (!canSee(principal, d.jurisdictionPath)) {
+    const key = d.jurisdictionCode;
+    throw new AppError('not_found', `${at}jurisdiction '${key}' not found`, { kind: 'jurisdiction', key });
+  }
+  const code = d.departmentCode;
+  const node = code?.includes(':') ? code.slice(0, code.indexOf(':')) : undefined;
+  if (code && node && !d.jurisdictionPath.split('/').includes(node)) {
+    throw new AppError('not_found', `${at}department '${code}' not found`, { kind: 'department', key: code });
   }
 }
 

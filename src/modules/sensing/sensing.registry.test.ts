@@ -160,3 +160,74 @@ describe.each(testBackends)('device registry on %s', (kind) => {
     });
   });
 });
+
+describe.each(testBackends)('device writes naming places and departments on %s', (kind) => {
+  let database: Database;
+  let sensing: SensingService;
+  const clock = new ManualClock('2025-11-20T08:00:00+08:00');
+  // An admin whose jurisdiction is 渝中区 only.
+  const yuzhongAdmin = testPrincipal('50/500103', ['admin']);
+  const jfb = {
+    id: 'cf-jfb-9',
+    type: 'CrowdFlowObserved',
+    name: '解放碑',
+    lon: 106.577,
+    lat: 29.557,
+  } as const;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    await migrateToLatest(database.db, [auditMigrations, sensingMigrations]);
+    sensing = new SensingService({
+      db: database.db,
+      audit: new AuditLog(clock),
+      clock,
+      locator: testLocator,
+    });
+  });
+  afterAll(() => database?.close());
+
+  it('refuses a device or department outside the caller’s jurisdiction as not found', async () => {
+    // 綦江区 lies outside 渝中区: registering or importing there is not_found, and nothing is stored.
+    await expect(sensing.devices.register(yuzhongAdmin, PUHE_STATION)).rejects.toMatchObject({
+      code: 'not_found',
+      message: "jurisdiction '500110001' not found",
+    });
+    const csv = `id,type,name,lon,lat\n${jfb.id},CrowdFlowObserved,a,106.577,29.557\nq-1,CrowdFlowObserved,b,106.65,29.03\n`;
+    await expect(sensing.devices.import(yuzhongAdmin, 'csv', csv)).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/^row 3: /),
+    });
+    // A department of another district: not_found; its own district's or the city's: stored.
+    await expect(
+      sensing.devices.register(yuzhongAdmin, { ...jfb, departmentCode: '500110:public_security' }),
+    ).rejects.toMatchObject({ code: 'not_found', message: "department '500110:public_security' not found" });
+    const count = await sql<{ n: number }>`select count(*)::int as n from sensing_devices`.execute(
+      database.db,
+    );
+    expect(count.rows[0]!.n).toBe(0);
+    const made = await sensing.devices.register(yuzhongAdmin, {
+      ...jfb,
+      departmentCode: '500103:public_security',
+    });
+    expect(made.device).toMatchObject({
+      jurisdictionCode: '500103001',
+      departmentCode: '500103:public_security',
+    });
+    // Moving it, or handing it to another district's department, is refused; the city's is fine.
+    await expect(
+      sensing.devices.update(yuzhongAdmin, jfb.id, { lon: 106.65, lat: 29.03 }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      sensing.devices.update(yuzhongAdmin, jfb.id, { departmentCode: '500110:public_security' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const moved = await sensing.devices.update(yuzhongAdmin, jfb.id, {
+      departmentCode: '50:public_security',
+    });
+    expect(moved).toMatchObject({ departmentCode: '50:public_security', jurisdictionCode: '500103001' });
+    // The whole-city admin may register in 綦江区.
+    await expect(sensing.devices.register(SYSTEM_PRINCIPAL, PUHE_STATION)).resolves.toBeTruthy();
+  });
+});
