@@ -57,6 +57,12 @@ export async function runServer(config: Config, options: ServerOptions): Promise
     if (closing) return;
     closing = true;
     app.logger.info({ signal }, 'shutting down');
+    // Whatever is stuck (an ingress reconnecting to a gone broker, a hung commit), the process is
+    // gone within 10 s of the signal; app.close bounds its own waits, this is the backstop.
+    setTimeout(() => {
+      app.logger.error({ signal }, 'shutdown still running after 9 s; exiting');
+      process.exit(1);
+    }, 9000).unref();
     app.close().then(
       () => process.exit(0),
       (error) => {

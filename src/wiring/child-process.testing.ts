@@ -182,3 +182,56 @@ export async function publishObservations(
     await client.endAsync();
   }
 }
+
+/**
+ * Publishes `bodies` as device `deviceId` (client id = device id, password = its secret), QoS 1,
+ * `perTick` messages every `tickMs`, until all are sent or the connection drops (the server was
+ * killed). Returns the indexes of the bodies whose PUBACK arrived: what the device may forget.
+ */
+export async function publishCountingAcks(
+  brokerUrl: string,
+  deviceId: string,
+  secret: string,
+  bodies: string[],
+  perTick: number,
+  tickMs: number,
+): Promise<{ acked: Set<number>; sent: number }> {
+  const client = await mqtt.connectAsync(brokerUrl, {
+    clientId: deviceId,
+    username: deviceId,
+    password: secret,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+  });
+  const acked = new Set<number>();
+  let sent = 0;
+  let closed = false;
+  client.on('close', () => {
+    closed = true;
+  });
+  client.on('error', () => {});
+  try {
+    for (let i = 0; i < bodies.length && !closed; i += perTick) {
+      const tick: Promise<void>[] = [];
+      for (let j = i; j < Math.min(i + perTick, bodies.length); j++) {
+        sent++;
+        tick.push(
+          client.publishAsync(observationTopic(deviceId), bodies[j]!, { qos: 1 }).then(
+            () => {
+              acked.add(j);
+            },
+            () => {},
+          ),
+        );
+      }
+      // Not awaiting the acks here keeps the load steady while commits run (a device's window).
+      if (tickMs > 0) await sleep(tickMs);
+      if (tick.length > 0 && i % (perTick * 20) === 0) await Promise.race([Promise.all(tick), sleep(2000)]);
+    }
+    // The acks still due arrive, or the connection is gone.
+    await waitFor(() => closed || acked.size === sent, 20_000, 'the last PUBACKs').catch(() => {});
+  } finally {
+    await client.endAsync(true);
+  }
+  return { acked, sent };
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import {
   IngestBatcher,
@@ -34,9 +33,10 @@ export interface MqttIngest {
 
 /**
  * Starts the embedded broker (devices authenticate with their id and secret and may publish only
- * to their own topic) unless an external broker is configured, then subscribes the ingest client:
- * each observation message goes through the sensing batcher and is acknowledged (QoS 1) only
- * once its batch is stored, so a crash loses nothing that was acknowledged.
+ * to their own topic), which takes each observation in as it is published, or, with an external
+ * broker, subscribes the ingest client. Either way each message goes through the sensing batcher
+ * and is acknowledged (QoS 1) only once its batch is stored (or it is dead-lettered), so a crash
+ * loses nothing that was acknowledged. `close()` returns within ~8 s whatever state it is in.
  */
 export async function startMqttIngest(deps: {
   config: Config;
@@ -78,52 +78,78 @@ export async function startMqttIngest(deps: {
   const closeFollower = async () => {
     await follower?.close();
   };
-  let broker: EmbeddedBroker | undefined;
-  let url = config.mqttUrl;
-  let banner = `  MQTT       external broker ${config.mqttUrl}`;
-  // The in-process ingest client proves itself with a secret that lives only in this process.
-  const ingestId = `${INGEST_PREFIX}${deps.instanceId ?? process.pid}`;
-  const ingestSecret = config.mqttUrl ? undefined : randomBytes(24).toString('base64url');
-  if (!url) {
-    broker = await startEmbeddedBroker({
-      port: config.mqttPort,
-      host: config.host,
-      logger,
-      authenticate: async (clientId, _username, password) =>
-        clientId.startsWith(INGEST_PREFIX)
-          ? clientId === ingestId && password === ingestSecret
-          : sensing.devices.verifyDeviceCredential(clientId, password ?? ''),
-      // Devices publish only their own observations and read nothing; only the ingest client subscribes.
-      authorizePublish: (client, topic) =>
-        !client.clientId.startsWith(INGEST_PREFIX) && ownObservationsOnly(client, topic),
-      authorizeSubscribe: (client) => client.clientId === ingestId,
-    });
-    url = broker.url;
-    banner =
-      broker.port === broker.requestedPort
-        ? `  MQTT       embedded broker ${broker.url}`
-        : `  MQTT       embedded broker ${broker.url} (port ${broker.requestedPort} was in use)`;
-  }
   const batcher = new IngestBatcher(
     async (batch) => {
       const result = await sensing.ingest(batch);
       onStored?.(batch, result);
       return result;
     },
-    { maxBatch: 2000, maxConcurrent: 2, now: () => sensing.now() },
+    {
+      maxBatch: 2000,
+      maxConcurrent: 2,
+      now: () => sensing.now(),
+      limits: { maxBytes: sensing.options.maxPayloadBytes, maxDepth: sensing.options.maxPayloadDepth },
+    },
   );
+  if (!config.mqttUrl) {
+    let broker: EmbeddedBroker;
+    try {
+      broker = await startEmbeddedBroker({
+        port: config.mqttPort,
+        host: config.host,
+        logger,
+        authenticate: async (clientId, _username, password) =>
+          sensing.devices.verifyDeviceCredential(clientId, password ?? ''),
+        // Devices publish only their own observations and read nothing.
+        authorizePublish: ownObservationsOnly,
+        authorizeSubscribe: () => false,
+        // Aedes sends a QoS 1 PUBACK before it delivers to any subscriber, so an ingest client
+        // subscribed to the embedded broker acked before storing (a SIGKILL lost acknowledged
+        // readings). The publish is taken in here instead: the PUBACK goes out once its batch is
+        // committed (or the message dead-lettered); a storage failure closes the device's
+        // connection without one, and the device resends.
+        onPublish: async (_client, topic, payload) => {
+          const deviceId = parseObservationTopic(topic);
+          if (deviceId) await batcher.submit(deviceId, payload);
+        },
+        maxPacketBytes: packetLimit(sensing.options.maxPayloadBytes),
+      });
+    } catch (error) {
+      await closeFollower();
+      throw error;
+    }
+    return {
+      url: broker.url,
+      embedded: true,
+      banner:
+        broker.port === broker.requestedPort
+          ? `  MQTT       embedded broker ${broker.url}`
+          : `  MQTT       embedded broker ${broker.url} (port ${broker.requestedPort} was in use)`,
+      async close() {
+        // Devices first (no new publishes), then what is being stored, each wait bounded.
+        await within(
+          CLOSE_STEP_MS,
+          broker.close({ graceMs: CLOSE_STEP_MS }),
+          'embedded broker close',
+          logger,
+        );
+        await within(CLOSE_STEP_MS, batcher.drain(), 'ingest batches to settle', logger);
+        await within(CLOSE_STEP_MS, closeFollower(), 'device change follower close', logger);
+      },
+    };
+  }
+  const url = config.mqttUrl;
   let ingress: Ingress;
   try {
     ingress = await connectIngress({
       url,
-      clientId: ingestId,
-      ...(ingestSecret ? { username: 'citybrain-ingest', password: ingestSecret } : {}),
+      clientId: `${INGEST_PREFIX}${deps.instanceId ?? process.pid}`,
       topics: [OBSERVATIONS_FILTER],
       qos: 1,
       // MQTT 5 with an external broker: its receive maximum (maxInFlight) is what lets the broker
       // keep thousands of QoS 1 messages in flight to us; over 3.1.1 Mosquitto holds back at its
-      // max_inflight_messages (20 by default), which starves the batcher. Aedes speaks 3.1.1 only.
-      ...(config.mqttUrl ? { protocolVersion: 5 as const } : {}),
+      // max_inflight_messages (20 by default), which starves the batcher.
+      protocolVersion: 5,
       ...(shareGroup ? { shareGroup } : {}),
       maxInFlight: 4000,
       logger,
@@ -133,21 +159,54 @@ export async function startMqttIngest(deps: {
       },
     });
   } catch (error) {
-    await broker?.close();
     await closeFollower();
     throw error;
   }
   return {
     url,
-    embedded: !!broker,
-    banner,
+    embedded: false,
+    banner: `  MQTT       external broker ${url}`,
     async close() {
-      await ingress.close();
-      await batcher.drain();
-      await broker?.close();
-      await closeFollower();
+      // Each wait is bounded: a stuck ingress (broker gone, reconnecting) or a hung commit must
+      // not hold shutdown; what is not acked is redelivered by the broker to the next process.
+      await within(
+        CLOSE_STEP_MS + 500,
+        ingress.close({ drainMs: CLOSE_STEP_MS }),
+        'mqtt ingress close',
+        logger,
+      );
+      await within(CLOSE_STEP_MS, batcher.drain(), 'ingest batches to settle', logger);
+      await within(CLOSE_STEP_MS, closeFollower(), 'device change follower close', logger);
     },
   };
+}
+
+/** Each step of closing the MQTT side waits at most this long, so the whole stays well under 10 s. */
+const CLOSE_STEP_MS = 2000;
+
+/** The largest MQTT packet the embedded broker reads: a payload over the limit still arrives to be dead-lettered `too_large`, up to twice it. */
+function packetLimit(maxPayloadBytes: number): number {
+  return 2 * maxPayloadBytes + 1024;
+}
+
+/** Waits for `work` at most `ms`; past it, logs and goes on (the work is abandoned, not cancelled). */
+async function within(ms: number, work: Promise<unknown>, what: string, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  const late = await Promise.race([
+    work.then(
+      () => false,
+      (error: unknown) => {
+        logger.warn({ err: error }, `${what} failed`);
+        return false;
+      },
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (late) logger.warn({ ms }, `${what} did not finish in time; going on with shutdown`);
 }
 
 /** An ingest or rules process answers only the probes (/health, /metrics) on its HTTP port. */

@@ -6,12 +6,18 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSecretsFile } from '../demo/prepare.ts';
-import { sleep, startThrowawayMosquitto, type ThrowawayMosquitto } from '../platform/mqtt/testing.ts';
+import {
+  freePort,
+  sleep,
+  startThrowawayMosquitto,
+  type ThrowawayMosquitto,
+} from '../platform/mqtt/testing.ts';
 import {
   createDemoDatabase,
   databaseUrl,
   deleteStreams,
   dropDatabase,
+  publishCountingAcks,
   publishObservations,
   spawnServe,
   stopChild,
@@ -207,5 +213,188 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
     expect(now.rows).toBeLessThanOrEqual(sent);
     expect(now.distinct).toBe(now.rows);
     expect(child?.exitCode).toBeNull();
+  }, 60_000);
+});
+
+/** The issue's poison payload: 5,000 levels of nested objects. */
+const DEEP = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+
+/**
+ * The default one-machine mode's MQTT side: `citybrain serve` with the embedded Aedes broker (on
+ * PostgreSQL here, so the test can count while the child runs). Aedes acknowledges a QoS 1 publish
+ * before delivering it to any subscriber, so the ingest takes publishes in before their PUBACK.
+ */
+describe('embedded-broker ingest (child process, PostgreSQL, Aedes)', () => {
+  const dbName = `cb_test_emb_${randomBytes(6).toString('hex')}`;
+  const dbUrl = databaseUrl(serverUrl, dbName);
+  let dataDir: string;
+  let secrets: Map<string, string>;
+  let devices: string[];
+  let child: ChildProcess | undefined;
+  let childLog = '';
+  let counter: pg.Client;
+  let mqttUrl: string;
+
+  async function startServe(): Promise<void> {
+    const port = await freePort();
+    mqttUrl = `mqtt://127.0.0.1:${port}`;
+    ({ proc: child } = await spawnServe({
+      name: 'serve',
+      args: [],
+      env: {
+        CITYBRAIN_DATABASE_URL: dbUrl,
+        CITYBRAIN_DATA_DIR: dataDir,
+        MQTT_PORT: String(port),
+        CITYBRAIN_TOKEN_SECRET: 'e'.repeat(40),
+        CITYBRAIN_ADMIN_PASSWORD: 'admin-password-emb',
+      },
+      timeoutMs: 60_000,
+      onOutput: (chunk) => {
+        childLog += chunk;
+      },
+    }));
+  }
+
+  const storedTimes = async (deviceId: string): Promise<Set<number>> => {
+    const r = await counter.query(
+      `select (extract(epoch from observed_at) * 1000)::bigint as t
+         from sensing_observations where device_id = $1 and metric = $2`,
+      [deviceId, METRIC],
+    );
+    return new Set(r.rows.map((row: { t: string }) => Number(row.t)));
+  };
+  const body = (t: number, i: number) =>
+    JSON.stringify({ observedAt: new Date(t).toISOString(), [METRIC]: 30 + (i % 20) });
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-embedded-'));
+    await createDemoDatabase({
+      serverUrl,
+      dbName,
+      dataDir,
+      adminPassword: 'admin-password-emb',
+      tokenSecret: 'e'.repeat(40),
+    });
+    const list = JSON.parse(fs.readFileSync(demoSecretsFile(dataDir), 'utf8')) as {
+      deviceId: string;
+      secret: string;
+    }[];
+    secrets = new Map(list.map((s) => [s.deviceId, s.secret]));
+    devices = list.map((s) => s.deviceId).filter((id) => /^tf-\d+$/.test(id));
+    counter = new pg.Client({ connectionString: dbUrl });
+    await counter.connect();
+    await startServe();
+  }, 150_000);
+
+  afterAll(async () => {
+    const proc = child;
+    child = undefined;
+    await stopChild(proc, 'SIGKILL', 1000);
+    await counter?.end();
+    await dropDatabase(serverUrl, dbName);
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('loses no acknowledged reading when SIGKILLed under a steady QoS 1 load', async () => {
+    const device = devices[0]!;
+    const N = 6000;
+    const base = Date.now() - 40 * 60_000;
+    const bodies = Array.from({ length: N }, (_, i) => body(base + i * 7, i));
+    const publishing = publishCountingAcks(mqttUrl, device, secrets.get(device)!, bodies, 40, 20);
+    const deadline = Date.now() + 30_000;
+    while ((await storedTimes(device)).size < 500) {
+      if (Date.now() > deadline) throw new Error(`too little stored before the kill:\n${childLog}`);
+      await sleep(20);
+    }
+    const proc = child;
+    child = undefined;
+    await stopChild(proc, 'SIGKILL', 1000);
+    const { acked, sent } = await publishing;
+    expect(acked.size).toBeLessThan(N); // the kill landed mid-stream
+
+    await startServe(); // the restarted process must not lose or need anything either
+    const stored = await storedTimes(device);
+    const lost = [...acked].filter((i) => !stored.has(base + i * 7));
+    console.info(
+      `embedded broker SIGKILL: ${lost.length} acknowledged readings lost of ${acked.size} (sent ${sent}, stored ${stored.size})`,
+    );
+    expect(lost).toEqual([]);
+  }, 90_000);
+
+  it('dead-letters a 5,000-deep payload once and acknowledges it, while a flood from other devices is stored', async () => {
+    const poisoner = devices[1]!;
+    const flooders = devices.slice(2, 6);
+    const base = Date.now() - 35 * 60_000;
+    const dlq = async () =>
+      (
+        await counter.query(
+          `select reason, length(payload) as len, payload from sensing_dead_letters where device_id = $1`,
+          [poisoner],
+        )
+      ).rows as { reason: string; len: number; payload: string }[];
+    const poison = publishCountingAcks(mqttUrl, poisoner, secrets.get(poisoner)!, [DEEP], 1, 0);
+    const floods = flooders.map((d) =>
+      publishCountingAcks(
+        mqttUrl,
+        d,
+        secrets.get(d)!,
+        Array.from({ length: 500 }, (_, i) => body(base + i * 11, i)),
+        50,
+        10,
+      ),
+    );
+    const [poisoned, ...flooded] = await Promise.all([poison, ...floods]);
+    expect(poisoned.acked.size).toBe(1); // acknowledged, so the device does not send it again
+    for (const [k, d] of flooders.entries()) {
+      expect(flooded[k]!.acked.size).toBe(500);
+      expect((await storedTimes(d)).size).toBe(500);
+    }
+    const letters = await dlq();
+    expect(letters.map((l) => l.reason)).toEqual(['too_deep']);
+    expect(letters[0]!.len).toBeLessThanOrEqual(4096);
+    expect(letters[0]!.payload.startsWith('{"a":{"a":')).toBe(true);
+    const web = [...childLog.matchAll(/web {8}(http:\/\/\S+?)\/\n/g)].at(-1)?.[1];
+    const metrics = await fetch(`${web}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/citybrain_sensing_dead_letters_total\{reason="too_deep"\} 1/);
+  }, 60_000);
+
+  it('exits within 10 s of SIGTERM while a commit hangs on a locked table', async () => {
+    const device = devices[6]!;
+    const locker = new pg.Client({ connectionString: dbUrl });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table sensing_observations in access exclusive mode');
+      const publishing = publishCountingAcks(
+        mqttUrl,
+        device,
+        secrets.get(device)!,
+        [body(Date.now() - 60_000, 0)],
+        1,
+        0,
+      );
+      await sleep(1000);
+      const proc = child!;
+      child = undefined;
+      const started = Date.now();
+      await stopChild(proc, 'SIGTERM', 15_000);
+      const took = Date.now() - started;
+      console.info(
+        childLog
+          .split('\n')
+          .filter((l) => /shutdown|did not finish|failed/.test(l))
+          .join('\n'),
+      );
+      console.info(
+        `SIGTERM with a hung commit: exited in ${took} ms (code ${proc.exitCode}, signal ${proc.signalCode})`,
+      );
+      expect(proc.signalCode).toBeNull(); // it exited by itself, not by the SIGKILL of stopChild
+      expect(took).toBeLessThan(10_000);
+      const { acked } = await publishing;
+      expect(acked.size).toBe(0); // never stored, never acknowledged
+    } finally {
+      await locker.query('rollback').catch(() => {});
+      await locker.end();
+    }
   }, 60_000);
 });

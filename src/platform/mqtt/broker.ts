@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from '../logger.ts';
+import { guardPacketSize } from './packet-guard.ts';
 
 /** Who is publishing or subscribing, as the broker knows them after authentication. */
 export interface BrokerClient {
@@ -23,6 +24,15 @@ export interface EmbeddedBrokerOptions {
   authenticate?: Authenticate;
   authorizePublish?: AuthorizeTopic;
   authorizeSubscribe?: AuthorizeTopic;
+  /**
+   * Takes in an authorised publish before the broker acknowledges it: the PUBACK (and delivery to
+   * subscribers) waits until it resolves. A rejection closes the connection without a PUBACK
+   * (MQTT 3.1.1 has no negative ack), so the device resends. Aedes acks a QoS 1 publish *before*
+   * delivering it to subscribers, so this hook is the only place where "acknowledged" can mean "stored".
+   */
+  onPublish?: (client: BrokerClient, topic: string, payload: Buffer) => Promise<void>;
+  /** A packet announcing more bytes than this closes its connection before it is read (default 256 KiB). */
+  maxPacketBytes?: number;
   logger: Logger;
 }
 
@@ -35,7 +45,8 @@ export interface EmbeddedBroker {
   /** `mqtt://host:port`, ready for `connectIngress` or a device simulator. */
   url: string;
   aedes: Aedes;
-  close(): Promise<void>;
+  /** Stops accepting, disconnects the clients, and after `graceMs` (default 2 s) destroys whatever connection is left. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 // CONNACK return codes of MQTT 3.1.1 (aedes only speaks 3.1/3.1.1).
@@ -55,7 +66,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   aedes.on('clientError', (client: Client, error: Error) =>
     logger.debug({ clientId: client.id, err: error.message }, 'mqtt client error'),
   );
-  const server = createServer(aedes.handle);
+  const maxPacketBytes = options.maxPacketBytes ?? 262_144;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    guardPacketSize(socket, maxPacketBytes, logger);
+    aedes.handle(socket);
+  });
   let port: number;
   try {
     port = await listen(server, requestedPort, host);
@@ -77,7 +95,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     host,
     url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
     aedes,
-    close: () => closeBroker(server, aedes),
+    close: ({ graceMs = 2000 } = {}) => closeBroker(server, aedes, sockets, graceMs),
   };
 }
 
@@ -93,11 +111,24 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-async function closeBroker(server: Server, aedes: Aedes): Promise<void> {
+async function closeBroker(
+  server: Server,
+  aedes: Aedes,
+  sockets: Set<Socket>,
+  graceMs: number,
+): Promise<void> {
   // Stop accepting first, then let aedes disconnect its clients, which lets server.close finish.
+  // A client whose publish is still being taken in (a hung commit) may hold aedes.close: past the
+  // grace period its socket is destroyed, so shutdown never waits on a device or the database.
   const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-  await new Promise<void>((resolve) => aedes.close(() => resolve()));
-  await serverClosed;
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  await Promise.race([new Promise<void>((resolve) => aedes.close(() => resolve())), grace]);
+  for (const socket of sockets) socket.destroy();
+  await Promise.race([serverClosed, grace]);
+  clearTimeout(timer);
 }
 
 /** Translates the promise-style hooks into aedes' callback hooks. */
@@ -134,11 +165,32 @@ function hooks(options: EmbeddedBrokerOptions) {
         },
       );
     },
-    authorizePublish(client: Client | null, packet: { topic: string }, done: (error?: Error | null) => void) {
+    authorizePublish(
+      client: Client | null,
+      packet: { topic: string; payload: Buffer | string },
+      done: (error?: Error | null) => void,
+    ) {
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS topics are reserved'));
       // client is null for wills and broker-internal publishes, which were authorised when set.
-      if (!client || !options.authorizePublish) return done(null);
-      decide(options.authorizePublish, who(client), packet.topic, 'publish', logger, done);
+      if (!client) return done(null);
+      const { onPublish } = options;
+      const take = !onPublish
+        ? done
+        : (refused?: Error | null) => {
+            if (refused) return done(refused);
+            const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+            Promise.resolve()
+              .then(() => onPublish(who(client), packet.topic, payload))
+              .then(
+                () => done(null),
+                (error: unknown) => {
+                  logger.warn({ err: error, clientId: client.id }, 'mqtt publish not taken in; no PUBACK');
+                  done(error instanceof Error ? error : new Error(String(error)));
+                },
+              );
+          };
+      if (!options.authorizePublish) return take(null);
+      decide(options.authorizePublish, who(client), packet.topic, 'publish', logger, take);
     },
     authorizeSubscribe(
       client: Client,
