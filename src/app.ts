@@ -18,6 +18,7 @@ import {
   jurisdictionMigrations,
   registerJurisdictionRoutes,
 } from './modules/jurisdictions/index.ts';
+import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
   createOrganisation,
   type Organisation,
@@ -270,6 +271,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...options.scenarios,
   });
   await scenarios.start();
+  // Open311 places address strings on the scenarios' landmarks too (crowd sites, monitoring sections).
+  centre.open311.addPlaces(async () => [
+    ...crowdPlaces(scenarios.crowd.file),
+    ...sectionPlaces(scenarios.water.net),
+  ]);
   const services: Services = {
     audit,
     jurisdictions,

@@ -106,7 +106,7 @@ describe.each(testBackends)('event centre end to end on %s', (kind) => {
       email: 'wang@example.cn',
     });
     expect(filed.status).toBe(201);
-    const [{ service_request_id: id, token }] = filed.body;
+    const [{ service_request_id: id, reporter_token: token }] = filed.body;
     expect(id).toBeTruthy();
     expect((await call('GET', `/open311/v2/tokens/${token}.json`)).body).toEqual([
       { service_request_id: id, token },
@@ -309,8 +309,8 @@ describe.each(testBackends)('event centre end to end on %s', (kind) => {
 
   it('answers bad Open311 input in the spec’s error format, JSON and XML, and audits refusals', async () => {
     const noKey = await open311({ service_code: 'general', lat: 29.55, long: 106.57, description: '测试' });
-    expect(noKey.status).toBe(400);
-    expect(noKey.body).toEqual([{ code: 400, description: expect.stringContaining('api_key') }]);
+    expect(noKey.status).toBe(403);
+    expect(noKey.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
     expect(
       (
         await open311({
@@ -326,9 +326,9 @@ describe.each(testBackends)('event centre end to end on %s', (kind) => {
       { api_key: KEY, service_code: 'no_such_service', lat: 29.55, long: 106.57, description: '测试' },
       'xml',
     );
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(404);
     expect(unknown.body).toMatch(
-      /^<\?xml version="1.0" encoding="utf-8"\?><errors><error><code>400<\/code><description>service_code/,
+      /^<\?xml version="1.0" encoding="utf-8"\?><errors><error><code>404<\/code><description>service_code/,
     );
     const outside = await open311({
       api_key: KEY,

@@ -27,7 +27,7 @@ import {
   registerNotifyRoutes,
   webhookChannel,
 } from '../modules/notify/index.ts';
-import { Open311Service, registerOpen311Routes } from '../modules/open311/index.ts';
+import { jurisdictionPlaces, Open311Service, registerOpen311Routes } from '../modules/open311/index.ts';
 import type { Organisation } from '../modules/organisation/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { mergeSubjects } from '../platform/bus/index.ts';
@@ -194,6 +194,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
       return { items: list.items, domains: list.domains };
     },
     authenticate: (apiKey) => identity.authenticate({ 'x-api-key': apiKey }),
+    places: [async () => jurisdictionPlaces(await jurisdictions.list())],
   });
 
   registerEventRoutes(deps.http, { events, dispatch, notify, db, clock });

@@ -66,7 +66,7 @@ describe.each(testBackends)('Open311 photos on %s', (kind) => {
     ).json()[0];
   const download = (url: string) => app.http.inject({ url: url.replace('http://city.example', '') });
 
-  it('attaches photos named by media_url; media_url answers the photo, downloadable with the token', async () => {
+  it('attaches photos named by media_url; media_url answers the photo, downloadable with the reporter_token', async () => {
     const a = await upload(PNG, { 'x-api-key': KEY });
     const b = await upload(JPEG);
     expect([a.status, b.status]).toEqual([201, 201]);
@@ -80,7 +80,7 @@ describe.each(testBackends)('Open311 photos on %s', (kind) => {
       ]),
     );
     expect(filed.status).toBe(201);
-    const [{ service_request_id: id, token }] = filed.body;
+    const [{ service_request_id: id, reporter_token: token }] = filed.body;
     const event = await app.services.centre.events.get(SYSTEM_PRINCIPAL, id);
     expect(event.photos.map((p) => p.id)).toEqual([a.body.id, b.body.id]);
     expect(event.media).toEqual(['https://img.example.org/p/1.jpg']);
@@ -122,7 +122,7 @@ describe.each(testBackends)('Open311 photos on %s', (kind) => {
     const photo = await upload(PNG);
     // Far from the other reports, so it is not merged into them as a duplicate.
     const filed = await post(fields([['media_url', photo.body.url]], ['29.5585', '106.5805']));
-    const [{ service_request_id: id, token }] = filed.body;
+    const [{ service_request_id: id, reporter_token: token }] = filed.body;
     const { dispatch, events } = app.services.centre;
     for (const t of await dispatch.tasksOf(app.database.db, id)) {
       await dispatch.act(SYSTEM_PRINCIPAL, t.id, 'accept');

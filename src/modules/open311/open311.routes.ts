@@ -2,8 +2,9 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Api } from '../../platform/http/server.ts';
+import { open311Status } from './open311.errors.ts';
 import { GetRequestsSchema, Open311Failure, PostRequestSchema } from './open311.schema.ts';
-import { type Open311Service, open311Status } from './open311.service.ts';
+import type { Open311Service } from './open311.service.ts';
 import { toXml } from './open311.xml.ts';
 
 const Format = z.enum(['json', 'xml']);
@@ -45,10 +46,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       const scope = instance as unknown as Api;
       await scope.register(formbody);
       scope.setErrorHandler((error, request, reply) => {
-        const validation = (error as { validation?: unknown }).validation;
-        const { status, description } = validation
-          ? { status: 400, description: (error as Error).message }
-          : open311Status(error);
+        const { status, description } = open311Status(error);
         if (status >= 500) request.log.error({ err: error }, 'open311 error');
         return send(
           reply,

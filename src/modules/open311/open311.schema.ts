@@ -49,7 +49,8 @@ export interface ServiceDto {
   description: string;
   metadata: boolean;
   type: 'realtime' | 'batch' | 'blackbox';
-  keywords: string[];
+  /** Comma-separated, the same string in JSON as in XML. */
+  keywords: string;
   group: string;
 }
 
@@ -59,7 +60,8 @@ export interface RequestDto {
   status: 'open' | 'closed';
   status_notes: string | null;
   service_name: string | null;
-  service_code: string | null;
+  /** Always a service of the list (`general` for requests without one). */
+  service_code: string;
   description: string;
   agency_responsible: string | null;
   service_notice: string | null;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
 import { type EventDetail, type EventService, uploadIdOf } from '../events/index.ts';
+import { Gazetteer, type Place } from './open311.gazetteer.ts';
 import {
   Open311Failure,
   type RequestDto,
@@ -34,7 +34,12 @@ export interface Open311Deps {
   /** Resolves an api_key to its principal; throws for a bad key (identity). */
   authenticate(apiKey: string): Promise<Principal | undefined>;
   servicesFile?: string | URL;
+  /** Sources of the names an `address_string` may give (jurisdictions, landmarks); more with addPlaces. */
+  places?: (() => Promise<Place[]>)[];
 }
+
+/** How long the gazetteer built from the place sources is reused (names change rarely). */
+const GAZETTEER_TTL_MS = 60_000;
 
 /** Days GET requests looks back by default, and the most it returns (the spec's defaults). */
 const DEFAULT_DAYS = 90;
@@ -47,12 +52,36 @@ const MAX_RESULTS = 1000;
 export class Open311Service {
   private readonly deps: Open311Deps;
   private readonly file: ServiceFile;
+  private readonly placeSources: (() => Promise<Place[]>)[];
+  private gazetteer: { at: number; built: Promise<Gazetteer> } | undefined;
 
   constructor(deps: Open311Deps) {
     this.deps = deps;
+    this.placeSources = [...(deps.places ?? [])];
     this.file = ServiceFileSchema.parse(
       JSON.parse(fs.readFileSync(deps.servicesFile ?? OPEN311_SERVICES_FILE, 'utf8')),
     );
+  }
+
+  /** Adds a source of place names for `address_string` (wired after the scenarios that hold landmarks). */
+  addPlaces(source: () => Promise<Place[]>): void {
+    this.placeSources.push(source);
+    this.gazetteer = undefined;
+  }
+
+  /** Where an address string lies (the matched place's representative point); 400 when it cannot be placed. */
+  async geocode(address: string) {
+    const now = performance.now();
+    if (!this.gazetteer || now - this.gazetteer.at > GAZETTEER_TTL_MS) {
+      const built = Promise.all(this.placeSources.map((source) => source())).then(
+        (lists) => new Gazetteer(lists.flat()),
+      );
+      this.gazetteer = { at: now, built };
+      built.catch(() => {
+        if (this.gazetteer?.built === built) this.gazetteer = undefined;
+      });
+    }
+    return (await this.gazetteer.built).locate(address);
   }
 
   /** GET services. */
@@ -67,7 +96,7 @@ export class Open311Service {
         description: g.description,
         metadata: false,
         type: 'realtime',
-        keywords: g.keywords,
+        keywords: g.keywords.join(','),
         group: '综合 General',
       },
       ...items
@@ -78,7 +107,7 @@ export class Open311Service {
           description: `${i.zh} — ${i.en}`,
           metadata: (this.file.attributes[i.category] ?? []).length > 0,
           type: 'realtime' as const,
-          keywords: [i.zh, i.en],
+          keywords: `${i.zh},${i.en}`,
           group: groups.get(i.domain) ?? i.domain,
         })),
     ];
@@ -110,21 +139,19 @@ export class Open311Service {
       long?: number;
     },
   ) {
-    if (!params.api_key) throw new Open311Failure(400, 'api_key is required');
-    const principal = await this.deps.authenticate(params.api_key).catch(() => undefined);
+    // GeoReport: a missing or invalid api_key is 403.
+    if (!str(params.api_key))
+      throw new Open311Failure(403, 'api_key is required -- can\u2019t proceed with create_request.');
+    const principal = await this.deps.authenticate(str(params.api_key) as string).catch(() => undefined);
     if (!principal)
       throw new Open311Failure(403, 'Invalid api_key received -- can\u2019t proceed with create_request.');
     if (!params.service_code) throw new Open311Failure(400, 'service_code is required');
     const services = await this.services();
     if (!services.some((s) => s.service_code === params.service_code)) {
-      throw new Open311Failure(400, `service_code ${params.service_code} is not a service of this city`);
+      throw new Open311Failure(404, `service_code ${params.service_code} not found`);
     }
-    if (params.lat === undefined || params.long === undefined) {
-      throw new Open311Failure(
-        400,
-        'lat and long are required (address_string and address_id cannot be geocoded here)',
-      );
-    }
+    const address = str(params.address_string);
+    const location = await this.where(params.lat, params.long, address, str(params.address_id));
     const description = str(params.description);
     if (!description) throw new Open311Failure(400, 'description is required');
     this.checkAttributes(params.service_code, params);
@@ -137,8 +164,8 @@ export class Open311Service {
     const media = urls.filter((u) => uploadIdOf(u) === undefined);
     const result = await this.deps.events.intake(principal, 'citizen', {
       description,
-      location: { lon: params.long, lat: params.lat },
-      ...(str(params.address_string) ? { address: str(params.address_string) } : {}),
+      location,
+      ...(address ? { address } : {}),
       ...(params.service_code === this.file.general.service_code ? {} : { category: params.service_code }),
       serviceCode: params.service_code,
       media,
@@ -151,10 +178,13 @@ export class Open311Service {
         ...(str(params.device_id) ? { deviceId: str(params.device_id) } : {}),
       },
     });
+    // Every service is realtime: the request exists now, so GeoReport answers its id and no
+    // `token`. The reporter's own secret (follow the request, download its photos) is the
+    // extension field `reporter_token`; GET tokens/{reporter_token} answers the id too.
     return [
       {
         service_request_id: result.event.id,
-        token: result.token,
+        reporter_token: result.token,
         service_notice: result.duplicate
           ? '已与同一问题的其他反映合并办理 Merged with an earlier report of the same problem'
           : null,
@@ -203,10 +233,10 @@ export class Open311Service {
     });
     const out: RequestDto[] = [];
     for (const e of events) {
-      if (codes && !codes.includes(e.serviceCode ?? '')) continue;
       const detail = await this.deps.events.publicGet(e.id);
       if (!detail) continue;
       const request = await this.toRequest(detail, base);
+      if (codes && !codes.includes(request.service_code)) continue;
       if (statuses && !statuses.includes(request.status)) continue;
       out.push(request);
     }
@@ -234,24 +264,23 @@ export class Open311Service {
    */
   private async toRequest(e: EventDetail, base: string): Promise<RequestDto> {
     const master = e.mergedInto ? ((await this.deps.events.publicGet(e.mergedInto)) ?? e) : e;
-    const names = new Map((await this.deps.rules()).items.map((i) => [i.category, `${i.zh} ${i.en}`]));
+    const services = await this.services();
+    const code = serviceCodeOf(e, services, this.file.general.service_code);
     const closed = master.status === 'closed';
     return {
       service_request_id: e.id,
       status: closed ? 'closed' : 'open',
       status_notes: master.statusNote,
-      service_name:
-        e.serviceCode === this.file.general.service_code
-          ? this.file.general.service_name
-          : (names.get(e.serviceCode ?? '') ?? null),
-      service_code: e.serviceCode,
+      service_name: services.find((s) => s.service_code === code)?.service_name ?? null,
+      service_code: code,
       description: e.description,
       agency_responsible: master.agency,
       service_notice: e.mergedInto ? 'merged with an earlier report of the same problem' : null,
       requested_datetime: e.createdAt,
       updated_datetime: [master.updatedAt, e.updatedAt].sort().at(-1) ?? e.updatedAt,
       expected_datetime: master.expectedAt,
-      address: e.address,
+      // The address given, else a readable one from the jurisdiction chain (重庆市渝中区解放碑街道).
+      address: e.address ?? (e.chain.map((c) => c.name).join('') || null),
       address_id: null,
       zipcode: null,
       lat: e.location.lat,
@@ -264,6 +293,26 @@ export class Open311Service {
     const refs = await this.deps.events.photoRefs(e.id);
     const ours = refs.result ?? refs.report;
     return ours ? `${base}${ours.url}` : (e.media[0] ?? null);
+  }
+
+  /** lat/long when given, else the place `address_string` names; 400 without a location. */
+  private async where(
+    lat: number | undefined,
+    long: number | undefined,
+    address: string | undefined,
+    addressId: string | undefined,
+  ): Promise<{ lon: number; lat: number }> {
+    if (lat !== undefined && long !== undefined) return { lon: long, lat };
+    if (address) {
+      const { place } = await this.geocode(address);
+      return { lon: place.lon, lat: place.lat };
+    }
+    throw new Open311Failure(
+      400,
+      addressId
+        ? `address_id ${addressId} is not known here: give lat and long or address_string`
+        : 'a location is required: lat and long, or address_string',
+    );
   }
 
   private checkAttributes(code: string, params: Record<string, unknown>): void {
@@ -293,19 +342,14 @@ function date(s: string, field: string): Date {
   return d;
 }
 
-/** Maps the event centre's errors onto GeoReport's codes. */
-export function open311Status(err: unknown): { status: number; description: string } {
-  if (err instanceof Open311Failure) return { status: err.status, description: err.message };
-  if (err instanceof AppError) {
-    const status =
-      err.code === 'not_found'
-        ? 404
-        : err.code === 'unauthenticated' || err.code === 'forbidden'
-          ? 403
-          : err.status >= 500
-            ? err.status
-            : 400;
-    return { status, description: err.message };
-  }
-  return { status: 500, description: 'internal error' };
+/**
+ * The service a request is listed under: the code it was filed with when that is still a service,
+ * else its category when that is one (requests filed through the citizen API, by staff or from a
+ * sensor alert have none), else `general`.
+ */
+function serviceCodeOf(e: EventDetail, services: readonly ServiceDto[], general: string): string {
+  const known = (c: string | null) => c !== null && services.some((s) => s.service_code === c);
+  if (known(e.serviceCode)) return e.serviceCode as string;
+  if (known(e.category)) return e.category as string;
+  return general;
 }

@@ -157,11 +157,12 @@ export async function fileRequest(fields: {
   }
   const first = Array.isArray(body) ? body[0] : undefined;
   const id = first?.service_request_id;
-  if (typeof id !== 'string' || typeof first?.token !== 'string')
+  // Realtime services answer no GeoReport `token`; the reporter's secret is `reporter_token`.
+  if (typeof id !== 'string' || typeof first?.reporter_token !== 'string')
     throw new Error('no tracking number in the answer');
   return {
     id,
-    token: first.token,
+    token: first.reporter_token,
     description: fields.description,
     filedAt,
     ...(typeof first.service_notice === 'string' ? { notice: first.service_notice } : {}),
