@@ -2,6 +2,8 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_json: 400,
+  /** A string input holds NUL or a lone UTF-16 surrogate (details name the fields). */
+  invalid_text: 400,
   invalid_data: 422,
   unauthenticated: 401,
   forbidden: 403,

@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -18,8 +19,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
-import { installErrorHandling } from './errors.ts';
+import { errorBody, installErrorHandling } from './errors.ts';
 import { installMetrics } from './metrics.ts';
+import { installTextHygiene, routableUrl } from './text.ts';
 
 /** The Fastify instance every route module registers on, typed through zod schemas. */
 export type Api = FastifyInstance<
@@ -55,7 +57,8 @@ export function isCompressible(contentType: string): boolean {
 
 /**
  * Creates the Fastify app with zod validation, OpenAPI at /docs (JSON at /docs/json),
- * one error shape, request ids, Prometheus metrics and response compression (brotli or gzip
+ * one error shape, request ids, text hygiene (no NUL or lone surrogate in any input, bodies at
+ * most 32 levels deep: see text.ts), Prometheus metrics and response compression (brotli or gzip
  * by `accept-encoding`, bodies of 1 KiB and more, text types only). Routes are added by the caller.
  */
 export async function createHttpServer(options: HttpOptions): Promise<Api> {
@@ -64,6 +67,16 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Long path parameters reach their route (and its validation, 4xx in the scope's own error
+    // format) instead of the router's bare 414; Node's 16 KiB header limit bounds them anyway.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    rewriteUrl: routableUrl,
+    // What the router still answers itself (none known after the two options above): our shape.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as FastifyReply)
+        .status(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
+        .send(errorBody('invalid_request', error.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -72,6 +85,8 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
   });
   installErrorHandling(app as unknown as Api);
   installMetrics(app as unknown as Api);
+  // Before any route and before authentication's own onRequest hook (added by the caller).
+  installTextHygiene(app as unknown as Api);
   // Before any route: the plugin attaches its hooks to routes as they are added. Brotli at
   // quality 4 (the default 11 costs tens of ms per large answer), gzip at level 6. Request
   // bodies are not decompressed (nothing sends them compressed; a zip bomb stays out).
