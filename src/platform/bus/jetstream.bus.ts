@@ -159,6 +159,7 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
   /**
    * Publishes and waits for the stream's ack, retrying through disconnects and server restarts
    * until `publishTimeoutMs`; the message id makes a retry of an already stored message a no-op.
+   * A message the client refuses outright (over the server's max_payload) fails at once.
    */
   private async publishWire(subject: string, data: string, msgID: string | undefined): Promise<void> {
     const deadline = Date.now() + this.publishTimeoutMs;
@@ -167,6 +168,13 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
         await this.publisher.publish(subject, data, msgID);
         return;
       } catch (err) {
+        // The client refuses the message itself (over max_payload, a bad subject): no retry can help.
+        if ((err as Error).name === 'InvalidArgumentError') {
+          throw new AppError(
+            'invalid_data',
+            `bus publish to '${subject}' refused: ${(err as Error).message}`,
+          );
+        }
         if (this.nc.isClosed() || Date.now() >= deadline) {
           throw new AppError('unavailable', `bus publish to '${subject}' failed: ${(err as Error).message}`);
         }

@@ -23,4 +23,13 @@ export const busOutboxMigrations: Migrations = {
       );
     },
   },
+  '202612060510_bus_outbox_attempts': {
+    async up(db: Kysely<unknown>) {
+      // Publish attempts the bus refused for this row alone; at the relay's maxAttempts the row is set aside.
+      await db.schema
+        .alterTable('bus_outbox')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };

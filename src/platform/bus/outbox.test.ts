@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -84,6 +85,60 @@ describe.each(testBackends)('bus outbox on %s', (kind) => {
       last_error: string;
     }>`select last_error from bus_outbox where published_at is null`.execute(database.db);
     expect(bad.rows[0]?.last_error).toMatch(/invalid payload/);
+  });
+
+  it('sets aside a row the bus keeps refusing after maxAttempts, counted, while the rows behind it flow', async () => {
+    const { bus, got } = await busCollecting('jetstream');
+    const registry = new Registry();
+    const relay = new OutboxRelay({
+      db: database.db,
+      bus,
+      logger: quietLogger,
+      clock,
+      maxAttempts: 3,
+      registry,
+    });
+    // Valid for its schema, but over NATS's 1 MiB max_payload: the bus refuses it every time.
+    const huge = 'd'.repeat(1_100_000);
+    const hugeId = await database.db
+      .transaction()
+      .execute((trx) => outbox.enqueue(trx, 'test.alert.raised', { deviceId: huge, level: 1 }));
+    for (let n = 1; n <= 3; n++) {
+      await database.db.transaction().execute((trx) => outbox.enqueue(trx, 'test.tick', { n }));
+      expect(await relay.runOnce()).toBe(2);
+    }
+    await waitFor(() => got.length === 3, 'the rows behind it');
+    expect(got.map((e) => e.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const row = await sql<{ attempts: number; last_error: string | null; published_at: Date | null }>`
+      select attempts, last_error, published_at from bus_outbox where id = ${hugeId}`.execute(database.db);
+    expect(row.rows[0]).toMatchObject({ attempts: 3, published_at: null });
+    expect(row.rows[0]?.last_error).toMatch(/^publish refused 3 times: /);
+    // Set aside: no longer picked up, so the next run finds nothing.
+    expect(await relay.runOnce()).toBe(0);
+    const counts = (await registry.getSingleMetric('citybrain_bus_outbox_rows_total')?.get())?.values ?? [];
+    const count = (outcome: string) => counts.find((v) => v.labels.outcome === outcome)?.value;
+    expect([count('published'), count('retried'), count('dead')]).toEqual([3, 2, 1]);
+  });
+
+  it('retries the whole batch, counting nothing against the rows, when the bus refuses every row', async () => {
+    await database.db.transaction().execute(async (trx) => {
+      await outbox.enqueue(trx, 'test.tick', { n: 1 });
+      await outbox.enqueue(trx, 'test.tick', { n: 2 });
+    });
+    const down: OutboxPublisher = {
+      subjects: testSubjects,
+      publishBatch: async () => {
+        throw new Error('bus disconnected');
+      },
+    };
+    const relay = new OutboxRelay({ db: database.db, bus: down, logger: quietLogger, clock, maxAttempts: 1 });
+    await expect(relay.runOnce()).rejects.toThrow('bus disconnected');
+    const rows = await sql<{ attempts: number; last_error: string | null }>`
+      select attempts, last_error from bus_outbox order by seq`.execute(database.db);
+    expect(rows.rows).toEqual([
+      { attempts: 0, last_error: null },
+      { attempts: 0, last_error: null },
+    ]);
   });
 
   it('lets several relays run at once without publishing a row twice (SKIP LOCKED)', async () => {

@@ -1,6 +1,8 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
+import { Counter, type Registry } from 'prom-client';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Db, forTables } from '../db/database.ts';
+import { metricsRegistry } from '../http/metrics.ts';
 import type { Logger } from '../logger.ts';
 import type { PublishOptions } from './bus.types.ts';
 import { makeEnvelope } from './envelope.ts';
@@ -17,6 +19,7 @@ export interface OutboxTables {
     created_at: Date;
     published_at: Date | null;
     last_error: string | null;
+    attempts: Generated<number>;
   };
 }
 
@@ -90,6 +93,10 @@ export interface RelayOptions {
   batchSize?: number;
   /** Pause when nothing was pending. Default 200 ms. */
   idleMs?: number;
+  /** Publishes the bus refused for a row alone before it is set aside (`last_error`). Default 5. */
+  maxAttempts?: number;
+  /** Prometheus registry for `citybrain_bus_outbox_rows_total` (default the process registry). */
+  registry?: Registry;
 }
 
 /**
@@ -98,14 +105,16 @@ export interface RelayOptions {
  * `FOR UPDATE SKIP LOCKED` lets several relays run; each row goes out in one relay's batch.
  */
 export class OutboxRelay {
-  private readonly options: Required<Omit<RelayOptions, 'clock'>> & { clock: Clock };
+  private readonly options: Required<Omit<RelayOptions, 'clock' | 'registry'>> & { clock: Clock };
+  private readonly counter: Counter<'outcome'>;
   private loop: Promise<void> | undefined;
   private running = false;
   private woken = false;
   private wakeUp: (() => void) | undefined;
 
   constructor(options: RelayOptions) {
-    this.options = { batchSize: 500, idleMs: 200, clock: systemClock, ...options };
+    this.options = { batchSize: 500, idleMs: 200, maxAttempts: 5, clock: systemClock, ...options };
+    this.counter = outboxCounter(options.registry ?? metricsRegistry);
   }
 
   /** Publishes one batch of pending rows; returns how many rows it handled. */
@@ -134,27 +143,76 @@ export class OutboxRelay {
           }
           // One unpublishable row must not block the rows behind it forever.
           logger.error({ id: row.id, subject: row.subject, problem }, 'outbox row cannot be published');
-          await trx.updateTable('bus_outbox').set({ last_error: problem }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('bus_outbox')
+            .set({ last_error: bounded(problem) })
+            .where('id', '=', row.id)
+            .execute();
+          this.counter.inc({ outcome: 'dead' });
         }
-        if (good.length > 0) {
-          await bus.publishBatch(
-            good.map((r) => ({
-              subject: r.subject,
-              payload: r.payload,
-              id: r.id,
-              occurredAt: r.created_at,
-              ...(r.key === null ? {} : { key: r.key }),
-            })),
-          );
-          const ids = good.map((r) => r.id);
+        const published = await this.publish(trx, good);
+        if (published.length > 0) {
           await trx
             .updateTable('bus_outbox')
             .set({ published_at: clock.now() })
-            .where('id', 'in', ids)
+            .where(
+              'id',
+              'in',
+              published.map((r) => r.id),
+            )
             .execute();
+          this.counter.inc({ outcome: 'published' }, published.length);
         }
         return rows.length;
       });
+  }
+
+  /**
+   * Publishes the rows; returns those the bus took. When the batch is refused, each row is
+   * tried alone: if some go through, the others were refused for themselves — each such
+   * refusal counts an attempt, and at `maxAttempts` the row is set aside with the reason. If
+   * none goes through the bus itself is failing (down, disconnected): nothing is counted and
+   * the error propagates, so the whole batch is retried later.
+   */
+  private async publish(trx: Kysely<OutboxTables>, rows: OutboxRow[]): Promise<OutboxRow[]> {
+    if (rows.length === 0) return [];
+    try {
+      await this.options.bus.publishBatch(rows.map(toMessage));
+      return rows;
+    } catch (err) {
+      if (rows.length === 1) throw err;
+      const ok: OutboxRow[] = [];
+      const refused: { row: OutboxRow; error: string }[] = [];
+      for (const row of rows) {
+        try {
+          await this.options.bus.publishBatch([toMessage(row)]);
+          ok.push(row);
+        } catch (rowErr) {
+          refused.push({ row, error: rowErr instanceof Error ? rowErr.message : String(rowErr) });
+        }
+      }
+      if (ok.length === 0) throw err;
+      for (const { row, error } of refused) await this.refused(trx, row, error);
+      return ok;
+    }
+  }
+
+  /** Counts one refusal of a row; past `maxAttempts` sets it aside (`last_error`) for good. */
+  private async refused(trx: Kysely<OutboxTables>, row: OutboxRow, error: string): Promise<void> {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= this.options.maxAttempts;
+    await trx
+      .updateTable('bus_outbox')
+      .set({
+        attempts,
+        ...(dead ? { last_error: bounded(`publish refused ${attempts} times: ${error}`) } : {}),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    this.counter.inc({ outcome: dead ? 'dead' : 'retried' });
+    const log = { id: row.id, subject: row.subject, attempts, err: error };
+    if (dead) this.options.logger.error(log, 'outbox row set aside: the bus refused it');
+    else this.options.logger.warn(log, 'outbox row refused by the bus; will retry');
   }
 
   /** Publishes until nothing is pending; returns the number of rows handled. */
@@ -169,14 +227,24 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      let failures = 0;
       while (this.running) {
-        const n = await this.runOnce().catch((err) => {
-          this.options.logger.error({ err }, 'outbox relay failed; will retry');
-          return 0;
-        });
+        const n = await this.runOnce().then(
+          (handled) => {
+            failures = 0;
+            return handled;
+          },
+          (err) => {
+            failures++;
+            this.options.logger.error({ err, failures }, 'outbox relay failed; will retry');
+            return 0;
+          },
+        );
         if (n < this.options.batchSize && !this.woken) {
+          // Back off while the bus or database keeps failing (to 32 × idleMs), so an outage is not a log flood.
+          const pause = this.options.idleMs * 2 ** Math.min(failures, 5);
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.idleMs);
+            const timer = setTimeout(resolve, pause);
             this.wakeUp = () => {
               clearTimeout(timer);
               resolve();
@@ -213,6 +281,40 @@ export class OutboxRelay {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+type OutboxRow = Selectable<OutboxTables['bus_outbox']>;
+
+function toMessage(r: OutboxRow) {
+  return {
+    subject: r.subject,
+    payload: r.payload,
+    id: r.id,
+    occurredAt: r.created_at,
+    ...(r.key === null ? {} : { key: r.key }),
+  };
+}
+
+/** Longest reason kept in `last_error`. */
+const MAX_ERROR_CHARS = 1_000;
+
+function bounded(text: string): string {
+  return text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS)}…`;
+}
+
+const OUTBOX_METRIC = 'citybrain_bus_outbox_rows_total';
+
+/** The relay's counter; relays sharing a registry share it. */
+function outboxCounter(registry: Registry): Counter<'outcome'> {
+  return (
+    (registry.getSingleMetric(OUTBOX_METRIC) as Counter<'outcome'> | undefined) ??
+    new Counter({
+      name: OUTBOX_METRIC,
+      help: 'Outbox rows by outcome: published, retried (refused by the bus alone, will retry), dead (set aside with last_error)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    })
+  );
 }
 
 function checkRow(subjects: SubjectMap, subject: string, payload: unknown): string | undefined {
