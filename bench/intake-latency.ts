@@ -1,23 +1,24 @@
 // Complaint intake → task assigned, server time: POST /api/v1/citizen/requests on the real app
 // (demo city, classifier, duplicate check, routing, nearest team through the algorithm gate, audit,
-// outbox), at a steady rate, open loop. Run:
-//   ./node_modules/.bin/node bench/intake-latency.ts [rate/s] [seconds] [pglite|postgres]
+// outbox), at a steady rate, open loop. The event centre is the one createApp wires (wiring a
+// second one registered its routes twice: FST_ERR_DUPLICATED_ROUTE). Run:
+//   ./node_modules/.bin/node bench/intake-latency.ts [rate/s] [seconds] [pglite|postgres] [--smoke]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ALL_MIGRATIONS, createApp } from '../src/app.ts';
+import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { prepareCity } from '../src/demo/prepare.ts';
 import { loadDataset } from '../src/modules/classification/index.ts';
-import { busOutboxMigrations } from '../src/platform/bus/index.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { openTestDatabase } from '../src/platform/db/testing.ts';
 import { createLogger } from '../src/platform/logger.ts';
-import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from '../src/workflows/event-centre.ts';
+import { ARGS, size, smokeBanner } from './smoke.ts';
 
-const RATE = Number(process.argv[2] ?? 50);
-const SECONDS = Number(process.argv[3] ?? 20);
-const ENGINE = (process.argv[4] ?? 'pglite') as 'pglite' | 'postgres';
+const RATE = Number(ARGS[0] ?? size(50, 10));
+const SECONDS = Number(ARGS[1] ?? size(20, 2));
+const ENGINE = (ARGS[2] ?? 'pglite') as 'pglite' | 'postgres';
+const WARM_UP = size(30, 5);
+smokeBanner();
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
 const logger = createLogger('silent');
@@ -26,26 +27,8 @@ const config = loadConfig(
   { dataDir, port: 0, adminPassword: 'bench-password-1', tokenSecret: 'b'.repeat(40) },
 );
 const app = await createApp({ config, logger, database: await openTestDatabase(ENGINE) });
-const known = new Set(ALL_MIGRATIONS.flatMap((m) => Object.keys(m)));
-const extra = [busOutboxMigrations, ...EVENT_CENTRE_MIGRATIONS].filter(
-  (m) => !Object.keys(m).some((n) => known.has(n)),
-);
-await migrateToLatest(app.database.db, [...ALL_MIGRATIONS, ...extra]);
 const s = app.services;
-const centre = wireEventCentre({
-  db: app.database.db,
-  http: app.http,
-  audit: s.audit,
-  clock: app.clock,
-  logger,
-  dataDir,
-  jurisdictions: s.jurisdictions,
-  organisation: s.organisation,
-  identity: s.identity,
-  algorithms: s.algorithms,
-});
 await prepareCity(app, { demo: true });
-await centre.start();
 
 let seed = 7;
 const random = () => {
@@ -65,7 +48,7 @@ const body = () => {
 };
 
 // Warm-up (JIT, caches, team index).
-for (let i = 0; i < 30; i++)
+for (let i = 0; i < WARM_UP; i++)
   await app.http.inject({ method: 'POST', url: '/api/v1/citizen/requests', payload: body() });
 
 const total = RATE * SECONDS;
@@ -105,6 +88,5 @@ console.log(
 console.log(
   `outcomes: ${assigned} assigned to a team, ${triage} to human triage (low confidence), ${total - assigned - triage - failed} other (merged/pending), ${failed} failed`,
 );
-await centre.stop();
 await app.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
