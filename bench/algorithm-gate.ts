@@ -15,6 +15,7 @@ import { SYSTEM_PRINCIPAL } from '../src/platform/access.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { openPglite } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 interface Team {
   teamId: string;
@@ -88,8 +89,9 @@ await registry.register.importVersion(
 await registry.start();
 const gated = registry.gate('dispatch.nearest-team', nearestTeam);
 
-const BATCH = 1000;
-const BATCHES = 60;
+const BATCH = size(1000, 100);
+const BATCHES = size(60, 5);
+smokeBanner();
 const yieldToIo = () => new Promise((r) => setImmediate(r));
 
 /** Per-call µs of each batch; between batches the event loop runs (timers, background flush). */

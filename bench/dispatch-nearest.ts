@@ -7,9 +7,11 @@ import {
   nearestByScan,
   TeamIndex,
 } from '../src/modules/dispatch/index.ts';
+import { ARGS, size, smokeBanner } from './smoke.ts';
 
-const TEAMS = Number(process.argv[2] ?? 10_000);
-const QUERIES = Number(process.argv[3] ?? 20_000);
+const TEAMS = Number(ARGS[0] ?? size(10_000, 500));
+const QUERIES = Number(ARGS[1] ?? size(20_000, 500));
+smokeBanner();
 let seed = 42;
 const random = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

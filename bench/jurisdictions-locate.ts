@@ -8,8 +8,10 @@ import type { Polygon } from '../src/modules/jurisdictions/jurisdictions.geometr
 import { planImport } from '../src/modules/jurisdictions/jurisdictions.import.ts';
 import { type ContainsFn, LocateIndex } from '../src/modules/jurisdictions/jurisdictions.locate.ts';
 import { ImportOptionsSchema } from '../src/modules/jurisdictions/jurisdictions.schema.ts';
+import { ARGS, size, smokeBanner } from './smoke.ts';
 
-const file = process.argv[2] ?? 'data/chongqing/jurisdictions.geojson';
+const file = ARGS[0] ?? 'data/chongqing/jurisdictions.geojson';
+smokeBanner();
 const options = ImportOptionsSchema.parse({ level: 'auto', parentProperty: 'parent' });
 const nodes = planImport(readCollection(JSON.parse(readFileSync(file, 'utf8')), 'code'), options, new Map());
 
@@ -38,7 +40,7 @@ const random = () => {
   return seed / 2 ** 32;
 };
 const points = Array.from(
-  { length: 20_000 },
+  { length: size(20_000, 1_000) },
   () => [w + random() * (e - w), s + random() * (n - s)] as const,
 );
 
@@ -53,7 +55,7 @@ function pass(
 }
 
 // The machine is shared: run the variants interleaved for several rounds and keep each one's median.
-const few = points.slice(0, 2000);
+const few = points.slice(0, size(2000, 100));
 const variants: [string, (lon: number, lat: number) => unknown, typeof points][] = [
   ['indexed, own ray casting', (x, y) => ours.locate(x, y), points],
   ['indexed, @turf/boolean-point-in-polygon', (x, y) => turf.locate(x, y), points],
@@ -61,7 +63,7 @@ const variants: [string, (lon: number, lat: number) => unknown, typeof points][]
   ['scan of every polygon, turf', (x, y) => turf.scan(x, y), few],
 ];
 const rounds = variants.map(() => [] as number[]);
-for (let round = 0; round < 8; round++) {
+for (let round = 0; round < size(8, 2); round++) {
   variants.forEach(([, run, sample], i) => {
     const us = pass(run, sample);
     if (round > 0) rounds[i]!.push(us); // round 0 warms the JIT up

@@ -6,8 +6,10 @@ import { predictArrivals } from '../src/modules/water/arrival.ts';
 import type { NetworkInput } from '../src/modules/water/network.schema.ts';
 import { RiverNetwork } from '../src/modules/water/network.ts';
 import { traceUpstream } from '../src/modules/water/trace.ts';
+import { ARGS, size, smokeBanner } from './smoke.ts';
 
-const N = Number(process.argv[2] ?? 100_000);
+const N = Number(ARGS[0] ?? size(100_000, 2_000));
+smokeBanner();
 let seed = 20251120;
 const random = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
