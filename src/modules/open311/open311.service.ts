@@ -38,6 +38,8 @@ export interface Open311Deps {
   places?: (() => Promise<Place[]>)[];
 }
 
+/** The longest address_string accepted (the event centre keeps 300 characters). */
+const MAX_ADDRESS = 300;
 /** How long the gazetteer built from the place sources is reused (names change rarely). */
 const GAZETTEER_TTL_MS = 60_000;
 
@@ -304,6 +306,9 @@ export class Open311Service {
   ): Promise<{ lon: number; lat: number }> {
     if (lat !== undefined && long !== undefined) return { lon: long, lat };
     if (address) {
+      // The event keeps at most 300 characters of address; longer text is not an address.
+      if (address.length > MAX_ADDRESS)
+        throw new Open311Failure(400, `address_string is at most ${MAX_ADDRESS} characters`);
       const { place } = await this.geocode(address);
       return { lon: place.lon, lat: place.lat };
     }

@@ -154,6 +154,8 @@ describe.each(testBackends)('Open311 GeoReport v2 on %s', (kind) => {
       400,
       [{ code: 400, description: expect.stringContaining('火星基地第三大道') }],
     ]);
+    const long = await post({ ...base, address_string: `渝中区${'很'.repeat(400)}` });
+    expect([long.status, long.body[0].description]).toEqual([400, expect.stringContaining('300')]);
     const none = await post(base);
     expect([none.status, none.body[0].description]).toEqual([400, expect.stringContaining('lat and long')]);
   });
