@@ -1,15 +1,17 @@
 // Bus throughput, publish → consume of small messages: in-process and NATS JetStream, as a ratio
 // of raw core NATS publish → subscribe (no JetStream, no validation) measured in the same run.
-// Run: ./node_modules/.bin/node bench/bus-throughput.ts [count]   (NATS at CITYBRAIN_NATS_URL or 127.0.0.1:4222)
+// Run: ./node_modules/.bin/node bench/bus-throughput.ts [count] [--smoke]   (NATS at CITYBRAIN_NATS_URL or 127.0.0.1:4222)
 import { spawn } from 'node:child_process';
 import { connect } from '@nats-io/transport-node';
 import pino from 'pino';
 import { z } from 'zod';
 import { type Bus, createBus, defineSubjects } from '../src/platform/bus/index.ts';
 import { deleteStreams, uniquePrefix } from '../src/platform/bus/testing.ts';
+import { ARGS, size, smokeBanner } from './smoke.ts';
 
 const consumerRole = process.argv[2] === '--consumer';
-const COUNT = Number((consumerRole ? process.argv[4] : process.argv[2]) ?? 200_000);
+const COUNT = Number((consumerRole ? process.argv[4] : ARGS[0]) ?? size(200_000, 5_000));
+if (!consumerRole) smokeBanner();
 const URL = process.env.CITYBRAIN_NATS_URL ?? 'nats://127.0.0.1:4222';
 const CHUNK = 10_000;
 const subjects = defineSubjects({

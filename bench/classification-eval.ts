@@ -1,13 +1,15 @@
 // Held-out evaluation of the complaint classifier against two baselines, in one run.
-// ./node_modules/.bin/node bench/classification-eval.ts [--alpha 0.3]
+// ./node_modules/.bin/node bench/classification-eval.ts [--alpha 0.3] [--smoke]
 import { readFileSync } from 'node:fs';
 import { createClassifier, createSegmenter, loadDataset } from '../src/modules/classification/index.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const alpha = process.argv.includes('--alpha') ? Number(arg('--alpha')) : undefined;
 const rows = loadDataset();
 const train = rows.filter((r) => r.split === 'train');
-const test = rows.filter((r) => r.split === 'test');
+const test = rows.filter((r) => r.split === 'test').slice(0, size(Infinity, 200));
+smokeBanner();
 const segmenter = createSegmenter();
 
 let t0 = performance.now();
@@ -15,7 +17,7 @@ const classifier = createClassifier({ segmenter, alpha });
 const trainMs = performance.now() - t0;
 const results = test.map((r) => ({ ...r, out: classifier.classify(r.text) }));
 t0 = performance.now();
-const reps = 10;
+const reps = size(10, 1);
 for (let i = 0; i < reps; i++) for (const r of test) classifier.classify(r.text);
 const perTextMs = (performance.now() - t0) / (reps * test.length);
 
