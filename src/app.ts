@@ -351,21 +351,38 @@ export async function createApp(options: AppOptions): Promise<App> {
       return url;
     },
     async close() {
-      await app.mqtt?.close();
-      await app.rules?.close();
-      await apiDevices?.close();
-      await http.close();
-      await scenarios.stop();
-      await centre.stop();
-      await sensing.stop();
-      await relay.stop();
-      await bus.close();
-      await algorithms.stop();
-      await database.close();
+      // Every step is bounded by one deadline, so a stuck part (an ingress reconnecting to a gone
+      // broker, a commit hung on a lock) cannot hold shutdown: SIGTERM must end the process in 10 s.
+      // A step past its share is abandoned (logged); the process exit cleans up after it.
+      const deadline = Date.now() + CLOSE_DEADLINE_MS;
+      const step = async (what: string, work: () => Promise<unknown> | undefined) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), Math.max(100, deadline - Date.now()));
+        });
+        const outcome = await Promise.race([Promise.resolve().then(work), late]).finally(() =>
+          clearTimeout(timer),
+        );
+        if (outcome === 'late') logger.warn({ step: what }, 'shutdown step did not finish in time; going on');
+      };
+      await step('mqtt', () => app.mqtt?.close());
+      await step('rules', () => app.rules?.close());
+      await step('api devices', () => apiDevices?.close());
+      await step('http', () => http.close());
+      await step('scenarios', () => scenarios.stop());
+      await step('centre', () => centre.stop());
+      await step('sensing', () => sensing.stop());
+      await step('relay', () => relay.stop());
+      await step('bus', () => bus.close());
+      await step('algorithms', () => algorithms.stop());
+      await step('database', () => database.close());
     },
   };
   return app;
 }
+
+/** app.close() gives up waiting on whatever is still stuck this long after it started. */
+const CLOSE_DEADLINE_MS = 7000;
 
 /** An ingest process's hand-over of new readings: outbox rows on `sensing.readings.p<k>`, relay woken after commit. */
 function readingsOut(outbox: Outbox<Subjects>, relay: OutboxRelay, partitions: number): ReadingsOut {

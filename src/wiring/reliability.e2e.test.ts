@@ -166,6 +166,8 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
     );
     expect(now).toEqual({ rows: N, distinct: N });
     expect(await deadLetters()).toBe(dlqBefore);
+    // Every one of the N was acknowledged to the publisher (publishObservations resolved).
+    console.info(`external broker SIGKILL: ${N - now.distinct} acknowledged readings lost of ${N}`);
   }, 60_000);
 
   it('reconnects by itself when the broker is restarted, and stores what is published afterwards', async () => {
@@ -214,6 +216,20 @@ describe('server-mode ingest reliability (child process, PostgreSQL, Mosquitto)'
     expect(now.distinct).toBe(now.rows);
     expect(child?.exitCode).toBeNull();
   }, 60_000);
+
+  it('exits within 10 s of SIGTERM while the broker is gone and the ingress is reconnecting', async () => {
+    await mosquitto.stop();
+    await sleep(2000); // the ingress has lost its broker and retries every second
+    const proc = child!;
+    child = undefined;
+    const started = Date.now();
+    await stopChild(proc, 'SIGTERM', 15_000);
+    const took = Date.now() - started;
+    console.info(`SIGTERM with the broker gone: exited in ${took} ms (code ${proc.exitCode})`);
+    expect(proc.signalCode).toBeNull(); // by itself, not by stopChild's SIGKILL
+    expect(took).toBeLessThan(10_000);
+    await mosquitto.start();
+  }, 30_000);
 });
 
 /** The issue's poison payload: 5,000 levels of nested objects. */
