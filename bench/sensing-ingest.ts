@@ -24,15 +24,18 @@ import { ManualClock } from '../src/platform/clock.ts';
 import type { Database, DatabaseKind } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { openTestDatabase } from '../src/platform/db/testing.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 const { values: args } = parseArgs({
   options: {
-    messages: { type: 'string', default: '120000' },
-    batch: { type: 'string', default: '2000' },
-    devices: { type: 'string', default: '17000' },
-    backends: { type: 'string', default: 'postgres,pglite' },
+    messages: { type: 'string', default: size('120000', '2000') },
+    batch: { type: 'string', default: size('2000', '500') },
+    devices: { type: 'string', default: size('17000', '300') },
+    backends: { type: 'string', default: size('postgres,pglite', 'postgres') },
+    smoke: { type: 'boolean', default: false },
   },
 });
+smokeBanner();
 const MESSAGES = Number(args.messages);
 const BATCH = Number(args.batch);
 const DEVICES = Number(args.devices);
