@@ -2,7 +2,7 @@
 // embedded Aedes (in its own process, as Mosquitto is) and on a private Mosquitto, printed as
 // msgs/s and Aedes/Mosquitto in one run. The ingest benchmark compares itself with these figures.
 //
-//   ./node_modules/.bin/node bench/mqtt-throughput.ts [--messages 100000] [--repeat 3]
+//   ./node_modules/.bin/node bench/mqtt-throughput.ts [--messages 100000] [--repeat 3] [--smoke]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -14,13 +14,14 @@ import { connectIngress } from '../src/platform/mqtt/ingress.ts';
 import { forgetSession, startThrowawayMosquitto, uniqueClientId } from '../src/platform/mqtt/testing.ts';
 import { OBSERVATIONS_FILTER, observationTopic } from '../src/platform/mqtt/topics.ts';
 import { packet, utf8 } from './mqtt-packets.ts';
+import { smokeBanner, size as smokeSize } from './smoke.ts';
 
 const silent = pino({ level: 'silent' });
 const arg = (n: string, d: number) =>
   process.argv.includes(`--${n}`) ? Number(process.argv[process.argv.indexOf(`--${n}`) + 1]) : d;
-const N = arg('messages', 100_000);
-const REPEAT = arg('repeat', 3);
-const TIMEOUT_MS = 120_000;
+const N = arg('messages', smokeSize(100_000, 2_000));
+const REPEAT = arg('repeat', smokeSize(3, 1));
+const TIMEOUT_MS = smokeSize(120_000, 30_000);
 
 /** A FIWARE-style AirQualityObserved observation from one of 1000 devices, ~150 bytes as JSON. */
 function observation(i: number) {
@@ -146,6 +147,7 @@ const median = (rs: Result[]): Result => ({
   lost: Math.max(...rs.map((r) => r.lost)),
 });
 const fmt = (n: number) => (Number.isNaN(n) ? 'timeout' : Math.round(n).toLocaleString('en-US'));
+smokeBanner();
 const aedes = await startAedesChild();
 // Mosquitto configured as an ingest broker should be (README): its default queue of 1000 drops
 // QoS 1 messages for a subscriber that lags behind.
