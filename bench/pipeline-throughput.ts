@@ -6,6 +6,7 @@
 //   ./node_modules/.bin/node bench/pipeline-throughput.ts [--observations 200000] [--nats nats://127.0.0.1:4222]
 //       [--engines postgres,pglite] [--per-message 1,10] [--batcher maxConcurrent=1,maxBatch=5000]
 //       [--cpu-prof-to /tmp/pipeline.cpuprofile]   (V8 profile of the measured part only, one file per run)
+//       [--smoke]   (2,000 observations, PostgreSQL, 10 per message: checks the bench still runs)
 import { sql } from 'kysely';
 import mqtt from 'mqtt';
 import type { App } from '../src/app.ts';
@@ -25,14 +26,15 @@ import {
   spawnPublisher,
   watchGc,
 } from './pipeline-common.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 const arg = (n: string) =>
   process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : undefined;
-const N = Number(arg('observations') ?? 200_000);
+const N = Number(arg('observations') ?? size(200_000, 2_000));
 const NATS = arg('nats');
 const DEVICES = 5000; // traffic detectors tf-0000 … tf-4999 of the demo city
-const TIMEOUT_MS = 90_000;
-const PER_MESSAGE = (arg('per-message') ?? '1,10').split(',').map(Number);
+const TIMEOUT_MS = size(90_000, 30_000);
+const PER_MESSAGE = (arg('per-message') ?? size('1,10', '10')).split(',').map(Number);
 const VARIANT = applyBatcherVariant(arg('batcher'));
 
 /**
@@ -113,6 +115,7 @@ async function pipeline(app: App, url: string, msgs: Message[], readings: number
   return { seconds: (await stored(app)) - before >= readings ? seconds : Number.NaN, cpu };
 }
 
+smokeBanner();
 const mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 10000000');
 console.log(
   `pipeline throughput: ${fmt(N)} observations per run, private mosquitto ${mosquitto.url}, node ${process.version}`,
@@ -124,7 +127,7 @@ console.log(
 console.log(['engine    ', 'obs/msg', 'raw obs/s', 'pipeline obs/s', 'pipeline/raw'].join('  '));
 const base = Date.now() - 3 * 3_600_000; // observation times: recent enough for retention
 const gcLines: string[] = [];
-const engines = (arg('engines') ?? 'postgres,pglite').split(',') as DatabaseKind[];
+const engines = (arg('engines') ?? size('postgres,pglite', 'postgres')).split(',') as DatabaseKind[];
 try {
   // Raw first, before any app is subscribed (its ingest would otherwise take the same messages).
   const rawRate = new Map<number, number>();
