@@ -1,6 +1,8 @@
+import { Counter } from 'prom-client';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
+import { metricsRegistry } from '../../platform/http/metrics.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { type Channel, inAppChannel } from './notify.channels.ts';
 import { NotifyRepository, toNotificationDto } from './notify.repository.ts';
@@ -26,6 +28,24 @@ export interface NotifyDeps {
   channels?: Channel[];
   /** Attempts before an external delivery is marked failed (default 5). */
   maxAttempts?: number;
+  /** A delivery still running after this long counts as a failed attempt (ms, default 30,000). */
+  deliverTimeoutMs?: number;
+}
+
+/** External delivery attempts by channel and outcome (delivered, retry, failed). */
+export const deliveryCounter = new Counter({
+  name: 'citybrain_notify_deliveries_total',
+  help: 'External notification delivery attempts by channel and outcome: delivered, retry (will be tried again), failed (out of attempts)',
+  labelNames: ['channel', 'outcome'],
+  registers: [metricsRegistry],
+});
+
+/** Longest error kept in `last_error`. */
+const MAX_ERROR_CHARS = 500;
+
+/** Text PostgreSQL accepts: lone surrogates → U+FFFD, NUL removed (a gateway's error text may hold either). */
+function storable(text: string): string {
+  return text.toWellFormed().replaceAll('\u0000', '');
 }
 
 /**
@@ -59,8 +79,8 @@ export class NotifyService implements Notifier {
             subject_type: message.subjectType,
             subject_id: message.subjectId,
             jurisdiction_path: message.jurisdictionPath,
-            title: message.title,
-            body: message.body,
+            title: storable(message.title),
+            body: storable(message.body),
             status: ch.deliver ? 'pending' : 'delivered',
             attempts: ch.deliver ? 0 : 1,
             last_error: null,
@@ -86,7 +106,7 @@ export class NotifyService implements Notifier {
           const attempts = row.attempts + 1;
           try {
             if (!channel?.deliver || !row.target) throw new Error(`channel ${row.channel} is not configured`);
-            await channel.deliver(row.target, {
+            const delivery = channel.deliver(row.target, {
               recipient: row.recipient,
               subjectType: row.subject_type,
               subjectId: row.subject_id,
@@ -94,24 +114,31 @@ export class NotifyService implements Notifier {
               title: row.title,
               body: row.body,
             });
+            // A gateway that never answers must not hold this batch (and its row locks) forever.
+            await withTimeout(delivery, this.deps.deliverTimeoutMs ?? 30_000);
             await this.repo.mark(trx, row.id, {
               status: 'delivered',
               attempts,
               last_error: null,
               delivered_at: this.deps.clock.now(),
             });
+            deliveryCounter.inc({ channel: row.channel, outcome: 'delivered' });
           } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
+            const message = storable(
+              (err instanceof Error ? err.message : String(err)).slice(0, MAX_ERROR_CHARS),
+            );
+            const failed = attempts >= maxAttempts;
             this.deps.logger.warn(
               { id: row.id, channel: row.channel, err: message },
               'notification not delivered',
             );
             await this.repo.mark(trx, row.id, {
-              status: attempts >= maxAttempts ? 'failed' : 'pending',
+              status: failed ? 'failed' : 'pending',
               attempts,
-              last_error: message.slice(0, 500),
+              last_error: message,
               delivered_at: null,
             });
+            deliveryCounter.inc({ channel: row.channel, outcome: failed ? 'failed' : 'retry' });
           }
         }
         return rows.length;
@@ -143,5 +170,18 @@ export class NotifyService implements Notifier {
   async inbox(recipients: string[], limit = 100): Promise<NotificationDto[]> {
     const rows = await this.repo.inbox(forTables<NotifyTables>(this.deps.db), recipients, limit);
     return rows.map(toNotificationDto);
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+async function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`delivery timed out after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
