@@ -8,7 +8,7 @@
 // GC pauses (scavenges, mark-compacts) and the ingest batches during the run are printed too.
 //
 //   ./node_modules/.bin/node [--max-semi-space-size=MB] bench/pipeline-latency.ts [--rate 10000] [--seconds 30]
-//       [--nats nats://127.0.0.1:4222] [--batcher maxConcurrent=1,maxDelayMs=20]
+//       [--nats nats://127.0.0.1:4222] [--batcher maxConcurrent=1,maxDelayMs=20] [--smoke]
 import { sql } from 'kysely';
 import mqtt from 'mqtt';
 import type { RawObservation } from '../src/modules/sensing/index.ts';
@@ -23,16 +23,18 @@ import {
   spawnPublisher,
   watchGc,
 } from './pipeline-common.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 const arg = (n: string) =>
   process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : undefined;
-const RATE = Number(arg('rate') ?? 10_000);
-const SECONDS = Number(arg('seconds') ?? 30);
+const RATE = Number(arg('rate') ?? size(10_000, 500));
+const SECONDS = Number(arg('seconds') ?? size(30, 4));
 const NATS = arg('nats');
 const MARKED = 'wq-0001';
 const TICK_MS = 10;
 const VARIANT = applyBatcherVariant(arg('batcher'));
 
+smokeBanner();
 const mosquitto = await startThrowawayMosquitto(undefined, 'max_queued_messages 10000000');
 const { app, dispose } = await bootApp('postgres', mosquitto.url, NATS);
 try {
