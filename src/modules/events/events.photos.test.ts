@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { basename } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../../platform/db/testing.ts';
+import { metricsRegistry } from '../../platform/http/metrics.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { type openEventCentre, openEventCentreApi, people } from './events.fixture.ts';
 
@@ -247,5 +250,39 @@ describe.each(testBackends)('citizen photos on %s', (kind) => {
     expect(mine.rawPayload.equals(shared)).toBe(true);
     const late = await file('解放碑步行街又有烧烤', [lonely.id], { lon: 106.58, lat: 29.558 });
     expect(late.json().error.details.reason).toBe('unknown_photo');
+  });
+
+  it('reports and counts a file the purge cannot remove, and still removes the others', async () => {
+    const stuck = (await upload(Buffer.concat([JPEG, randomBytes(32)]), '10.0.5.1')).json();
+    const fine = (await upload(Buffer.concat([JPEG, randomBytes(32)]), '10.0.5.1')).json();
+    const row = (id: string) =>
+      ec.db
+        .selectFrom('ev_photo' as never)
+        .select('stored_path' as never)
+        .where('id' as never, '=', id as never)
+        .executeTakeFirstOrThrow() as Promise<{ stored_path: string }>;
+    const finePath = (await row(fine.id)).stored_path;
+    // A poison record: its stored path is a directory, which unlink refuses (even for root).
+    const dir = `${finePath}.d`;
+    fs.mkdirSync(dir);
+    await sql`update ev_photo set stored_path = ${dir} where id = ${stuck.id}`.execute(ec.db);
+    ec.clock.advance(25 * 3_600_000);
+    const old = new Date(ec.clock.now().getTime() - 25 * 3_600_000);
+    for (const f of [dir, finePath]) fs.utimesSync(f, old, old);
+    const metric = async (outcome: string) =>
+      (await metricsRegistry.getSingleMetric('citybrain_events_photo_purge_files_total')?.get())?.values.find(
+        (v) => v.labels.outcome === outcome,
+      )?.value ?? 0;
+    const failedBefore = await metric('failed');
+    const purged = await ec.events.photos.purgeUnattached();
+    expect(purged).toMatchObject({ failed: 1 });
+    expect(fs.existsSync(finePath)).toBe(false);
+    expect(fs.existsSync(dir)).toBe(true);
+    expect(await metric('failed')).toBe(failedBefore + 1);
+    const audited = await sql<{ details: { count: number; files: { file: string; reason: string }[] } }>`
+      select details from audit_log where action = 'event.photos_purge_failed'`.execute(ec.db);
+    expect(audited.rows.at(-1)?.details.files[0]?.file).toBe(basename(dir));
+    expect(audited.rows.at(-1)?.details.files[0]?.reason).toMatch(/EISDIR|EPERM/);
+    fs.rmdirSync(dir);
   });
 });

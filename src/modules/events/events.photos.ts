@@ -1,16 +1,15 @@
+import fsp from 'node:fs/promises';
+import { basename } from 'node:path';
 import { type ColumnType, type Kysely, type Selectable, sql } from 'kysely';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { Migrations } from '../../platform/db/migrate.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import {
-  DEFAULT_MAX_PHOTO_BYTES,
-  removeUnreferenced,
-  storePhoto,
-  UploadLimiter,
-} from '../../platform/photos.ts';
+import { metricsRegistry } from '../../platform/http/metrics.ts';
+import { DEFAULT_MAX_PHOTO_BYTES, storePhoto, UploadLimiter } from '../../platform/photos.ts';
 import type { AuditLog } from '../audit/index.ts';
 
 /**
@@ -247,7 +246,7 @@ export class CitizenPhotos {
    * Deletes uploads that no report named within `keepUnattachedMs` (rows, then the files no
    * other row shares), so anonymous uploads cannot fill the disk. Audited as one entry.
    */
-  async purgeUnattached(): Promise<{ rows: number; files: number }> {
+  async purgeUnattached(): Promise<{ rows: number; files: number; failed: number }> {
     const cutoff = new Date(this.deps.clock.now().getTime() - this.limits.keepUnattachedMs);
     const gone = await this.deps.db.transaction().execute(async (trx) => {
       const rows = await forTables<PhotoTables>(trx)
@@ -269,22 +268,43 @@ export class CitizenPhotos {
       return rows;
     });
     let files = 0;
+    const failed: { file: string; reason: string }[] = [];
+    // Each file on its own: one that cannot be removed is reported and counted, and the rest still go.
     for (const path of new Set(gone.map((r) => r.stored_path))) {
-      const shared = await this.db()
-        .selectFrom('ev_photo')
-        .select('id')
-        .where('stored_path', '=', path)
-        .limit(1)
-        .executeTakeFirst();
-      if (!shared && (await removeUnreferenced(path, cutoff))) files++;
+      try {
+        const shared = await this.db()
+          .selectFrom('ev_photo')
+          .select('id')
+          .where('stored_path', '=', path)
+          .limit(1)
+          .executeTakeFirst();
+        const outcome = shared ? 'shared' : await removeOldFile(path, cutoff);
+        if (outcome === 'removed') files++;
+        purgeCounter.inc({ outcome });
+      } catch (err) {
+        purgeCounter.inc({ outcome: 'failed' });
+        failed.push({ file: basename(path), reason: String((err as Error).message ?? err).slice(0, 300) });
+      }
     }
-    return { rows: gone.length, files };
+    if (failed.length) {
+      // The rows are gone, so nothing retries these files: keep what failed, and why, in the audit log.
+      await this.deps.audit.record(this.deps.db, {
+        actor: { kind: 'system', id: 'event-centre' },
+        action: 'event.photos_purge_failed',
+        subjectType: 'photo',
+        subjectId: '-',
+        jurisdictionPath: '',
+        details: { count: failed.length, files: failed.slice(0, 20) },
+      });
+    }
+    return { rows: gone.length, files, failed: failed.length };
   }
 
   /** Purges unattached uploads now and then every hour, until `stop`. */
   start(everyMs = 3_600_000): void {
     this.stop();
-    const run = () => void this.purgeUnattached().catch(() => undefined);
+    // A failed run (database down) is retried by the next one; what it did not reach is still unattached.
+    const run = () => void this.purgeUnattached().catch(() => purgeCounter.inc({ outcome: 'run_failed' }));
     run();
     this.timer = setInterval(run, everyMs);
     this.timer.unref?.();
@@ -300,6 +320,35 @@ export class CitizenPhotos {
   private db() {
     return forTables<PhotoTables>(this.deps.db);
   }
+}
+
+/** Files the hourly purge of unattached uploads looked at, by outcome. */
+const purgeCounter = new Counter({
+  name: 'citybrain_events_photo_purge_files_total',
+  help: 'Files of purged unattached uploads by outcome: removed, shared (another row uses it), recent (touched since the cutoff), gone, failed',
+  labelNames: ['outcome'],
+  registers: [metricsRegistry],
+});
+
+/**
+ * Deletes a stored file no row refers to any more, unless it was written or touched after
+ * `olderThan` (an upload of the same bytes may be under way). Unlike a silent clean-up, a file
+ * that cannot be removed throws, so it is reported rather than counted as removed.
+ */
+async function removeOldFile(path: string, olderThan: Date): Promise<'removed' | 'recent' | 'gone'> {
+  const stat = await fsp.stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!stat) return 'gone';
+  if (stat.mtime > olderThan) return 'recent';
+  try {
+    await fsp.unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
+  }
+  return 'removed';
 }
 
 /** A stored photo row as lists show it. */
