@@ -15,7 +15,8 @@ export interface Open311Status {
  */
 export function open311Status(err: unknown): Open311Status {
   if (err instanceof Open311Failure) return { status: err.status, description: err.message };
-  if (err instanceof AppError) return { status: appStatus(err.status), description: err.message };
+  if (err instanceof AppError)
+    return { status: appStatus(err.status), description: withIssue(err.message, err.details) };
   const e = err as { statusCode?: unknown; validation?: unknown; message?: unknown };
   if (e?.validation) return { status: 400, description: String(e.message) };
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -32,4 +33,21 @@ function appStatus(status: number): number {
   if (status === 401) return 403;
   if (status === 409 || status === 422) return 400;
   return status;
+}
+
+/** The event centre's field names as GeoReport calls them. */
+const PARAM: Record<string, string> = {
+  'location.lat': 'lat',
+  'location.lon': 'long',
+  address: 'address_string',
+  media: 'media_url',
+};
+
+/** "invalid report" says nothing to a client: add the first issue, named by GeoReport's parameter. */
+function withIssue(message: string, details: unknown): string {
+  const issue = (details as { issues?: { path?: unknown[]; message?: string }[] } | undefined)?.issues?.[0];
+  if (!issue?.message) return message;
+  const field = (issue.path ?? []).map(String).join('.');
+  const name = PARAM[field] ?? PARAM[field.split('.')[0] ?? ''] ?? field;
+  return `${message}: ${name ? `${name}: ` : ''}${issue.message}`;
 }

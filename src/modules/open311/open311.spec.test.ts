@@ -156,6 +156,12 @@ describe.each(testBackends)('Open311 GeoReport v2 on %s', (kind) => {
     ]);
     const long = await post({ ...base, address_string: `渝中区${'很'.repeat(400)}` });
     expect([long.status, long.body[0].description]).toEqual([400, expect.stringContaining('300')]);
+    // The event centre's refusal names the GeoReport parameter.
+    const far = await post({ ...base, lat: '999', long: '106.5' });
+    expect([far.status, far.body[0].description]).toEqual([
+      400,
+      expect.stringMatching(/^invalid report: lat: /),
+    ]);
     const none = await post(base);
     expect([none.status, none.body[0].description]).toEqual([400, expect.stringContaining('lat and long')]);
   });
