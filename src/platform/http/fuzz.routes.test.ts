@@ -143,11 +143,21 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   },
 );
 
-function caseArb(ops: Operation[], refs: Record<string, JsonSchema>): fc.Arbitrary<Case> {
+function caseArb(
+  ops: Operation[],
+  refs: Record<string, JsonSchema>,
+  known: Record<string, string[]>,
+): fc.Arbitrary<Case> {
   return fc.constantFrom(...ops).chain((op) => {
     const record = (where: Param['in']) => {
       const model: Record<string, fc.Arbitrary<Json>> = {};
-      for (const p of op.params.filter((q) => q.in === where)) model[p.name] = arbitraryOf(p.schema, refs);
+      for (const p of op.params.filter((q) => q.in === where)) {
+        const generated = arbitraryOf(p.schema, refs);
+        const real = known[p.name] ?? (where === 'path' && /id$/i.test(p.name) ? known.id : undefined);
+        model[p.name] = real?.length
+          ? fc.oneof({ arbitrary: fc.constantFrom(...real), weight: 3 }, { arbitrary: generated, weight: 1 })
+          : generated;
+      }
       const required = op.params.filter((q) => q.in === where && q.required).map((q) => q.name);
       return fc.record(model, { requiredKeys: where === 'path' ? Object.keys(model) : required });
     };
@@ -276,6 +286,42 @@ describe('fuzzing every route of the real app', () => {
   let token: string;
   let ops: Operation[];
   let refs: Record<string, JsonSchema>;
+  let known: Record<string, string[]>;
+
+  /**
+   * Real ids, codes, keys and tokens (from one filed request and every list route), so that
+   * mutated bodies also reach handlers past their not-found checks.
+   */
+  const harvest = async (all: Operation[]) => {
+    const found: Record<string, Set<string>> = {};
+    const keep = (name: string, value: unknown) => {
+      if (typeof value !== 'string' && typeof value !== 'number') return;
+      found[name] ??= new Set();
+      if (found[name].size < 20) found[name].add(String(value));
+    };
+    const walk = (value: unknown, depth = 0) => {
+      if (!value || typeof value !== 'object' || depth > 4) return;
+      for (const [k, v] of Object.entries(value)) {
+        if (/^(id|code|key|token|version|category|evidenceId|format)$/.test(k)) keep(k, v);
+        walk(v, depth + 1);
+      }
+    };
+    const filed = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/citizen/requests',
+      payload: { description: '路灯不亮 fuzz seed', location: { lon: 106.05, lat: 29.05 } },
+    });
+    walk(filed.json());
+    for (const op of all.filter((o) => o.method === 'GET' && !o.path.includes('{') && !o.open311)) {
+      const res = await app.http.inject({
+        method: 'GET',
+        url: op.path,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.headers['content-type']?.toString().startsWith('application/json')) walk(res.json());
+    }
+    return Object.fromEntries(Object.entries(found).map(([k, v]) => [k, [...v]]));
+  };
 
   const send = async (sent: Sent) => {
     const res = await app.http.inject({
@@ -302,7 +348,11 @@ describe('fuzzing every route of the real app', () => {
     });
     if (process.env.FUZZ_DEMO === '1') await prepareCity(app, { demo: true });
     else {
-      await app.services.jurisdictions.importGeoJson(SYSTEM_PRINCIPAL, syntheticCity(), AUTO);
+      const { jurisdictions, organisation } = app.services;
+      await jurisdictions.importGeoJson(SYSTEM_PRINCIPAL, syntheticCity(), AUTO);
+      const nodes = (await jurisdictions.list()).map((n) => ({ ...n, point: n.label }));
+      await organisation.structure.generate(SYSTEM_PRINCIPAL, nodes, { demoTeams: true });
+      await app.services.centre.teams.reload();
       await prepareCity(app, { demo: false });
     }
     const login = await app.http.inject({
@@ -314,6 +364,7 @@ describe('fuzzing every route of the real app', () => {
     const doc = (await app.http.inject({ method: 'GET', url: '/docs/json' })).json();
     refs = doc.components?.schemas ?? {};
     ops = operationsOf(doc);
+    known = await harvest(ops);
   }, 120_000);
   afterAll(async () => {
     await app?.close();
@@ -324,6 +375,8 @@ describe('fuzzing every route of the real app', () => {
     expect(token).toBeTruthy();
     expect(ops.length).toBeGreaterThan(90);
     expect(ops.filter((o) => o.open311).length).toBeGreaterThanOrEqual(7);
+    expect(known.id?.length).toBeGreaterThan(3);
+    expect(known.token?.length).toBeGreaterThan(0);
   });
 
   it('refuses NUL and lone surrogates in login and citizen requests with 400 invalid_text', async () => {
@@ -429,30 +482,34 @@ describe('fuzzing every route of the real app', () => {
     expect(faults).toEqual([]);
   }, 60_000);
 
-  it('answers hostile variations of valid requests without 5xx, in the documented error shape', async () => {
-    const faults: string[] = [];
-    const seen: Record<string, number> = {};
-    await fc.assert(
-      fc.asyncProperty(caseArb(ops, refs), async (c) => {
-        const sent = build(c, token);
-        try {
-          const { status, body } = await send(sent);
-          const problem = fault(status, body, c.op.open311);
-          const key = `${c.mutation.kind} ${status}`;
-          seen[key] = (seen[key] ?? 0) + 1;
-          if (process.env.FUZZ_VERBOSE)
-            console.log(status, describeSent(sent).slice(0, 300), body.slice(0, 200));
-          if (problem) faults.push(`${describeSent(sent)} → ${problem}`);
-        } catch (error) {
-          faults.push(`${describeSent(sent)} → threw ${String(error)}`);
-        }
-        return true;
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    if (process.env.FUZZ_VERBOSE) console.log(seen);
-    const health = await app.http.inject({ method: 'GET', url: '/health' });
-    expect(health.statusCode).toBe(200);
-    expect(faults).toEqual([]);
-  }, Math.max(110_000, RUNS * 100));
+  it(
+    'answers hostile variations of valid requests without 5xx, in the documented error shape',
+    async () => {
+      const faults: string[] = [];
+      const seen: Record<string, number> = {};
+      await fc.assert(
+        fc.asyncProperty(caseArb(ops, refs, known), async (c) => {
+          const sent = build(c, token);
+          try {
+            const { status, body } = await send(sent);
+            const problem = fault(status, body, c.op.open311);
+            const key = `${c.mutation.kind} ${status}`;
+            seen[key] = (seen[key] ?? 0) + 1;
+            if (process.env.FUZZ_VERBOSE)
+              console.log(status, describeSent(sent).slice(0, 300), body.slice(0, 200));
+            if (problem) faults.push(`${describeSent(sent)} → ${problem}`);
+          } catch (error) {
+            faults.push(`${describeSent(sent)} → threw ${String(error)}`);
+          }
+          return true;
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      if (process.env.FUZZ_VERBOSE) console.log(seen);
+      const health = await app.http.inject({ method: 'GET', url: '/health' });
+      expect(health.statusCode).toBe(200);
+      expect(faults).toEqual([]);
+    },
+    Math.max(110_000, RUNS * 100),
+  );
 });
