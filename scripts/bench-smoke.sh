@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every benchmark in bench/ with --smoke (tiny sizes, the same code path) on Node 24 and fails
+# if any of them fails, hangs past its time limit, or does not honour --smoke (no smoke banner).
+# A bench that no longer starts is caught here, not by the next person who wants its figures.
+# Needs PostgreSQL :5432, NATS :4222 and mosquitto on the PATH (scripts/prepare-test-env.sh).
+# Usage: scripts/bench-smoke.sh [name ...]   (default: every bench/*.ts that is not a helper)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+NODE=./node_modules/.bin/node
+LIMIT_S=${BENCH_SMOKE_TIMEOUT:-240}
+# Modules the benches import, not benches themselves.
+HELPERS=" mqtt-packets pipeline-common smoke "
+
+if [ $# -gt 0 ]; then
+  names=("$@")
+else
+  names=()
+  for f in bench/*.ts; do
+    n=$(basename "$f" .ts)
+    [[ $HELPERS == *" $n "* ]] || names+=("$n")
+  done
+fi
+
+failed=()
+started=$SECONDS
+for n in "${names[@]}"; do
+  out=$(mktemp)
+  t0=$SECONDS
+  timeout --kill-after=10 "$LIMIT_S" "$NODE" "bench/$n.ts" --smoke >"$out" 2>&1
+  rc=$?
+  took=$((SECONDS - t0))
+  if [ $rc -ne 0 ]; then
+    why="exit $rc"
+    [ $rc -eq 124 ] && why="timed out after ${LIMIT_S} s"
+    failed+=("$n")
+    printf 'FAIL %-24s %4d s  (%s)\n' "$n" "$took" "$why"
+    tail -n 30 "$out" | sed 's/^/     | /'
+  elif ! grep -q '^(smoke run' "$out"; then
+    failed+=("$n")
+    printf 'FAIL %-24s %4d s  (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
+  else
+    printf 'ok   %-24s %4d s  %s\n' "$n" "$took" "$(grep -v '^(smoke run' "$out" | grep -i -m1 -E 'ratio|×|speed-up|faster|baseline|p50' || true)"
+  fi
+  rm -f "$out"
+done
+printf '%d benches in %d s\n' "${#names[@]}" "$((SECONDS - started))"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}" >&2
+  exit 1
+fi
