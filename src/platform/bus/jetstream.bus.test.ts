@@ -143,6 +143,41 @@ describe('JetStream bus', () => {
     });
   });
 
+  it('dead-letters a poison message too big to wrap whole, as an excerpt, and keeps serving', async () => {
+    const prefix = uniquePrefix();
+    const bus = await open(prefix);
+    const letters: DeadLetter[] = [];
+    const ok: string[] = [];
+    const options = {
+      group: 'big',
+      owner: 't',
+      maxAttempts: 2,
+      backoffMs: 10,
+      deadLetter: (l: DeadLetter) => void letters.push(l),
+    };
+    await bus.subscribe('test.alert.raised', options, (e) => {
+      if (e.payload.deviceId.length > 100) throw new Error('cannot handle a huge device id');
+      ok.push(e.payload.deviceId);
+    });
+    // The envelope fits under NATS's 1 MiB max_payload; wrapped in its dead letter it does not.
+    const huge = await bus.publish('test.alert.raised', { deviceId: 'd'.repeat(1_048_576 - 300), level: 1 });
+    await bus.publish('test.alert.raised', { deviceId: 'small', level: 1 });
+    await waitFor(() => letters.length === 1 && ok.length === 1, 'dead letter and the next message');
+    const jsm = await jetstreamManager(nc);
+    const stored = await jsm.streams.getMessage(streamNames(prefix).deadLetterStream, {
+      last_by_subj: `${prefix}_dlq.big`,
+    });
+    const kept = stored?.json<DeadLetter>();
+    expect(kept).toMatchObject({
+      reason: 'handler_failed',
+      attempts: 2,
+      error: 'cannot handle a huge device id',
+    });
+    expect(kept?.raw).toContain(huge.id);
+    expect(kept?.raw?.length).toBeLessThan(5_000);
+    expect(bus.stats().deadLettered).toBe(1);
+  });
+
   it('redelivers to the surviving member what a killed member held unacked', async () => {
     const prefix = uniquePrefix();
     const bus = await open(prefix);

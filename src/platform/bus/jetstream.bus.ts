@@ -147,7 +147,18 @@ export class JetStreamBus<M extends SubjectMap> extends BaseBus<M> implements Ra
 
   protected async storeDeadLetter(letter: DeadLetter): Promise<void> {
     const id = letter.envelope ? `${letter.group}:${letter.envelope.id}` : undefined;
-    await this.publishWire(`${this.names.deadLetterPrefix}.${letter.group}`, JSON.stringify(letter), id);
+    const subject = `${this.names.deadLetterPrefix}.${letter.group}`;
+    try {
+      await this.publishWire(subject, JSON.stringify(letter), id);
+    } catch (err) {
+      // A message near max_payload no longer fits once wrapped in its dead letter: keep an
+      // excerpt instead, or it would be redelivered and refused again until max_deliver.
+      if (!(err instanceof AppError) || err.code !== 'invalid_data' || !letter.envelope) throw err;
+      const { envelope, ...rest } = letter;
+      const raw = JSON.stringify(envelope);
+      const excerpt = { ...rest, raw: `${raw.slice(0, 4_096)}… (${raw.length} chars)` };
+      await this.publishWire(subject, JSON.stringify(excerpt), id);
+    }
   }
 
   protected async shutdown(): Promise<void> {
