@@ -4,10 +4,12 @@ import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { testBackends } from '../../platform/db/testing.ts';
 import { metricsRegistry } from '../../platform/http/metrics.ts';
+import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import type { DeviceInput } from './devices.schema.ts';
 import { decodeRaw } from './intake.batcher.ts';
 import { excerptOf, rawDepthExceeds, storable, valueDepthExceeds } from './intake.limits.ts';
 import { openTestSensing } from './sensing.fixture.ts';
+import { registerSensingRoutes } from './sensing.routes.ts';
 import type { SensingService } from './sensing.service.ts';
 
 const COUNTER: DeviceInput = {
@@ -123,6 +125,38 @@ describe.each(testBackends)('poison payloads in one batch on %s', (kind) => {
     const [letter] = await sensing.deadLetters(SYSTEM_PRINCIPAL, { limit: 1 });
     expect(letter).toMatchObject({ reason: 'too_deep', deviceId: COUNTER.id });
   });
+});
+
+describe.each(testBackends)('poison items in the HTTP batch endpoint on %s', (kind) => {
+  it('answers 202 with a too deep item dead-lettered (bounded excerpt) and the good item stored', async () => {
+    const { database, sensing } = await openTestSensing(kind, new ManualClock(new Date()));
+    const key = { ...testPrincipal('', ['admin']), kind: 'api_key' as const, id: 'key-1' };
+    const api = await createTestApi({ key });
+    registerSensingRoutes(api, { sensing });
+    await api.ready();
+    try {
+      await sensing.devices.register(SYSTEM_PRINCIPAL, COUNTER);
+      const observedAt = new Date(Date.now() - 60_000).toISOString();
+      // 20 levels under the item: within the HTTP layer's body limit (32, the whole body refused
+      // with a 400 past it), past the intake's 16, so this item alone is dead-lettered.
+      const nested = `${'{"a":'.repeat(20)}1${'}'.repeat(20)}`;
+      const deep = `{"deviceId":"${COUNTER.id}","observedAt":"${observedAt}","x":${nested}}`;
+      const res = await api.inject({
+        method: 'POST',
+        url: '/api/v1/observations',
+        headers: { authorization: 'Bearer key', 'content-type': 'application/json' },
+        payload: `[${deep},{"deviceId":"${COUNTER.id}","observedAt":"${observedAt}","peopleCount":7}]`,
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      expect(res.json()).toMatchObject({ received: 2, deadLettered: 1, stored: 1 });
+      const letters = await sensing.deadLetters(SYSTEM_PRINCIPAL, { limit: 2 });
+      expect(letters.map((l) => l.reason)).toEqual(['too_deep']);
+      expect(letters[0]!.payload).toContain('"…"');
+    } finally {
+      await api.close();
+      await database.close();
+    }
+  }, 60_000);
 });
 
 async function deadLetterCount(reason: string): Promise<number> {
