@@ -6,8 +6,10 @@ import { type Database, forTables } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { metricsRegistry } from '../../platform/http/metrics.ts';
+import { createTestApi } from '../../platform/http/testing.ts';
 import type { AlgorithmImpl } from './algorithms.gate.ts';
 import { algorithmMigrations } from './algorithms.migrations.ts';
+import { registerAlgorithmRoutes } from './algorithms.routes.ts';
 import type { AlgorithmRegistry } from './algorithms.service.ts';
 import type { AlgorithmTables } from './algorithms.tables.ts';
 import { openRegistry, people, putInUse, sampleRegister } from './algorithms.testing.ts';
@@ -101,6 +103,20 @@ describe.each(testBackends)('decision log poison records on %s', (kind) => {
     await registry.flush();
     const [later] = await registry.decisions.why(people.dispatcher, { type: 'event', id: 'LATER' });
     expect(later?.inputs).toEqual({ text: 'after the poison' });
+    // And over HTTP.
+    const app = await createTestApi(people);
+    registerAlgorithmRoutes(app, { registry });
+    await app.ready();
+    for (const id of ['LATER', 'P1']) {
+      const why = await app.inject({
+        method: 'GET',
+        url: `/api/v1/why?subjectType=event&subjectId=${id}`,
+        headers: { authorization: 'Bearer dispatcher' },
+      });
+      expect(why.statusCode).toBe(200);
+      expect(why.json().decisions).toHaveLength(1);
+    }
+    await app.close();
   });
 
   it('quarantines records that stay refused or cannot be mapped, with reason and a bounded excerpt', async () => {
