@@ -101,7 +101,7 @@ type Mutation =
   | { kind: 'body-text'; text: string }
   | { kind: 'body-empty' }
   | { kind: 'content-type'; contentType: string }
-  | { kind: 'header'; name: 'x-api-key' | 'authorization' | 'accept'; text: string };
+  | { kind: 'header'; name: 'x-api-key' | 'authorization' | 'accept' | 'x-request-id'; text: string };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'none' as const }), weight: 1 },
@@ -128,7 +128,12 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('header' as const),
-      name: fc.constantFrom('x-api-key' as const, 'authorization' as const, 'accept' as const),
+      name: fc.constantFrom(
+        'x-api-key' as const,
+        'authorization' as const,
+        'accept' as const,
+        'x-request-id' as const,
+      ),
       text: fc.constantFrom(
         'Bearer x',
         `Bearer ${'a'.repeat(5000)}`,
@@ -136,6 +141,8 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
         "' OR 1=1",
         'text/xml',
         '*/*;q=NaN',
+        'a\u0000b',
+        'x\u0001y',
         '',
       ),
     }),

@@ -40,6 +40,9 @@ export interface HttpOptions {
   bodyLimit?: number;
 }
 
+/** What a client-chosen request id may look like. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
+
 /** Bodies smaller than this go out as they are (compression would not pay for its framing). */
 export const COMPRESS_THRESHOLD = 1024;
 
@@ -65,8 +68,13 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's x-request-id is kept when it is a plain token; anything else (control
+    // characters could not even be echoed as a header) gets a generated one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     // Long path parameters reach their route (and its validation, 4xx in the scope's own error
     // format) instead of the router's bare 414; Node's 16 KiB header limit bounds them anyway.
     routerOptions: { maxParamLength: 16 * 1024 },

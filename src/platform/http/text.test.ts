@@ -73,6 +73,23 @@ describe('text hygiene at the HTTP edge', () => {
     expect(header.json().error.details).toEqual([{ in: 'headers', path: '/x-api-key' }]);
   });
 
+  it('keeps a plain x-request-id and replaces one it could not echo', async () => {
+    const plain = await app.inject({
+      method: 'GET',
+      url: '/things/x',
+      headers: { 'x-request-id': 'req-1.a:b' },
+    });
+    expect(plain.headers['x-request-id']).toBe('req-1.a:b');
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/things/x',
+      headers: { 'x-request-id': 'a\u0000b' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_text');
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('refuses a text/plain body with NUL', async () => {
     const res = await post('/text', 'a\u0000b', 'text/plain');
     expect(res.statusCode).toBe(400);
