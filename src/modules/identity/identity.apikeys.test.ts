@@ -91,7 +91,7 @@ describe.each(testBackends)('API keys on %s', (kind) => {
           ...input,
         }),
       );
-    expect(await create('d103', { jurisdictionCode: '500104' })).toMatchObject({ code: 'forbidden' });
+    expect(await create('d103', { jurisdictionCode: '500104' })).toMatchObject({ code: 'not_found' });
     expect(await create('d103', { roles: ['auditor'] })).toMatchObject({ code: 'forbidden' });
     expect(await create('s1031', { jurisdictionCode: '500103001' })).toMatchObject({ code: 'forbidden' });
     expect(await create('admin', { roles: ['street_operator'] })).toMatchObject({ code: 'invalid_data' });

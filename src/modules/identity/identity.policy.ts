@@ -1,5 +1,5 @@
 import { canSee, hasRole, type Principal, ROLES, type Role, requireRole } from '../../platform/access.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { JurisdictionNode } from './identity.schema.ts';
 
 /** The jurisdiction level each operator role must sit at. */
@@ -63,9 +63,8 @@ export function assertOutranks(actor: Principal, subjectRoles: readonly string[]
 /** The node must lie in the actor's jurisdiction. */
 export function assertNodeInScope(actor: Principal, node: JurisdictionNode): void {
   if (!canSee(actor, node.path)) {
-    throw new AppError('forbidden', `jurisdiction '${node.code}' is outside your jurisdiction`, {
-      jurisdictionCode: node.code,
-    });
+    // As for every record named outside the caller's jurisdiction: not_found, like a read.
+    throw notFound('jurisdiction', node.code);
   }
 }
 

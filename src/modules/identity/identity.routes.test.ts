@@ -128,7 +128,14 @@ describe.each(testBackends)('identity routes on %s', (kind) => {
       as: 'd103',
       body: { ...body, username: 'outsider', jurisdictionCode: '500104001' },
     });
-    expect(outside.json().error.code).toBe('forbidden');
+    expect([outside.statusCode, outside.json().error]).toEqual([
+      404,
+      {
+        code: 'not_found',
+        message: "jurisdiction '500104001' not found",
+        details: { kind: 'jurisdiction', key: '500104001' },
+      },
+    ]);
     const patched = await call('PATCH', `/api/v1/users/${created.json().id}`, {
       as: 'd103',
       body: { active: false },

@@ -101,7 +101,7 @@ describe.each(testBackends)('scoped user administration on %s', (kind) => {
       roles: ['field_officer'],
       active: true,
     });
-    expect(await codeOf(s.identity.users.create(d103, newUser('x1', '500104001')))).toBe('forbidden');
+    expect(await codeOf(s.identity.users.create(d103, newUser('x1', '500104001')))).toBe('not_found');
     expect(await codeOf(s.identity.users.create(d103, newUser('x2', '500103', ['admin'])))).toBe('forbidden');
     expect(await codeOf(s.identity.users.create(d103, newUser('x3', '500103', ['auditor'])))).toBe(
       'forbidden',
