@@ -40,7 +40,10 @@ for n in "${names[@]}"; do
     failed+=("$n")
     printf 'FAIL %-24s %4d s  (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
   else
-    printf 'ok   %-24s %4d s  %s\n' "$n" "$took" "$(grep -v '^(smoke run' "$out" | grep -i -m1 -E 'ratio|×|speed-up|faster|baseline|p50' || true)"
+    # The bench's ratio line (its last), else its last line: enough to see it ran through.
+    summary=$(grep -iE 'ratio|speed-up|faster|× baseline|p50' "$out" | tail -n 1)
+    [ -n "$summary" ] || summary=$(tail -n 1 "$out")
+    printf 'ok   %-24s %4d s  %s\n' "$n" "$took" "${summary:0:150}"
   fi
   rm -f "$out"
 done
