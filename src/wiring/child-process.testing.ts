@@ -195,6 +195,8 @@ export async function publishCountingAcks(
   bodies: string[],
   perTick: number,
   tickMs: number,
+  /** Filled as PUBACKs arrive, so a caller can watch progress. */
+  acked = new Set<number>(),
 ): Promise<{ acked: Set<number>; sent: number }> {
   const client = await mqtt.connectAsync(brokerUrl, {
     clientId: deviceId,
@@ -203,7 +205,6 @@ export async function publishCountingAcks(
     reconnectPeriod: 0,
     connectTimeout: 5000,
   });
-  const acked = new Set<number>();
   let sent = 0;
   let closed = false;
   client.on('close', () => {

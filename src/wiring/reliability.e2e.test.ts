@@ -3,9 +3,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSecretsFile } from '../demo/prepare.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { demoSecretsFile, prepareCity } from '../demo/prepare.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import { createLogger } from '../platform/logger.ts';
 import {
   freePort,
   sleep,
@@ -413,4 +418,90 @@ describe('embedded-broker ingest (child process, PostgreSQL, Aedes)', () => {
       await locker.end();
     }
   }, 60_000);
+});
+
+/**
+ * The issue's exact mode: `citybrain serve` with embedded PGlite and the embedded broker. Counted
+ * after the fact (PGlite allows one process), from the data directory the child left behind.
+ */
+describe('embedded-broker ingest on PGlite (child process)', () => {
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let mqttUrl: string;
+  let secrets: { deviceId: string; secret: string }[];
+
+  async function startServe(): Promise<void> {
+    const port = await freePort();
+    mqttUrl = `mqtt://127.0.0.1:${port}`;
+    ({ proc: child } = await spawnServe({
+      name: 'serve',
+      args: [],
+      env: {
+        CITYBRAIN_DATA_DIR: dataDir,
+        MQTT_PORT: String(port),
+        CITYBRAIN_TOKEN_SECRET: 'p'.repeat(40),
+        CITYBRAIN_ADMIN_PASSWORD: 'admin-password-pgl',
+      },
+      timeoutMs: 90_000,
+    }));
+  }
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-embedded-pglite-'));
+    const config = loadConfig(
+      {},
+      { dataDir, port: 0, adminPassword: 'admin-password-pgl', tokenSecret: 'p'.repeat(40) },
+    );
+    const app = await createApp({ config, logger: createLogger('silent') });
+    try {
+      await prepareCity(app, { demo: true });
+    } finally {
+      await app.close();
+    }
+    secrets = (
+      JSON.parse(fs.readFileSync(demoSecretsFile(dataDir), 'utf8')) as { deviceId: string; secret: string }[]
+    ).filter((s) => /^tf-\d+$/.test(s.deviceId));
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopChild(child, 'SIGKILL', 1000);
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('loses no acknowledged reading when SIGKILLed under a steady QoS 1 load', async () => {
+    await startServe();
+    const { deviceId, secret } = secrets[0]!;
+    const N = 6000;
+    const base = Date.now() - 40 * 60_000;
+    const bodies = Array.from({ length: N }, (_, i) =>
+      JSON.stringify({ observedAt: new Date(base + i * 7).toISOString(), [METRIC]: 30 + (i % 20) }),
+    );
+    const acked = new Set<number>();
+    const publishing = publishCountingAcks(mqttUrl, deviceId, secret, bodies, 40, 20, acked);
+    const deadline = Date.now() + 30_000;
+    while (acked.size < 500 && Date.now() < deadline) await sleep(20);
+    await stopChild(child, 'SIGKILL', 1000);
+    child = undefined;
+    const { sent } = await publishing;
+    expect(acked.size).toBeGreaterThanOrEqual(500);
+    expect(acked.size).toBeLessThan(N);
+
+    await startServe(); // recovers the killed PGlite, then is stopped cleanly to count
+    await stopChild(child, 'SIGTERM', 15_000);
+    child = undefined;
+    const database = await openDatabase({ dataDir });
+    try {
+      const r = await sql<{ t: string }>`
+        select (extract(epoch from observed_at) * 1000)::bigint as t from sensing_observations
+         where device_id = ${deviceId} and metric = ${METRIC}`.execute(database.db);
+      const stored = new Set(r.rows.map((row) => Number(row.t)));
+      const lost = [...acked].filter((i) => !stored.has(base + i * 7));
+      console.info(
+        `embedded broker + PGlite SIGKILL: ${lost.length} acknowledged readings lost of ${acked.size} (sent ${sent}, stored ${stored.size})`,
+      );
+      expect(lost).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  }, 180_000);
 });
