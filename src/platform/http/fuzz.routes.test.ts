@@ -452,6 +452,43 @@ describe('fuzzing every route of the real app', () => {
     });
   });
 
+  it('gives the same answers over a real socket', async () => {
+    const base = await app.http.listen({ port: 0, host: '127.0.0.1' });
+    const cases: Array<[string, RequestInit, number, string]> = [
+      ['/api/v1/citizen/photos/%00', {}, 400, 'invalid_text'],
+      ['/api/v1/citizen/photos/%ED%A0%80', {}, 400, 'invalid_request'],
+      ['/api/v1/jurisdictions?q=a%00b', {}, 400, 'invalid_text'],
+      [
+        '/api/v1/auth/login',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"username":"a\\ud800","password":"x"}',
+        },
+        400,
+        'invalid_text',
+      ],
+      [
+        '/api/v1/citizen/requests',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `${'['.repeat(5000)}${']'.repeat(5000)}`,
+        },
+        400,
+        'invalid_request',
+      ],
+    ];
+    for (const [url, init, status, code] of cases) {
+      const res = await fetch(base + url, init);
+      expect([url, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+        url,
+        status,
+        code,
+      ]);
+    }
+  });
+
   it('refuses bad text in every path parameter, query field and body of every route, as admin', async () => {
     const faults: string[] = [];
     for (const op of ops) {
