@@ -5,7 +5,7 @@
 // the machine is shared).
 //
 //   ./node_modules/.bin/node bench/embedded-ingest.ts [--engine postgres|pglite] [--devices 50]
-//       [--messages 400] [--per-message 1] [--window 20]
+//       [--messages 400] [--per-message 1] [--window 20] [--smoke]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,15 +18,17 @@ import type { DatabaseKind } from '../src/platform/db/database.ts';
 import { openTestDatabase } from '../src/platform/db/testing.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { observationTopic } from '../src/platform/mqtt/index.ts';
+import { size, smokeBanner } from './smoke.ts';
 
 const arg = (n: string) =>
   process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : undefined;
 const ENGINE = (arg('engine') ?? 'postgres') as DatabaseKind;
-const DEVICES = Number(arg('devices') ?? 50);
-const MESSAGES = Number(arg('messages') ?? 400);
+const DEVICES = Number(arg('devices') ?? size(50, 5));
+const MESSAGES = Number(arg('messages') ?? size(400, 40));
 const PER_MESSAGE = Number(arg('per-message') ?? 1);
 const WINDOW = Number(arg('window') ?? 20);
 
+smokeBanner();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-emb-'));
 const config = loadConfig(
   {},
