@@ -41,7 +41,8 @@ for n in "${names[@]}"; do
     printf 'FAIL %-24s %4d s  (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
   else
     # The bench's ratio line (its last), else its last line: enough to see it ran through.
-    summary=$(grep -iE 'ratio|speed-up|faster|× baseline|p50' "$out" | tail -n 1)
+    summary=$(grep -iE 'ratio|speed-up|faster|× baseline' "$out" | tail -n 1)
+    [ -n "$summary" ] || summary=$(grep -E 'p50' "$out" | grep -v 'gc:' | head -n 1)
     [ -n "$summary" ] || summary=$(tail -n 1 "$out")
     printf 'ok   %-24s %4d s  %s\n' "$n" "$took" "${summary:0:150}"
   fi
