@@ -2934,6 +2934,9 @@ export interface paths {
         query?: {
           reason?:
             | 'invalid_json'
+            | 'too_large'
+            | 'too_deep'
+            | 'unprocessable'
             | 'not_an_object'
             | 'unknown_device'
             | 'missing_observed_at'
@@ -2970,6 +2973,9 @@ export interface paths {
                 /** @enum {string} */
                 reason:
                   | 'invalid_json'
+                  | 'too_large'
+                  | 'too_deep'
+                  | 'unprocessable'
                   | 'not_an_object'
                   | 'unknown_device'
                   | 'missing_observed_at'
@@ -2981,7 +2987,7 @@ export interface paths {
                   | 'undeclared_metric'
                   | 'no_readings';
                 detail: string;
-                /** @description the payload as received (truncated to 64 KiB) */
+                /** @description the payload as received, its first 4 KiB (NUL shown as U+FFFD) */
                 payload: string;
               }[];
             };
