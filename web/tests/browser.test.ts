@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
 import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot, watchedPage } from './harness.ts';
 import { devicePaint, mapPaint, waitForMap } from './map-check.ts';
@@ -29,6 +29,12 @@ describe('citybrain web in Chromium', () => {
 
   beforeAll(async () => {
     [served, browser] = await Promise.all([serve(), launchBrowser()]);
+  });
+  // Checked after every test (not as a last test, which a shuffled run may put first). Offline
+  // reloads legitimately fail API calls; everything else must be clean.
+  afterEach(() => {
+    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(e));
+    expect(unexpected).toEqual([]);
   });
   afterAll(async () => {
     for (const c of contexts) await c.close();
@@ -264,6 +270,8 @@ describe('citybrain web in Chromium', () => {
     expect(scope).toBe(`${served.baseUrl}/field`);
     await login(page, 'officer.jiefangbei', DEMO_PASSWORD);
     await page.getByRole('heading', { name: '我的任务' }).waitFor();
+    // The list loads after the heading: wait for it rather than count at once.
+    await page.getByText('暂无任务').waitFor();
     await expect(page.getByText('暂无任务').count()).resolves.toBe(1);
     await page.screenshot({ path: shot('field-tasks') });
     // Offline: the shell comes from the service worker's cache.
@@ -273,11 +281,5 @@ describe('citybrain web in Chromium', () => {
     await expect(page.getByRole('status').first().textContent()).resolves.toBe('离线');
     await page.screenshot({ path: shot('field-offline') });
     await page.context().setOffline(false);
-  });
-
-  it('had no errors in the pages', () => {
-    // Offline reloads legitimately fail API calls; everything else must be clean.
-    const unexpected = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(e));
-    expect(unexpected).toEqual([]);
   });
 });

@@ -33,6 +33,7 @@ describe('cockpit map layers in Chromium', () => {
   const errors: string[] = [];
   const clock = new ManualClock(new Date());
   let adminToken = '';
+  let devices: Awaited<ReturnType<App['services']['sensing']['devices']['list']>> = [];
 
   const api = async (url: string, token = adminToken, init: RequestInit = {}) => {
     const res = await fetch(`${baseUrl}${url}`, {
@@ -94,35 +95,42 @@ describe('cockpit map layers in Chromium', () => {
     [baseUrl, browser] = await Promise.all([app.listen(), launchBrowser()]);
     adminToken = await tokenOf('admin', ADMIN_PASSWORD);
 
-    // An hour of readings from every water-quality station: DO and ammonia give a spread of
-    // classes (most sections good, some polluted), and every crowd counter's latest count.
-    const devices = await app.services.sensing.devices.list(SYSTEM_PRINCIPAL, { limit: 20_000 });
-    const at = (minutesAgo: number) => new Date(clock.now().getTime() - minutesAgo * 60_000).toISOString();
+    devices = await app.services.sensing.devices.list(SYSTEM_PRINCIPAL, { limit: 20_000 });
+  }, 300_000);
+  // Each test feeds the devices it looks at itself, at the clock's time of that test, so the tests
+  // hold in any order (the workload test moves the clock two hours on).
+  const minutesAgo = (m: number) => new Date(clock.now().getTime() - m * 60_000).toISOString();
+  /** An hour of readings from every water-quality station: DO and ammonia give a spread of classes (most sections good, some polluted). */
+  const feedWaterStations = async () => {
     const DO = [7.8, 6.4, 6.2, 5.4, 5.6, 5.2, 4.2, 2.6, 1.4, 6.8];
     const readings: { deviceId: string; payload: Record<string, unknown> }[] = [];
     let w = 0;
-    let c = 0;
     for (const d of devices) {
-      if (d.type === 'WaterQualityObserved' && d.metrics.includes('O2')) {
-        // Puhe starts good (class II) so that its drop below is seen.
-        const o2 = d.sectionName === PUHE ? 6.2 : DO[w++ % DO.length]!;
-        for (const m of [50, 20])
-          readings.push({
-            deviceId: d.id,
-            payload: { observedAt: at(m), O2: o2, ...(d.metrics.includes('NH4') ? { NH4: 0.4 } : {}) },
-          });
-      }
-      if (d.type === 'CrowdFlowObserved' && d.metrics.includes('peopleCount')) {
-        // Jiefangbei's counters see crowds; the rest of the city a few dozen people each.
-        const near = Math.abs(d.lon - 106.577) < 0.01 && Math.abs(d.lat - 29.557) < 0.01;
+      if (d.type !== 'WaterQualityObserved' || !d.metrics.includes('O2')) continue;
+      // Puhe starts good (class II) so that its drop below is seen.
+      const o2 = d.sectionName === PUHE ? 6.2 : DO[w++ % DO.length]!;
+      for (const m of [50, 20])
         readings.push({
           deviceId: d.id,
-          payload: { observedAt: at(5), peopleCount: near ? 900 : 10 + (c++ % 40) },
+          payload: { observedAt: minutesAgo(m), O2: o2, ...(d.metrics.includes('NH4') ? { NH4: 0.4 } : {}) },
         });
-      }
     }
     await publish(readings);
-  }, 300_000);
+  };
+  /** Every crowd counter's latest count: Jiefangbei's counters see crowds, the rest of the city a few dozen people each. */
+  const feedCrowdCounters = async () => {
+    const readings: { deviceId: string; payload: Record<string, unknown> }[] = [];
+    let c = 0;
+    for (const d of devices) {
+      if (d.type !== 'CrowdFlowObserved' || !d.metrics.includes('peopleCount')) continue;
+      const near = Math.abs(d.lon - 106.577) < 0.01 && Math.abs(d.lat - 29.557) < 0.01;
+      readings.push({
+        deviceId: d.id,
+        payload: { observedAt: minutesAgo(5), peopleCount: near ? 900 : 10 + (c++ % 40) },
+      });
+    }
+    await publish(readings);
+  };
   // A page left open keeps polling and rendering on the 2 shared cores: close each test's pages.
   afterEach(async () => {
     for (const ctx of contexts.splice(0)) await ctx.close().catch(() => undefined);
@@ -135,6 +143,7 @@ describe('cockpit map layers in Chromium', () => {
   });
 
   it('colours sections and reaches by GB 3838 class; legend counts equal the API; low DO turns a section 劣V', async () => {
+    await feedWaterStations();
     const before = (await api('/api/v1/water/sections')).body as unknown as {
       counts: Counts;
       items: { section: string; class: string | null; stations: unknown[] }[];
@@ -174,9 +183,7 @@ describe('cockpit map layers in Chromium', () => {
 
     // The Puhe station reports dissolved oxygen of 0.2 mg/L every minute for ten minutes: today's
     // mean falls to (2 × 6.2 + 10 × 0.2) / 12 = 1.2 < 2 → 劣V, worse than its target III.
-    const station = (await app.services.sensing.devices.list(SYSTEM_PRINCIPAL, { limit: 20_000 })).find(
-      (d) => d.sectionName === PUHE,
-    )!;
+    const station = devices.find((d) => d.sectionName === PUHE)!;
     clock.advance(5 * 60_000);
     await publish(
       [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].flatMap((m) => [
@@ -208,6 +215,7 @@ describe('cockpit map layers in Chromium', () => {
   }, 180_000);
 
   it('draws crowd hexagons where the counters report, with the legend from the API', async () => {
+    await feedCrowdCounters();
     const density = (await api('/api/v1/crowd/density')).body as unknown as {
       reporting: number;
       people: number;
@@ -241,7 +249,7 @@ describe('cockpit map layers in Chromium', () => {
     const off = await colourPaint(page, [dark, light], 40);
     console.log(`crowd: ${yz.reporting} counters in Yuzhong; hexagon pixels on`, on, 'off', off);
     expect(on[0]! + on[1]! - off[0]! - off[1]!).toBeGreaterThan(100);
-  });
+  }, 120_000);
 
   it('colours areas by open events or by overdue tasks, as the legend switch says', async () => {
     // Signed in first: the session's token is issued before the clock jumps.

@@ -24,7 +24,9 @@ const widths = (page: Page, selector: string) =>
  * uploads a photo, completes → the operator sees the proof photos and verifies → the citizen
  * sees it closed with the proof photo and rates it.
  */
-describe('Jiaochangkou, citizen to closed, in Chromium', () => {
+// One story told in numbered steps, each a step of the one before (the citizen's request, then the
+// operator's view of it, …): the steps keep their order even when the suite runs shuffled.
+describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () => {
   let served: Served;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
