@@ -1,14 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { prepareCity } from '../../demo/prepare.ts';
+import type { App } from '../../app.ts';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { ensureOpen311Key } from './index.ts';
+import { testBackends } from '../../platform/db/testing.ts';
+import { openOpen311TestApp } from './open311.testing.ts';
 
 const KEY = 'o311-photo-client-key-0123456789';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -17,22 +11,12 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 
 /** Open311 clients attach uploaded photos through media_url, on the real app and both engines. */
 describe.each(testBackends)('Open311 photos on %s', (kind) => {
   let app: App;
-  let dataDir: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-o311-photo-'));
-    const config = loadConfig(
-      {},
-      { dataDir, port: 0, adminPassword: 'admin-password-o311', tokenSecret: 'p'.repeat(40) },
-    );
-    app = await createApp({ config, logger: createLogger('silent'), database: await openTestDatabase(kind) });
-    await prepareCity(app, { demo: true });
-    await ensureOpen311Key(app.services.identity, '50', KEY);
+    ({ app, close } = await openOpen311TestApp(kind, KEY));
   }, 180_000);
-  afterAll(async () => {
-    await app?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   const upload = async (bytes: Buffer, headers: Record<string, string> = {}) => {
     const res = await app.http.inject({

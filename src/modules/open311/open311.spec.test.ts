@@ -1,36 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
-import { prepareCity } from '../../demo/prepare.ts';
+import type { App } from '../../app.ts';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { ensureOpen311Key, Gazetteer, type Place } from './index.ts';
+import { testBackends } from '../../platform/db/testing.ts';
+import { Gazetteer, type Place } from './index.ts';
+import { openOpen311TestApp } from './open311.testing.ts';
 
 const KEY = 'o311-spec-client-key-0123456789';
 
 /** GeoReport v2 to the letter, on the real app and both engines. */
 describe.each(testBackends)('Open311 GeoReport v2 on %s', (kind) => {
   let app: App;
-  let dataDir: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-o311-spec-'));
-    const config = loadConfig(
-      {},
-      { dataDir, port: 0, adminPassword: 'admin-password-o311', tokenSecret: 's'.repeat(40) },
-    );
-    app = await createApp({ config, logger: createLogger('silent'), database: await openTestDatabase(kind) });
-    await prepareCity(app, { demo: true });
-    await ensureOpen311Key(app.services.identity, '50', KEY);
+    ({ app, close } = await openOpen311TestApp(kind, KEY));
   }, 180_000);
-  afterAll(async () => {
-    await app?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => close?.());
 
   const raw = (url: string, payload: string | Buffer, contentType: string) =>
     app.http.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload });
