@@ -141,7 +141,11 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
     },
     async (request, reply) => {
       const batch = await batchOf(sensing, request.headers, request.principal, request.body);
-      const r = await sensing.ingest(batch);
+      // A device sends only its own observations (checked above); an API key only its jurisdiction's.
+      const r =
+        request.headers['x-device-id'] !== undefined
+          ? await sensing.ingest(batch)
+          : await sensing.ingestAs(request.principal!, batch);
       return reply.status(202).send({
         received: r.received,
         deadLettered: r.deadLettered,

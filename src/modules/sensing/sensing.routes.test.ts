@@ -15,6 +15,7 @@ import { SensingService } from './sensing.service.ts';
 const principals = {
   admin: testPrincipal('', ['admin']),
   key: { ...testPrincipal('', ['admin']), kind: 'api_key' as const, id: 'key-1' },
+  yuzhongKey: { ...testPrincipal('50/500103', ['admin']), kind: 'api_key' as const, id: 'key-2' },
   qijiang: testPrincipal('50/500110', ['district_operator']),
   yuzhong: testPrincipal('50/500103', ['district_operator']),
 };
@@ -159,6 +160,36 @@ describe.each(testBackends)('sensing HTTP routes on %s', (kind) => {
     expect(
       (await app.inject({ method: 'POST', url: '/api/v1/observations', payload: body })).statusCode,
     ).toBe(401);
+  });
+
+  it('refuses an API key observations of a device outside its jurisdiction or unknown, as a read would (404, nothing stored)', async () => {
+    const count = async () =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/api/v1/devices/${PUHE_STATION.id}/observations?rollup=raw&metric=O2&from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 3_600_000).toISOString()}`,
+          headers: auth('admin'),
+        })
+      ).json().items.length as number;
+    const before = await count();
+    for (const deviceId of [PUHE_STATION.id, 'no-such-device']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/observations',
+        headers: auth('yuzhongKey'),
+        // The first item would be fine for a city key: the whole batch is refused.
+        payload: [
+          { deviceId: PUHE_STATION.id, observedAt: now(), O2: 6.2 },
+          { deviceId, observedAt: now(), O2: 6.2 },
+        ],
+      });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error).toMatchObject({
+        code: 'not_found',
+        message: "item 0: no device 'PUHE'".replace('PUHE', PUHE_STATION.id),
+      });
+    }
+    expect(await count()).toBe(before);
   });
 
   it('serves raw series, dead letters and rules', async () => {

@@ -1,4 +1,4 @@
-import type { Principal } from '../../platform/access.ts';
+import { canSee, type Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -105,6 +105,22 @@ export class SensingService {
     // Handled below once its turn comes; this only keeps an early failure from counting as unhandled.
     prepared.catch(() => {});
     return this.serial(async () => commitBatch(parts, await prepared));
+  }
+
+  /**
+   * Ingests observations sent by a caller that names their devices (an admin API key through the
+   * HTTP batch endpoint). A device the caller may not see — registered outside its jurisdiction,
+   * or not registered at all — answers not_found for the batch, as a read of it would (the answer
+   * does not tell the two apart), and nothing of the batch is stored.
+   */
+  async ingestAs(principal: Principal, batch: RawObservation[]): Promise<IngestResult> {
+    const known = await this.devices.cache.resolve(batch.map((b) => b.deviceId));
+    batch.forEach((b, i) => {
+      const device = known.get(b.deviceId);
+      if (!device || !canSee(principal, device.jurisdictionPath))
+        throw new AppError('not_found', `item ${i}: no device '${b.deviceId}'`);
+    });
+    return this.ingest(batch);
   }
 
   /** Ingests bytes as a transport received them: invalid JSON is dead-lettered; an array is several observations. */
