@@ -6,8 +6,7 @@ import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { acceptRawBodies, bodyBytes, sendPhoto } from '../../platform/photos.ts';
 import type { DispatchService } from '../dispatch/index.ts';
-import type { NotifyService } from '../notify/index.ts';
-import { NotificationSchema } from '../notify/notify.schema.ts';
+import { NotificationSchema, type NotifyService } from '../notify/index.ts';
 import { computeKpis, KpiQuerySchema, KpiSchema } from './events.kpis.ts';
 import { citizenPhotoPath, EventPhotoSchema, UploadedPhotoSchema } from './events.photos.ts';
 import {
