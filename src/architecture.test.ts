@@ -157,6 +157,19 @@ describe('architecture', () => {
     expect(breaches).toEqual([]);
   });
 
+  it('spells the operator roles out only in src/platform/roles.ts (ROLE_GROUPS), server and web', () => {
+    // Generated OpenAPI types list the enum; anything else names ROLE_GROUPS.operators.
+    const copies = [...sourceFiles('src'), ...sourceFiles('web/src')].filter(
+      (file) =>
+        file !== 'src/platform/roles.ts' &&
+        !file.endsWith('schema.d.ts') &&
+        /'city_operator',\s*'district_operator',\s*'street_operator'/.test(
+          readFileSync(join(root, file), 'utf8'),
+        ),
+    );
+    expect(copies).toEqual([]);
+  });
+
   it('finds a circle when there is one (the checker itself)', () => {
     const graph = new Map([
       ['a', ['b']],
