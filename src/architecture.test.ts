@@ -157,6 +157,20 @@ describe('architecture', () => {
     expect(breaches).toEqual([]);
   });
 
+  it('keeps modules from importing the composition root, the demo, wiring or workflows', () => {
+    // Those import the modules; a module reaching back is the circle scenarios/demo.ts once made.
+    // Test helpers (`*.testing.ts`, fixtures) may boot the whole app.
+    const graph = importGraph(sourceFiles('src'));
+    const breaches: string[] = [];
+    for (const [file, targets] of graph) {
+      if (!moduleOf(file) || isTestHelper(file)) continue;
+      for (const target of targets) {
+        if (!/^src\/(modules|platform)\//.test(target)) breaches.push(`${file} → ${target}`);
+      }
+    }
+    expect(breaches).toEqual([]);
+  });
+
   it('spells the operator roles out only in src/platform/roles.ts (ROLE_GROUPS), server and web', () => {
     // Generated OpenAPI types list the enum; anything else names ROLE_GROUPS.operators.
     const copies = [...sourceFiles('src'), ...sourceFiles('web/src')].filter(
