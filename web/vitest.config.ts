@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+const ciReport = process.env.CI
+  ? {
+      reporters: ['default', 'json'],
+      outputFile: { json: `${import.meta.dirname}/../test-artifacts/vitest-web.json` },
+    }
+  : {};
+
 /** Web tests (`npm run test:web`): unit tests of the client's helpers and the browser tests. */
 export default defineConfig({
   test: {
@@ -10,5 +17,6 @@ export default defineConfig({
     pool: 'forks',
     // One server and one browser per file; files run one after another to keep timings honest.
     fileParallelism: false,
+    ...ciReport,
   },
 });
