@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { ensureOpen311Key } from '../modules/open311/index.ts';
-import { ensureScenarioDemo } from '../modules/scenarios/index.ts';
 import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import { ensureScenarioDemo } from './story-staffing.ts';
 
 /** Where the shipped demo city lives. */
 export const DEMO_DATA_DIR = path.resolve(import.meta.dirname, '../../data/chongqing');
@@ -125,7 +125,7 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     banner.push(`  demo users ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
     banner.push(await ensureOpen311Key(identity, hub.code, app.config.open311Key));
     // Demo staffing the stories need (liaison teams, officers per story department).
-    await ensureScenarioDemo(app);
+    await ensureScenarioDemo(app, DEMO_PASSWORD);
     await app.services.centre.teams.reload();
   }
   return banner;

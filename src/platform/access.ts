@@ -1,19 +1,8 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { AppError } from './errors.ts';
+import type { Role } from './roles.ts';
 
-/** Roles a user can hold; what each may do is decided by the service that is asked. */
-export const ROLES = [
-  'admin',
-  'city_operator',
-  'district_operator',
-  'street_operator',
-  'department_liaison',
-  'field_officer',
-  'auditor',
-] as const;
-
-/** One role. */
-export type Role = (typeof ROLES)[number];
+export { ROLE_GROUPS, ROLES, type Role } from './roles.ts';
 
 /**
  * Who is asking: a user, an API key of a system, or the platform itself.

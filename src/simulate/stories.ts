@@ -1,10 +1,5 @@
-import {
-  areaOfDevices,
-  loadCrowdFile,
-  officerFor,
-  operatorFor,
-  type PlanDto,
-} from '../modules/scenarios/index.ts';
+import { officerFor, operatorFor } from '../demo/story-staffing.ts';
+import { areaOfDevices, loadCrowdFile, type PlanDto } from '../modules/scenarios/index.ts';
 import { type Driver, type Json, PROOF_PNG } from './driver.ts';
 
 const MIN = 60_000;

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { operatorFor } from '../../src/modules/scenarios/index.ts';
+import { operatorFor } from '../../src/demo/story-staffing.ts';
 import { launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 

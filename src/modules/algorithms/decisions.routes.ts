@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { AlgorithmKeySchema, VersionParamsSchema } from './algorithms.schema.ts';
@@ -86,7 +86,7 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      requireRole(principal, 'city_operator', 'district_operator', 'street_operator', 'department_liaison');
+      requireRole(principal, ...ROLE_GROUPS.responders);
       const { reason, newOutput } = request.body;
       return reply
         .status(201)

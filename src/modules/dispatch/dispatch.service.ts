@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { assertVisible, canSee, hasRole, type Principal, requireRole } from '../../platform/access.ts';
+import {
+  assertVisible,
+  canSee,
+  hasRole,
+  type Principal,
+  ROLE_GROUPS,
+  requireRole,
+} from '../../platform/access.ts';
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -21,7 +28,6 @@ import { dispatchSubjects } from './dispatch.subjects.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
 import { escalateTask } from './dispatch.timers.ts';
 
-const OPERATORS = ['city_operator', 'district_operator', 'street_operator'] as const;
 const MINUTE = 60_000;
 
 /** Tasks planned for an event (departments, chosen teams), written by `createTasks`. */
@@ -200,7 +206,7 @@ export class DispatchService {
   /** A field action: accept, en_route, arrive, complete, unable, return. */
   async act(principal: Principal, id: string, action: TaskAction, input: FieldInput = {}): Promise<TaskDto> {
     return this.refusing(principal, id, `task.${action}`, async () => {
-      requireRole(principal, 'field_officer', ...OPERATORS);
+      requireRole(principal, 'field_officer', ...ROLE_GROUPS.operators);
       return this.change(principal, id, action, async (trx, task) => {
         const now = this.deps.clock.now();
         const changes: Partial<TaskRow> = { note: input.note ?? input.reason ?? task.note };
@@ -242,7 +248,7 @@ export class DispatchService {
   /** Stores a photo for a task being worked on; JPEG/PNG/WebP by content, size-limited, by SHA-256. */
   async addEvidence(principal: Principal, id: string, bytes: Uint8Array): Promise<EvidenceDto> {
     return this.refusing(principal, id, 'task.evidence_added', async () => {
-      requireRole(principal, 'field_officer', ...OPERATORS);
+      requireRole(principal, 'field_officer', ...ROLE_GROUPS.operators);
       const task = this.visible(principal, await this.repo.find(this.db(), id), id);
       if (!['accepted', 'en_route', 'arrived'].includes(task.status)) {
         throw new AppError(
@@ -331,7 +337,7 @@ export class DispatchService {
     input: { teamId?: string; reason: string },
   ): Promise<TaskDto> {
     const result = await this.refusing(principal, id, 'task.assign', async () => {
-      requireRole(principal, ...OPERATORS);
+      requireRole(principal, ...ROLE_GROUPS.operators);
       const current = this.visible(principal, await this.repo.find(this.db(), id), id);
       assertTransition(current, 'assign');
       this.assertFollows(principal, current);
@@ -383,7 +389,7 @@ export class DispatchService {
   /** The centre cancels a task (e.g. a co-department turns out not to be needed). */
   async cancel(principal: Principal, id: string, reason: string): Promise<TaskDto> {
     return this.refusing(principal, id, 'task.cancel', async () => {
-      requireRole(principal, ...OPERATORS);
+      requireRole(principal, ...ROLE_GROUPS.operators);
       return this.change(principal, id, 'cancel', async (_trx, task) => {
         this.assertFollows(principal, task);
         return { note: reason };
@@ -400,7 +406,7 @@ export class DispatchService {
    */
   async escalate(principal: Principal, id: string, reason: string): Promise<TaskDto> {
     return this.refusing(principal, id, 'task.escalate', async () => {
-      requireRole(principal, ...OPERATORS);
+      requireRole(principal, ...ROLE_GROUPS.operators);
       return this.deps.db.transaction().execute(async (trx) => {
         const db = forTables<DispatchTables>(trx);
         const task = this.visible(principal, await this.repo.find(db, id, true), id);
@@ -533,7 +539,7 @@ export class DispatchService {
    */
   private visible(principal: Principal, task: TaskRow | undefined, id: string): TaskRow {
     if (!task) throw notFound('task', id);
-    const operator = hasRole(principal, ...OPERATORS, 'auditor', 'department_liaison');
+    const operator = hasRole(principal, ...ROLE_GROUPS.oversight, 'department_liaison');
     if (operator) {
       assertVisible(principal, task.jurisdiction_path, 'task', id);
       return task;

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { hasRole, type Principal, requireRole } from '../../platform/access.ts';
+import { hasRole, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { acceptRawBodies, bodyBytes, sendPhoto } from '../../platform/photos.ts';
 import type { DispatchService } from '../dispatch/index.ts';
-import type { NotifyService } from '../notify/index.ts';
-import { NotificationSchema } from '../notify/notify.schema.ts';
+import { NotificationSchema, type NotifyService } from '../notify/index.ts';
 import { computeKpis, KpiQuerySchema, KpiSchema } from './events.kpis.ts';
 import { citizenPhotoPath, EventPhotoSchema, UploadedPhotoSchema } from './events.photos.ts';
 import {
@@ -41,10 +40,7 @@ export interface EventRouteDeps {
 /** The channel a caller reports through: systems by API key, field officers on patrol, else citizen (hotline entry by operators). */
 function sourceOf(principal: Principal, asked: Source | undefined): Source {
   if (principal.kind === 'api_key') return asked === 'sensor_alert' ? 'sensor_alert' : 'system';
-  if (
-    principal.roles.includes('field_officer') &&
-    !hasRole(principal, 'city_operator', 'district_operator', 'street_operator')
-  )
+  if (principal.roles.includes('field_officer') && !hasRole(principal, ...ROLE_GROUPS.operators))
     return 'patrol';
   return asked ?? 'citizen';
 }
@@ -65,14 +61,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
     },
     async (req, reply) => {
       const principal = principalOf(req);
-      requireRole(
-        principal,
-        'city_operator',
-        'district_operator',
-        'street_operator',
-        'field_officer',
-        'department_liaison',
-      );
+      requireRole(principal, ...ROLE_GROUPS.reporters);
       const { source, ...body } = req.body;
       return reply.status(201).send(await events.intake(principal, sourceOf(principal, source), body));
     },
@@ -136,7 +125,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
     },
     async (req) => {
       const principal = principalOf(req);
-      requireRole(principal, 'city_operator', 'district_operator', 'street_operator', 'auditor');
+      requireRole(principal, ...ROLE_GROUPS.oversight);
       return computeKpis(deps.db, deps.dispatch, principal, deps.clock.now(), req.query);
     },
   );

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { assertVisible, canSee, type Principal, requireRole } from '../../platform/access.ts';
+import { assertVisible, canSee, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -28,7 +28,6 @@ interface Routing {
   agency: string | null;
 }
 
-const OPERATORS = ['city_operator', 'district_operator', 'street_operator'] as const;
 const DEG_PER_M_LAT = 1 / 111_320;
 
 /**
@@ -360,7 +359,7 @@ export class EventService {
     input: { category: string; reason: string },
   ): Promise<EventDetail> {
     const result = await this.refusing(principal, id, 'event.categorise', async () => {
-      requireRole(principal, ...OPERATORS);
+      requireRole(principal, ...ROLE_GROUPS.operators);
       const rule = await this.ruleOrThrow(principal, input.category);
       const seen = await this.visibleRow(this.db(), principal, id, false);
       const routing = await this.prepareRoute(principal, seen, rule);
@@ -412,7 +411,7 @@ export class EventService {
     input: { approve: boolean; note: string },
   ): Promise<EventDetail> {
     await this.refusing(principal, id, 'event.verify', async () => {
-      requireRole(principal, ...OPERATORS);
+      requireRole(principal, ...ROLE_GROUPS.operators);
       await this.deps.db.transaction().execute(async (trx) => {
         const db = forTables<EventTables>(trx);
         const row = await this.visibleRow(db, principal, id, true);

@@ -1,10 +1,11 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
-import type { EventRouteDeps } from './events.routes.ts';
 import { WorkloadSchema, workloadByArea } from './events.workload.ts';
 
 /** The choropleth's numbers: open events and overdue tasks per area (tag `events`). */
-export function registerWorkloadRoutes(app: Api, deps: Pick<EventRouteDeps, 'db' | 'clock'>): void {
+export function registerWorkloadRoutes(app: Api, deps: { db: Db; clock: Clock }): void {
   app.get(
     '/api/v1/areas/workload',
     {

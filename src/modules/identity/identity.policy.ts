@@ -1,4 +1,12 @@
-import { canSee, hasRole, type Principal, ROLES, type Role, requireRole } from '../../platform/access.ts';
+import {
+  canSee,
+  hasRole,
+  type Principal,
+  ROLE_GROUPS,
+  ROLES,
+  type Role,
+  requireRole,
+} from '../../platform/access.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { JurisdictionNode } from './identity.schema.ts';
 
@@ -11,7 +19,7 @@ export const ROLE_LEVEL: Partial<Record<Role, string>> = {
 
 /** Lists users: operators at every level (street operators see their street only, through scoping). */
 export function assertCanListUsers(actor: Principal): void {
-  requireRole(actor, 'city_operator', 'district_operator', 'street_operator');
+  requireRole(actor, ...ROLE_GROUPS.operators);
 }
 
 /** Creates and changes users and API keys: admins, city and district operators. */
@@ -24,13 +32,7 @@ export function assertCanManage(actor: Principal): void {
  * below, and the field roles its level staffs. Never admin or auditor (only holders grant those).
  */
 export const DELEGABLE: Partial<Record<Role, readonly Role[]>> = {
-  city_operator: [
-    'city_operator',
-    'district_operator',
-    'street_operator',
-    'field_officer',
-    'department_liaison',
-  ],
+  city_operator: [...ROLE_GROUPS.operators, 'field_officer', 'department_liaison'],
   district_operator: ['district_operator', 'street_operator', 'field_officer'],
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { NotificationQuerySchema, NotificationSchema } from './notify.schema.ts';
@@ -19,7 +19,7 @@ export function registerNotifyRoutes(app: Api, deps: { notify: NotifyService }):
     },
     async (request) => {
       const principal = principalOf(request);
-      requireRole(principal, 'city_operator', 'district_operator', 'street_operator', 'auditor');
+      requireRole(principal, ...ROLE_GROUPS.oversight);
       return { items: await deps.notify.list(principal, request.query) };
     },
   );

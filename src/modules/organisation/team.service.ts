@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
-import { assertVisible, canSee, type Principal, type Role, requireRole } from '../../platform/access.ts';
+import { assertVisible, canSee, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { OrganisationRepository } from './organisation.repository.ts';
@@ -8,9 +8,6 @@ import type { OrganisationDeps, Page } from './organisation.service.ts';
 import type { OrganisationTables } from './organisation.tables.ts';
 import { TeamRepository } from './team.repository.ts';
 import type { TeamCreate, TeamDto, TeamPatch, TeamQuery } from './team.schema.ts';
-
-/** Roles that may create and change teams (within their jurisdiction). */
-export const TEAM_WRITERS: Role[] = ['city_operator', 'district_operator', 'street_operator'];
 
 /** Field teams: listing and reading scoped to the caller's jurisdiction, changes audited. */
 export class TeamService {
@@ -42,7 +39,7 @@ export class TeamService {
 
   /** Creates a team at a node in the principal's jurisdiction, under a department at that node or above. */
   async create(principal: Principal, input: TeamCreate): Promise<TeamDto> {
-    requireRole(principal, ...TEAM_WRITERS);
+    requireRole(principal, ...ROLE_GROUPS.operators);
     return this.deps.db.transaction().execute(async (trx) => {
       const db = forTables<OrganisationTables>(trx);
       const node = await this.org.findCentreOf(db, input.jurisdictionCode);
@@ -94,7 +91,7 @@ export class TeamService {
 
   /** Changes name, base, skills, duty or capacity of a team in the principal's jurisdiction. */
   async update(principal: Principal, id: string, patch: TeamPatch): Promise<TeamDto> {
-    requireRole(principal, ...TEAM_WRITERS);
+    requireRole(principal, ...ROLE_GROUPS.operators);
     return this.change(principal, id, 'team.updated', (team) => {
       const changes: Updateable<OrganisationTables['org_team']> = {};
       if (patch.name !== undefined) changes.name = patch.name;
@@ -109,7 +106,7 @@ export class TeamService {
 
   /** Records a team's current position (from the field app); field officers may do this too. */
   async setPosition(principal: Principal, id: string, at: { lon: number; lat: number }): Promise<TeamDto> {
-    requireRole(principal, ...TEAM_WRITERS, 'field_officer');
+    requireRole(principal, ...ROLE_GROUPS.fieldWork);
     return this.change(principal, id, 'team.position_reported', () => ({
       changes: { position_lon: at.lon, position_lat: at.lat, position_at: this.deps.clock.now() },
       details: { lon: at.lon, lat: at.lat },

@@ -6,7 +6,6 @@ export {
   JIEFANGBEI_FILE,
   loadCrowdFile,
 } from './crowd.scenario.ts';
-export { ensureScenarioDemo, officerFor, operatorFor, STORY_PLACES } from './demo.ts';
 export { planMigrations } from './plans.migrations.ts';
 export { type PlanDto, PlanSchema, type PlanTemplate, PlanTemplateSchema } from './plans.schema.ts';
 export {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import type { CrowdScenario } from './crowd.scenario.ts';
@@ -9,7 +9,6 @@ import { describeScenario, type Scenario } from './scenario.ts';
 import { SpillSchema, type WaterScenario } from './water.scenario.ts';
 
 const tags = ['scenarios'];
-const OPERATORS = ['city_operator', 'district_operator', 'street_operator'] as const;
 
 /** The catalogue, the scenarios' own actions and the plans. */
 export function registerScenarioRoutes(
@@ -80,7 +79,7 @@ export function registerScenarioRoutes(
     },
     async (req, reply) => {
       const p = principalOf(req);
-      requireRole(p, ...OPERATORS, 'field_officer');
+      requireRole(p, ...ROLE_GROUPS.fieldWork);
       const result = await water.reportSpill(p, req.body);
       return reply.code(201).send(result);
     },
@@ -131,7 +130,7 @@ export function registerScenarioRoutes(
     { schema: { tags, summary: 'Assess crowd risk now (the timer does this every 30 s)' } },
     async (req) => {
       const p = principalOf(req);
-      requireRole(p, ...OPERATORS);
+      requireRole(p, ...ROLE_GROUPS.operators);
       const r = await crowd.assess(p);
       return {
         points: r.points.map((x) => ({

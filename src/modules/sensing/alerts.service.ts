@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assertVisible, type Principal, requireRole } from '../../platform/access.ts';
+import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -109,7 +109,7 @@ export class AlertService {
     verb: 'acknowledged' | 'cleared',
     changes: (now: Date) => Parameters<AlertRepository['setStatus']>[2],
   ): Promise<AlertDto> {
-    requireRole(principal, 'city_operator', 'district_operator', 'street_operator', 'department_liaison');
+    requireRole(principal, ...ROLE_GROUPS.responders);
     return this.deps.db.transaction().execute(async (trx) => {
       const current = await this.repo.getForUpdate(trx, id);
       if (!current) throw notFound('alert', id);

@@ -8,21 +8,23 @@ export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
 export { decodeRaw, IngestBatcher } from './intake.batcher.ts';
 export type { IngestResult, RawObservation } from './intake.service.ts';
 export { type LiveRouteOptions, registerLiveRoutes } from './live.routes.ts';
+export {
+  DEFAULT_PARTITIONS,
+  MAX_PARTITIONS,
+  READINGS_SUBJECTS,
+  type ReadingsMessage,
+  ReadingsMessageSchema,
+  readingsSubject,
+} from './readings.subjects.ts';
 export type { Rule } from './rules/rule.schema.ts';
 export { DEFAULT_RULES_DIR, loadRuleFiles, parseRules } from './rules/rules.loader.ts';
 export {
   type ApplyResult,
-  DEFAULT_PARTITIONS,
-  MAX_PARTITIONS,
   type PartitionedRules,
   PartitionLostError,
   type PartitionMessage,
   partitionOf,
-  READINGS_SUBJECTS,
-  type ReadingsMessage,
-  ReadingsMessageSchema,
   type ReadingsOut,
-  readingsSubject,
 } from './rules.partitions.ts';
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
 export { DEMO_DEVICES_CSV } from './sensing.data.ts';

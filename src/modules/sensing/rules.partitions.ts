@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { AlertDto } from './alerts.schema.ts';
@@ -7,6 +6,7 @@ import type { AlertService } from './alerts.service.ts';
 import type { DeviceRecord } from './devices.repository.ts';
 import type { DeviceRegistry } from './devices.service.ts';
 import { subjectOf } from './intake.subjects.ts';
+import type { ReadingsMessage } from './readings.subjects.ts';
 import type { RuleEngine, Transition } from './rules/engine.ts';
 import type { Reading } from './rules/evaluator.ts';
 import type { RuleStateStore } from './rules/rules.store.ts';
@@ -18,11 +18,6 @@ import {
   rulesTakeoverCounter,
 } from './sensing.metrics.ts';
 import type { StoredReading } from './store.repository.ts';
-
-/** Partitions of the rule subjects when nothing else is said (every ingest and rules process must agree). */
-export const DEFAULT_PARTITIONS = 16;
-/** Upper bound of the partition count (the bus registry declares one subject per partition up to it). */
-export const MAX_PARTITIONS = 256;
 
 /**
  * The partition of a rule subject. Every rule's subject is one device (the engine keys states by
@@ -38,37 +33,6 @@ export function partitionOf(deviceId: string, partitions: number): number {
   }
   return (h >>> 0) % partitions;
 }
-
-/**
- * What the ingest hands the rules for one partition of one committed batch: the readings that
- * were new (columns: device, metric, observation time ms, value) and the newest arrival
- * (platform clock, ms) of every device of the partition that sent something.
- */
-export const ReadingsMessageSchema = z
-  .object({
-    d: z.array(z.string()),
-    m: z.array(z.string()),
-    t: z.array(z.number()),
-    v: z.array(z.number()),
-    ad: z.array(z.string()),
-    at: z.array(z.number()),
-  })
-  .refine((r) => r.m.length === r.d.length && r.t.length === r.d.length && r.v.length === r.d.length, {
-    message: 'reading columns differ in length',
-  })
-  .refine((r) => r.at.length === r.ad.length, { message: 'arrival columns differ in length' });
-export type ReadingsMessage = z.infer<typeof ReadingsMessageSchema>;
-
-/** Bus subject of a partition's readings. */
-export type ReadingsSubject = `sensing.readings.p${number}`;
-export function readingsSubject(partition: number): ReadingsSubject {
-  return `sensing.readings.p${partition}`;
-}
-
-/** Every partition's readings subject, for the app's bus registry. */
-export const READINGS_SUBJECTS = Object.fromEntries(
-  Array.from({ length: MAX_PARTITIONS }, (_, k) => [readingsSubject(k), ReadingsMessageSchema]),
-) as Record<ReadingsSubject, typeof ReadingsMessageSchema>;
 
 /**
  * Where an ingest process that leaves the rules to `rules` processes puts the new readings:

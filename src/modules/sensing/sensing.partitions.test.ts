@@ -8,14 +8,9 @@ import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
 import { SENSING_SUBJECTS } from './alerts.schema.ts';
+import { ReadingsMessageSchema, readingsSubject } from './readings.subjects.ts';
 import { DEFAULT_RULES_DIR, loadRuleFiles } from './rules/rules.loader.ts';
-import {
-  PartitionLostError,
-  type PartitionMessage,
-  partitionOf,
-  ReadingsMessageSchema,
-  readingsSubject,
-} from './rules.partitions.ts';
+import { PartitionLostError, type PartitionMessage, partitionOf } from './rules.partitions.ts';
 import { hourlyO2, PUHE_STATION, testLocator } from './sensing.fixture.ts';
 import { deviceChangeCounter, rulesFencedCounter, rulesMessageCounter } from './sensing.metrics.ts';
 import { sensingMigrations } from './sensing.migrations.ts';

@@ -2,7 +2,7 @@ import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
-import type { Api } from './server.ts';
+import type { Api } from './api.ts';
 
 /** The body of every error response, for OpenAPI. */
 export const ErrorBodySchema = z.object({

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { Api } from './server.ts';
+import type { Api } from './api.ts';
 
 /** The process's Prometheus registry; modules add their own counters to it. */
 export const metricsRegistry = new Registry();

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors.ts';
-import type { Api } from './server.ts';
+import type { Api } from './api.ts';
 
 /** Deepest JSON (or form) nesting a request body may have; deeper bodies get 400 invalid_request. */
 export const MAX_BODY_DEPTH = 32;

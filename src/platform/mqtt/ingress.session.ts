@@ -1,5 +1,5 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { IngressOptions } from './ingress.ts';
+import type { IngressOptions } from './ingress.types.ts';
 import { sharedFilter } from './topics.ts';
 
 /** mqtt.js options for an ingress: a persistent session, and for MQTT 5 its expiry and receive maximum. */

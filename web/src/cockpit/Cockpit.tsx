@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ROLE_GROUPS } from '../../../src/platform/roles.ts';
 import { useAlertedDevices, useDevices, usePlans } from '../api/devices.ts';
 import { openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/events.ts';
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
@@ -26,8 +27,8 @@ const CityMap = lazy(() => import('../map/CityMap.tsx'));
 
 const EMPTY: ReadonlyMap<string, number> = new Map();
 
-/** Roles that may read the KPIs. */
-const KPI_ROLES = ['admin', 'city_operator', 'district_operator', 'street_operator', 'auditor'];
+/** Roles that may read the KPIs (the server's check, which admin always passes). */
+const KPI_ROLES: readonly string[] = ['admin', ...ROLE_GROUPS.oversight];
 
 /**
  * The signed-in cockpit: header with breadcrumb, area list, map, KPIs and event feed; an event's

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ROLE_GROUPS } from '../../../src/platform/roles.ts';
 import { ApiError, api, unwrap } from '../api/client.ts';
 import {
   type EventDetail,
@@ -14,9 +15,6 @@ import type { Me } from '../api/types.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { isWithin } from './drill.ts';
 import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
-
-/** Roles that follow tasks at a centre (and may reassign, cancel and escalate them). */
-const OPERATORS = ['city_operator', 'district_operator', 'street_operator'];
 
 /**
  * The event page (`/events/:id`): what, where, timeline, tasks per department with photos, why,
@@ -159,7 +157,7 @@ export function centrePathOf(task: Pick<Task, 'jurisdictionPath' | 'centreCode'>
  * requires to reassign, cancel or escalate it: an operator whose node covers the task's centre.
  */
 function followsTask(me: Me, task: Task): boolean {
-  if (!me.principal.roles.some((r) => OPERATORS.includes(r))) return false;
+  if (!me.principal.roles.some((r) => ROLE_GROUPS.operators.includes(r))) return false;
   const centre = centrePathOf(task);
   return centre === undefined || isWithin(centre, me.principal.jurisdictionPath);
 }

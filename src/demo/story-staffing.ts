@@ -1,7 +1,8 @@
-import type { App } from '../../app.ts';
-import { DEMO_PASSWORD } from '../../demo/prepare.ts';
-import { type Role, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { AppError } from '../../platform/errors.ts';
+// Demo seeding, not scenario logic: it lives beside prepare.ts (which calls it) so the scenarios
+// module never imports the composition root or the demo seeder; prepare.ts hands it the password.
+import type { App } from '../app.ts';
+import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import { AppError } from '../platform/errors.ts';
 
 /** Where the stories happen: district, a point (the street/town is located from it), the department types used. */
 export const STORY_PLACES = [
@@ -46,9 +47,12 @@ export function operatorFor(district: string): string {
  * Demo staffing for the stories (call from `prepareCity` in demo mode, before the event centre
  * loads its teams, or reload them after): metro and mall liaison teams for the crowd plan (the
  * demo city has none), every story team on duty, a district operator per story district and a
- * field officer per department the stories dispatch to. Idempotent.
+ * field officer per department the stories dispatch to, all with the demo `password`. Idempotent.
  */
-export async function ensureScenarioDemo(app: Pick<App, 'services' | 'logger'>): Promise<string[]> {
+export async function ensureScenarioDemo(
+  app: Pick<App, 'services' | 'logger'>,
+  password: string,
+): Promise<string[]> {
   const { organisation, identity, jurisdictions } = app.services;
   const users: string[] = [];
   const extra = [
@@ -114,7 +118,7 @@ export async function ensureScenarioDemo(app: Pick<App, 'services' | 'logger'>):
       await identity.ensureUser({
         username,
         displayName,
-        password: DEMO_PASSWORD,
+        password,
         roles,
         jurisdictionCode,
         departmentCode,
