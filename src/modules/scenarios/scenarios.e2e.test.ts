@@ -71,7 +71,7 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       {},
       { dataDir, port: 0, adminPassword: 'admin-password-sc', tokenSecret: 's'.repeat(40) },
     );
-    const logger = createLogger('silent');
+    const logger = createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent');
     app = await createApp({
       config,
       logger,
