@@ -2,6 +2,8 @@
 # Runs every benchmark in bench/ with --smoke (tiny sizes, the same code path) on Node 24 and fails
 # if any of them fails, hangs past its time limit, or does not honour --smoke (no smoke banner).
 # A bench that no longer starts is caught here, not by the next person who wants its figures.
+# Lines start with 'bench', never 'ok'/'FAIL': a line 'ok <name> <time>' reads as `go test` output
+# to a log reader, which then finds no test in it (the CI log's closing line is the tests' count).
 # Needs PostgreSQL :5432, NATS :4222 and mosquitto on the PATH (scripts/prepare-test-env.sh).
 # Usage: scripts/bench-smoke.sh [name ...]   (default: every bench/*.ts that is not a helper)
 set -uo pipefail
@@ -34,17 +36,17 @@ for n in "${names[@]}"; do
     why="exit $rc"
     [ $rc -eq 124 ] && why="timed out after ${LIMIT_S} s"
     failed+=("$n")
-    printf 'FAIL %-24s %4d s  (%s)\n' "$n" "$took" "$why"
+    printf 'bench %-24s %4d s  broke (%s)\n' "$n" "$took" "$why"
     tail -n 30 "$out" | sed 's/^/     | /'
   elif ! grep -q '^(smoke run' "$out"; then
     failed+=("$n")
-    printf 'FAIL %-24s %4d s  (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
+    printf 'bench %-24s %4d s  broke (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
   else
     # The bench's ratio line (its last), else its last line: enough to see it ran through.
     summary=$(grep -iE 'ratio|speed-up|faster|× baseline' "$out" | tail -n 1)
     [ -n "$summary" ] || summary=$(grep -E 'p50' "$out" | grep -v 'gc:' | head -n 1)
     [ -n "$summary" ] || summary=$(tail -n 1 "$out")
-    printf 'ok   %-24s %4d s  %s\n' "$n" "$took" "${summary:0:150}"
+    printf 'bench %-24s %4d s  ran: %s\n' "$n" "$took" "${summary:0:150}"
   fi
   rm -f "$out"
 done
