@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { demoSecretsFile } from '../demo/prepare.ts';
 import { remoteDriver } from '../simulate/remote-driver.ts';
-import { jiaochangkou, jiefangbei, liangping, qijiang } from '../simulate/stories.ts';
+import { jiaochangkou, jiefangbei, liangping, qijiang, type StoryOutcome } from '../simulate/stories.ts';
 import { CliError } from './cli-error.ts';
 
 const STORIES = ['qijiang', 'liangping', 'jiefangbei', 'jiaochangkou'] as const;
@@ -22,31 +22,52 @@ export function registerSimulateCommand(program: Command, config: () => Config):
       'device secrets written by the demo (default <dataDir>/demo-device-secrets.json)',
     )
     .option('--speed <n>', 'simulated ms per real ms while the story waits', '600')
-    .action(async (o: { story: string; url?: string; mqtt?: string; secrets?: string; speed: string }) => {
-      if (!(STORIES as readonly string[]).includes(o.story)) {
-        throw new CliError(`unknown --story '${o.story}' (allowed: ${STORIES.join(', ')})`);
-      }
-      const c = config();
-      const d = remoteDriver({
-        url: o.url ?? `http://127.0.0.1:${c.port}`,
-        mqttUrl: o.mqtt,
-        secretsFile: o.secrets ?? demoSecretsFile(c.dataDir),
-        speed: Number(o.speed),
-      });
-      try {
-        if (o.story === 'liangping') await liangping(d);
-        else if (o.story === 'qijiang') await qijiang(d);
-        else if (o.story === 'jiaochangkou') await jiaochangkou(d);
-        else {
-          const listed = (
-            await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103')
-          ).body.items as { id: string; location: { lon: number; lat: number } }[];
-          const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));
-          await jiefangbei(d, devices, true);
+    .option(
+      '--json',
+      'narrative to stderr; print the outcome as one line of JSON last on stdout; exit 0 only if it holds',
+    )
+    .action(
+      async (o: {
+        story: string;
+        url?: string;
+        mqtt?: string;
+        secrets?: string;
+        speed: string;
+        json?: boolean;
+      }) => {
+        if (!(STORIES as readonly string[]).includes(o.story)) {
+          throw new CliError(`unknown --story '${o.story}' (allowed: ${STORIES.join(', ')})`);
         }
-        d.log('story complete');
-      } catch (err) {
-        throw new CliError(`story ${o.story} failed: ${(err as Error).message}`);
-      }
-    });
+        const c = config();
+        const d = remoteDriver({
+          url: o.url ?? `http://127.0.0.1:${c.port}`,
+          mqttUrl: o.mqtt,
+          secretsFile: o.secrets ?? demoSecretsFile(c.dataDir),
+          speed: Number(o.speed),
+          ...(o.json ? { out: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+        });
+        let outcome: StoryOutcome;
+        try {
+          outcome = await run(o.story, d);
+          d.log('story complete');
+        } catch (err) {
+          const message = `story ${o.story} failed: ${(err as Error).message}`;
+          if (!o.json) throw new CliError(message);
+          outcome = { story: o.story, holds: false, failed: [message] };
+        }
+        if (o.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
+        else d.log(outcome.holds ? 'outcome holds' : `outcome does not hold: ${outcome.failed.join('; ')}`);
+        if (!outcome.holds) process.exitCode = 1;
+      },
+    );
+}
+
+async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<StoryOutcome> {
+  if (story === 'liangping') return (await liangping(d)).outcome;
+  if (story === 'qijiang') return (await qijiang(d)).outcome;
+  if (story === 'jiaochangkou') return (await jiaochangkou(d)).outcome;
+  const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
+    .body.items as { id: string; location: { lon: number; lat: number } }[];
+  const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));
+  return (await jiefangbei(d, devices, true)).outcome;
 }

@@ -1,17 +1,24 @@
 import { officerFor, operatorFor } from '../demo/story-staffing.ts';
 import { areaOfDevices, loadCrowdFile, type PlanDto } from '../modules/scenarios/index.ts';
 import { type Driver, type Json, PROOF_PNG } from './driver.ts';
+import {
+  jiaochangkouOutcome,
+  jiefangbeiOutcome,
+  liangpingOutcome,
+  qijiangOutcome,
+  type StoryOutcome,
+  type StoryResult,
+} from './outcomes.ts';
+
+export type { StoryOutcome, StoryResult } from './outcomes.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const LOCAL = 8 * HOUR;
 
-/** Every story: what it checks is printed and returned, so a test can assert it. */
-export interface StoryResult {
-  plan: PlanDto;
-  event: Json;
-}
+/** A story's result with its outcome (the one-line summary of `simulate --json`). */
+export type StoryRun = StoryResult & { outcome: StoryOutcome };
 
 /** Works one plan task as its department: accept, (en route, arrive,) photo, complete. */
 async function workTask(
@@ -73,7 +80,7 @@ async function finish(d: Driver, planId: string, user: string, stepMs: number): 
 }
 
 /** Liangping: a 300 m² oil slick on the Ruxi → suspects, arrival at the intake, checklist to 5 departments, each closes. */
-export async function liangping(d: Driver): Promise<StoryResult> {
+export async function liangping(d: Driver): Promise<StoryRun> {
   const op = operatorFor('500155');
   d.log('梁平 汝溪河油污：巡河员上报 300 m² 油膜 (107.80 E, 30.60 N)');
   const r = await d.call('POST', '/api/v1/scenarios/water/spills', op, {
@@ -98,7 +105,7 @@ export async function liangping(d: Driver): Promise<StoryResult> {
   d.log(
     `  plan ${plan.status}: ${plan.progress.done}/${plan.progress.total} in ${plan.progress.elapsedMinutes} min (target ${plan.targetMinutes}); event ${event.status}`,
   );
-  return { plan, event };
+  return { plan, event, outcome: liangpingOutcome({ plan, event }) };
 }
 
 /** The Puhe station's three local days of low DO (ending the day before yesterday) and a closing reading. */
@@ -117,8 +124,9 @@ export function qijiangReadings(now: number): { observedAt: string; O2: number }
 }
 
 /** Qijiang: the Puhe Zhaixi bridge section below target 3 days → one event, the two sewage plants as suspects, water bureau, town, grassroots centre. */
-export async function qijiang(d: Driver): Promise<StoryResult> {
+export async function qijiang(d: Driver): Promise<StoryRun> {
   const op = operatorFor('500110');
+  const started = d.now();
   const readings = qijiangReadings(d.now());
   d.log(
     `綦江 蒲河寨溪大桥断面：水质站 wq-puhe-zhaixi 发送 ${readings.length} 条溶解氧数据（3 个自然日，日均 3.8 mg/L）`,
@@ -142,7 +150,16 @@ export async function qijiang(d: Driver): Promise<StoryResult> {
   d.log(
     `  grassroots centre ${event.jurisdictionCode}: ${told ? `notified “${told.title}”` : 'not notified'}`,
   );
-  return { plan, event };
+  // Sensor events of this story: low-DO events from the station's readings, filed since it started.
+  const recent = (await d.call('GET', '/api/v1/events?limit=50', op)).body.items ?? [];
+  const sensorEvents = recent.filter(
+    (e: Json) =>
+      e.source === 'sensor_alert' &&
+      e.category === 'dissolved_oxygen_low' &&
+      Date.parse(e.createdAt) >= started,
+  ).length;
+  const outcome = qijiangOutcome({ plan, event }, { sensorEvents, centreNotified: Boolean(told) });
+  return { plan, event, outcome };
 }
 
 /** The crowd demo's counts, spread over the story devices of each area, timestamped up to `now`. */
@@ -174,7 +191,7 @@ export async function jiefangbei(
   d: Driver,
   devices: { id: string; lon: number; lat: number }[],
   assess: boolean,
-): Promise<StoryResult> {
+): Promise<StoryRun> {
   const op = operatorFor('500103');
   const readings = jiefangbeiReadings(d.now(), devices);
   const total = [...readings.values()].reduce((s, l) => s + l.length, 0);
@@ -198,11 +215,11 @@ export async function jiefangbei(
     `  plan ${plan.status}: ${plan.progress.done}/${plan.progress.total} in ${plan.progress.elapsedMinutes} min (target ${plan.targetMinutes}, on time: ${plan.progress.onTime})`,
   );
   const event = (await d.call('GET', `/api/v1/events/${plan.eventId}`, op)).body;
-  return { plan, event };
+  return { plan, event, outcome: jiefangbeiOutcome({ plan, event }) };
 }
 
 /** Jiaochangkou (the event centre's story, driven from outside): barbecue smoke complaint → nearest squad → photo → verified → rated. */
-export async function jiaochangkou(d: Driver): Promise<{ event: Json }> {
+export async function jiaochangkou(d: Driver): Promise<{ event: Json; outcome: StoryOutcome }> {
   d.log('较场口 夜市烧烤油烟：市民在门户提交诉求 (106.574 E, 29.551 N)');
   const filed = await d.call('POST', '/api/v1/citizen/requests', undefined, {
     description: '较场口夜市露天烧烤油烟太大',
@@ -249,5 +266,9 @@ export async function jiaochangkou(d: Driver): Promise<{ event: Json }> {
     comment: '处理及时',
   });
   d.log(`  rated 5★: ${rated.status === 200 ? 'ok' : rated.status}`);
-  return { event: verified.body };
+  const outcome = jiaochangkouOutcome(
+    { event: verified.body },
+    { citizenNotified: inbox.length > 0, rated: rated.status === 200 },
+  );
+  return { event: verified.body, outcome };
 }

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Driver, Json } from '../../simulate/driver.ts';
 import { jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** The stories on simulated time, against the real app in-process (HTTP by inject, devices through ingest). */
 describe.each(testBackends)('scenario stories on %s', (kind) => {
@@ -99,7 +102,8 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
   });
 
   it('replays Liangping: food plant ranked first, ~6 h to the intake, 5 departments each acknowledge and close', async () => {
-    const { plan, event } = await liangping(driver);
+    const { plan, event, outcome } = await liangping(driver);
+    expect(outcome).toMatchObject({ story: 'liangping', holds: true, failed: [], acknowledged: 5 });
     const a = plan.analysis as Json;
     expect(a.trace[0]).toMatchObject({ name: '渝梁食品加工厂', suspect: true });
     expect(a.trace[0].distanceKm).toBeCloseTo(2.3, 1);
@@ -128,7 +132,8 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
   });
 
   it('replays Qijiang: one event from 3 days of low DO, the two sewage plants as suspects, water bureau, town, grassroots centre', async () => {
-    const { plan, event } = await qijiang(driver);
+    const { plan, event, outcome } = await qijiang(driver);
+    expect(outcome).toMatchObject({ story: 'qijiang', holds: true, failed: [], sensorEvents: 1 });
     const suspects = (plan.analysis as Json).trace.filter((c: Json) => c.suspect).map((c: Json) => c.name);
     expect(suspects).toEqual(expect.arrayContaining(['寨溪镇污水处理厂', '蒲河场镇污水处理厂']));
     expect(suspects).toHaveLength(2);
@@ -155,7 +160,8 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       type: 'CrowdFlowObserved',
       limit: 500,
     });
-    const { plan } = await jiefangbei(driver, devices, true);
+    const { plan, outcome } = await jiefangbei(driver, devices, true);
+    expect(outcome).toMatchObject({ story: 'jiefangbei', holds: true, failed: [], done: 6 });
     const a = plan.analysis as Json;
     expect(a.points.map((p: Json) => p.name)).toEqual(
       expect.arrayContaining(['解放碑广场', '八一路好吃街', '民权路步行段']),
@@ -178,7 +184,44 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
   });
 
   it('drives Jiaochangkou as the simulator does: citizen → squads → photos → verified → rated', async () => {
-    const { event } = await jiaochangkou(driver);
+    const { event, outcome } = await jiaochangkou(driver);
     expect(event).toMatchObject({ category: 'barbecue_smoke', status: 'closed' });
+    expect(outcome).toMatchObject({ story: 'jiaochangkou', holds: true, failed: [], rated: true });
   });
+
+  it('runs `citybrain simulate --story jiaochangkou --json` against the app over HTTP: the last line is the outcome, exit 0', async () => {
+    const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
+    // Asynchronous: the app answering the CLI runs in this process.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [
+          path.join(ROOT, 'src/main.ts'),
+          'simulate',
+          '--story',
+          'jiaochangkou',
+          '--json',
+          '--url',
+          url,
+          '--speed',
+          '600000',
+          '--secrets',
+          path.join(dataDir, 'none.json'),
+        ],
+        { encoding: 'utf8', timeout: 90_000, env: { ...process.env, CITYBRAIN_DATA_DIR: dataDir } },
+        (error, stdout, stderr) =>
+          done({ status: error ? ((error.code as number | undefined) ?? -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const last = run.stdout.trim().split('\n').at(-1)!;
+    expect(JSON.parse(last)).toMatchObject({
+      story: 'jiaochangkou',
+      holds: true,
+      failed: [],
+      category: 'barbecue_smoke',
+      eventStatus: 'closed',
+    });
+    expect(run.stderr).toContain('较场口');
+  }, 120_000);
 });
