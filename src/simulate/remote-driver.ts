@@ -14,6 +14,26 @@ export interface RemoteOptions {
   out?: (line: string) => void;
 }
 
+/** The demo's device secrets (written by `citybrain demo` into its data directory), by device id. */
+function readSecrets(file: string): Map<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(
+      `no device secrets at ${file}: the story publishes as demo devices and needs the file the demo wrote ` +
+        'into its data directory — pass --secrets <dataDir>/demo-device-secrets.json (or --data-dir) of the running demo',
+    );
+  }
+  try {
+    return new Map(
+      (JSON.parse(text) as { deviceId: string; secret: string }[]).map((c) => [c.deviceId, c.secret]),
+    );
+  } catch {
+    throw new Error(`${file} is not the demo's device secrets file (a JSON list of { deviceId, secret })`);
+  }
+}
+
 /** Drives a running instance from outside: HTTP as people, MQTT as devices, real time compressed. */
 export function remoteDriver(options: RemoteOptions): Driver & { mqttUrl(): Promise<string> } {
   const base = options.url.replace(/\/$/, '');
@@ -79,11 +99,7 @@ export function remoteDriver(options: RemoteOptions): Driver & { mqttUrl(): Prom
       return mqttUrl;
     },
     async publish(deviceId: string, payloads: Record<string, unknown>[]) {
-      secrets ??= new Map(
-        (
-          JSON.parse(fs.readFileSync(options.secretsFile, 'utf8')) as { deviceId: string; secret: string }[]
-        ).map((c) => [c.deviceId, c.secret]),
-      );
+      secrets ??= readSecrets(options.secretsFile);
       const secret = secrets.get(deviceId);
       if (!secret) throw new Error(`no secret for device ${deviceId} in ${options.secretsFile}`);
       const client = await mqtt.connectAsync(await driver.mqttUrl(), {

@@ -190,17 +190,20 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
     expect(outcome).toMatchObject({ story: 'jiaochangkou', holds: true, failed: [], rated: true });
   });
 
-  it('runs `citybrain simulate --story jiaochangkou --json` against the app over HTTP: the last line is the outcome, exit 0', async () => {
-    const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
+  /** Runs `citybrain simulate --story S --json` in a child process against the app over real HTTP. */
+  const simulate = async (story: string) => {
+    const url = app.http.server.listening
+      ? `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`
+      : await app.http.listen({ port: 0, host: '127.0.0.1' });
     // Asynchronous: the app answering the CLI runs in this process.
-    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
       execFile(
         process.execPath,
         [
           path.join(ROOT, 'src/main.ts'),
           'simulate',
           '--story',
-          'jiaochangkou',
+          story,
           '--json',
           '--url',
           url,
@@ -214,9 +217,13 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
           done({ status: error ? ((error.code as number | undefined) ?? -1) : 0, stdout, stderr }),
       );
     });
+  };
+  const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+  it('runs `citybrain simulate --story jiaochangkou --json` against the app over HTTP: the last line is the outcome, exit 0', async () => {
+    const run = await simulate('jiaochangkou');
     expect(run.status, run.stderr).toBe(0);
-    const last = run.stdout.trim().split('\n').at(-1)!;
-    expect(JSON.parse(last)).toMatchObject({
+    expect(lastLine(run.stdout)).toMatchObject({
       story: 'jiaochangkou',
       holds: true,
       failed: [],
@@ -224,5 +231,14 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       eventStatus: 'closed',
     });
     expect(run.stderr).toContain('较场口');
+  }, 120_000);
+
+  it('exits 1 with the reason in the JSON, not a raw ENOENT, when the device secrets file is not there', async () => {
+    const run = await simulate('qijiang');
+    expect(run.status).toBe(1);
+    const outcome = lastLine(run.stdout);
+    expect(outcome).toMatchObject({ story: 'qijiang', holds: false });
+    expect(outcome.failed[0]).toContain('--secrets');
+    expect(outcome.failed[0]).not.toContain('ENOENT');
   }, 120_000);
 });
