@@ -130,10 +130,10 @@ export function Cockpit({ me }: { me: Me }) {
   return (
     <div className="cockpit">
       <header className="cockpit-header">
-        <div className="brand">
+        <h1 className="brand">
           <span className="logo" aria-hidden="true" />
           <span>{t('cockpit.title')}</span>
-        </div>
+        </h1>
         <Breadcrumb
           path={node?.path ?? scope.jurisdictionPath}
           scopePath={scope.jurisdictionPath}

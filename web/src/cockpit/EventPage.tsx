@@ -418,8 +418,12 @@ function Actions({ event }: { event: EventDetail }) {
           className="field-input"
           rows={2}
           value={note}
+          aria-describedby={`${id}-note-hint`}
           onChange={(e) => setNote(e.target.value)}
         />
+        <p id={`${id}-note-hint`} className="small muted">
+          {note.trim().length < 2 ? t('event.verifyHint') : '\u00a0'}
+        </p>
         <div className="row">
           <button type="submit" className="btn btn-primary" disabled={note.trim().length < 2}>
             {t('event.approve')}
@@ -458,13 +462,17 @@ function Actions({ event }: { event: EventDetail }) {
           value={category}
           onChange={(e) => setCategory(e.target.value)}
         />
-        <label htmlFor={`${id}-why`}>{t('event.reason')}</label>
+        <label htmlFor={`${id}-why`}>{t('event.categoriseReason')}</label>
         <input
           id={`${id}-why`}
           className="field-input"
           value={note}
+          aria-describedby={`${id}-why-hint`}
           onChange={(e) => setNote(e.target.value)}
         />
+        <p id={`${id}-why-hint`} className="small muted">
+          {!category.trim() || note.trim().length < 2 ? t('event.categoriseHint') : '\u00a0'}
+        </p>
         <button
           type="submit"
           className="btn btn-primary"

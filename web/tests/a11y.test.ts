@@ -1,0 +1,107 @@
+import axe from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
+import { waitForMap } from './map-check.ts';
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Accessibility of every page of the three faces, signed in and out, with axe-core in Debian's
+ * Chromium: no violation of impact serious or critical (WCAG 2.1 A/AA rules and axe's best practices).
+ */
+describe('accessibility of the three faces (axe-core)', () => {
+  let served: Served;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+  let eventId = '';
+
+  const newPage = (width = 1440, height = 900) =>
+    watchedPage(browser, contexts, errors, { viewport: { width, height } });
+  const cockpit = (path = '') => `${served.baseUrl}${served.cockpitPath.replace(/\/$/, '')}${path}`;
+
+  /** axe's serious and critical violations on the page as it is now, as readable lines. */
+  const audit = async (page: Page, name: string): Promise<string[]> => {
+    await page.screenshot({ path: shot(`a11y-${name}`) });
+    await page.addScriptTag({ content: axe.source });
+    const violations = (await page.evaluate(async () => {
+      const w = window as unknown as { axe: typeof axe };
+      const result = await w.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.map(String) })),
+      }));
+    })) as Violation[];
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      );
+  };
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+    const res = await fetch(`${served.baseUrl}/api/v1/citizen/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        description: '较场口夜市露天烧烤油烟太大',
+        location: { lon: 106.574, lat: 29.551 },
+      }),
+    });
+    expect(res.status).toBe(201);
+    eventId = ((await res.json()) as { event: { id: string } }).event.id;
+  });
+  afterEach(() => {
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('cockpit: login, the city admin’s signed-in view and an event page', async () => {
+    const page = await newPage();
+    await page.goto(cockpit('/'));
+    await page.getByLabel('用户名').waitFor();
+    const found = await audit(page, 'cockpit-login');
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await waitForMap(page, '50');
+    found.push(...(await audit(page, 'cockpit-city')));
+    await page.goto(cockpit(`/events/${eventId}`));
+    await page.getByRole('heading', { name: '事件详情' }).waitFor();
+    found.push(...(await audit(page, 'cockpit-event')));
+    expect(found).toEqual([]);
+  });
+
+  it('citizen portal on a phone: the complaint form', async () => {
+    const page = await newPage(390, 844);
+    await page.goto(`${served.baseUrl}/citizen`);
+    await page.getByRole('button', { name: /提交/ }).first().waitFor();
+    expect(await audit(page, 'citizen-form')).toEqual([]);
+  });
+
+  it('field app on a phone: login and an officer’s task list', async () => {
+    const page = await newPage(390, 844);
+    await page.goto(`${served.baseUrl}/field`);
+    await page.getByLabel('用户名').waitFor();
+    const found = await audit(page, 'field-login');
+    await signIn(page, 'officer.jiefangbei');
+    await page.locator('article.task-card').first().waitFor();
+    found.push(...(await audit(page, 'field-tasks')));
+    expect(found).toEqual([]);
+  });
+});
