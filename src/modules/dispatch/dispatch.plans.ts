@@ -48,7 +48,6 @@ export async function plan(
     ...rule.coDepartmentTypes.map((t): [string, 'co'] => [t, 'co']),
   ];
   const now = core.deps.clock.now();
-  const due = (minutes: number) => new Date(event.raisedAt.getTime() + minutes * MINUTE);
   const plan: TaskPlan = { eventId: event.id, items: [] };
   for (const [type, role] of types) {
     const node = await departmentNode(core, event.chain, start, type);
@@ -59,48 +58,7 @@ export async function plan(
       );
       continue;
     }
-    const centre = event.chain[node]!;
-    const row: TaskRow = {
-      id: randomUUID(),
-      event_id: event.id,
-      category: event.category,
-      role,
-      department_type: type,
-      department_code: `${centre.code}:${type}`,
-      skill: rule.skill,
-      handling_level: centre.level,
-      level: centre.level,
-      centre_code: centre.code,
-      centre_path: event.chain
-        .slice(0, node + 1)
-        .map((c) => c.code)
-        .join('/'),
-      jurisdiction_path: event.jurisdictionPath,
-      lon: event.lon,
-      lat: event.lat,
-      status: 'pending',
-      team_id: null,
-      team_code: null,
-      team_name: null,
-      team_department_code: null,
-      team_path: null,
-      assign_decision_id: null,
-      assign_reason: null,
-      accept_due_at: due(rule.limits.acceptMinutes),
-      arrive_due_at: due(rule.limits.arriveMinutes),
-      resolve_due_at: due(rule.limits.resolveMinutes),
-      assigned_at: null,
-      accepted_at: null,
-      arrived_at: null,
-      completed_at: null,
-      escalations: 0,
-      note: null,
-      position_lon: null,
-      position_lat: null,
-      position_at: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = taskRow(event, rule, { node, type, role }, now);
     plan.items.push({ row, choice: await core.assigner.choose(actor, row) });
   }
   return plan;
@@ -154,4 +112,57 @@ async function departmentNode(
     if (await core.deps.departmentExists(`${chain[i]!.code}:${type}`)) return i;
   }
   return -1;
+}
+
+/** A new task row for the department of `type` at chain node `node`; its limits count from the event's time. */
+function taskRow(
+  event: EventForDispatch,
+  rule: RuleForDispatch,
+  at: { node: number; type: string; role: 'lead' | 'co' },
+  now: Date,
+): TaskRow {
+  const { node, type, role } = at;
+  const centre = event.chain[node]!;
+  const due = (minutes: number) => new Date(event.raisedAt.getTime() + minutes * MINUTE);
+  return {
+    id: randomUUID(),
+    event_id: event.id,
+    category: event.category,
+    role,
+    department_type: type,
+    department_code: `${centre.code}:${type}`,
+    skill: rule.skill,
+    handling_level: centre.level,
+    level: centre.level,
+    centre_code: centre.code,
+    centre_path: event.chain
+      .slice(0, node + 1)
+      .map((c) => c.code)
+      .join('/'),
+    jurisdiction_path: event.jurisdictionPath,
+    lon: event.lon,
+    lat: event.lat,
+    status: 'pending',
+    team_id: null,
+    team_code: null,
+    team_name: null,
+    team_department_code: null,
+    team_path: null,
+    assign_decision_id: null,
+    assign_reason: null,
+    accept_due_at: due(rule.limits.acceptMinutes),
+    arrive_due_at: due(rule.limits.arriveMinutes),
+    resolve_due_at: due(rule.limits.resolveMinutes),
+    assigned_at: null,
+    accepted_at: null,
+    arrived_at: null,
+    completed_at: null,
+    escalations: 0,
+    note: null,
+    position_lon: null,
+    position_lat: null,
+    position_at: null,
+    created_at: now,
+    updated_at: now,
+  };
 }

@@ -1,7 +1,8 @@
 import { type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
-import { forTables } from '../../platform/db/database.ts';
+import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventCore } from './events.core.ts';
+import type { EventRow } from './events.repository.ts';
 import type { EventDetail } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
 
@@ -78,72 +79,90 @@ export async function verify(
         );
       }
       const now = core.deps.clock.now();
-      if (!input.approve) {
-        await core.deps.dispatch.redo(trx, principal, id, input.note);
-        const updated = await core.repo.update(db, id, {
-          status: 'in_progress',
-          resolved_at: null,
-          status_note: `verification failed: ${input.note}`,
-          updated_at: now,
-        });
-        await core.deps.audit.append(trx, {
-          actor: principal,
-          action: 'event.verification_rejected',
-          subjectType: 'event',
-          subjectId: id,
-          jurisdictionPath: row.jurisdiction_path,
-          details: { note: input.note },
-        });
-        await core.statusChanged(trx, row, updated.status);
-        return;
-      }
-      await core.repo.update(db, id, {
-        status: 'closed',
-        closed_at: now,
-        verified_by: `${principal.kind}:${principal.id}`,
-        status_note: input.note,
-        updated_at: now,
-      });
-      const reporters = await core.repo.reporters(db, id);
-      await core.deps.audit.append(trx, {
-        actor: principal,
-        action: 'event.closed',
-        subjectType: 'event',
-        subjectId: id,
-        jurisdictionPath: row.jurisdiction_path,
-        details: { note: input.note, reporters: reporters.length },
-      });
-      const minutes = Math.round((now.getTime() - row.created_at.getTime()) / 60_000);
-      await core.outbox.enqueue(
-        trx,
-        'events.event.closed',
-        {
-          eventId: id,
-          category: row.category,
-          status: 'closed',
-          jurisdictionPath: row.jurisdiction_path,
-          minutesToClose: minutes,
-          reporters: reporters.length,
-        },
-        { key: id },
-      );
-      await core.deps.notifier.send(
-        trx,
-        reporters.map((r) => ({
-          id: `reporter:${r.id}`,
-          webhookUrl: r.notify_url,
-          phone: r.phone,
-          email: r.email,
-        })),
-        {
-          subjectType: 'event',
-          subjectId: id,
-          jurisdictionPath: row.jurisdiction_path,
-          title: '您反映的问题已办结 Your report has been resolved',
-          body: `${input.note}（请对办理结果评价 1–5 星 / please rate the result 1–5）`,
-        },
-      );
+      if (input.approve) await close(core, trx, principal, row, input.note, now);
+      else await reject(core, trx, principal, row, input.note, now);
     });
   });
   return core.get(principal, id);
+}
+
+/** Verification failed: the completed tasks go back to their teams, the event is in progress again. */
+async function reject(
+  core: EventCore,
+  trx: Db,
+  principal: Principal,
+  row: EventRow,
+  note: string,
+  now: Date,
+) {
+  const db = forTables<EventTables>(trx);
+  const id = row.id;
+  await core.deps.dispatch.redo(trx, principal, id, note);
+  const updated = await core.repo.update(db, id, {
+    status: 'in_progress',
+    resolved_at: null,
+    status_note: `verification failed: ${note}`,
+    updated_at: now,
+  });
+  await core.deps.audit.append(trx, {
+    actor: principal,
+    action: 'event.verification_rejected',
+    subjectType: 'event',
+    subjectId: id,
+    jurisdictionPath: row.jurisdiction_path,
+    details: { note: note },
+  });
+  await core.statusChanged(trx, row, updated.status);
+}
+
+/** Verification passed: the event is closed, audited, published, and every reporter is told. */
+async function close(core: EventCore, trx: Db, principal: Principal, row: EventRow, note: string, now: Date) {
+  const db = forTables<EventTables>(trx);
+  const id = row.id;
+  await core.repo.update(db, id, {
+    status: 'closed',
+    closed_at: now,
+    verified_by: `${principal.kind}:${principal.id}`,
+    status_note: note,
+    updated_at: now,
+  });
+  const reporters = await core.repo.reporters(db, id);
+  await core.deps.audit.append(trx, {
+    actor: principal,
+    action: 'event.closed',
+    subjectType: 'event',
+    subjectId: id,
+    jurisdictionPath: row.jurisdiction_path,
+    details: { note: note, reporters: reporters.length },
+  });
+  const minutes = Math.round((now.getTime() - row.created_at.getTime()) / 60_000);
+  await core.outbox.enqueue(
+    trx,
+    'events.event.closed',
+    {
+      eventId: id,
+      category: row.category,
+      status: 'closed',
+      jurisdictionPath: row.jurisdiction_path,
+      minutesToClose: minutes,
+      reporters: reporters.length,
+    },
+    { key: id },
+  );
+  await core.deps.notifier.send(
+    trx,
+    reporters.map((r) => ({
+      id: `reporter:${r.id}`,
+      webhookUrl: r.notify_url,
+      phone: r.phone,
+      email: r.email,
+    })),
+    {
+      subjectType: 'event',
+      subjectId: id,
+      jurisdictionPath: row.jurisdiction_path,
+      title: '您反映的问题已办结 Your report has been resolved',
+      body: `${note}（请对办理结果评价 1–5 星 / please rate the result 1–5）`,
+    },
+  );
 }
