@@ -3,19 +3,26 @@ import type { AlgorithmRegistry } from '../modules/algorithms/index.ts';
 import type { AuditLog } from '../modules/audit/index.ts';
 import { type Classifier, createClassifier } from '../modules/classification/index.ts';
 import {
+  type DispatchDeps,
   DispatchService,
   dispatchMigrations,
   dispatchSubjects,
   EscalationScheduler,
+  type Gatekeeper,
   registerDispatchRoutes,
+  type TaskListener,
+  type TaskRouting,
   TeamDirectory,
+  type TeamSource,
 } from '../modules/dispatch/index.ts';
 import {
+  type EventDeps,
   type EventOptions,
   EventService,
   eventMigrations,
   eventSubjects,
   intakeAlert,
+  type Rule,
   registerEventRoutes,
 } from '../modules/events/index.ts';
 import type { IdentityService } from '../modules/identity/index.ts';
@@ -37,6 +44,7 @@ import type { Migrations } from '../platform/db/migrate.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Api } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
+import { taskRouting } from './task-steps.ts';
 
 /** The event centre's migrations (events, dispatch, notify); add them to ALL_MIGRATIONS. */
 export const EVENT_CENTRE_MIGRATIONS: Migrations[] = [eventMigrations, dispatchMigrations, notifyMigrations];
@@ -89,9 +97,107 @@ export interface EventCentre {
   open311: Open311Service;
   teams: TeamDirectory;
   scheduler: EscalationScheduler;
+  /** Plans and writes tasks as named steps (response plans use it too). */
+  routing: TaskRouting;
   /** Loads the team index, starts the escalation and delivery loops and the alert subscription. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * What the event centre's services are built over: the app's modules behind small functions,
+ * or the stand-ins of a test (events.fixture.ts builds through the same function).
+ */
+export interface EventCentreParts {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  algorithms: Gatekeeper;
+  /** Where the team index reads the teams (organisation). */
+  teamSource: TeamSource;
+  /** Whether a department `<node>:<type>` exists. */
+  departmentExists(code: string): Promise<boolean>;
+  /** A department's display name (best effort). */
+  departmentName(code: string): Promise<string | null>;
+  /** The responsibility list: throws not_found for an unknown category. */
+  rule(category: string): Promise<Rule>;
+  locate: EventDeps['locate'];
+  classifier: EventDeps['classifier'];
+  /** Besides in-app. */
+  notifyChannels?: Channel[];
+  events?: Partial<EventOptions>;
+  evidenceDir: string;
+  maxEvidenceBytes?: number;
+  photoDir: string;
+  photoLimits?: EventDeps['photoLimits'];
+}
+
+/** The event centre's services, wired to each other. */
+export interface EventCentreServices {
+  events: EventService;
+  dispatch: DispatchService;
+  notify: NotifyService;
+  teams: TeamDirectory;
+  scheduler: EscalationScheduler;
+  /** Plans and writes tasks as named steps (shared by intake, review, reopening and response plans). */
+  routing: TaskRouting;
+}
+
+/**
+ * Builds the event centre's services: notify, the team index, dispatch (told of task changes by
+ * the event service, a listener given at construction), the task-routing steps, events and the
+ * escalation scheduler. The app (`wireEventCentre`) and the tests build through this function.
+ */
+export function buildEventCentre(parts: EventCentreParts): EventCentreServices {
+  const { db, audit, clock, logger, algorithms } = parts;
+  const notify = new NotifyService({ db, clock, logger, channels: parts.notifyChannels });
+  // The team index counts active tasks per team from dispatch, built below; a call comes only at reload.
+  let dispatchRef: DispatchService | undefined;
+  const teams = new TeamDirectory(parts.teamSource, clock, logger, () =>
+    dispatchRef ? dispatchRef.activeCounts() : Promise.resolve(new Map()),
+  );
+  // Task changes go to the event service, built after dispatch (it plans and writes through it).
+  let eventsRef: EventService | undefined;
+  const listener: TaskListener = {
+    taskChanged: async (trx, task, change) => eventsRef?.taskChanged(trx, task, change),
+  };
+  const dispatchDeps: DispatchDeps = {
+    db,
+    audit,
+    clock,
+    logger,
+    notifier: notify,
+    teams,
+    algorithms,
+    departmentExists: parts.departmentExists,
+    storageDir: parts.evidenceDir,
+    maxEvidenceBytes: parts.maxEvidenceBytes,
+    listener,
+  };
+  const dispatch = new DispatchService(dispatchDeps);
+  dispatchRef = dispatch;
+  const routing = taskRouting({ db, dispatch, teams, logger });
+  const events = new EventService({
+    db,
+    audit,
+    clock,
+    logger,
+    notifier: notify,
+    dispatch,
+    routing,
+    algorithms,
+    classifier: parts.classifier,
+    locate: parts.locate,
+    rule: parts.rule,
+    departmentName: parts.departmentName,
+    options: parts.events,
+    photoDir: parts.photoDir,
+    photoLimits: parts.photoLimits,
+  });
+  eventsRef = events;
+  const scheduler = new EscalationScheduler(dispatchDeps);
+  return { events, dispatch, notify, teams, scheduler, routing };
 }
 
 /**
@@ -100,12 +206,6 @@ export interface EventCentre {
  */
 export function wireEventCentre(deps: EventCentreDeps): EventCentre {
   const { db, audit, clock, logger, organisation, identity, jurisdictions, algorithms } = deps;
-  const notify = new NotifyService({
-    db,
-    clock,
-    logger,
-    channels: deps.notifyChannels ?? [webhookChannel()],
-  });
   const departments = new Map<string, { name: string } | null>();
   const department = async (code: string) => {
     if (!departments.has(code)) {
@@ -134,9 +234,13 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     fresh.catch(() => rules.delete(category));
     return fresh;
   };
-  let dispatchRef: DispatchService | undefined;
-  const teams = new TeamDirectory(
-    {
+  const { events, dispatch, notify, teams, scheduler, routing } = buildEventCentre({
+    db,
+    audit,
+    clock,
+    logger,
+    algorithms,
+    teamSource: {
       all: async () => {
         const out = [];
         for (let offset = 0; ; offset += 2000) {
@@ -148,44 +252,17 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
       get: (id) => organisation.teams.get(SYSTEM_PRINCIPAL, id),
       setPosition: (principal, id, at) => organisation.teams.setPosition(principal, id, at),
     },
-    clock,
-    logger,
-    () => dispatchRef?.activeCounts() ?? Promise.resolve(new Map()),
-  );
-  const dispatchDeps = {
-    db,
-    audit,
-    clock,
-    logger,
-    notifier: notify,
-    teams,
-    algorithms,
     departmentExists: async (code: string) => (await department(code)) !== null,
-    storageDir: path.join(deps.dataDir, 'evidence'),
-    maxEvidenceBytes: deps.maxEvidenceBytes,
-  };
-  const dispatch = new DispatchService(dispatchDeps);
-  dispatchRef = dispatch;
-  const classifier = deps.classifier ?? createClassifier();
-  const events = new EventService({
-    db,
-    audit,
-    clock,
-    logger,
-    notifier: notify,
-    dispatch,
-    algorithms,
-    classifier,
-    locate: (lon, lat) => jurisdictions.locate(lon, lat),
-    rule,
     departmentName: async (code) => (await department(code))?.name ?? null,
-    options: deps.events,
+    rule,
+    locate: (lon, lat) => jurisdictions.locate(lon, lat),
+    classifier: deps.classifier ?? createClassifier(),
+    notifyChannels: deps.notifyChannels ?? [webhookChannel()],
+    events: deps.events,
+    evidenceDir: path.join(deps.dataDir, 'evidence'),
+    maxEvidenceBytes: deps.maxEvidenceBytes,
     photoDir: path.join(deps.dataDir, 'photos'),
   });
-  dispatch.setListener({ taskChanged: (trx, task, change) => events.taskChanged(trx, task, change) });
-  const scheduler = new EscalationScheduler(dispatchDeps, () => ({
-    taskChanged: (trx, task, change) => events.taskChanged(trx, task, change),
-  }));
   const open311 = new Open311Service({
     events,
     clock,
@@ -214,6 +291,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     open311,
     teams,
     scheduler,
+    routing,
     async start() {
       await teams.reload();
       teams.start(deps.teamRefreshMs ?? 30_000);

@@ -35,6 +35,8 @@ export interface DispatchDeps {
   storageDir: string;
   /** Largest accepted photo in bytes (default 10 MiB). */
   maxEvidenceBytes?: number;
+  /** Told of every task change (the event centre); given at construction, never set later. */
+  listener?: TaskListener;
 }
 
 /** The event as dispatch needs it to create tasks. */

@@ -28,13 +28,11 @@ export class EscalationScheduler {
   private readonly deps: DispatchDeps;
   private readonly repo = new DispatchRepository();
   private readonly outbox: Outbox<typeof dispatchSubjects>;
-  private readonly listener: () => TaskListener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
-  constructor(deps: DispatchDeps, listener: () => TaskListener | undefined) {
+  constructor(deps: DispatchDeps) {
     this.deps = deps;
-    this.listener = listener;
     this.outbox = new Outbox(dispatchSubjects, deps.clock);
   }
 
@@ -86,7 +84,7 @@ export class EscalationScheduler {
 
   private async escalate(trx: Db, task: TaskRow, kind: Kind, dueAt: Date): Promise<void> {
     await escalateTask(
-      { deps: this.deps, repo: this.repo, outbox: this.outbox, listener: this.listener() },
+      { deps: this.deps, repo: this.repo, outbox: this.outbox, listener: this.deps.listener },
       trx,
       task,
       { kind, dueAt },

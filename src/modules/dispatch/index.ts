@@ -19,7 +19,7 @@ export {
 export { tasksByPath } from './dispatch.overdue.ts';
 export { registerDispatchRoutes } from './dispatch.routes.ts';
 export { CENTRE_LEVELS, type TaskDto, TaskSchema, type TaskStatus } from './dispatch.schema.ts';
-export { DispatchService, type TaskPlan } from './dispatch.service.ts';
+export { DispatchService, type TaskPlan, type TaskRouting } from './dispatch.service.ts';
 export { dispatchSubjects } from './dispatch.subjects.ts';
 export { TeamDirectory, type TeamSource } from './dispatch.teams.ts';
 export { EscalationScheduler } from './dispatch.timers.ts';

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Classifier } from '../classification/index.ts';
-import type { DispatchService, Gatekeeper, RuleForDispatch } from '../dispatch/index.ts';
+import type { DispatchService, Gatekeeper, RuleForDispatch, TaskRouting } from '../dispatch/index.ts';
 import type { Located } from '../jurisdictions/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { PhotoLimits } from './events.photos.ts';
@@ -38,7 +38,10 @@ export interface EventDeps {
   clock: Clock;
   logger: Logger;
   notifier: Notifier;
-  dispatch: DispatchService;
+  /** Dispatch's reads and bulk changes (tasks of an event, redo, cancel the open ones, proof photos). */
+  dispatch: Pick<DispatchService, 'tasksOf' | 'redo' | 'cancelOpen' | 'completionEvidence'>;
+  /** Plans and writes an event's tasks (the event-centre workflow's steps over dispatch). */
+  routing: TaskRouting;
   algorithms: Gatekeeper;
   classifier: Pick<Classifier, 'classify' | 'learn' | 'similarity'>;
   /** The jurisdictions module's locate. */

@@ -9,21 +9,15 @@ import { openTestDatabase } from '../../platform/db/testing.ts';
 import { notFound } from '../../platform/errors.ts';
 import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { buildEventCentre } from '../../workflows/event-centre.ts';
 import { AlgorithmRegistry, algorithmMigrations } from '../algorithms/index.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
-import {
-  DispatchService,
-  dispatchMigrations,
-  EscalationScheduler,
-  registerDispatchRoutes,
-  TeamDirectory,
-} from '../dispatch/index.ts';
-import { NotifyService, notifyMigrations } from '../notify/index.ts';
+import { dispatchMigrations, registerDispatchRoutes } from '../dispatch/index.ts';
+import { notifyMigrations } from '../notify/index.ts';
 import type { TeamDto } from '../organisation/index.ts';
 import type { Rule } from './events.deps.ts';
 import { eventMigrations } from './events.migrations.ts';
 import { registerEventRoutes } from './events.routes.ts';
-import { EventService } from './events.service.ts';
 
 const REGISTER = path.resolve(import.meta.dirname, '../../../data/algorithms/register.v1.json');
 
@@ -173,56 +167,42 @@ export async function openEventCentre(kind: DatabaseKind, teams?: TeamDto[]) {
     },
     setPosition: async () => undefined,
   };
-  const notify = new NotifyService({ db, clock, logger });
-  let dispatch: DispatchService | undefined;
-  const directory = new TeamDirectory(
-    source,
-    clock,
-    logger,
-    () => dispatch?.activeCounts() ?? Promise.resolve(new Map()),
-  );
   const departments = new Set([
     '500103003:urban_management',
     '500103001:urban_management',
     '500103:urban_management',
     '500103:ecology_environment',
   ]);
-  const dispatchDeps = {
-    db,
-    audit,
-    clock,
-    logger,
-    notifier: notify,
-    teams: directory,
-    algorithms: registry,
-    departmentExists: async (code: string) => departments.has(code),
-    storageDir: path.join(os.tmpdir(), `cb-evidence-${process.pid}`),
-    maxEvidenceBytes: 1024,
-  };
-  dispatch = new DispatchService(dispatchDeps);
   const classifier = fakeClassifier();
-  const events = new EventService({
+  // The same builder as the app's (src/workflows/event-centre.ts), over stand-ins.
+  const {
+    events,
+    dispatch,
+    notify,
+    teams: directory,
+    scheduler,
+    routing,
+  } = buildEventCentre({
     db,
     audit,
     clock,
     logger,
-    notifier: notify,
-    dispatch,
     algorithms: registry,
-    classifier,
-    locate,
+    teamSource: source,
+    departmentExists: async (code: string) => departments.has(code),
+    departmentName: async (code) => `dept ${code}`,
     rule: async (c) => {
       const r = RULES[c];
       if (!r) throw notFound('responsibility category', c);
       return r;
     },
-    departmentName: async (code) => `dept ${code}`,
+    locate,
+    classifier,
+    evidenceDir: path.join(os.tmpdir(), `cb-evidence-${process.pid}`),
+    maxEvidenceBytes: 1024,
     photoDir: path.join(os.tmpdir(), `cb-photos-${process.pid}`),
     photoLimits: { maxBytes: 1024, anonymousPerWindow: 5 },
   });
-  const listener = { taskChanged: events.taskChanged.bind(events) };
-  dispatch.setListener(listener);
-  const scheduler = new EscalationScheduler(dispatchDeps, () => listener);
   await directory.reload();
   return {
     database,
@@ -235,6 +215,7 @@ export async function openEventCentre(kind: DatabaseKind, teams?: TeamDto[]) {
     notify,
     classifier,
     scheduler,
+    routing,
     roster,
     async close() {
       await registry.stop();

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AlgorithmRegistry } from '../algorithms/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { DispatchService, TaskDto, TaskPlan } from '../dispatch/index.ts';
+import type { DispatchService, TaskDto, TaskPlan, TaskRouting } from '../dispatch/index.ts';
 import type { EventDetail, EventService } from '../events/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import {
@@ -47,9 +47,27 @@ export interface PlanDeps {
   logger: Logger;
   algorithms: Pick<AlgorithmRegistry, 'runOrFallback'>;
   events: Pick<EventService, 'get'>;
-  dispatch: Pick<DispatchService, 'plan' | 'createTasks' | 'tasksOf' | 'cancel'>;
+  dispatch: Pick<DispatchService, 'tasksOf' | 'cancel'>;
+  /** Plans and writes tasks: the steps event intake uses (the event centre's `routing`). */
+  routing: TaskRouting;
   notify?: Pick<NotifyService, 'send'>;
   templates?: PlanTemplate[];
+}
+
+/** The plan's task rows before they are written, and the tasks dispatch is to create. */
+interface PlanDraft {
+  planId: string;
+  planned: TaskPlan;
+  rows: Insertable<PlanTables['sc_plan_task']>[];
+}
+
+/** Everything one activation writes. */
+interface PlanWrite extends PlanDraft {
+  template: PlanTemplate;
+  event: EventDetail;
+  input: ActivateInput;
+  decisionId: string;
+  now: Date;
 }
 
 const LIVE = ['pending', 'assigned', 'accepted', 'en_route', 'arrived', 'completed', 'unable'];
@@ -98,23 +116,57 @@ export class PlanService {
     this.templates = new Map((deps.templates ?? loadPlanTemplates()).map((t) => [t.key, t]));
   }
 
-  /** Activates a plan for an event (idempotent per event and template). */
+  /**
+   * Activates a plan for an event (idempotent per event and template), in steps: generate the
+   * task list through the gate → plan each task with dispatch (the step event intake uses too)
+   * → write the tasks, the plan, its audit and notices in one transaction → cancel the tasks the
+   * plan supersedes.
+   */
   async activate(actor: Principal, input: ActivateInput): Promise<PlanDto> {
     const template = this.templates.get(input.templateKey);
     if (!template) throw new AppError('invalid_data', `unknown plan template '${input.templateKey}'`);
-    const existing = await this.db()
+    const existing = await this.existing(input.eventId, template.key);
+    if (existing) return this.get(SYSTEM_PRINCIPAL, existing);
+    const event = await this.deps.events.get(SYSTEM_PRINCIPAL, input.eventId);
+    const decisionId = await this.generate(actor, template, event, input.params);
+    const now = this.deps.clock.now();
+    const live = event.tasks.filter((t) => LIVE.includes(t.status));
+    const draft = await this.planTasks(actor, template, event, input, live, now);
+    try {
+      await this.write(actor, { template, event, input, decisionId, now, ...draft });
+    } catch (err) {
+      // Another activation of the same template for the event committed first (unique index): use it.
+      const raced = await this.existing(input.eventId, template.key);
+      if (raced) return this.get(SYSTEM_PRINCIPAL, raced);
+      throw err;
+    }
+    if (template.supersedesRouting) await this.supersede(template, live, draft.rows);
+    return this.get(SYSTEM_PRINCIPAL, draft.planId);
+  }
+
+  /** The plan of this template already activated for the event, if any. */
+  private async existing(eventId: string, templateKey: string): Promise<string | undefined> {
+    const found = await this.db()
       .selectFrom('sc_plan')
       .select('id')
-      .where('event_id', '=', input.eventId)
-      .where('template_key', '=', template.key)
+      .where('event_id', '=', eventId)
+      .where('template_key', '=', templateKey)
       .executeTakeFirst();
-    if (existing) return this.get(SYSTEM_PRINCIPAL, existing.id);
-    const event = await this.deps.events.get(SYSTEM_PRINCIPAL, input.eventId);
+    return found?.id;
+  }
+
+  /** Runs plan generation through the gate (`plan.generate`); not available → conflict, route by hand. */
+  private async generate(
+    actor: Principal,
+    template: PlanTemplate,
+    event: EventDetail,
+    params: PlanParams,
+  ): Promise<string> {
     const decision = await this.deps.algorithms.runOrFallback(
       PLAN_GENERATE,
-      { template: `${template.key}@${template.version}`, params: input.params },
+      { template: `${template.key}@${template.version}`, params },
       () => {
-        const tasks = generateTasks(template, input.params);
+        const tasks = generateTasks(template, params);
         return {
           output: tasks.map((t) => ({
             key: t.key,
@@ -140,15 +192,26 @@ export class PlanService {
         decisionId: decision.decisionId,
       });
     }
-    const tasks = generateTasks(template, input.params);
-    const now = this.deps.clock.now();
-    const live = event.tasks.filter((t) => LIVE.includes(t.status));
+    return decision.decisionId;
+  }
+
+  /**
+   * The plan's task rows: a live task the responsibility list already made for the department is
+   * adopted (if a team with the plan's skill has it); the others are planned through dispatch.
+   */
+  private async planTasks(
+    actor: Principal,
+    template: PlanTemplate,
+    event: EventDetail,
+    input: ActivateInput,
+    live: TaskDto[],
+    now: Date,
+  ): Promise<PlanDraft> {
     const planned: TaskPlan = { eventId: event.id, items: [] };
     const rows: Insertable<PlanTables['sc_plan_task']>[] = [];
     const planId = randomUUID();
-    for (const [seq, t] of tasks.entries()) {
+    for (const [seq, t] of generateTasks(template, input.params).entries()) {
       const at = input.locations?.[t.key] ?? event.location;
-      // Adopt a task the responsibility list already made for this department, if a team with the plan's skill has it.
       const adopt = live.find(
         (x) =>
           x.departmentType === t.departmentType &&
@@ -186,10 +249,16 @@ export class PlanService {
         linked: Boolean(adopt),
       });
     }
+    return { planId, planned, rows };
+  }
+
+  /** Writes the planned tasks (the step intake shares), the plan and its rows, audit and notices: one transaction. */
+  private async write(actor: Principal, w: PlanWrite): Promise<void> {
+    const { template, event, input, decisionId, now, planId, planned, rows } = w;
     const summary = fill(template.summary, input.params);
-    const written = this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.routing.transaction(async (trx) => {
       const db = forTables<PlanTables>(trx);
-      if (planned.items.length) await this.deps.dispatch.createTasks(trx, actor, planned);
+      if (planned.items.length) await this.deps.routing.createTasks(trx, actor, planned);
       await db
         .insertInto('sc_plan')
         .values({
@@ -207,7 +276,7 @@ export class PlanService {
           started_at: now,
           target_at: new Date(now.getTime() + template.targetMinutes * 60_000),
           analysis: JSON.stringify(input.analysis),
-          decision_id: decision.decisionId,
+          decision_id: decisionId,
           created_by: `${actor.kind}:${actor.id}`,
         })
         .execute();
@@ -222,7 +291,7 @@ export class PlanService {
           template: template.key,
           version: template.version,
           eventId: event.id,
-          decisionId: decision.decisionId,
+          decisionId,
           tasks: rows.map((r) => ({
             key: r.key,
             departmentCode: r.department_code,
@@ -231,43 +300,40 @@ export class PlanService {
           })),
         },
       });
-      const centres = template.notifyCentres.flatMap((level) => {
-        const node = [...event.chain].reverse().find((c) => c.level === level);
-        return node ? [{ id: `centre:${node.code}` }] : [];
-      });
-      if (centres.length && this.deps.notify) {
-        await this.deps.notify.send(trx, centres, {
-          subjectType: 'event',
-          subjectId: event.id,
-          jurisdictionPath: event.jurisdictionPath,
-          title: `预案启动 ${template.name}`,
-          body: summary,
-        });
-      }
+      await this.notifyCentres(trx, template, event, summary);
     });
-    try {
-      await written;
-    } catch (err) {
-      // Another activation of the same template for the event committed first (unique index): use it.
-      const raced = await this.db()
-        .selectFrom('sc_plan')
-        .select('id')
-        .where('event_id', '=', input.eventId)
-        .where('template_key', '=', template.key)
-        .executeTakeFirst();
-      if (raced) return this.get(SYSTEM_PRINCIPAL, raced.id);
-      throw err;
+  }
+
+  /** Tells the centres the template names (by level, on the event's chain) that the plan started. */
+  private async notifyCentres(trx: Db, template: PlanTemplate, event: EventDetail, summary: string) {
+    const centres = template.notifyCentres.flatMap((level) => {
+      const node = [...event.chain].reverse().find((c) => c.level === level);
+      return node ? [{ id: `centre:${node.code}` }] : [];
+    });
+    if (centres.length && this.deps.notify) {
+      await this.deps.notify.send(trx, centres, {
+        subjectType: 'event',
+        subjectId: event.id,
+        jurisdictionPath: event.jurisdictionPath,
+        title: `预案启动 ${template.name}`,
+        body: summary,
+      });
     }
-    if (template.supersedesRouting) {
-      const named = new Set(rows.map((r) => r.task_id));
-      for (const t of live) {
-        if (named.has(t.id) || t.status === 'completed') continue;
-        await this.deps.dispatch
-          .cancel(SYSTEM_PRINCIPAL, t.id, `预案「${template.name}」已启动，本任务由预案任务清单取代`)
-          .catch((err) => this.deps.logger.warn({ err, taskId: t.id }, 'superseded task not cancelled'));
-      }
+  }
+
+  /** Cancels the event's live tasks the plan neither adopted nor needs (best effort, logged). */
+  private async supersede(
+    template: PlanTemplate,
+    live: TaskDto[],
+    rows: Insertable<PlanTables['sc_plan_task']>[],
+  ): Promise<void> {
+    const named = new Set(rows.map((r) => r.task_id));
+    for (const t of live) {
+      if (named.has(t.id) || t.status === 'completed') continue;
+      await this.deps.dispatch
+        .cancel(SYSTEM_PRINCIPAL, t.id, `预案「${template.name}」已启动，本任务由预案任务清单取代`)
+        .catch((err) => this.deps.logger.warn({ err, taskId: t.id }, 'superseded task not cancelled'));
     }
-    return this.get(SYSTEM_PRINCIPAL, planId);
   }
 
   /** Plans one task through dispatch: the department of the type at the level (or nearest above), nearest team. */
@@ -278,7 +344,7 @@ export class PlanService {
     at: { lon: number; lat: number },
     now: Date,
   ) {
-    const plan = await this.deps.dispatch.plan(
+    const plan = await this.deps.routing.plan(
       actor,
       {
         id: event.id,

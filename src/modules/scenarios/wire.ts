@@ -4,7 +4,7 @@ import type { Api } from '../../platform/http/server.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AlgorithmRegistry } from '../algorithms/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { DispatchService } from '../dispatch/index.ts';
+import type { DispatchService, TaskRouting } from '../dispatch/index.ts';
 import type { EventService } from '../events/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { Organisation } from '../organisation/index.ts';
@@ -36,7 +36,7 @@ export interface ScenarioDeps {
   sensing: SensingService;
   organisation: Organisation;
   /** The event centre (`wireEventCentre(...)`). */
-  centre: { events: EventService; dispatch: DispatchService; notify: NotifyService };
+  centre: { events: EventService; dispatch: DispatchService; notify: NotifyService; routing: TaskRouting };
   bus?: ScenarioBus;
   /** Where devices publish (the app's `mqtt.url` once listening). */
   mqttUrl?: () => string | undefined;
@@ -57,8 +57,8 @@ export interface Scenarios {
 /** Builds the scenario engine (plans, water, crowd) over the event centre and registers its routes; then `start()`. */
 export function wireScenarios(deps: ScenarioDeps): Scenarios {
   const { db, audit, clock, logger, algorithms } = deps;
-  const { events, dispatch, notify } = deps.centre;
-  const plans = new PlanService({ db, audit, clock, logger, algorithms, events, dispatch, notify });
+  const { events, dispatch, notify, routing } = deps.centre;
+  const plans = new PlanService({ db, audit, clock, logger, algorithms, events, dispatch, routing, notify });
   const isCategory = (code: string) =>
     deps.organisation.responsibilities.lookup(code).then(
       () => true,
