@@ -1,6 +1,7 @@
 /** The task state machine: which action may start from which status, no database. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors.ts';
+import { assertTransition } from './dispatch.core.ts';
 import {
   FINAL_STATUSES,
   TASK_STATUSES,
@@ -8,7 +9,6 @@ import {
   type TaskStatus,
   TRANSITIONS,
 } from './dispatch.schema.ts';
-import { assertTransition } from './dispatch.service.ts';
 
 const ACTIONS = Object.keys(TRANSITIONS) as TaskAction[];
 
