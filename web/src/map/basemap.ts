@@ -47,3 +47,8 @@ export function valueColour(max: number): unknown {
   if (max <= 0) return MAP_COLOURS.area;
   return ['interpolate', ['linear'], ['get', 'value'], 0, MAP_COLOURS.area, max, MAP_COLOURS.areaHot];
 }
+
+/** A CSS colour for an RGB triple of the map's colours. */
+export function rgb(c: readonly number[]): string {
+  return `rgb(${c.join(',')})`;
+}

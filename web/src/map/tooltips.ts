@@ -1,0 +1,22 @@
+import type { TFunction } from 'i18next';
+import type { ThematicInput } from './thematic.ts';
+
+/** The tooltip texts of the thematic layers: a water section's class, a crowd hexagon's count. */
+export function thematicText(t: TFunction): ThematicInput['text'] {
+  return {
+    section: (s) =>
+      t('layers.water.tooltip', {
+        section: s.section,
+        grade: s.class ? t(`layers.water.grade.${s.class}`) : t('layers.water.noData'),
+        target: s.targetClass ? t(`layers.water.grade.${s.targetClass}`) : '—',
+        deciding: s.deciding.map((d) => `${d.parameter} ${d.value}`).join(', ') || '—',
+        day: s.day ?? '—',
+      }),
+    hexagon: (people, counters) => t('layers.crowd.tooltip', { people, counters }),
+  };
+}
+
+/** The label of a team's marker. */
+export function teamText(team: { name: string }): string {
+  return `${team.name}`;
+}

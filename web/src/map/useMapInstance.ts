@@ -1,0 +1,74 @@
+import { Map as MapLibre, type Map as MapLibreMap } from 'maplibre-gl';
+import { type RefObject, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { bounds } from '../api/types.ts';
+import { baseStyle } from './basemap.ts';
+import type { CityMapProps } from './CityMap.types.ts';
+import { bindInteractions } from './interactions.ts';
+import { LabelLayer } from './labels.ts';
+import { addLayers } from './sources.ts';
+import { TeamsOverlay } from './teams.ts';
+import { teamText } from './tooltips.ts';
+
+/** The MapLibre map and its overlays, once loaded (`ready`), or why it could not start. */
+export interface MapInstance {
+  container: RefObject<HTMLDivElement | null>;
+  map: RefObject<MapLibreMap | null>;
+  labels: RefObject<LabelLayer | null>;
+  teams: RefObject<TeamsOverlay | null>;
+  ready: boolean;
+  failure: string | undefined;
+}
+
+/** Creates the map in `container` on mount (fitted to the focus then) and removes it on unmount. */
+export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
+  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<MapLibreMap | null>(null);
+  const labels = useRef<LabelLayer | null>(null);
+  const teams = useRef<TeamsOverlay | null>(null);
+  const [ready, setReady] = useState(false);
+  const [failure, setFailure] = useState<string>();
+
+  useEffect(() => {
+    if (!container.current) return;
+    let instance: MapLibreMap;
+    try {
+      instance = createMap(container.current, latest.current);
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    map.current = instance;
+    instance.getCanvas().setAttribute('aria-label', t('map.canvas'));
+    instance.on('load', () => {
+      addLayers(instance);
+      labels.current = new LabelLayer(instance);
+      teams.current = new TeamsOverlay(instance, teamText);
+      setReady(true);
+    });
+    bindInteractions(instance, latest, container);
+    return () => {
+      teams.current?.remove();
+      labels.current?.remove();
+      instance.remove();
+      map.current = null;
+      setReady(false);
+    };
+  }, [t, latest]);
+
+  return { container, map, labels, teams, ready, failure };
+}
+
+/** A MapLibre map on our own background style, fitted to the focus, without rotation. */
+function createMap(container: HTMLDivElement, props: CityMapProps): MapLibreMap {
+  return new MapLibre({
+    container,
+    style: baseStyle(),
+    bounds: bounds(props.focus.bbox),
+    fitBoundsOptions: { padding: 24 },
+    attributionControl: { compact: true, customAttribution: 'Rivers: Natural Earth' },
+    dragRotate: false,
+    pitchWithRotate: false,
+  });
+}
