@@ -1,6 +1,7 @@
 /**
  * Architecture rules checked on the source text, no database: no import circles (type-only
- * imports included), modules meet only through their index.ts, src/platform imports no module.
+ * imports included), modules meet only through their index.ts, src/platform imports no module,
+ * no source file over 500 lines.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -111,6 +112,24 @@ function describeCircle(component: string[], graph: Map<string, string[]>): stri
   return `${component.length} files, e.g. ${loop.join(' → ')}\n    all: ${component.join(', ')}`;
 }
 
+/** Longest source file allowed (conventions §11: most under ~200 lines, split past ~400). */
+const MAX_LINES = 500;
+
+/**
+ * Files the length rule leaves alone: tests and test helpers (`*.test.ts(x)`, `*.testing.ts`,
+ * `*.fixture(s).ts`), data (`*.data.ts`, anything under a `data/` folder) and generated code
+ * (`*.d.ts`, such as the web's OpenAPI types in web/src/api/schema.d.ts).
+ */
+function exemptFromLength(file: string): boolean {
+  return (
+    /\.test\.tsx?$/.test(file) ||
+    /\.(testing|fixtures?)\.ts$/.test(file) ||
+    /\.data\.ts$/.test(file) ||
+    /(^|\/)data\//.test(file) ||
+    file.endsWith('.d.ts')
+  );
+}
+
 const isTest = (file: string): boolean => /\.test\.tsx?$/.test(file);
 const isTestHelper = (file: string): boolean => /\.(fixtures?|testing)\.ts$/.test(file);
 const moduleOf = (file: string): string | undefined => /^src\/modules\/([^/]+)\//.exec(file)?.[1];
@@ -182,6 +201,46 @@ describe('architecture', () => {
         ),
     );
     expect(copies).toEqual([]);
+  });
+
+  it('keeps every source file at 500 lines or fewer (tests, test helpers, data and generated code aside)', () => {
+    const files = ['src', 'web/src', 'web/scripts', 'web/build', 'scripts', 'bench'].flatMap((dir) =>
+      sourceFiles(dir, true),
+    );
+    const long = files
+      .filter((file) => !exemptFromLength(file))
+      .map((file) => ({ file, lines: readFileSync(join(root, file), 'utf8').split('\n').length - 1 }))
+      .filter((f) => f.lines > MAX_LINES)
+      .map((f) => `${f.file} (${f.lines} lines)`);
+    expect(long, `files over ${MAX_LINES} lines (split them by use case):\n  ${long.join('\n  ')}`).toEqual(
+      [],
+    );
+  });
+
+  it('exempts from the length rule exactly tests, test helpers, data and generated code', () => {
+    expect(
+      [
+        'src/modules/events/events.service.test.ts',
+        'src/wiring/reliability.e2e.test.ts',
+        'web/src/cockpit/EventPage.test.tsx',
+        'src/modules/open311/open311.testing.ts',
+        'src/modules/events/events.fixture.ts',
+        'src/modules/organisation/organisation.fixtures.ts',
+        'src/modules/sensing/sensing.data.ts',
+        'src/modules/water/demo-network.data.ts',
+        'src/modules/sensing/data/stations.ts',
+        'web/src/api/schema.d.ts',
+      ].filter((f) => !exemptFromLength(f)),
+    ).toEqual([]);
+    expect(
+      [
+        'src/modules/events/events.service.ts',
+        'src/modules/events/events.decide.ts',
+        'web/src/map/CityMap.tsx',
+        'web/src/api/client.ts',
+        'src/modules/events/events.testingx.ts',
+      ].filter(exemptFromLength),
+    ).toEqual([]);
   });
 
   it('finds a circle when there is one (the checker itself)', () => {
