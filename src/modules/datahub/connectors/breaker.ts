@@ -100,7 +100,8 @@ export type FailureHook = (sourceId: string, reason: string) => void;
 
 /** A short, credential-free reason for a source error: its code (ECONNREFUSED, ER_ACCESS_DENIED_ERROR, …) or its class name. */
 export function failureReason(error: unknown): string {
-  const e = error as { code?: unknown; name?: unknown };
+  const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  if (typeof e?.cause?.code === 'string' && /^[\w.-]{1,64}$/.test(e.cause.code)) return e.cause.code;
   if (typeof e?.code === 'string' && /^[\w.-]{1,64}$/.test(e.code)) return e.code;
   if (typeof e?.code === 'number') return `code ${e.code}`;
   return typeof e?.name === 'string' ? e.name : 'error';
