@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** One data exchange through the gateway, as logged. */
 export interface ExchangeRecord {
@@ -54,5 +54,6 @@ export function exchangeHash(
     r.rowCount,
     prevHash,
   ]);
-  return createHash('sha256').update(body).digest('hex');
+  // One-shot hash(): the same digest as createHash().update().digest(), with less overhead per record.
+  return hash('sha256', body, 'hex');
 }

@@ -101,7 +101,7 @@ describe.each(testBackends)('exchange log on %s', (kind) => {
     }
   });
 
-  it('rejects list items that would not round-trip', async () => {
+  it("rejects values that would not round-trip through the verifier's page encoding", async () => {
     await expect(log.append([{ ...record(1), entries: [''] }])).rejects.toMatchObject({
       code: 'invalid_data',
     });

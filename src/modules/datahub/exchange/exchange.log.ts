@@ -2,7 +2,7 @@ import type { Db } from '../../../platform/db/database.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { type ChainedExchange, type ExchangeRecord, exchangeHash } from './exchange.hash.ts';
 import { EXCHANGE_GENESIS_HASH } from './exchange.migrations.ts';
-import { ExchangeRepository, type ExchangeRow, LIST_SEPARATOR } from './exchange.repository.ts';
+import { ExchangeRepository, FIELD_SEPARATOR, LIST_SEPARATOR } from './exchange.repository.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -71,12 +71,13 @@ export class ExchangeLog {
     let expectedSeq = 1;
     let prevHash = EXCHANGE_GENESIS_HASH;
     let checked = 0;
-    let next = this.repo.page(this.db, 0, pageSize);
+    let next = this.repo.encodedPage(this.db, 0, pageSize);
     for (;;) {
-      const rows = await next;
-      if (rows.length === 0) break;
+      const lines = await next;
+      if (lines.length === 0) break;
+      const rows = lines.map(decode);
       // Fetch the next page while this one is hashed.
-      next = this.repo.page(this.db, Number((rows[rows.length - 1] as ExchangeRow).seq), pageSize);
+      next = this.repo.encodedPage(this.db, (rows[rows.length - 1] as StoredRow).seq, pageSize);
       for (const row of rows) {
         const broken = checkRow(row, expectedSeq, prevHash);
         if (broken) {
@@ -96,7 +97,24 @@ export class ExchangeLog {
   }
 }
 
+const TEXT_FIELDS = [
+  'consumerApp',
+  'consumerDept',
+  'ownerDept',
+  'resourceId',
+  'purpose',
+  'decision',
+  'policyVersion',
+] as const;
+/** The separators of the verifier's page encoding (U+001C…U+001F), which no field may hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what must be refused.
+const SEPARATORS = /[\u001c-\u001f]/;
+
 function checkRecord(r: ExchangeRecord): void {
+  for (const field of TEXT_FIELDS) {
+    if (typeof r[field] !== 'string' || SEPARATORS.test(r[field]))
+      throw new AppError('invalid_data', `${field} must be text without U+001C…U+001F`, { field });
+  }
   if (!Number.isInteger(r.rowCount) || r.rowCount < 0)
     throw new AppError('invalid_data', 'rowCount must be a non-negative integer', { field: 'rowCount' });
   if (Number.isNaN(r.at.getTime()))
@@ -106,38 +124,55 @@ function checkRecord(r: ExchangeRecord): void {
     ['maskedFields', r.maskedFields],
   ] as const) {
     for (const item of list) {
-      if (item === '' || item.includes(LIST_SEPARATOR))
-        throw new AppError('invalid_data', `${field} items must be non-empty and hold no U+001F`, { field });
+      if (typeof item !== 'string' || item === '' || SEPARATORS.test(item))
+        throw new AppError('invalid_data', `${field} items must be non-empty text without U+001C…U+001F`, {
+          field,
+        });
     }
   }
 }
 
+/** A stored record as the verifier decodes it from a page. */
+interface StoredRow extends Omit<ExchangeRecord, 'at'> {
+  seq: number;
+  atMs: number;
+  prevHash: string;
+  hash: string;
+}
+
+function list(s: string | undefined): string[] {
+  return s ? s.split(LIST_SEPARATOR) : [];
+}
+
+function decode(line: string): StoredRow {
+  const f = line.split(FIELD_SEPARATOR);
+  return {
+    seq: Number(f[0]),
+    atMs: Number(f[1]),
+    consumerApp: f[2] ?? '',
+    consumerDept: f[3] ?? '',
+    ownerDept: f[4] ?? '',
+    resourceId: f[5] ?? '',
+    purpose: f[6] ?? '',
+    decision: f[7] ?? '',
+    policyVersion: f[8] ?? '',
+    entries: list(f[9]),
+    maskedFields: list(f[10]),
+    rowCount: Number(f[11]),
+    prevHash: f[12] ?? '',
+    hash: f[13] ?? '',
+  };
+}
+
 function checkRow(
-  row: ExchangeRow,
+  row: StoredRow,
   expectedSeq: number,
   prevHash: string,
 ): { seq: number; reason: string } | undefined {
-  const seq = Number(row.seq);
-  if (seq !== expectedSeq)
-    return { seq: expectedSeq, reason: `record ${expectedSeq} is missing (next is ${seq})` };
-  if (row.prev_hash !== prevHash) return { seq, reason: 'does not link to the previous record' };
-  const hash = exchangeHash(
-    seq,
-    row.at_ms,
-    {
-      consumerApp: row.consumer_app,
-      consumerDept: row.consumer_dept,
-      ownerDept: row.owner_dept,
-      resourceId: row.resource_id,
-      purpose: row.purpose,
-      decision: row.decision,
-      policyVersion: row.policy_version,
-      entries: row.entries,
-      maskedFields: row.masked_fields,
-      rowCount: row.row_count,
-    },
-    row.prev_hash,
-  );
-  if (hash !== row.hash) return { seq, reason: 'content does not match its hash' };
+  if (row.seq !== expectedSeq)
+    return { seq: expectedSeq, reason: `record ${expectedSeq} is missing (next is ${row.seq})` };
+  if (row.prevHash !== prevHash) return { seq: row.seq, reason: 'does not link to the previous record' };
+  if (exchangeHash(row.seq, row.atMs, row, row.prevHash) !== row.hash)
+    return { seq: row.seq, reason: 'content does not match its hash' };
   return undefined;
 }

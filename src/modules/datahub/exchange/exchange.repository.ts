@@ -11,23 +11,9 @@ export function exchangePartitionName(dayStart: number): string {
   return `dh_exchange_log_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll('-', '')}`;
 }
 
-/** A stored row as the verifier reads it (time in epoch ms). */
-export interface ExchangeRow {
-  seq: number;
-  at_ms: number;
-  consumer_app: string;
-  consumer_dept: string;
-  owner_dept: string;
-  resource_id: string;
-  purpose: string;
-  decision: string;
-  policy_version: string;
-  entries: string[];
-  masked_fields: string[];
-  row_count: number;
-  prev_hash: string;
-  hash: string;
-}
+/** Separate fields and rows in a verifier page (no text field of the log may hold them, or U+001F). */
+export const FIELD_SEPARATOR = '\u001e';
+export const ROW_SEPARATOR = '\u001d';
 
 /** All SQL of the exchange log. */
 export class ExchangeRepository {
@@ -91,12 +77,23 @@ export class ExchangeRepository {
     await sql`update dh_exchange_head set seq = ${last.seq}, hash = ${last.hash} where id = 1`.execute(trx);
   }
 
-  /** Rows after `afterSeq` in chain order, a page at a time (keyset over the primary key). */
-  async page(db: Db, afterSeq: number, limit: number): Promise<ExchangeRow[]> {
-    const r = await sql<ExchangeRow>`
-      select seq, (extract(epoch from at) * 1000)::float8 as at_ms, consumer_app, consumer_dept, owner_dept,
-        resource_id, purpose, decision, policy_version, entries, masked_fields, row_count, prev_hash, hash
-      from dh_exchange_log where seq > ${afterSeq} order by seq limit ${limit}`.execute(db);
-    return r.rows;
+  /**
+   * Rows after `afterSeq` in chain order (keyset over the primary key), encoded by the server as one
+   * string: rows joined by U+001D, fields by U+001E, list items by U+001F, in the order seq, time
+   * (epoch ms), consumer app, consumer dept, owner dept, resource, purpose, decision, policy
+   * version, entries, masked fields, row count, previous hash, hash. One text value per page
+   * instead of 14 typed columns per row makes reading 1,000,000 rows several times cheaper for
+   * the client; the verifier still hashes every field's stored value itself.
+   */
+  async encodedPage(db: Db, afterSeq: number, limit: number): Promise<string[]> {
+    const r = await sql<{ page: string | null }>`
+      select string_agg(line, chr(29) order by seq) as page from (
+        select seq, concat_ws(chr(30), seq, floor(extract(epoch from at) * 1000)::bigint, consumer_app, consumer_dept,
+          owner_dept, resource_id, purpose, decision, policy_version, array_to_string(entries, chr(31)),
+          array_to_string(masked_fields, chr(31)), row_count, prev_hash, hash) as line
+        from dh_exchange_log where seq > ${afterSeq} order by seq limit ${limit}
+      ) t`.execute(db);
+    const page = r.rows[0]?.page;
+    return page ? page.split(ROW_SEPARATOR) : [];
   }
 }
