@@ -78,7 +78,10 @@ export class ExchangeLog {
       const rows = lines.map(decode);
       // Fetch the next page while this one is hashed.
       next = this.repo.encodedPage(this.db, (rows[rows.length - 1] as StoredRow).seq, pageSize);
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        // Let the event loop send the next page's query and take in its answer while this one is hashed.
+        if (i % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+        const row = rows[i] as StoredRow;
         const broken = checkRow(row, expectedSeq, prevHash);
         if (broken) {
           await next.catch(() => undefined);
