@@ -116,7 +116,7 @@ async function run(kind: DatabaseKind): Promise<void> {
     const t1 = performance.now();
     let read = 0;
     for (let after = 0; ; ) {
-      const lines = await repo.encodedPage(db, after, 20_000);
+      const lines = await repo.encodedPage(db, after, ENTRIES, 20_000);
       if (lines.length === 0) break;
       read += lines.length;
       after = Number((lines[lines.length - 1] as string).split('\u001e', 1)[0]);

@@ -90,7 +90,11 @@ describe.each(testBackends)('exchange log on %s', (kind) => {
           await appender.append(Array.from({ length: 40 }, (_, i) => record(offset + k * 40 + i)));
         }
       };
-      await Promise.all([run(a, 0), run(b, 10_000)]);
+      // A verification running meanwhile checks the chain up to the head it started from.
+      const during = Promise.all([run(a, 0), run(b, 10_000)]).then(() => undefined);
+      const meanwhile = await a.verify(30);
+      await during;
+      expect(meanwhile.ok).toBe(true);
       expect(await a.verify(100)).toEqual({ ok: true, checked: 800, headSeq: 800 });
       const apps = await sql<{
         n: number;

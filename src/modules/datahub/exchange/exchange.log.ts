@@ -63,21 +63,22 @@ export class ExchangeLog {
   }
 
   /**
-   * Recomputes the whole chain and reports the first record whose sequence, link or hash does
-   * not hold, and a head that does not match the last record (records removed from the end).
+   * Recomputes the chain up to the head read at the start (appends meanwhile are left for the
+   * next run) and reports the first record whose sequence, link or hash does not hold, and a
+   * head that does not match the last record (records removed from the end).
    */
   async verify(pageSize = 20_000): Promise<ExchangeVerifyResult> {
     const head = await this.repo.head(this.db);
     let expectedSeq = 1;
     let prevHash = EXCHANGE_GENESIS_HASH;
     let checked = 0;
-    let next = this.repo.encodedPage(this.db, 0, pageSize);
+    let next = this.repo.encodedPage(this.db, 0, head.seq, pageSize);
     for (;;) {
       const lines = await next;
       if (lines.length === 0) break;
       const rows = lines.map(decode);
       // Fetch the next page while this one is hashed.
-      next = this.repo.encodedPage(this.db, (rows[rows.length - 1] as StoredRow).seq, pageSize);
+      next = this.repo.encodedPage(this.db, (rows[rows.length - 1] as StoredRow).seq, head.seq, pageSize);
       for (let i = 0; i < rows.length; i++) {
         // Let the event loop send the next page's query and take in its answer while this one is hashed.
         if (i % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));

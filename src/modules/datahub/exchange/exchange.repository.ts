@@ -78,20 +78,20 @@ export class ExchangeRepository {
   }
 
   /**
-   * Rows after `afterSeq` in chain order (keyset over the primary key), encoded by the server as one
+   * Rows after `afterSeq` up to `upToSeq` in chain order (keyset over the primary key), encoded by the server as one
    * string: rows joined by U+001D, fields by U+001E, list items by U+001F, in the order seq, time
    * (epoch ms), consumer app, consumer dept, owner dept, resource, purpose, decision, policy
    * version, entries, masked fields, row count, previous hash, hash. One text value per page
    * instead of 14 typed columns per row makes reading 1,000,000 rows several times cheaper for
    * the client; the verifier still hashes every field's stored value itself.
    */
-  async encodedPage(db: Db, afterSeq: number, limit: number): Promise<string[]> {
+  async encodedPage(db: Db, afterSeq: number, upToSeq: number, limit: number): Promise<string[]> {
     const r = await sql<{ page: string | null }>`
       select string_agg(line, chr(29) order by seq) as page from (
         select seq, concat_ws(chr(30), seq, floor(extract(epoch from at) * 1000)::bigint, consumer_app, consumer_dept,
           owner_dept, resource_id, purpose, decision, policy_version, array_to_string(entries, chr(31)),
           array_to_string(masked_fields, chr(31)), row_count, prev_hash, hash) as line
-        from dh_exchange_log where seq > ${afterSeq} order by seq limit ${limit}
+        from dh_exchange_log where seq > ${afterSeq} and seq <= ${upToSeq} order by seq limit ${limit}
       ) t`.execute(db);
     const page = r.rows[0]?.page;
     return page ? page.split(ROW_SEPARATOR) : [];
