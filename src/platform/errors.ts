@@ -15,7 +15,11 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   already_top_level: 409,
   rate_limited: 429,
+  /** A consumer application used up its quota (details carry `retryAfterSeconds`). */
+  over_quota: 429,
   unavailable: 503,
+  /** A connected source system is down or refused us (details name the source). */
+  source_unavailable: 503,
   internal: 500,
 } as const;
 

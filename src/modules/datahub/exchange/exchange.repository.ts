@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Db } from '../../../platform/db/database.ts';
+import type { ChainedExchange } from './exchange.hash.ts';
+
+const DAY_MS = 86_400_000;
+/** Separates list items in the insert's text columns (entry ids and field names never hold it). */
+export const LIST_SEPARATOR = '\u001f';
+
+/** Name of the partition holding the UTC day that starts at `dayStart` (ms). */
+export function exchangePartitionName(dayStart: number): string {
+  return `dh_exchange_log_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+/** Separate fields and rows in a verifier page (no text field of the log may hold them, or U+001F). */
+export const FIELD_SEPARATOR = '\u001e';
+export const ROW_SEPARATOR = '\u001d';
+
+/** All SQL of the exchange log. */
+export class ExchangeRepository {
+  private readonly known = new Set<number>();
+
+  /** Creates the daily partitions for these UTC days (ms at 00:00Z) that do not exist yet. */
+  async ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
+    for (const day of dayStarts) {
+      if (this.known.has(day)) continue;
+      const from = new Date(day).toISOString();
+      const to = new Date(day + DAY_MS).toISOString();
+      try {
+        await sql`create table if not exists ${sql.raw(exchangePartitionName(day))} partition of dh_exchange_log
+          for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
+      } catch (error) {
+        // Another appender created it between its check and ours.
+        if (!/already exists/.test(String((error as Error).message))) throw error;
+      }
+      this.known.add(day);
+    }
+  }
+
+  /** Locks the chain head for the rest of the transaction, so appenders in every process take turns. */
+  async lockHead(trx: Db): Promise<{ seq: number; hash: string }> {
+    const r = await sql<{ seq: number; hash: string }>`
+      select seq, hash from dh_exchange_head where id = 1 for update`.execute(trx);
+    const head = r.rows[0];
+    if (!head) throw new Error('dh_exchange_head is missing: run the datahub exchange migrations');
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  /** The head as stored. */
+  async head(db: Db): Promise<{ seq: number; hash: string }> {
+    const r = await sql<{
+      seq: number;
+      hash: string;
+    }>`select seq, hash from dh_exchange_head where id = 1`.execute(db);
+    const head = r.rows[0];
+    if (!head) throw new Error('dh_exchange_head is missing: run the datahub exchange migrations');
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  /** Inserts a chained batch in one statement (column arrays through unnest) and moves the head to its end. */
+  async insert(trx: Db, rows: ChainedExchange[]): Promise<void> {
+    const col = <T>(f: (r: ChainedExchange) => T) => rows.map(f);
+    await sql`
+      insert into dh_exchange_log (seq, at, consumer_app, consumer_dept, owner_dept, resource_id, purpose,
+        decision, policy_version, entries, masked_fields, row_count, prev_hash, hash)
+      select seq, to_timestamp(ms / 1000), app, cdept, odept, res, purpose, decision, pv,
+        string_to_array(entries, ${LIST_SEPARATOR}), string_to_array(masked, ${LIST_SEPARATOR}), n, prev, hash
+      from unnest(${col((r) => r.seq)}::int8[], ${col((r) => r.at.getTime())}::float8[],
+        ${col((r) => r.consumerApp)}::text[], ${col((r) => r.consumerDept)}::text[], ${col((r) => r.ownerDept)}::text[],
+        ${col((r) => r.resourceId)}::text[], ${col((r) => r.purpose)}::text[], ${col((r) => r.decision)}::text[],
+        ${col((r) => r.policyVersion)}::text[], ${col((r) => r.entries.join(LIST_SEPARATOR))}::text[],
+        ${col((r) => r.maskedFields.join(LIST_SEPARATOR))}::text[], ${col((r) => r.rowCount)}::int4[],
+        ${col((r) => r.prevHash)}::text[], ${col((r) => r.hash)}::text[])
+        as t(seq, ms, app, cdept, odept, res, purpose, decision, pv, entries, masked, n, prev, hash)`.execute(
+      trx,
+    );
+    const last = rows[rows.length - 1] as ChainedExchange;
+    await sql`update dh_exchange_head set seq = ${last.seq}, hash = ${last.hash} where id = 1`.execute(trx);
+  }
+
+  /**
+   * Rows after `afterSeq` up to `upToSeq` in chain order (keyset over the primary key), encoded by the server as one
+   * string: rows joined by U+001D, fields by U+001E, list items by U+001F, in the order seq, time
+   * (epoch ms), consumer app, consumer dept, owner dept, resource, purpose, decision, policy
+   * version, entries, masked fields, row count, previous hash, hash. One text value per page
+   * instead of 14 typed columns per row makes reading 1,000,000 rows several times cheaper for
+   * the client; the verifier still hashes every field's stored value itself.
+   */
+  async encodedPage(db: Db, afterSeq: number, upToSeq: number, limit: number): Promise<string[]> {
+    const r = await sql<{ page: string | null }>`
+      select string_agg(line, chr(29) order by seq) as page from (
+        select seq, concat_ws(chr(30), seq, floor(extract(epoch from at) * 1000)::bigint, consumer_app, consumer_dept,
+          owner_dept, resource_id, purpose, decision, policy_version, array_to_string(entries, chr(31)),
+          array_to_string(masked_fields, chr(31)), row_count, prev_hash, hash) as line
+        from dh_exchange_log where seq > ${afterSeq} and seq <= ${upToSeq} order by seq limit ${limit}
+      ) t`.execute(db);
+    const page = r.rows[0]?.page;
+    return page ? page.split(ROW_SEPARATOR) : [];
+  }
+}
