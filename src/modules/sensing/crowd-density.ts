@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter } from './series.repository.ts';
+import { areaFilter } from './store/series.repository.ts';
 
 /** GET /api/v1/crowd/density. */
 export const CrowdDensityQuerySchema = z.object({

@@ -1,7 +1,7 @@
 import type { Api } from '../../platform/http/server.ts';
-import { registerAlertRoutes } from './alerts.routes.ts';
-import { registerDeviceRoutes } from './devices.routes.ts';
-import { registerObservationRoutes } from './observations.routes.ts';
+import { registerAlertRoutes } from './alerts/alerts.routes.ts';
+import { registerDeviceRoutes } from './devices/devices.routes.ts';
+import { registerObservationRoutes } from './intake/observations.routes.ts';
 import type { SensingService } from './sensing.service.ts';
 import { registerWaterClassRoutes } from './water-class.routes.ts';
 

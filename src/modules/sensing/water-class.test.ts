@@ -7,7 +7,7 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
-import type { DeviceInput } from './devices.schema.ts';
+import type { DeviceInput } from './devices/devices.schema.ts';
 import { PUHE_STATION, testLocator } from './sensing.fixture.ts';
 import { sensingMigrations } from './sensing.migrations.ts';
 import { registerSensingRoutes } from './sensing.routes.ts';

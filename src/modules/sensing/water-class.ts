@@ -18,7 +18,7 @@ import {
   type WaterBody,
 } from './gb3838.ts';
 import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter, dailyLive } from './series.repository.ts';
+import { areaFilter, dailyLive } from './store/series.repository.ts';
 
 /** Grades as the API spells them, best first; `劣V` is worse than V. */
 export const WATER_GRADES = [...GB3838_CLASSES, '劣V'] as const;

@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db/database.ts';
+import type { Db } from '../../../platform/db/database.ts';
 import type { DeviceRecord, DeviceRepository } from './devices.repository.ts';
 
 /**

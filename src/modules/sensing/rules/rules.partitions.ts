@@ -1,23 +1,23 @@
 import { sql } from 'kysely';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
-import type { AlertDto } from './alerts.schema.ts';
-import type { AlertService } from './alerts.service.ts';
-import type { DeviceRecord } from './devices.repository.ts';
-import type { DeviceRegistry } from './devices.service.ts';
-import { subjectOf } from './intake.subjects.ts';
-import type { ReadingsMessage } from './readings.subjects.ts';
-import type { RuleEngine, Transition } from './rules/engine.ts';
-import type { Reading } from './rules/evaluator.ts';
-import type { RuleStateStore } from './rules/rules.store.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { AlertDto } from '../alerts/alerts.schema.ts';
+import type { AlertService } from '../alerts/alerts.service.ts';
+import type { DeviceRecord } from '../devices/devices.repository.ts';
+import type { DeviceRegistry } from '../devices/devices.service.ts';
+import { subjectOf } from '../intake/intake.subjects.ts';
+import type { ReadingsMessage } from '../readings.subjects.ts';
 import {
   alertCounter,
   lateCounter,
   rulesFencedCounter,
   rulesMessageCounter,
   rulesTakeoverCounter,
-} from './sensing.metrics.ts';
-import type { StoredReading } from './store.repository.ts';
+} from '../sensing.metrics.ts';
+import type { StoredReading } from '../store/store.repository.ts';
+import type { RuleEngine, Transition } from './engine.ts';
+import type { Reading } from './evaluator.ts';
+import type { RuleStateStore } from './rules.store.ts';
 
 /**
  * The partition of a rule subject. Every rule's subject is one device (the engine keys states by

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
+import { inScope, type Principal } from '../../../platform/access.ts';
+import { type Db, forTables } from '../../../platform/db/database.ts';
+import type { Gb3838Class, WaterBody } from '../gb3838.ts';
+import type { DeviceType } from '../sensing.catalogue.ts';
+import type { SensingTables } from '../sensing.tables.ts';
+import { areaFilter } from '../store/series.repository.ts';
 import type { DeviceQuery, DeviceStatus } from './devices.schema.ts';
-import type { Gb3838Class, WaterBody } from './gb3838.ts';
-import type { DeviceType } from './sensing.catalogue.ts';
-import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter } from './series.repository.ts';
 
 /** A device as held in memory and stored. */
 export interface DeviceRecord {

@@ -1,7 +1,7 @@
-import type { DeviceRecord } from './devices.repository.ts';
-import type { RuleEngine, Transition } from './rules/engine.ts';
-import type { Reading } from './rules/evaluator.ts';
-import type { Subject } from './rules/predicate.ts';
+import type { DeviceRecord } from '../devices/devices.repository.ts';
+import type { RuleEngine, Transition } from '../rules/engine.ts';
+import type { Reading } from '../rules/evaluator.ts';
+import type { Subject } from '../rules/predicate.ts';
 
 /** Rule subjects by device record (a changed device is a new record). */
 export const subjects = new WeakMap<DeviceRecord, Subject>();

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { testBackends } from '../../platform/db/testing.ts';
-import type { DeviceInput } from './devices.schema.ts';
+import { SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import { ManualClock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { testBackends } from '../../../platform/db/testing.ts';
+import type { DeviceInput } from '../devices/devices.schema.ts';
+import { openTestSensing } from '../sensing.fixture.ts';
+import type { SensingService } from '../sensing.service.ts';
 import { decodeRaw } from './intake.batcher.ts';
-import { openTestSensing } from './sensing.fixture.ts';
-import type { SensingService } from './sensing.service.ts';
 
 const COUNTER: DeviceInput = {
   id: 'cf-fuzz-001',

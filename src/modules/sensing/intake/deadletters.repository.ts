@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
+import { inScope, type Principal } from '../../../platform/access.ts';
+import { type Db, forTables } from '../../../platform/db/database.ts';
+import type { SensingTables } from '../sensing.tables.ts';
 import { storable } from './intake.limits.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from './intake.validate.ts';
-import type { SensingTables } from './sensing.tables.ts';
 
 /** A refused observation to store. */
 export interface DeadLetter {

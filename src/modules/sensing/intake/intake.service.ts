@@ -1,25 +1,25 @@
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
-import type { AlertDto } from './alerts.schema.ts';
-import type { AlertService } from './alerts.service.ts';
-import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
-import type { DeviceRecord } from './devices.repository.ts';
-import type { DeviceRegistry } from './devices.service.ts';
-import { excerptOf, valueDepthExceeds } from './intake.limits.ts';
-import { declaredOf, runRules, subjects } from './intake.subjects.ts';
-import { type Validation, validatePayload } from './intake.validate.ts';
-import type { RuleEngine } from './rules/engine.ts';
-import type { RuleStateStore } from './rules/rules.store.ts';
-import { type ReadingsOut, splitByPartition } from './rules.partitions.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { AlertDto } from '../alerts/alerts.schema.ts';
+import type { AlertService } from '../alerts/alerts.service.ts';
+import type { DeviceRecord } from '../devices/devices.repository.ts';
+import type { DeviceRegistry } from '../devices/devices.service.ts';
+import type { RuleEngine } from '../rules/engine.ts';
+import { type ReadingsOut, splitByPartition } from '../rules/rules.partitions.ts';
+import type { RuleStateStore } from '../rules/rules.store.ts';
 import {
   alertCounter,
   deadLetterCounter,
   ingestDuration,
   lateCounter,
   readingCounter,
-} from './sensing.metrics.ts';
-import type { SensingOptions } from './sensing.options.ts';
-import { daysOf, type ObservationStore, type ReadingColumns } from './store.repository.ts';
+} from '../sensing.metrics.ts';
+import type { SensingOptions } from '../sensing.options.ts';
+import { daysOf, type ObservationStore, type ReadingColumns } from '../store/store.repository.ts';
+import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
+import { excerptOf, valueDepthExceeds } from './intake.limits.ts';
+import { declaredOf, runRules, subjects } from './intake.subjects.ts';
+import { type Validation, validatePayload } from './intake.validate.ts';
 
 /** One observation as a transport delivers it: the device, the decoded payload, and when it arrived. */
 export interface RawObservation {

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { testBackends } from '../../platform/db/testing.ts';
-import { metricsRegistry } from '../../platform/http/metrics.ts';
-import { testPrincipal } from '../../platform/http/testing.ts';
-import type { DeviceInput } from './devices.schema.ts';
-import { openTestSensing, PUHE_STATION } from './sensing.fixture.ts';
-import type { SensingService } from './sensing.service.ts';
+import { SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import { ManualClock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { testBackends } from '../../../platform/db/testing.ts';
+import { metricsRegistry } from '../../../platform/http/metrics.ts';
+import { testPrincipal } from '../../../platform/http/testing.ts';
+import type { DeviceInput } from '../devices/devices.schema.ts';
+import { openTestSensing, PUHE_STATION } from '../sensing.fixture.ts';
+import type { SensingService } from '../sensing.service.ts';
 
 const COUNTER: DeviceInput = {
   id: 'cf-jfb-001',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { hasRole, type Principal } from '../../platform/access.ts';
-import { AppError } from '../../platform/errors.ts';
-import { principalOf } from '../../platform/http/principal.ts';
-import type { Api } from '../../platform/http/server.ts';
+import { hasRole, type Principal } from '../../../platform/access.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { principalOf } from '../../../platform/http/principal.ts';
+import type { Api } from '../../../platform/http/server.ts';
+import { DeviceIdSchema } from '../devices/devices.schema.ts';
+import type { SensingService } from '../sensing.service.ts';
 import { DeadLetterQuerySchema, DeadLetterSchema } from './deadletters.repository.ts';
-import { DeviceIdSchema } from './devices.schema.ts';
 import type { RawObservation } from './intake.service.ts';
-import type { SensingService } from './sensing.service.ts';
 
 const tags = ['sensing'];
 const iso = z.iso.datetime({ offset: true });

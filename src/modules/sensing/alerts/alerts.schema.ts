@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
-import { DeviceChangedSchema } from './devices.schema.ts';
-import { READINGS_SUBJECTS } from './readings.subjects.ts';
-import { SEVERITIES } from './rules/rule.schema.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { DeviceChangedSchema } from '../devices/devices.schema.ts';
+import { READINGS_SUBJECTS } from '../readings.subjects.ts';
+import { SEVERITIES } from '../rules/rule.schema.ts';
 
 /** Lifecycle of an alert: open → acknowledged → cleared (cleared also straight from open). */
 export const ALERT_STATUSES = ['open', 'acknowledged', 'cleared'] as const;

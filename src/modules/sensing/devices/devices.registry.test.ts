@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrate.ts';
-import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
-import { testPrincipal } from '../../platform/http/testing.ts';
-import { AuditLog, auditMigrations } from '../audit/index.ts';
-import { PUHE_STATION, testLocator } from './sensing.fixture.ts';
-import { sensingMigrations } from './sensing.migrations.ts';
-import { SensingService } from './sensing.service.ts';
+import { SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import { ManualClock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { migrateToLatest } from '../../../platform/db/migrate.ts';
+import { openTestDatabase, testBackends } from '../../../platform/db/testing.ts';
+import { testPrincipal } from '../../../platform/http/testing.ts';
+import { AuditLog, auditMigrations } from '../../audit/index.ts';
+import { PUHE_STATION, testLocator } from '../sensing.fixture.ts';
+import { sensingMigrations } from '../sensing.migrations.ts';
+import { SensingService } from '../sensing.service.ts';
 
 const CSV = `id,type,model,name,lon,lat,department,metrics,section,targetClass,waterBody
 cf-jfb-001,CrowdFlowObserved,radar,"解放碑步行街, 北口",106.577,29.557,public-security,peopleCount|averageCrowdSpeed,,,

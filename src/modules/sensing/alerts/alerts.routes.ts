@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { principalOf } from '../../platform/http/principal.ts';
-import type { Api } from '../../platform/http/server.ts';
+import { principalOf } from '../../../platform/http/principal.ts';
+import type { Api } from '../../../platform/http/server.ts';
+import { RuleSchema } from '../rules/rule.schema.ts';
+import type { SensingService } from '../sensing.service.ts';
 import { AlertQuerySchema, AlertSchema } from './alerts.schema.ts';
-import { RuleSchema } from './rules/rule.schema.ts';
-import type { SensingService } from './sensing.service.ts';
 
 const tags = ['sensing'];
 const Id = z.object({ id: z.string().min(1) });

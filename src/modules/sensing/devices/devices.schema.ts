@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { GB3838_CLASSES } from './gb3838.ts';
-import { DEVICE_TYPES, isMetricOf } from './sensing.catalogue.ts';
+import { GB3838_CLASSES } from '../gb3838.ts';
+import { DEVICE_TYPES, isMetricOf } from '../sensing.catalogue.ts';
 
 /** Device statuses: online (reporting), offline (silent past the configured time), fault (set by an operator). */
 export const DEVICE_STATUSES = ['online', 'offline', 'fault'] as const;

@@ -1,8 +1,8 @@
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { DEFAULT_METRICS } from '../sensing.catalogue.ts';
 import { newDeviceSecret } from './devices.credentials.ts';
 import type { DeviceRecord } from './devices.repository.ts';
 import { type DeviceInput, DeviceInputSchema, type Locator } from './devices.schema.ts';
-import { DEFAULT_METRICS } from './sensing.catalogue.ts';
 
 /** Validates and locates device inputs; a bad row throws an error naming it (`row N:` when importing many). */
 export async function prepareDevices(

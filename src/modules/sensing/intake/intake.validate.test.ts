@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEVICE_TYPES, METRICS } from '../sensing.catalogue.ts';
 import { fastAccepts, payloadSchema, validatePayload } from './intake.validate.ts';
-import { DEVICE_TYPES, METRICS } from './sensing.catalogue.ts';
 
 const limits = {
   notAfter: Date.parse('2025-11-20T12:05:00Z'),

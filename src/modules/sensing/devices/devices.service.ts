@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { assertVisible, canSee, type Principal, requireRole } from '../../platform/access.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import type { AuditLog } from '../audit/index.ts';
+import { assertVisible, canSee, type Principal, requireRole } from '../../../platform/access.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
+import type { AuditLog } from '../../audit/index.ts';
+import { subjects } from '../intake/intake.subjects.ts';
+import { deviceChangeCounter } from '../sensing.metrics.ts';
 import { DeviceCache } from './devices.cache.ts';
 import { newDeviceSecret, secretMatches } from './devices.credentials.ts';
 import { devicesFromCsv, devicesFromGeoJson } from './devices.import.ts';
 import { asInput, prepareDevices } from './devices.prepare.ts';
 import { type DeviceRecord, DeviceRepository } from './devices.repository.ts';
 import type { DeviceChanged, DeviceInput, DevicePatch, DeviceQuery, Locator } from './devices.schema.ts';
-import { subjects } from './intake.subjects.ts';
-import { deviceChangeCounter } from './sensing.metrics.ts';
 
 /**
  * Port to the bus for registry changes: `publish` runs inside the transaction that changes the

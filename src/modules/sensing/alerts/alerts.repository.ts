@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
+import { inScope, type Principal } from '../../../platform/access.ts';
+import { type Db, forTables } from '../../../platform/db/database.ts';
+import type { SensingTables } from '../sensing.tables.ts';
+import { areaFilter } from '../store/series.repository.ts';
 import type { AlertDto, AlertQuery } from './alerts.schema.ts';
-import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter } from './series.repository.ts';
 
 type Row = Selectable<SensingTables['sensing_alerts']>;
 type NewRow = Omit<Row, 'details'> & { details: Record<string, unknown> };

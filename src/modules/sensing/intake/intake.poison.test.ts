@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { testBackends } from '../../platform/db/testing.ts';
-import { metricsRegistry } from '../../platform/http/metrics.ts';
-import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
-import type { DeviceInput } from './devices.schema.ts';
+import { SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import { ManualClock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { testBackends } from '../../../platform/db/testing.ts';
+import { metricsRegistry } from '../../../platform/http/metrics.ts';
+import { createTestApi, testPrincipal } from '../../../platform/http/testing.ts';
+import type { DeviceInput } from '../devices/devices.schema.ts';
+import { openTestSensing } from '../sensing.fixture.ts';
+import { registerSensingRoutes } from '../sensing.routes.ts';
+import type { SensingService } from '../sensing.service.ts';
 import { decodeRaw } from './intake.batcher.ts';
 import { excerptOf, rawDepthExceeds, storable, valueDepthExceeds } from './intake.limits.ts';
-import { openTestSensing } from './sensing.fixture.ts';
-import { registerSensingRoutes } from './sensing.routes.ts';
-import type { SensingService } from './sensing.service.ts';
 
 const COUNTER: DeviceInput = {
   id: 'cf-poison-001',

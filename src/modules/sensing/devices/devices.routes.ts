@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { principalOf } from '../../platform/http/principal.ts';
-import type { Api } from '../../platform/http/server.ts';
+import { principalOf } from '../../../platform/http/principal.ts';
+import type { Api } from '../../../platform/http/server.ts';
+import type { SensingService } from '../sensing.service.ts';
 import type { DeviceRecord } from './devices.repository.ts';
 import {
   type DeviceDto,
@@ -10,7 +11,6 @@ import {
   DeviceQuerySchema,
   DeviceSchema,
 } from './devices.schema.ts';
-import type { SensingService } from './sensing.service.ts';
 
 /** A stored device in its API form (never the secret hash). */
 export function toDeviceDto(d: DeviceRecord): DeviceDto {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
-import type { AuditLog } from '../audit/index.ts';
+import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../../platform/access.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
+import type { AuditLog } from '../../audit/index.ts';
+import type { Transition } from '../rules/engine.ts';
 import { describeAlert } from './alerts.describe.ts';
 import { AlertRepository, toAlertDto } from './alerts.repository.ts';
 import type { AlertDto, AlertEvent, AlertPublisher, AlertQuery } from './alerts.schema.ts';
-import type { Transition } from './rules/engine.ts';
 
 /** Dependencies of the alert service. */
 export interface AlertServiceDeps {

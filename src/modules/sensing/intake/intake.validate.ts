@@ -5,7 +5,7 @@ import {
   METADATA_KEYS,
   METRICS,
   type MetricSpec,
-} from './sensing.catalogue.ts';
+} from '../sensing.catalogue.ts';
 
 /** Why an observation was dead-lettered. */
 export const DEAD_LETTER_REASONS = [

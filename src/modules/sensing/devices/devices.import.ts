@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.ts';
+import { AppError } from '../../../platform/errors.ts';
 import type { DeviceInput } from './devices.schema.ts';
 
 /** Columns of a device CSV file (header row required; `metrics` separated by `|`). */

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
-import { ManualClock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { testBackends } from '../../platform/db/testing.ts';
+import { SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import { ManualClock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { testBackends } from '../../../platform/db/testing.ts';
+import { openTestSensing } from '../sensing.fixture.ts';
+import type { SensingService } from '../sensing.service.ts';
 import { IngestBatcher } from './intake.batcher.ts';
 import type { IngestResult, RawObservation } from './intake.service.ts';
-import { openTestSensing } from './sensing.fixture.ts';
-import type { SensingService } from './sensing.service.ts';
 
 const now = () => new Date('2025-11-20T12:00:00Z');
 const result = (n: number): IngestResult => ({

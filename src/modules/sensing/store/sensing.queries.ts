@@ -1,8 +1,8 @@
-import type { Principal } from '../../platform/access.ts';
-import type { Db } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { DeviceRegistry } from './devices.service.ts';
-import { decodeValue } from './sensing.catalogue.ts';
+import type { Principal } from '../../../platform/access.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { DeviceRegistry } from '../devices/devices.service.ts';
+import { decodeValue } from '../sensing.catalogue.ts';
 import { type SeriesPoint, type SeriesQuery, SeriesRepository } from './series.repository.ts';
 
 const MAX_SPAN_MS = { raw: 31 * 86_400_000, hour: 400 * 86_400_000, day: 20 * 365 * 86_400_000 };

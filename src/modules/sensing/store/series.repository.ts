@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
-import type { Rollup, SensingTables } from './sensing.tables.ts';
+import { inScope, type Principal } from '../../../platform/access.ts';
+import { type Db, forTables } from '../../../platform/db/database.ts';
+import type { Rollup, SensingTables } from '../sensing.tables.ts';
 import { dayBucket } from './store.repository.ts';
 
 /** One point of a series: raw readings carry value; rollups carry mean/min/max/count. */

@@ -1,6 +1,6 @@
-import type { Facts } from './rules/evaluator.ts';
-import type { Subject } from './rules/predicate.ts';
-import type { Rule } from './rules/rule.schema.ts';
+import type { Facts } from '../rules/evaluator.ts';
+import type { Subject } from '../rules/predicate.ts';
+import type { Rule } from '../rules/rule.schema.ts';
 
 /**
  * Fills a rule's description template: {section} (monitoring section, else device name),
