@@ -18,6 +18,7 @@ import {
   jurisdictionMigrations,
   registerJurisdictionRoutes,
 } from './modules/jurisdictions/index.ts';
+import { LiveFeed, registerLiveRoutes } from './modules/live/index.ts';
 import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
   createOrganisation,
@@ -29,11 +30,9 @@ import { planMigrations, type Scenarios, wireScenarios } from './modules/scenari
 import {
   DEFAULT_PARTITIONS,
   DEFAULT_RULES_DIR,
-  LiveFeed,
   loadRuleFiles,
   type ReadingsOut,
   readingsSubject,
-  registerLiveRoutes,
   registerSensingRoutes,
   SensingService,
   sensingMigrations,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
-import type { LiveEvent, LiveFeed } from './sensing.live.ts';
+import type { LiveEvent, LiveFeed } from './live.feed.ts';
 
 /** Options of the live route. */
 export interface LiveRouteOptions {

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { canSee, type Principal } from '../../platform/access.ts';
-import type { AlertDto } from './alerts/alerts.schema.ts';
-import type { DeviceRecord } from './devices/devices.repository.ts';
-import type { RawObservation } from './intake/intake.service.ts';
-import { METRICS } from './sensing.catalogue.ts';
+import { type AlertDto, type DeviceRecord, METRICS, type RawObservation } from '../sensing/index.ts';
 
 /** A latest-value push: the newest stored observation of a device (throttled per device). */
 export interface LiveReading {
