@@ -7,6 +7,7 @@ import {
   registerAlgorithmRoutes,
 } from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
+import { registerCrowdDensityRoutes } from './modules/crowd/index.ts';
 import {
   IdentityService,
   identityMigrations,
@@ -37,6 +38,7 @@ import {
   SensingService,
   sensingMigrations,
 } from './modules/sensing/index.ts';
+import { registerWaterClassRoutes } from './modules/water/index.ts';
 import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { type Bus, busOutboxMigrations, createBus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -240,6 +242,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
   registerSensingRoutes(http, { sensing });
+  registerWaterClassRoutes(http, {
+    readings: sensing.queries,
+    now: () => sensing.now(),
+    dayOffsetMinutes: sensing.options.dayOffsetMinutes,
+  });
+  registerCrowdDensityRoutes(http, { sensing });
   const centre = wireEventCentre({
     db,
     http,

@@ -11,7 +11,6 @@ export type {
 } from './devices/devices.schema.ts';
 export { DeviceChangedSchema } from './devices/devices.schema.ts';
 export type { DeviceChangePublisher } from './devices/devices.service.ts';
-export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
 export { decodeRaw, IngestBatcher } from './intake/intake.batcher.ts';
 export type { IngestResult, RawObservation } from './intake/intake.service.ts';
 export {
@@ -39,3 +38,4 @@ export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';
 export { type SensingDeps, SensingService } from './sensing.service.ts';
+export type { DaySum, TypedDevice } from './store/series.repository.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { inScope, type Principal } from '../../../platform/access.ts';
 import { type Db, forTables } from '../../../platform/db/database.ts';
-import type { Gb3838Class, WaterBody } from '../gb3838.ts';
+import type { Gb3838Class, WaterBody } from '../../water/index.ts';
 import type { DeviceType } from '../sensing.catalogue.ts';
 import type { SensingTables } from '../sensing.tables.ts';
 import { areaFilter } from '../store/series.repository.ts';

@@ -2,15 +2,20 @@ import type { Principal } from '../../../platform/access.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { DeviceRegistry } from '../devices/devices.service.ts';
-import { decodeValue } from '../sensing.catalogue.ts';
-import { type SeriesPoint, type SeriesQuery, SeriesRepository } from './series.repository.ts';
+import { type DeviceType, decodeValue } from '../sensing.catalogue.ts';
+import {
+  type DaySum,
+  type SeriesPoint,
+  type SeriesQuery,
+  SeriesRepository,
+  type TypedDevice,
+} from './series.repository.ts';
 
 const MAX_SPAN_MS = { raw: 31 * 86_400_000, hour: 400 * 86_400_000, day: 20 * 365 * 86_400_000 };
 
 /** Read side: series by device or area, and latest values, always through the principal's scope. */
 export class SensingQueries {
-  /** The database handle (read-only queries of sibling files: water class, crowd density). */
-  readonly db: Db;
+  private readonly db: Db;
   private readonly registry: DeviceRegistry;
   private readonly repo: SeriesRepository;
 
@@ -50,6 +55,33 @@ export class SensingQueries {
     const since = new Date(now.getTime() - 7 * 86_400_000);
     const rows = await this.repo.latest(this.db, [...types.keys()], since);
     return rows.map((r) => ({ ...r, value: decodeValue(types.get(r.deviceId)!, r.metric, r.value) }));
+  }
+
+  /** The visible devices of one type (an area and below when given), by id, with their section attributes. */
+  devicesOfType(principal: Principal, type: DeviceType, area?: string): Promise<TypedDevice[]> {
+    return this.repo.devicesOfType(this.db, principal, type, area);
+  }
+
+  /**
+   * Each device's daily sum and count of `metrics` on its latest local day with data at or after
+   * `since` (daily rollups as queries see them: today's running sums included). The ids come from
+   * `devicesOfType`, which checked the scope.
+   */
+  latestDailySums(deviceIds: string[], metrics: readonly string[], since: Date): Promise<DaySum[]> {
+    return this.repo.latestDay(this.db, deviceIds, metrics, since);
+  }
+
+  /**
+   * The latest raw value of each of `metrics` per device, from the hourly rollups whose bucket is
+   * at or after `fromBucket` (each bucket keeps its last value and when it came). The ids come
+   * from `devicesOfType`, which checked the scope.
+   */
+  latestValues(
+    deviceIds: string[],
+    metrics: readonly string[],
+    fromBucket: Date,
+  ): Promise<{ deviceId: string; metric: string; at: Date; value: number }[]> {
+    return this.repo.latest(this.db, deviceIds, fromBucket, metrics);
   }
 }
 

@@ -137,17 +137,22 @@ export class SeriesRepository {
     return rows.map((r) => ({ ...r, at: r.bucket }));
   }
 
-  /** Latest value of each metric of the given devices, from the hourly rollups of the last `days` days. */
+  /**
+   * Latest value of each metric of the given devices, from the hourly rollups whose bucket is at
+   * or after `since`; only `metrics` when given.
+   */
   async latest(
     db: Db,
     deviceIds: string[],
     since: Date,
+    metrics?: readonly string[],
   ): Promise<{ deviceId: string; metric: string; at: Date; value: number }[]> {
     if (deviceIds.length === 0) return [];
+    const only = metrics ? sql`and metric = any(${[...metrics]}::text[])` : sql``;
     const rows = await sql<{ device_id: string; metric: string; last_at: Date; last_value: number }>`
       select distinct on (device_id, metric) device_id, metric, last_at, last_value
       from sensing_rollups_hour
-      where device_id = any(${deviceIds}::text[]) and bucket >= ${since}
+      where device_id = any(${deviceIds}::text[]) ${only} and bucket >= ${since}
       order by device_id, metric, bucket desc`.execute(db);
     return rows.rows.map((r) => ({
       deviceId: r.device_id,
@@ -156,4 +161,65 @@ export class SeriesRepository {
       value: r.last_value,
     }));
   }
+
+  /** The devices of one type in the principal's scope (an area and below when given), by id. */
+  async devicesOfType(db: Db, principal: Principal, type: string, area?: string): Promise<TypedDevice[]> {
+    let q = forTables<SensingTables>(db)
+      .selectFrom('sensing_devices')
+      .select(['id', 'name', 'lon', 'lat', 'section_name', 'target_class', 'water_body', 'jurisdiction_code'])
+      .where('type', '=', type)
+      .where(inScope(principal, 'jurisdiction_path'));
+    if (area) q = q.where(areaFilter(area));
+    const rows = await q.orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      lon: r.lon,
+      lat: r.lat,
+      sectionName: r.section_name,
+      targetClass: r.target_class,
+      waterBody: r.water_body,
+      jurisdictionCode: r.jurisdiction_code,
+    }));
+  }
+
+  /** Each device's daily sum and count of `metrics` on its latest local day with data at or after `since`. */
+  async latestDay(db: Db, deviceIds: string[], metrics: readonly string[], since: Date): Promise<DaySum[]> {
+    if (deviceIds.length === 0) return [];
+    const rows = await sql<{ device_id: string; metric: string; bucket: Date; sum: number; n: number }>`
+      select device_id, metric, bucket, sum, n from (
+        select device_id, metric, bucket, sum, n, max(bucket) over (partition by device_id) as latest
+        from ${dailyLive(this.offsetSeconds)} r
+        where device_id = any(${deviceIds}::text[])
+          and metric = any(${[...metrics]}::text[]) and bucket >= ${since}
+      ) x where bucket = latest`.execute(db);
+    return rows.rows.map((r) => ({
+      deviceId: r.device_id,
+      metric: r.metric,
+      bucket: r.bucket,
+      sum: r.sum,
+      n: r.n,
+    }));
+  }
+}
+
+/** A device as the map layers read it: position and its monitoring-section attributes. */
+export interface TypedDevice {
+  id: string;
+  name: string;
+  lon: number;
+  lat: number;
+  sectionName: string | null;
+  targetClass: string | null;
+  waterBody: string | null;
+  jurisdictionCode: string;
+}
+
+/** One metric's daily sum and reading count of a device (`bucket`: the local day's start). */
+export interface DaySum {
+  deviceId: string;
+  metric: string;
+  bucket: Date;
+  sum: number;
+  n: number;
 }

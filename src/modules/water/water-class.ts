@@ -2,11 +2,12 @@
  * Current GB 3838-2002 class of every monitoring section in scope, from the latest daily
  * rollups (mean per local day) of its water-quality stations. The worst parameter decides
  * (gb3838.ts `assess`); a section meets its target when its class is no worse than the target.
+ * The stations and their daily means come from the sensing module (`WaterReadings`, which
+ * `SensingQueries` implements; the composition root passes it in, since sensing imports this
+ * module for the GB 3838 table).
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
+import type { Principal } from '../../platform/access.ts';
 import {
   assess,
   classify,
@@ -17,8 +18,6 @@ import {
   gradeRank,
   type WaterBody,
 } from './gb3838.ts';
-import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter, dailyLive } from './store/series.repository.ts';
 
 /** Grades as the API spells them, best first; `劣V` is worse than V. */
 export const WATER_GRADES = [...GB3838_CLASSES, '劣V'] as const;
@@ -85,15 +84,28 @@ export const WaterClassQuerySchema = z.object({
     .describe('a station whose latest reading is older counts as no data'),
 });
 
+/** A water-quality station as sensing's registry knows it. */
 interface Station {
   id: string;
   name: string;
   lon: number;
   lat: number;
-  section_name: string | null;
-  target_class: string | null;
-  water_body: string | null;
-  jurisdiction_code: string;
+  sectionName: string | null;
+  targetClass: string | null;
+  waterBody: string | null;
+  jurisdictionCode: string;
+}
+
+/** What water classing reads from the sensing module (`SensingQueries` has these). */
+export interface WaterReadings {
+  /** The visible stations of a type (an area and below when given), by id. */
+  devicesOfType(principal: Principal, type: 'WaterQualityObserved', area?: string): Promise<Station[]>;
+  /** Each station's daily sum and count of `metrics` on its latest local day with data at or after `since`. */
+  latestDailySums(
+    deviceIds: string[],
+    metrics: readonly string[],
+    since: Date,
+  ): Promise<{ deviceId: string; metric: string; bucket: Date; sum: number; n: number }[]>;
 }
 
 /**
@@ -102,50 +114,38 @@ interface Station {
  * live); a section with several stations takes the reading-weighted mean of that day.
  */
 export async function waterClasses(
-  db: Db,
+  readings: WaterReadings,
   principal: Principal,
   q: z.infer<typeof WaterClassQuerySchema>,
   now: Date,
   dayOffsetMinutes: number,
 ): Promise<z.infer<typeof WaterClassesSchema>> {
-  const t = forTables<SensingTables>(db);
-  let stationQuery = t
-    .selectFrom('sensing_devices')
-    .select(['id', 'name', 'lon', 'lat', 'section_name', 'target_class', 'water_body', 'jurisdiction_code'])
-    .where('type', '=', 'WaterQualityObserved')
-    .where(inScope(principal, 'jurisdiction_path'));
-  if (q.area) stationQuery = stationQuery.where(areaFilter(q.area));
-  const stations: Station[] = await stationQuery.orderBy('id').execute();
-
+  const stations = await readings.devicesOfType(principal, 'WaterQualityObserved', q.area);
   const offsetSeconds = dayOffsetMinutes * 60;
   const since = new Date(now.getTime() - q.lookbackDays * 86_400_000);
   // The latest day of each station, all its assessed metrics of that day.
   const rows = stations.length
-    ? (
-        await sql<{ device_id: string; metric: string; bucket: Date; sum: number; n: number }>`
-          select device_id, metric, bucket, sum, n from (
-            select device_id, metric, bucket, sum, n, max(bucket) over (partition by device_id) as latest
-            from ${dailyLive(offsetSeconds)} r
-            where device_id = any(${stations.map((s) => s.id)}::text[])
-              and metric = any(${ASSESSED}::text[]) and bucket >= ${since}
-          ) x where bucket = latest`.execute(db)
-      ).rows
+    ? await readings.latestDailySums(
+        stations.map((s) => s.id),
+        ASSESSED,
+        since,
+      )
     : [];
 
   const bySection = new Map<string, Station[]>();
   for (const s of stations) {
-    const key = s.section_name ?? s.name;
+    const key = s.sectionName ?? s.name;
     bySection.set(key, [...(bySection.get(key) ?? []), s]);
   }
   const byDevice = new Map<string, typeof rows>();
-  for (const r of rows) byDevice.set(r.device_id, [...(byDevice.get(r.device_id) ?? []), r]);
+  for (const r of rows) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
 
   const items: WaterSection[] = [];
   for (const [section, members] of bySection) {
     const first = members[0]!;
-    const body: WaterBody = first.water_body === 'lake' ? 'lake' : 'river';
-    const target = (GB3838_CLASSES as readonly string[]).includes(first.target_class ?? '')
-      ? (first.target_class as Gb3838Class)
+    const body: WaterBody = first.waterBody === 'lake' ? 'lake' : 'river';
+    const target = (GB3838_CLASSES as readonly string[]).includes(first.targetClass ?? '')
+      ? (first.targetClass as Gb3838Class)
       : null;
     const own = members.flatMap((m) => byDevice.get(m.id) ?? []);
     const latest = Math.max(-Infinity, ...own.map((r) => new Date(r.bucket).getTime()));
@@ -178,7 +178,7 @@ export async function waterClasses(
         };
       }),
       readings,
-      jurisdictionCode: first.jurisdiction_code,
+      jurisdictionCode: first.jurisdictionCode,
       stations: members.map((m) => ({ deviceId: m.id, name: m.name, lon: m.lon, lat: m.lat })),
     });
   }

@@ -2,14 +2,12 @@
  * Latest people counts of the visible CrowdFlowObserved devices, as weighted points for a
  * density layer. A count is people in the device's field of view; the devices carry no
  * walkable area, so no persons/m² (and no Fruin level of service) can be derived here — the
- * crowd scenario does that for the areas whose walkable m² it knows.
+ * crowd scenario does that for the areas whose walkable m² it knows. The counters and their
+ * hourly rollups are read through sensing's queries.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { inScope, type Principal } from '../../platform/access.ts';
-import { type Db, forTables } from '../../platform/db/database.ts';
-import type { SensingTables } from './sensing.tables.ts';
-import { areaFilter } from './store/series.repository.ts';
+import type { Principal } from '../../platform/access.ts';
+import type { SensingService } from '../sensing/index.ts';
 
 /** GET /api/v1/crowd/density. */
 export const CrowdDensityQuerySchema = z.object({
@@ -43,42 +41,32 @@ export const CrowdDensitySchema = z.object({
 
 /** Latest `peopleCount` (and `occupancy`) of each visible crowd counter within `maxAgeMinutes` of now. */
 export async function crowdDensity(
-  db: Db,
+  queries: Pick<SensingService['queries'], 'devicesOfType' | 'latestValues'>,
   principal: Principal,
   q: z.infer<typeof CrowdDensityQuerySchema>,
   now: Date,
 ): Promise<z.infer<typeof CrowdDensitySchema>> {
-  const t = forTables<SensingTables>(db);
-  let devices = t
-    .selectFrom('sensing_devices')
-    .select(['id', 'lon', 'lat'])
-    .where('type', '=', 'CrowdFlowObserved')
-    .where(inScope(principal, 'jurisdiction_path'));
-  if (q.area) devices = devices.where(areaFilter(q.area));
-  const list = await devices.orderBy('id').execute();
+  const list = await queries.devicesOfType(principal, 'CrowdFlowObserved', q.area);
   const since = new Date(now.getTime() - q.maxAgeMinutes * 60_000);
   // Hourly rollups carry each bucket's last value; the bucket holding `since` is the oldest needed.
   const fromBucket = new Date(Math.floor(since.getTime() / 3_600_000) * 3_600_000);
   const rows = list.length
-    ? (
-        await sql<{ device_id: string; metric: string; last_at: Date; last_value: number }>`
-          select distinct on (device_id, metric) device_id, metric, last_at, last_value
-          from sensing_rollups_hour
-          where device_id = any(${list.map((d) => d.id)}::text[])
-            and metric in ('peopleCount', 'occupancy') and bucket >= ${fromBucket}
-          order by device_id, metric, bucket desc`.execute(db)
-      ).rows
+    ? await queries.latestValues(
+        list.map((d) => d.id),
+        ['peopleCount', 'occupancy'],
+        fromBucket,
+      )
     : [];
   const latest = new Map<string, { people?: number; occupancy?: number; at: Date }>();
   for (const r of rows) {
-    const at = new Date(r.last_at);
+    const at = new Date(r.at);
     if (at < since) continue;
-    const e = latest.get(r.device_id) ?? { at };
+    const e = latest.get(r.deviceId) ?? { at };
     if (r.metric === 'peopleCount') {
-      e.people = Number(r.last_value);
+      e.people = Number(r.value);
       e.at = at;
-    } else e.occupancy = Number(r.last_value);
-    latest.set(r.device_id, e);
+    } else e.occupancy = Number(r.value);
+    latest.set(r.deviceId, e);
   }
   const items: z.infer<typeof CrowdDensitySchema>['items'] = [];
   for (const d of list) {

@@ -7,11 +7,9 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
-import type { DeviceInput } from './devices/devices.schema.ts';
-import { PUHE_STATION, testLocator } from './sensing.fixture.ts';
-import { sensingMigrations } from './sensing.migrations.ts';
-import { registerSensingRoutes } from './sensing.routes.ts';
-import { SensingService } from './sensing.service.ts';
+import { type DeviceInput, SensingService, sensingMigrations } from '../sensing/index.ts';
+import { PUHE_STATION, testLocator } from '../sensing/sensing.fixture.ts';
+import { registerWaterClassRoutes } from './index.ts';
 
 const principals = {
   admin: testPrincipal('', ['admin']),
@@ -36,16 +34,7 @@ const LAKE: DeviceInput = {
 };
 /** A station that has never reported. */
 const SILENT: DeviceInput = { ...LAKE, id: 'wq-silent', name: '无数据站', sectionName: '无数据断面' };
-const COUNTERS: DeviceInput[] = [1, 2, 3].map((i) => ({
-  id: `cf-${i}`,
-  type: 'CrowdFlowObserved',
-  name: `counter ${i}`,
-  lon: 106.57 + i * 0.001,
-  lat: 29.556,
-  metrics: ['peopleCount', 'occupancy'],
-}));
-
-describe.each(testBackends)('water class and crowd density on %s', (kind) => {
+describe.each(testBackends)('water class on %s', (kind) => {
   let database: Database;
   let app: Api;
   let sensing: SensingService;
@@ -67,10 +56,13 @@ describe.each(testBackends)('water class and crowd density on %s', (kind) => {
       clock,
       locator: testLocator,
     });
-    for (const d of [PUHE_STATION, PUHE_2, LAKE, SILENT, ...COUNTERS])
-      await sensing.devices.register(SYSTEM_PRINCIPAL, d);
+    for (const d of [PUHE_STATION, PUHE_2, LAKE, SILENT]) await sensing.devices.register(SYSTEM_PRINCIPAL, d);
     app = await createTestApi(principals);
-    registerSensingRoutes(app, { sensing });
+    registerWaterClassRoutes(app, {
+      readings: sensing.queries,
+      now: () => sensing.now(),
+      dayOffsetMinutes: sensing.options.dayOffsetMinutes,
+    });
     await app.ready();
   });
   afterAll(async () => {
@@ -148,40 +140,5 @@ describe.each(testBackends)('water class and crowd density on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBeTypeOf('string');
     expect((await get('/api/v1/water/sections')).statusCode).toBe(401);
-    expect((await get('/api/v1/crowd/density')).statusCode).toBe(401);
-  });
-
-  it('gives each crowd counter its latest fresh people count as a weighted point', async () => {
-    await send('cf-1', '2025-11-20T11:40:00+08:00', { peopleCount: 120, occupancy: 0.3 });
-    await send('cf-1', '2025-11-20T11:55:00+08:00', { peopleCount: 180 });
-    await send('cf-2', '2025-11-20T11:50:00+08:00', { peopleCount: 40 });
-    // cf-3 reported three hours ago: too old for the default hour.
-    await send('cf-3', '2025-11-20T09:00:00+08:00', { peopleCount: 500 });
-    await sensing.evaluateTimers(clock.now());
-
-    const body = (await get('/api/v1/crowd/density', 'yuzhong')).json();
-    expect(body).toMatchObject({ devices: 3, reporting: 2, people: 220 });
-    expect(body.items).toEqual([
-      {
-        deviceId: 'cf-1',
-        lon: COUNTERS[0]!.lon,
-        lat: 29.556,
-        peopleCount: 180,
-        occupancy: 0.3,
-        at: '2025-11-20T03:55:00.000Z',
-      },
-      {
-        deviceId: 'cf-2',
-        lon: COUNTERS[1]!.lon,
-        lat: 29.556,
-        peopleCount: 40,
-        occupancy: null,
-        at: '2025-11-20T03:50:00.000Z',
-      },
-    ]);
-    const wider = (await get('/api/v1/crowd/density?maxAgeMinutes=240', 'yuzhong')).json();
-    expect(wider).toMatchObject({ reporting: 3, people: 720 });
-    expect((await get('/api/v1/crowd/density', 'qijiang')).json()).toMatchObject({ devices: 0, items: [] });
-    expect((await get('/api/v1/crowd/density?maxAgeMinutes=x', 'admin')).statusCode).toBe(400);
   });
 });
