@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { LiveEventChange, LiveFeed } from '../modules/sensing/index.ts';
+import type { LiveEventChange, LiveFeed } from '../modules/live/index.ts';
 import type { Bus } from '../platform/bus/index.ts';
 import type { Subjects } from '../subjects.ts';
 

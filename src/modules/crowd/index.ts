@@ -1,9 +1,14 @@
-/** Public surface of the crowd module: Fruin levels of service, Holt forecast, risk and dispersal inputs. */
+/**
+ * Public surface of the crowd module: Fruin levels of service, Holt forecast, risk and dispersal
+ * inputs, and the crowd-density map layer.
+ */
 export {
   type CrowdFile,
   CrowdFileSchema,
   type CrowdScenario,
 } from './crowd.schema.ts';
+export { registerCrowdDensityRoutes } from './crowd-density.routes.ts';
+export { crowdDensity } from './crowd-density.ts';
 export { scenarioCounts } from './demo-scenario.ts';
 export {
   DEFAULT_DISPERSAL,

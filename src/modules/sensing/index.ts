@@ -1,13 +1,18 @@
 /** Public surface of the sensing module. */
-export type { AlertDto, AlertEvent, AlertPublisher } from './alerts.schema.ts';
-export { AlertSchema, noopAlertPublisher, SENSING_SUBJECTS } from './alerts.schema.ts';
-export type { DeviceChanged, DeviceDto, DeviceInput, LocatedPoint, Locator } from './devices.schema.ts';
-export { DeviceChangedSchema } from './devices.schema.ts';
-export type { DeviceChangePublisher } from './devices.service.ts';
-export { assess, classify, type Gb3838Class, isWorseThan } from './gb3838.ts';
-export { decodeRaw, IngestBatcher } from './intake.batcher.ts';
-export type { IngestResult, RawObservation } from './intake.service.ts';
-export { type LiveRouteOptions, registerLiveRoutes } from './live.routes.ts';
+export type { AlertDto, AlertEvent, AlertPublisher } from './alerts/alerts.schema.ts';
+export { AlertSchema, noopAlertPublisher, SENSING_SUBJECTS } from './alerts/alerts.schema.ts';
+export type { DeviceRecord } from './devices/devices.repository.ts';
+export type {
+  DeviceChanged,
+  DeviceDto,
+  DeviceInput,
+  LocatedPoint,
+  Locator,
+} from './devices/devices.schema.ts';
+export { DeviceChangedSchema } from './devices/devices.schema.ts';
+export type { DeviceChangePublisher } from './devices/devices.service.ts';
+export { decodeRaw, IngestBatcher } from './intake/intake.batcher.ts';
+export type { IngestResult, RawObservation } from './intake/intake.service.ts';
 export {
   DEFAULT_PARTITIONS,
   MAX_PARTITIONS,
@@ -25,20 +30,12 @@ export {
   type PartitionMessage,
   partitionOf,
   type ReadingsOut,
-} from './rules.partitions.ts';
+} from './rules/rules.partitions.ts';
 export { DEVICE_TYPES, type DeviceType, METRICS } from './sensing.catalogue.ts';
 export { DEMO_DEVICES_CSV } from './sensing.data.ts';
-export {
-  LIVE_EVENT_CHANGES,
-  type LiveAlert,
-  type LiveEvent,
-  type LiveEventChange,
-  LiveFeed,
-  type LiveReading,
-  type LiveSend,
-} from './sensing.live.ts';
 export { rulesLagGauge, rulesMessageCounter, rulesOwnedGauge } from './sensing.metrics.ts';
 export { sensingMigrations } from './sensing.migrations.ts';
 export type { SensingOptionsInput } from './sensing.options.ts';
 export { registerSensingRoutes } from './sensing.routes.ts';
 export { type SensingDeps, SensingService } from './sensing.service.ts';
+export type { DaySum, TypedDevice } from './store/series.repository.ts';

@@ -3,7 +3,7 @@ import type { Database, DatabaseKind } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase } from '../../platform/db/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
-import type { DeviceInput, Locator } from './devices.schema.ts';
+import type { DeviceInput, Locator } from './devices/devices.schema.ts';
 import { sensingMigrations } from './sensing.migrations.ts';
 import { SensingService } from './sensing.service.ts';
 

@@ -4,23 +4,28 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { type AlertPublisher, noopAlertPublisher } from './alerts.schema.ts';
-import { AlertService } from './alerts.service.ts';
-import { type DeadLetterQuery, DeadLetterRepository } from './deadletters.repository.ts';
-import type { Locator } from './devices.schema.ts';
-import { type DeviceChangePublisher, DeviceRegistry } from './devices.service.ts';
-import { type BatcherOptions, decodeRaw, IngestBatcher } from './intake.batcher.ts';
-import { limitsOf } from './intake.limits.ts';
-import { commitBatch, type IngestResult, prepareBatch, type RawObservation } from './intake.service.ts';
-import { subjectOf } from './intake.subjects.ts';
+import { type AlertPublisher, noopAlertPublisher } from './alerts/alerts.schema.ts';
+import { AlertService } from './alerts/alerts.service.ts';
+import type { Locator } from './devices/devices.schema.ts';
+import { type DeviceChangePublisher, DeviceRegistry } from './devices/devices.service.ts';
+import { type DeadLetterQuery, DeadLetterRepository } from './intake/deadletters.repository.ts';
+import { type BatcherOptions, decodeRaw, IngestBatcher } from './intake/intake.batcher.ts';
+import { limitsOf } from './intake/intake.limits.ts';
+import {
+  commitBatch,
+  type IngestResult,
+  prepareBatch,
+  type RawObservation,
+} from './intake/intake.service.ts';
+import { subjectOf } from './intake/intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
 import type { Rule } from './rules/rule.schema.ts';
+import { PartitionedRules, type ReadingsOut } from './rules/rules.partitions.ts';
 import { RuleStateStore } from './rules/rules.store.ts';
-import { PartitionedRules, type ReadingsOut } from './rules.partitions.ts';
 import { alertCounter } from './sensing.metrics.ts';
 import { type SensingOptions, type SensingOptionsInput, SensingOptionsSchema } from './sensing.options.ts';
-import { SensingQueries } from './sensing.queries.ts';
-import { ObservationStore } from './store.repository.ts';
+import { SensingQueries } from './store/sensing.queries.ts';
+import { ObservationStore } from './store/store.repository.ts';
 
 /** Everything the sensing module needs, passed in by the composition root. */
 export interface SensingDeps {

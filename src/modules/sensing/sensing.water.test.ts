@@ -7,7 +7,7 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { metricsRegistry } from '../../platform/http/metrics.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
-import type { AlertEvent } from './alerts.schema.ts';
+import type { AlertEvent } from './alerts/alerts.schema.ts';
 import { DEFAULT_RULES_DIR, loadRuleFiles } from './rules/rules.loader.ts';
 import { hourlyO2, PUHE_STATION, testLocator } from './sensing.fixture.ts';
 import { sensingMigrations } from './sensing.migrations.ts';

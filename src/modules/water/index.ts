@@ -1,4 +1,7 @@
-/** Public surface of the water module: Jobson travel time, river network, tracing, arrival, plan inputs. */
+/**
+ * Public surface of the water module: GB 3838 classing, Jobson travel time, river network,
+ * tracing, arrival, plan inputs, and the water-class map layer.
+ */
 export {
   concentration,
   decayRateFromT90,
@@ -16,6 +19,22 @@ export {
   slickMassKg,
 } from './arrival.ts';
 export { buildDemoNetwork } from './demo-network.ts';
+export {
+  assess,
+  classify,
+  describeLimit,
+  FIWARE_TO_GB3838,
+  GB3838_CLASSES,
+  GB3838_PH_RANGE,
+  GB3838_TABLE1,
+  type Gb3838Class,
+  type Gb3838Grade,
+  type Gb3838Parameter,
+  gradeRank,
+  isWorseThan,
+  limitOf,
+  type WaterBody,
+} from './gb3838.ts';
 export {
   dimensionlessDrainageArea,
   G,
@@ -71,3 +90,5 @@ export {
   type TraceResult,
   traceUpstream,
 } from './trace.ts';
+export { registerWaterClassRoutes, type WaterClassRouteDeps } from './water-class.routes.ts';
+export { WATER_GRADES, type WaterReadings } from './water-class.ts';

@@ -1,9 +1,9 @@
 /**
  * A monitoring section's GB 3838 class from its (daily mean) readings and whether it is out of
- * standard (超标) against its target class. The class table lives in the sensing module; this
+ * standard (超标) against its target class. The class table is gb3838.ts; this
  * only compares its grades with the section's target.
  */
-import { assess, type Gb3838Class } from '../sensing/index.ts';
+import { assess, type Gb3838Class } from './gb3838.ts';
 import type { Section } from './network.schema.ts';
 
 const ORDER = ['I', 'II', 'III', 'IV', 'V', '劣V'] as const;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devicesFromCsv } from '../devices.import.ts';
-import { DeviceInputSchema } from '../devices.schema.ts';
+import { devicesFromCsv } from '../devices/devices.import.ts';
+import { DeviceInputSchema } from '../devices/devices.schema.ts';
 
 const file = path.resolve(import.meta.dirname, '../../../../data/sensing/demo-devices.csv');
 

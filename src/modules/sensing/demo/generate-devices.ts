@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { CSV_COLUMNS } from '../devices.import.ts';
+import { CSV_COLUMNS } from '../devices/devices.import.ts';
 import { DEFAULT_METRICS, type DeviceType } from '../sensing.catalogue.ts';
 import { namedDevices } from './named-devices.ts';
 import { rng } from './random.ts';

@@ -1,4 +1,10 @@
-import { FIWARE_TO_GB3838, type Gb3838Class, isWorseThan, limitOf, type WaterBody } from '../gb3838.ts';
+import {
+  FIWARE_TO_GB3838,
+  type Gb3838Class,
+  isWorseThan,
+  limitOf,
+  type WaterBody,
+} from '../../water/index.ts';
 import type { DeviceType } from '../sensing.catalogue.ts';
 import type { Op } from './rule.schema.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GB3838_CLASSES } from '../gb3838.ts';
+import { GB3838_CLASSES } from '../../water/index.ts';
 import { DEVICE_TYPES } from '../sensing.catalogue.ts';
 
 /** Comparison operators a rule may use. */

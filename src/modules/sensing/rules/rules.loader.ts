@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../platform/errors.ts';
-import { FIWARE_TO_GB3838 } from '../gb3838.ts';
+import { FIWARE_TO_GB3838 } from '../../water/index.ts';
 import { DEVICE_TYPES, isMetricOf } from '../sensing.catalogue.ts';
 import { conditionMetrics } from './conditions.ts';
 import { type Rule, RuleSchema } from './rule.schema.ts';
