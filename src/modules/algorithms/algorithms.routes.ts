@@ -28,6 +28,7 @@ export function registerAlgorithmRoutes(app: Api, deps: AlgorithmRouteDeps): voi
   app.get(
     '/api/v1/algorithms',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The algorithm register (every version), filtered by status, filing type or key',
@@ -43,6 +44,7 @@ export function registerAlgorithmRoutes(app: Api, deps: AlgorithmRouteDeps): voi
   app.post(
     '/api/v1/algorithms',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'File a new algorithm or a new version as a draft (owner department liaison or admin)',
@@ -58,6 +60,7 @@ export function registerAlgorithmRoutes(app: Api, deps: AlgorithmRouteDeps): voi
   app.get(
     '/api/v1/algorithms/:key/versions/:version',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'One version with its transition history',
@@ -74,6 +77,7 @@ export function registerAlgorithmRoutes(app: Api, deps: AlgorithmRouteDeps): voi
   app.patch(
     '/api/v1/algorithms/:key/versions/:version',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Edit a draft: replaces the given top-level register fields',
@@ -88,6 +92,7 @@ export function registerAlgorithmRoutes(app: Api, deps: AlgorithmRouteDeps): voi
   app.post(
     '/api/v1/algorithms/:key/versions/:version/transitions',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:

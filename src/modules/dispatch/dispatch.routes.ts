@@ -33,6 +33,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Tasks in your jurisdiction',
@@ -46,12 +47,16 @@ export function registerDispatchRoutes(
   );
   app.get(
     '/api/v1/tasks/:id',
-    { schema: { tags, summary: 'One task', params: Id, response: { 200: TaskSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One task', params: Id, response: { 200: TaskSchema } },
+    },
     async (req) => dispatch.get(principalOf(req), req.params.id),
   );
   app.post(
     '/api/v1/tasks/:id/assign',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The centre following the task (re)assigns it',
@@ -65,6 +70,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/cancel',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Cancel a task',
@@ -78,6 +84,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/escalate',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
@@ -92,6 +99,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks/:id/evidence',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Photos of a task',
@@ -104,6 +112,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks/:id/evidence/:evidenceId',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
@@ -122,7 +131,10 @@ export function registerDispatchRoutes(
   const field = ['field'];
   app.get(
     '/api/v1/field/tasks',
-    { schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } } },
+    {
+      config: { access: { roles: ['field_officer'] } },
+      schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } },
+    },
     async (req) => ({
       items: await dispatch.myTasks(principalOf(req)),
     }),
@@ -130,6 +142,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/accept',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'Accept a task',
@@ -143,6 +156,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/en-route',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'On the way (position update)',
@@ -156,6 +170,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/arrive',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'Arrived on scene',
@@ -173,6 +188,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/complete',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'Completed (needs a photo first)',
@@ -186,6 +202,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/unable',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'Cannot complete, with a reason',
@@ -199,6 +216,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/return',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: field,
         summary: 'Return: not this department’s task',
@@ -216,6 +234,7 @@ export function registerDispatchRoutes(
     scope.post(
       '/api/v1/field/tasks/:id/evidence',
       {
+        config: { access: 'authenticated' },
         bodyLimit: max * 2,
         schema: {
           tags: field,

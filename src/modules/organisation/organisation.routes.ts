@@ -21,6 +21,7 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
   app.get(
     '/api/v1/department-types',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The municipal department types and the levels that have a counterpart',
@@ -35,6 +36,7 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
   app.get(
     '/api/v1/departments',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Departments of the city, districts and streets',
@@ -50,6 +52,7 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
   app.get(
     '/api/v1/centres',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Governance centres: the city hub, district sub-centres, street/town workstations',

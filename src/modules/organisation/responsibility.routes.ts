@@ -21,6 +21,7 @@ export function registerResponsibilityRoutes(app: Api, list: ResponsibilityServi
   app.get(
     '/api/v1/responsibilities',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The responsibility list: current revision, or an older one with ?revision=',
@@ -36,6 +37,7 @@ export function registerResponsibilityRoutes(app: Api, list: ResponsibilityServi
   app.get(
     '/api/v1/responsibilities/:category',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The current rule for one category; ?history=true adds every revision in which it changed',
@@ -57,6 +59,7 @@ export function registerResponsibilityRoutes(app: Api, list: ResponsibilityServi
   app.put(
     '/api/v1/responsibilities/:category',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Change or add one rule; makes a new revision of the list (admin, city operator)',
@@ -70,6 +73,7 @@ export function registerResponsibilityRoutes(app: Api, list: ResponsibilityServi
   app.get(
     '/api/v1/responsibility-revisions',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Every revision of the responsibility list, oldest first',
@@ -84,6 +88,7 @@ export function registerResponsibilityRoutes(app: Api, list: ResponsibilityServi
   app.get(
     '/api/v1/domains',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The governance domains of the current list, with category and city-power counts',

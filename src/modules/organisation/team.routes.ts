@@ -19,6 +19,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.get(
     '/api/v1/teams',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Field teams in your jurisdiction',
@@ -30,12 +31,16 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   );
   app.get(
     '/api/v1/teams/:id',
-    { schema: { tags, summary: 'One field team', params: IdParams, response: { 200: TeamSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One field team', params: IdParams, response: { 200: TeamSchema } },
+    },
     async (request) => teams.get(principalOf(request), request.params.id),
   );
   app.post(
     '/api/v1/teams',
     {
+      config: { access: 'authenticated' },
       schema: { tags, summary: 'Create a field team', body: TeamCreateSchema, response: { 201: TeamSchema } },
     },
     async (request, reply) => reply.status(201).send(await teams.create(principalOf(request), request.body)),
@@ -43,6 +48,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.patch(
     '/api/v1/teams/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Change a team’s name, base, skills, duty or capacity',
@@ -56,6 +62,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.put(
     '/api/v1/teams/:id/position',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Report a team’s current position (field app)',

@@ -13,6 +13,7 @@ export function registerAlertRoutes(app: Api, sensing: SensingService): void {
   app.get(
     '/api/v1/rules',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The active detection rules (data/sensing/rules/*.json)',
@@ -27,6 +28,7 @@ export function registerAlertRoutes(app: Api, sensing: SensingService): void {
   app.get(
     '/api/v1/alerts',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Alerts in your jurisdiction, newest first',
@@ -38,12 +40,16 @@ export function registerAlertRoutes(app: Api, sensing: SensingService): void {
   );
   app.post(
     '/api/v1/alerts/:id/ack',
-    { schema: { tags, summary: 'Acknowledge an open alert', params: Id, response: { 200: AlertSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'Acknowledge an open alert', params: Id, response: { 200: AlertSchema } },
+    },
     async (request) => sensing.alerts.acknowledge(principalOf(request), request.params.id),
   );
   app.post(
     '/api/v1/alerts/:id/clear',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Clear an alert by hand (it also clears itself when the condition recovers)',

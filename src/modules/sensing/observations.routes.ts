@@ -43,6 +43,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/devices/:id/observations',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'A device’s readings: raw, or hourly/daily mean, min, max, count',
@@ -63,6 +64,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/areas/:code/observations',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'One metric over the devices of an area (jurisdiction code), hourly or daily',
@@ -95,6 +97,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/observations/latest',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Latest value of each metric of devices (by ids, or in an area)',
@@ -127,6 +130,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.post(
     '/api/v1/observations',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Batch of observations: as a device (x-device-id + x-device-secret) or an admin API key',
@@ -159,6 +163,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/dead-letters',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Observations refused, with the reason and the payload as received (admins)',

@@ -11,6 +11,7 @@ export function registerWaterClassRoutes(app: Api, sensing: SensingService): voi
   app.get(
     '/api/v1/water/sections',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Current GB 3838-2002 class of each monitoring section in your jurisdiction',
@@ -34,6 +35,7 @@ export function registerWaterClassRoutes(app: Api, sensing: SensingService): voi
   app.get(
     '/api/v1/crowd/density',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Latest people count of each crowd counter in your jurisdiction (density layer)',
