@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import {
@@ -59,7 +60,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.get(
     '/api/v1/users',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators } },
       schema: {
         tags: users,
         summary: 'Users in your jurisdiction (operators only)',

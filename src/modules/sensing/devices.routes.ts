@@ -59,7 +59,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Register a device; its jurisdiction is found from its location; the secret is shown once',
@@ -75,7 +75,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices/import',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ['admin'] } },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags,
@@ -110,7 +110,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.patch(
     '/api/v1/devices/:id',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Change a device (a new location is located again)',
@@ -125,7 +125,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.delete(
     '/api/v1/devices/:id',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Remove a device (its observations stay)',
@@ -141,7 +141,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices/:id/secret',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Issue a new device secret; the old one stops working',
