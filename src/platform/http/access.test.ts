@@ -88,7 +88,9 @@ describe('declared route access', () => {
     const routes = declaredRoutes(app);
     expect(routes).toContainEqual({ method: 'GET', url: '/api/open', access: 'public' });
     expect(routes).toContainEqual({ method: 'GET', url: '/api/undeclared', access: undefined });
-    const doc = app.swagger() as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = app.swagger() as unknown as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.paths['/api/kpis']?.post).toMatchObject({
       'x-access': 'roles',
       'x-roles': [...ROLE_GROUPS.oversight],
