@@ -6,6 +6,7 @@ import type { CrowdScenario } from './crowd.scenario.ts';
 import { PlanQuerySchema, PlanSchema } from './plans.schema.ts';
 import type { PlanService } from './plans.service.ts';
 import { describeScenario, type Scenario } from './scenario.ts';
+import { featureLayer, networkLayer } from './water.layers.ts';
 import { SpillSchema, type WaterScenario } from './water.scenario.ts';
 
 const tags = ['scenarios'];
@@ -90,14 +91,7 @@ export function registerScenarioRoutes(
   app.get(
     '/api/v1/scenarios/water/layers/network',
     { config: { access: 'public' }, schema: { tags, summary: 'The river network as GeoJSON lines' } },
-    async () => ({
-      type: 'FeatureCollection',
-      features: water.net.data.reaches.map((r) => ({
-        type: 'Feature',
-        properties: { id: r.id, name: r.name },
-        geometry: { type: 'LineString', coordinates: r.geometry },
-      })),
-    }),
+    async () => networkLayer(water.net),
   );
   app.get(
     '/api/v1/scenarios/water/layers/features',
@@ -105,23 +99,7 @@ export function registerScenarioRoutes(
       config: { access: 'public' },
       schema: { tags, summary: 'Sections, sources, intakes, reservoirs as GeoJSON points' },
     },
-    async () => {
-      const d = water.net.data;
-      const point = (kind: string, f: { id: string; name: string; reach: string; fraction: number }) => ({
-        type: 'Feature',
-        properties: { kind, id: f.id, name: f.name },
-        geometry: { type: 'Point', coordinates: water.net.pointAt({ reach: f.reach, fraction: f.fraction }) },
-      });
-      return {
-        type: 'FeatureCollection',
-        features: [
-          ...d.sections.map((f) => point('section', f)),
-          ...d.pollutionSources.map((f) => point('source', f)),
-          ...d.intakes.map((f) => point('intake', f)),
-          ...d.reservoirs.map((f) => point('reservoir', f)),
-        ],
-      };
-    },
+    async () => featureLayer(water.net),
   );
   app.get(
     '/api/v1/scenarios/crowd/risk',
