@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { acceptRawBodies, bodyBytes, DEFAULT_MAX_PHOTO_BYTES, sendPhoto } from '../../platform/photos.ts';
@@ -56,7 +57,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/assign',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'The centre following the task (re)assigns it',
@@ -70,7 +71,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/cancel',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Cancel a task',
@@ -84,7 +85,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/escalate',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary:
@@ -142,7 +143,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/accept',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Accept a task',
@@ -156,7 +157,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/en-route',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'On the way (position update)',
@@ -170,7 +171,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/arrive',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Arrived on scene',
@@ -188,7 +189,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/complete',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Completed (needs a photo first)',
@@ -202,7 +203,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/unable',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Cannot complete, with a reason',
@@ -216,7 +217,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/return',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Return: not this department’s task',
@@ -234,7 +235,7 @@ export function registerDispatchRoutes(
     scope.post(
       '/api/v1/field/tasks/:id/evidence',
       {
-        config: { access: 'authenticated' },
+        config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
         bodyLimit: max * 2,
         schema: {
           tags: field,

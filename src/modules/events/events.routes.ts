@@ -86,7 +86,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/events/:id/categorise',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Categorise or re-route an event in triage (teaches the classifier)',
@@ -100,7 +100,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/events/:id/verify',
     {
-      config: { access: 'authenticated' },
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Verify a resolved event: approve closes it and tells the reporters',

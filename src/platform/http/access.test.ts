@@ -28,6 +28,11 @@ describe('declared route access', () => {
       },
       async () => ({ ok: true }),
     );
+    app.post(
+      '/api/tasks/:id/assign',
+      { config: { access: { roles: ROLE_GROUPS.operators, audited: true } } },
+      async (request) => ({ reached: request.principal?.roles ?? null }),
+    );
     app.get('/api/undeclared', async () => ({ ok: true }));
     await app.ready();
   });
@@ -77,6 +82,20 @@ describe('declared route access', () => {
       const res = await call('POST', '/api/kpis', who, { n: 1 });
       expect(res.statusCode, who).toBe(200);
     }
+  });
+
+  it('leaves an audited role check to the service (it records the refusal) but still wants a caller', async () => {
+    expect((await call('POST', '/api/tasks/t1/assign')).statusCode).toBe(401);
+    const res = await call('POST', '/api/tasks/t1/assign', 'officer');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ reached: ['field_officer'] });
+    const doc = app.swagger() as unknown as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(doc.paths['/api/tasks/{id}/assign']?.post).toMatchObject({
+      'x-access': 'roles',
+      'x-roles': [...ROLE_GROUPS.operators],
+    });
   });
 
   it('validates the request before it checks access, as the handlers did', async () => {

@@ -10,7 +10,18 @@ import { principalOf } from './principal.ts';
  * caller, `{ roles }` for callers holding one of the roles (admin passes every check; take a
  * group from ROLE_GROUPS where one fits). Scope (which records) stays the services' business.
  */
-export type Access = 'public' | 'authenticated' | { readonly roles: readonly Role[] };
+export type Access =
+  | 'public'
+  | 'authenticated'
+  | {
+      readonly roles: readonly Role[];
+      /**
+       * The service checks these roles itself, inside its refusal audit, so that a refused
+       * attempt lands in the audit log with the record it aimed at; the HTTP layer then only
+       * requires a caller (401), and the roles are declared here for the OpenAPI and the reader.
+       */
+      readonly audited?: true;
+    };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,7 +52,7 @@ export function declaredRoutes(app: Api): readonly DeclaredRoute[] {
 export function checkAccess(request: FastifyRequest, access: Access | undefined): void {
   if (access === undefined || access === 'public') return;
   const principal = principalOf(request);
-  if (access !== 'authenticated') requireRole(principal, ...access.roles);
+  if (access !== 'authenticated' && !access.audited) requireRole(principal, ...access.roles);
 }
 
 /**
