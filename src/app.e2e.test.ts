@@ -7,6 +7,7 @@ import { type App, createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { DEMO_PASSWORD, prepareCity } from './demo/prepare.ts';
 import { openTestDatabase, testBackends } from './platform/db/testing.ts';
+import { declaredRoutes } from './platform/http/access.ts';
 import { createLogger } from './platform/logger.ts';
 
 /** End to end through the public HTTP API of the real app, with the Chongqing demo city loaded. */
@@ -71,6 +72,27 @@ describe.each(testBackends)('citybrain app on %s', (kind) => {
         .split('/')
         .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
     expect([...refs].filter((ref) => resolve(ref) === undefined)).toEqual([]);
+  });
+
+  it('declares who may call every /api/ route, and shows it in the OpenAPI document', async () => {
+    const api = declaredRoutes(app.http).filter((r) => r.url.startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(80);
+    expect(api.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    const doc = (await call('GET', '/docs/json')).body as {
+      paths: Record<string, Record<string, { 'x-access'?: string; 'x-roles'?: string[] }>>;
+    };
+    const bare: string[] = [];
+    for (const [p, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (p.startsWith('/api/') && !operation['x-access']) bare.push(`${method} ${p}`);
+      }
+    }
+    expect(bare).toEqual([]);
+    expect(doc.paths['/api/v1/kpis']?.get).toMatchObject({
+      'x-access': 'roles',
+      'x-roles': ['city_operator', 'district_operator', 'street_operator', 'auditor'],
+    });
+    expect(doc.paths['/api/v1/auth/login']?.post?.['x-access']).toBe('public');
   });
 
   it('has the demo city: 1 hub, 38 districts, 1,031 streets, marked approximate', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { AlgorithmKeySchema, VersionParamsSchema } from './algorithms.schema.ts';
@@ -21,6 +21,7 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
   app.get(
     '/api/v1/algorithms/:key/versions/:version/decisions',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Decision log of a version, newest first (auditors, owner department liaison)',
@@ -37,6 +38,7 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
   app.get(
     '/api/v1/algorithms/:key/metrics',
     {
+      config: { access: { roles: ['auditor', 'department_liaison', 'city_operator'] } },
       schema: {
         tags,
         summary: 'Calls, refusals, p50/p95 latency and override rate per version; review alerts',
@@ -45,14 +47,12 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
         response: { 200: MetricsResponseSchema },
       },
     },
-    async (request) => {
-      requireRole(principalOf(request), 'auditor', 'department_liaison', 'city_operator');
-      return registry.decisions.metrics(request.params.key, request.query.windowDays);
-    },
+    async (request) => registry.decisions.metrics(request.params.key, request.query.windowDays),
   );
   app.get(
     '/api/v1/why',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
@@ -69,6 +69,7 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
   app.post(
     '/api/v1/decisions/:id/override',
     {
+      config: { access: { roles: ROLE_GROUPS.responders } },
       schema: {
         tags,
         summary:
@@ -86,7 +87,6 @@ export function registerDecisionRoutes(app: Api, registry: AlgorithmRegistry): v
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      requireRole(principal, ...ROLE_GROUPS.responders);
       const { reason, newOutput } = request.body;
       return reply
         .status(201)

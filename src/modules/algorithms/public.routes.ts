@@ -10,6 +10,7 @@ export function registerPublicRoutes(app: Api, registry: AlgorithmRegistry): voi
   app.get(
     '/api/v1/public/algorithms',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Public register: algorithms in use, approved or retired, without contacts’ personal data',
@@ -26,6 +27,7 @@ export function registerPublicRoutes(app: Api, registry: AlgorithmRegistry): voi
   app.get(
     '/algorithms',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Public register as an HTML page (zh-CN, or ?lang=en)',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/access.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
@@ -11,6 +10,7 @@ export function registerAuditRoutes(app: Api, deps: { db: Db; audit: AuditLog })
   app.get(
     '/api/v1/audit',
     {
+      config: { access: { roles: ['auditor'] } },
       schema: {
         tags: ['audit'],
         summary: 'Audit entries in your jurisdiction, newest first',
@@ -18,24 +18,18 @@ export function registerAuditRoutes(app: Api, deps: { db: Db; audit: AuditLog })
         response: { 200: z.object({ items: z.array(AuditEntrySchema) }) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      requireRole(principal, 'auditor');
-      return { items: await deps.audit.list(deps.db, principal, request.query) };
-    },
+    async (request) => ({ items: await deps.audit.list(deps.db, principalOf(request), request.query) }),
   );
   app.get(
     '/api/v1/audit/verify',
     {
+      config: { access: { roles: ['auditor'] } },
       schema: {
         tags: ['audit'],
         summary: 'Check the hash chain end to end; reports the first broken link',
         response: { 200: VerifyResultSchema },
       },
     },
-    async (request) => {
-      requireRole(principalOf(request), 'auditor');
-      return deps.audit.verify(deps.db);
-    },
+    async () => deps.audit.verify(deps.db),
   );
 }

@@ -11,6 +11,7 @@ export function registerCrowdDensityRoutes(app: Api, deps: { sensing: SensingSer
   app.get(
     '/api/v1/crowd/density',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Latest people count of each crowd counter in your jurisdiction (density layer)',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { acceptRawBodies, bodyBytes, DEFAULT_MAX_PHOTO_BYTES, sendPhoto } from '../../platform/photos.ts';
@@ -33,6 +34,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Tasks in your jurisdiction',
@@ -46,12 +48,16 @@ export function registerDispatchRoutes(
   );
   app.get(
     '/api/v1/tasks/:id',
-    { schema: { tags, summary: 'One task', params: Id, response: { 200: TaskSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One task', params: Id, response: { 200: TaskSchema } },
+    },
     async (req) => dispatch.get(principalOf(req), req.params.id),
   );
   app.post(
     '/api/v1/tasks/:id/assign',
     {
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'The centre following the task (re)assigns it',
@@ -65,6 +71,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/cancel',
     {
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Cancel a task',
@@ -78,6 +85,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/tasks/:id/escalate',
     {
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary:
@@ -92,6 +100,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks/:id/evidence',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Photos of a task',
@@ -104,6 +113,7 @@ export function registerDispatchRoutes(
   app.get(
     '/api/v1/tasks/:id/evidence/:evidenceId',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
@@ -122,7 +132,10 @@ export function registerDispatchRoutes(
   const field = ['field'];
   app.get(
     '/api/v1/field/tasks',
-    { schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } } },
+    {
+      config: { access: { roles: ['field_officer'] } },
+      schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } },
+    },
     async (req) => ({
       items: await dispatch.myTasks(principalOf(req)),
     }),
@@ -130,6 +143,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/accept',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Accept a task',
@@ -143,6 +157,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/en-route',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'On the way (position update)',
@@ -156,6 +171,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/arrive',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Arrived on scene',
@@ -173,6 +189,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/complete',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Completed (needs a photo first)',
@@ -186,6 +203,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/unable',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Cannot complete, with a reason',
@@ -199,6 +217,7 @@ export function registerDispatchRoutes(
   app.post(
     '/api/v1/field/tasks/:id/return',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
       schema: {
         tags: field,
         summary: 'Return: not this department’s task',
@@ -216,6 +235,7 @@ export function registerDispatchRoutes(
     scope.post(
       '/api/v1/field/tasks/:id/evidence',
       {
+        config: { access: { roles: ROLE_GROUPS.fieldWork, audited: true } },
         bodyLimit: max * 2,
         schema: {
           tags: field,

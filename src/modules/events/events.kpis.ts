@@ -19,6 +19,8 @@ export const KpiQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
+/** The window of GET /api/v1/kpis. */
+export type KpiQuery = z.infer<typeof KpiQuerySchema>;
 /** The governance KPIs of the principal's jurisdiction over a window. */
 export const KpiSchema = z.object({
   events: z.number().int(),
@@ -48,7 +50,7 @@ export async function computeKpis(
   dispatch: DispatchService,
   principal: Principal,
   now: Date,
-  q: z.infer<typeof KpiQuerySchema>,
+  q: KpiQuery,
 ): Promise<Kpis> {
   const rows = (
     await new EventRepository().list(forTables<EventTables>(db), principal, { ...q, limit: 1000 })

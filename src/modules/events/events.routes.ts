@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasRole, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
@@ -7,7 +7,9 @@ import type { Api } from '../../platform/http/server.ts';
 import { acceptRawBodies, bodyBytes, sendPhoto } from '../../platform/photos.ts';
 import type { DispatchService } from '../dispatch/index.ts';
 import { NotificationSchema, type NotifyService } from '../notify/index.ts';
-import { computeKpis, KpiQuerySchema, KpiSchema } from './events.kpis.ts';
+import { CITIZEN_PORTAL, sourceOf } from './events.channels.ts';
+import { EventInsights } from './events.insights.ts';
+import { KpiQuerySchema, KpiSchema } from './events.kpis.ts';
 import { citizenPhotoPath, EventPhotoSchema, UploadedPhotoSchema } from './events.photos.ts';
 import {
   CategoriseSchema,
@@ -19,7 +21,6 @@ import {
   IntakeSchema,
   RatingSchema,
   ReopenSchema,
-  type Source,
   VerifySchema,
 } from './events.schema.ts';
 import type { EventService } from './events.service.ts';
@@ -37,21 +38,15 @@ export interface EventRouteDeps {
   clock: Clock;
 }
 
-/** The channel a caller reports through: systems by API key, field officers on patrol, else citizen (hotline entry by operators). */
-function sourceOf(principal: Principal, asked: Source | undefined): Source {
-  if (principal.kind === 'api_key') return asked === 'sensor_alert' ? 'sensor_alert' : 'system';
-  if (principal.roles.includes('field_officer') && !hasRole(principal, ...ROLE_GROUPS.operators))
-    return 'patrol';
-  return asked ?? 'citizen';
-}
-
 /** Operator, patrol and webhook intake, the triage queue, verification, KPIs; and the citizen API. */
 export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   const { events } = deps;
-  registerWorkloadRoutes(app, deps);
+  const insights = new EventInsights(deps);
+  registerWorkloadRoutes(app, insights);
   app.post(
     '/api/v1/events',
     {
+      config: { access: { roles: ROLE_GROUPS.reporters } },
       schema: {
         tags,
         summary: 'Report an event (operators, field patrols, other systems with an API key)',
@@ -61,7 +56,6 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
     },
     async (req, reply) => {
       const principal = principalOf(req);
-      requireRole(principal, ...ROLE_GROUPS.reporters);
       const { source, ...body } = req.body;
       return reply.status(201).send(await events.intake(principal, sourceOf(principal, source), body));
     },
@@ -69,6 +63,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.get(
     '/api/v1/events',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Events in your jurisdiction (status=triage: the human queue)',
@@ -83,6 +78,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.get(
     '/api/v1/events/:id',
     {
+      config: { access: 'authenticated' },
       schema: { tags, summary: 'One event with its tasks', params: Id, response: { 200: EventDetailSchema } },
     },
     async (req) => events.get(principalOf(req), req.params.id),
@@ -90,6 +86,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/events/:id/categorise',
     {
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Categorise or re-route an event in triage (teaches the classifier)',
@@ -103,6 +100,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/events/:id/verify',
     {
+      config: { access: { roles: ROLE_GROUPS.operators, audited: true } },
       schema: {
         tags,
         summary: 'Verify a resolved event: approve closes it and tells the reporters',
@@ -116,6 +114,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.get(
     '/api/v1/kpis',
     {
+      config: { access: { roles: ROLE_GROUPS.oversight } },
       schema: {
         tags,
         summary: 'Governance KPIs of your jurisdiction',
@@ -123,11 +122,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
         response: { 200: KpiSchema },
       },
     },
-    async (req) => {
-      const principal = principalOf(req);
-      requireRole(principal, ...ROLE_GROUPS.oversight);
-      return computeKpis(deps.db, deps.dispatch, principal, deps.clock.now(), req.query);
-    },
+    async (req) => insights.kpis(principalOf(req), req.query),
   );
 
   const citizen = ['citizen'];
@@ -135,6 +130,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/citizen/requests',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'File a request (no account needed); keep the token',
@@ -143,22 +139,13 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
         response: { 201: IntakeResultSchema },
       },
     },
-    async (req, reply) => {
-      const actor: Principal = req.principal ?? {
-        kind: 'system',
-        id: 'citizen-portal',
-        name: 'citizen',
-        roles: [],
-        jurisdictionCode: '',
-        jurisdictionPath: '',
-        departmentCode: null,
-      };
-      return reply.status(201).send(await events.intake(actor, 'citizen', req.body));
-    },
+    async (req, reply) =>
+      reply.status(201).send(await events.intake(req.principal ?? CITIZEN_PORTAL, 'citizen', req.body)),
   );
   app.post(
     '/api/v1/citizen/requests/:id/rating',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'Rate the result 1–5',
@@ -173,6 +160,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.post(
     '/api/v1/citizen/requests/:id/reopen',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'Reopen within the configured period',
@@ -187,6 +175,7 @@ export function registerEventRoutes(app: Api, deps: EventRouteDeps): void {
   app.get(
     '/api/v1/citizen/notifications',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'What the city told you (by your token)',
@@ -214,6 +203,7 @@ function registerPhotoRoutes(app: Api, events: EventService): void {
   app.get(
     '/api/v1/citizen/photos/:id',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary:
@@ -238,6 +228,7 @@ function registerPhotoRoutes(app: Api, events: EventService): void {
   app.get(
     '/api/v1/citizen/requests/:id/photos',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'The photos of my request: the ones I sent, and the proof photos once it is closed',
@@ -252,6 +243,7 @@ function registerPhotoRoutes(app: Api, events: EventService): void {
   app.get(
     '/api/v1/citizen/requests/:id/evidence/:evidenceId',
     {
+      config: { access: 'public' },
       schema: {
         tags: citizen,
         summary: 'Download a proof photo of my closed request (?token=)',
@@ -274,6 +266,7 @@ function registerPhotoRoutes(app: Api, events: EventService): void {
     scope.post(
       '/api/v1/citizen/photos',
       {
+        config: { access: 'public' },
         bodyLimit: max * 2,
         schema: {
           tags: citizen,

@@ -1,14 +1,14 @@
-import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
-import { WorkloadSchema, workloadByArea } from './events.workload.ts';
+import type { EventInsights } from './events.insights.ts';
+import { WorkloadSchema } from './events.workload.ts';
 
 /** The choropleth's numbers: open events and overdue tasks per area (tag `events`). */
-export function registerWorkloadRoutes(app: Api, deps: { db: Db; clock: Clock }): void {
+export function registerWorkloadRoutes(app: Api, insights: EventInsights): void {
   app.get(
     '/api/v1/areas/workload',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: ['events'],
         summary: 'Open events and overdue tasks per area of your jurisdiction',
@@ -19,6 +19,6 @@ export function registerWorkloadRoutes(app: Api, deps: { db: Db; clock: Clock })
         response: { 200: WorkloadSchema },
       },
     },
-    async (req) => workloadByArea(deps.db, principalOf(req), deps.clock.now()),
+    async (req) => insights.workload(principalOf(req)),
   );
 }

@@ -3,6 +3,7 @@ import { testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { openEventCentre, people } from './events.fixture.ts';
+import { EventInsights } from './events.insights.ts';
 import { registerWorkloadRoutes } from './events.workload.routes.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -30,7 +31,7 @@ describe.each(testBackends)('workload per area (choropleth) on %s', (kind) => {
   beforeAll(async () => {
     ec = await openEventCentre(kind);
     app = await createTestApi(principals);
-    registerWorkloadRoutes(app, { db: ec.db, clock: ec.clock });
+    registerWorkloadRoutes(app, new EventInsights({ db: ec.db, dispatch: ec.dispatch, clock: ec.clock }));
     await app.ready();
   }, 60_000);
   afterAll(async () => {

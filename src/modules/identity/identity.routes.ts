@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import {
@@ -36,6 +37,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.post(
     '/api/v1/auth/login',
     {
+      config: { access: 'public' },
       schema: {
         tags: auth,
         summary: 'Sign in with username and password; returns a bearer token',
@@ -48,13 +50,17 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   );
   app.get(
     '/api/v1/auth/me',
-    { schema: { tags: auth, summary: 'Who you are signed in as', response: { 200: MeSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: auth, summary: 'Who you are signed in as', response: { 200: MeSchema } },
+    },
     async (request) => identity.me(principalOf(request)),
   );
 
   app.get(
     '/api/v1/users',
     {
+      config: { access: { roles: ROLE_GROUPS.operators } },
       schema: {
         tags: users,
         summary: 'Users in your jurisdiction (operators only)',
@@ -67,6 +73,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.post(
     '/api/v1/users',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'Create a user in your jurisdiction with roles you hold',
@@ -80,6 +87,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.get(
     '/api/v1/users/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'One user (yourself, or in your jurisdiction)',
@@ -92,6 +100,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.patch(
     '/api/v1/users/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'Change display name, roles, active flag or department',
@@ -105,6 +114,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.post(
     '/api/v1/users/:id/password',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'Change your password (with the old one) or reset a user’s; earlier tokens stop working',
@@ -122,6 +132,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.get(
     '/api/v1/api-keys',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'API keys in your jurisdiction (without secrets)',
@@ -133,6 +144,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.post(
     '/api/v1/api-keys',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'Create an API key for a system; the secret is shown only in this answer',
@@ -146,6 +158,7 @@ export function registerIdentityRoutes(app: Api, deps: { identity: IdentityServi
   app.delete(
     '/api/v1/api-keys/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags: users,
         summary: 'Revoke an API key',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
@@ -30,6 +29,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.get(
     '/api/v1/jurisdictions',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Jurisdictions, without geometry',
@@ -45,6 +45,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.get(
     '/api/v1/jurisdictions/locate',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'The chain of jurisdictions containing a point; 422 outside_city outside them all',
@@ -63,6 +64,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.get(
     '/api/v1/jurisdictions.geojson',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Jurisdictions as a GeoJSON FeatureCollection, for map layers',
@@ -78,6 +80,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.get(
     '/api/v1/jurisdictions/:code',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'One jurisdiction with its geometry',
@@ -90,6 +93,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.get(
     '/api/v1/jurisdictions/:code/children',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'The direct children of a jurisdiction',
@@ -105,6 +109,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
   app.post(
     '/api/v1/jurisdictions/import',
     {
+      config: { access: { roles: ['admin'] } },
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags,
@@ -114,10 +119,7 @@ export function registerJurisdictionRoutes(app: Api, deps: { jurisdictions: Juri
         response: { 200: ImportResultSchema },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      requireRole(principal, 'admin');
-      return jurisdictions.importGeoJson(principal, request.body, request.query, 'http upload');
-    },
+    async (request) =>
+      jurisdictions.importGeoJson(principalOf(request), request.body, request.query, 'http upload'),
   );
 }

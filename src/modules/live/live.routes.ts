@@ -27,6 +27,7 @@ export function registerLiveRoutes(app: Api, options: LiveRouteOptions): void {
   app.get(
     '/api/v1/live',
     {
+      config: { access: 'authenticated' },
       compress: false,
       schema: {
         tags: ['sensing'],

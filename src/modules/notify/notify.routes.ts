@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { NotificationQuerySchema, NotificationSchema } from './notify.schema.ts';
@@ -10,6 +10,7 @@ export function registerNotifyRoutes(app: Api, deps: { notify: NotifyService }):
   app.get(
     '/api/v1/notifications',
     {
+      config: { access: { roles: ROLE_GROUPS.oversight } },
       schema: {
         tags: ['notify'],
         summary: 'Notifications about records in your jurisdiction',
@@ -17,10 +18,6 @@ export function registerNotifyRoutes(app: Api, deps: { notify: NotifyService }):
         response: { 200: z.object({ items: z.array(NotificationSchema) }) },
       },
     },
-    async (request) => {
-      const principal = principalOf(request);
-      requireRole(principal, ...ROLE_GROUPS.oversight);
-      return { items: await deps.notify.list(principal, request.query) };
-    },
+    async (request) => ({ items: await deps.notify.list(principalOf(request), request.query) }),
   );
 }

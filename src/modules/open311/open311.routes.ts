@@ -68,7 +68,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       const F = z.object({ format: Format });
       scope.get(
         '/discovery.:format',
-        { schema: { tags, summary: 'Service discovery', params: F } },
+        { config: { access: 'public' }, schema: { tags, summary: 'Service discovery', params: F } },
         async (req, reply) => {
           const base = `${req.protocol}://${req.host}/open311/v2`;
           return send(
@@ -95,6 +95,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       scope.get(
         '/services.:format',
         {
+          config: { access: 'public' },
           schema: {
             tags,
             summary: 'Services citizens may request',
@@ -108,6 +109,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       scope.get(
         '/services/:code.:format',
         {
+          config: { access: 'public' },
           schema: {
             tags,
             summary: 'A service’s definition (attributes)',
@@ -125,6 +127,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       scope.post(
         '/requests.:format',
         {
+          config: { access: 'public' },
           schema: {
             tags,
             summary: 'Create a service request (form or JSON; api_key required)',
@@ -138,6 +141,7 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       scope.get(
         '/requests.:format',
         {
+          config: { access: 'public' },
           schema: {
             tags,
             summary: 'Service requests (filters of the spec)',
@@ -150,13 +154,19 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
       );
       scope.get(
         '/requests/:id.:format',
-        { schema: { tags, summary: 'One service request', params: F.extend({ id: z.string() }) } },
+        {
+          config: { access: 'public' },
+          schema: { tags, summary: 'One service request', params: F.extend({ id: z.string() }) },
+        },
         async (req, reply) =>
           send(reply, req.params.format, REQUESTS, await open311.get(req.params.id, baseOf(req))),
       );
       scope.get(
         '/tokens/:token.:format',
-        { schema: { tags, summary: 'The request id of a token', params: F.extend({ token: z.string() }) } },
+        {
+          config: { access: 'public' },
+          schema: { tags, summary: 'The request id of a token', params: F.extend({ token: z.string() }) },
+        },
         async (req, reply) => send(reply, req.params.format, REQUESTS, await open311.token(req.params.token)),
       );
     },

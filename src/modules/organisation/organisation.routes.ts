@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import type { Organisation } from './organisation.module.ts';
 import {
@@ -21,20 +20,19 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
   app.get(
     '/api/v1/department-types',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The municipal department types and the levels that have a counterpart',
         response: { 200: z.object({ items: z.array(DepartmentTypeDtoSchema) }) },
       },
     },
-    async (request) => {
-      principalOf(request);
-      return { items: structure.departmentTypes() };
-    },
+    async () => ({ items: structure.departmentTypes() }),
   );
   app.get(
     '/api/v1/departments',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Departments of the city, districts and streets',
@@ -42,14 +40,12 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
         response: { 200: pageOf(DepartmentSchema) },
       },
     },
-    async (request) => {
-      principalOf(request);
-      return structure.listDepartments(request.query);
-    },
+    async (request) => structure.listDepartments(request.query),
   );
   app.get(
     '/api/v1/centres',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Governance centres: the city hub, district sub-centres, street/town workstations',
@@ -57,10 +53,7 @@ export function registerOrganisationRoutes(app: Api, deps: { organisation: Organ
         response: { 200: pageOf(CentreSchema) },
       },
     },
-    async (request) => {
-      principalOf(request);
-      return structure.listCentres(request.query);
-    },
+    async (request) => structure.listCentres(request.query),
   );
   registerTeamRoutes(app, deps.organisation.teams);
   registerResponsibilityRoutes(app, deps.organisation.responsibilities);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { pageOf } from './organisation.schema.ts';
@@ -19,6 +20,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.get(
     '/api/v1/teams',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Field teams in your jurisdiction',
@@ -30,12 +32,16 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   );
   app.get(
     '/api/v1/teams/:id',
-    { schema: { tags, summary: 'One field team', params: IdParams, response: { 200: TeamSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One field team', params: IdParams, response: { 200: TeamSchema } },
+    },
     async (request) => teams.get(principalOf(request), request.params.id),
   );
   app.post(
     '/api/v1/teams',
     {
+      config: { access: { roles: ROLE_GROUPS.operators } },
       schema: { tags, summary: 'Create a field team', body: TeamCreateSchema, response: { 201: TeamSchema } },
     },
     async (request, reply) => reply.status(201).send(await teams.create(principalOf(request), request.body)),
@@ -43,6 +49,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.patch(
     '/api/v1/teams/:id',
     {
+      config: { access: { roles: ROLE_GROUPS.operators } },
       schema: {
         tags,
         summary: 'Change a team’s name, base, skills, duty or capacity',
@@ -56,6 +63,7 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
   app.put(
     '/api/v1/teams/:id/position',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork } },
       schema: {
         tags,
         summary: 'Report a team’s current position (field app)',

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import type { CrowdScenario } from './crowd.scenario.ts';
 import { PlanQuerySchema, PlanSchema } from './plans.schema.ts';
 import type { PlanService } from './plans.service.ts';
 import { describeScenario, type Scenario } from './scenario.ts';
+import { featureLayer, networkLayer } from './water.layers.ts';
 import { SpillSchema, type WaterScenario } from './water.scenario.ts';
 
 const tags = ['scenarios'];
@@ -25,6 +26,7 @@ export function registerScenarioRoutes(
   app.get(
     '/api/v1/scenarios',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Scenario catalogue: device types, rules, analyses, plan templates, layers, KPIs',
@@ -36,15 +38,16 @@ export function registerScenarioRoutes(
   );
   app.get(
     '/api/v1/scenarios/info',
-    { schema: { tags, summary: 'Where devices publish (for simulators and gateways)' } },
-    async (req) => {
-      principalOf(req);
-      return deps.info();
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'Where devices publish (for simulators and gateways)' },
     },
+    async () => deps.info(),
   );
   app.get(
     '/api/v1/plans',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Response plans in your jurisdiction, with progress',
@@ -59,6 +62,7 @@ export function registerScenarioRoutes(
   app.get(
     '/api/v1/plans/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'One plan: tasks, acknowledgements, completion against the target time',
@@ -71,6 +75,7 @@ export function registerScenarioRoutes(
   app.post(
     '/api/v1/scenarios/water/spills',
     {
+      config: { access: { roles: ROLE_GROUPS.fieldWork } },
       schema: {
         tags,
         summary: 'Report a spill: trace, arrival at intakes, checklist plan dispatched',
@@ -79,58 +84,39 @@ export function registerScenarioRoutes(
     },
     async (req, reply) => {
       const p = principalOf(req);
-      requireRole(p, ...ROLE_GROUPS.fieldWork);
       const result = await water.reportSpill(p, req.body);
       return reply.code(201).send(result);
     },
   );
   app.get(
     '/api/v1/scenarios/water/layers/network',
-    { schema: { tags, summary: 'The river network as GeoJSON lines' } },
-    async () => ({
-      type: 'FeatureCollection',
-      features: water.net.data.reaches.map((r) => ({
-        type: 'Feature',
-        properties: { id: r.id, name: r.name },
-        geometry: { type: 'LineString', coordinates: r.geometry },
-      })),
-    }),
+    { config: { access: 'public' }, schema: { tags, summary: 'The river network as GeoJSON lines' } },
+    async () => networkLayer(water.net),
   );
   app.get(
     '/api/v1/scenarios/water/layers/features',
-    { schema: { tags, summary: 'Sections, sources, intakes, reservoirs as GeoJSON points' } },
-    async () => {
-      const d = water.net.data;
-      const point = (kind: string, f: { id: string; name: string; reach: string; fraction: number }) => ({
-        type: 'Feature',
-        properties: { kind, id: f.id, name: f.name },
-        geometry: { type: 'Point', coordinates: water.net.pointAt({ reach: f.reach, fraction: f.fraction }) },
-      });
-      return {
-        type: 'FeatureCollection',
-        features: [
-          ...d.sections.map((f) => point('section', f)),
-          ...d.pollutionSources.map((f) => point('source', f)),
-          ...d.intakes.map((f) => point('intake', f)),
-          ...d.reservoirs.map((f) => point('reservoir', f)),
-        ],
-      };
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Sections, sources, intakes, reservoirs as GeoJSON points' },
     },
+    async () => featureLayer(water.net),
   );
   app.get(
     '/api/v1/scenarios/crowd/risk',
-    { schema: { tags, summary: 'The latest per-area crowd risk and the areas' } },
-    async (req) => {
-      principalOf(req);
-      return { last: crowd.last, areas: crowd.file.areas };
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'The latest per-area crowd risk and the areas' },
     },
+    async () => ({ last: crowd.last, areas: crowd.file.areas }),
   );
   app.post(
     '/api/v1/scenarios/crowd/assess',
-    { schema: { tags, summary: 'Assess crowd risk now (the timer does this every 30 s)' } },
+    {
+      config: { access: { roles: ROLE_GROUPS.operators } },
+      schema: { tags, summary: 'Assess crowd risk now (the timer does this every 30 s)' },
+    },
     async (req) => {
       const p = principalOf(req);
-      requireRole(p, ...ROLE_GROUPS.operators);
       const r = await crowd.assess(p);
       return {
         points: r.points.map((x) => ({

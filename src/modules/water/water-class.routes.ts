@@ -23,6 +23,7 @@ export function registerWaterClassRoutes(app: Api, deps: WaterClassRouteDeps): v
   app.get(
     '/api/v1/water/sections',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Current GB 3838-2002 class of each monitoring section in your jurisdiction',

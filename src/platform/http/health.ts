@@ -28,6 +28,7 @@ export function registerHealthRoute(
   app.get(
     '/health',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['platform'],
         summary: 'Liveness and database check',

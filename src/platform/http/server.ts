@@ -12,6 +12,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../logger.ts';
+import { annotateAccess, installAccessControl } from './access.ts';
 import type { Api } from './api.ts';
 import { errorBody, installErrorHandling } from './errors.ts';
 import { installMetrics } from './metrics.ts';
@@ -49,7 +50,8 @@ export function isCompressible(contentType: string): boolean {
  * Creates the Fastify app with zod validation, OpenAPI at /docs (JSON at /docs/json),
  * one error shape, request ids, text hygiene (no NUL or lone surrogate in any input, bodies at
  * most 32 levels deep: see text.ts), Prometheus metrics and response compression (brotli or gzip
- * by `accept-encoding`, bodies of 1 KiB and more, text types only). Routes are added by the caller.
+ * by `accept-encoding`, bodies of 1 KiB and more, text types only) and the one authorization
+ * check of each route's declared access (access.ts). Routes are added by the caller.
  */
 export async function createHttpServer(options: HttpOptions): Promise<Api> {
   const app = Fastify({
@@ -79,6 +81,8 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app as unknown as Api);
+  // Before any route: it records every route's declared access and checks it on each request.
+  installAccessControl(app as unknown as Api);
   installMetrics(app as unknown as Api);
   // Before any route and before authentication's own onRequest hook (added by the caller).
   installTextHygiene(app as unknown as Api);
@@ -117,7 +121,11 @@ export async function createHttpServer(options: HttpOptions): Promise<Api> {
       security: [{ bearer: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => {
+      const object = jsonSchemaTransformObject(document);
+      annotateAccess(app as unknown as Api, object as Parameters<typeof annotateAccess>[1]);
+      return object;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app as unknown as Api;

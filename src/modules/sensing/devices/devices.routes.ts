@@ -44,6 +44,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.get(
     '/api/v1/devices',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Devices in your jurisdiction',
@@ -58,6 +59,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices',
     {
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Register a device; its jurisdiction is found from its location; the secret is shown once',
@@ -73,6 +75,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices/import',
     {
+      config: { access: { roles: ['admin'] } },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags,
@@ -98,12 +101,16 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   );
   app.get(
     '/api/v1/devices/:id',
-    { schema: { tags, summary: 'One device', params: Id, response: { 200: DeviceSchema } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One device', params: Id, response: { 200: DeviceSchema } },
+    },
     async (request) => toDeviceDto(await devices.get(principalOf(request), request.params.id)),
   );
   app.patch(
     '/api/v1/devices/:id',
     {
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Change a device (a new location is located again)',
@@ -118,6 +125,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.delete(
     '/api/v1/devices/:id',
     {
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Remove a device (its observations stay)',
@@ -133,6 +141,7 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
   app.post(
     '/api/v1/devices/:id/secret',
     {
+      config: { access: { roles: ['admin'] } },
       schema: {
         tags,
         summary: 'Issue a new device secret; the old one stops working',

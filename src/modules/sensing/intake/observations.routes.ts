@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { hasRole, type Principal } from '../../../platform/access.ts';
-import { AppError } from '../../../platform/errors.ts';
 import { principalOf } from '../../../platform/http/principal.ts';
 import type { Api } from '../../../platform/http/server.ts';
 import { DeviceIdSchema } from '../devices/devices.schema.ts';
 import type { SensingService } from '../sensing.service.ts';
 import { DeadLetterQuerySchema, DeadLetterSchema } from './deadletters.repository.ts';
-import type { RawObservation } from './intake.service.ts';
+import { batchOf } from './intake.senders.ts';
 
 const tags = ['sensing'];
 const iso = z.iso.datetime({ offset: true });
@@ -43,6 +41,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/devices/:id/observations',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'A device’s readings: raw, or hourly/daily mean, min, max, count',
@@ -63,6 +62,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/areas/:code/observations',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'One metric over the devices of an area (jurisdiction code), hourly or daily',
@@ -95,6 +95,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/observations/latest',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Latest value of each metric of devices (by ids, or in an area)',
@@ -127,6 +128,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.post(
     '/api/v1/observations',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Batch of observations: as a device (x-device-id + x-device-secret) or an admin API key',
@@ -159,6 +161,7 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
   app.get(
     '/api/v1/dead-letters',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Observations refused, with the reason and the payload as received (admins)',
@@ -168,39 +171,4 @@ export function registerObservationRoutes(app: Api, sensing: SensingService): vo
     },
     async (request) => ({ items: await sensing.deadLetters(principalOf(request), request.query) }),
   );
-}
-
-async function batchOf(
-  sensing: SensingService,
-  headers: { 'x-device-id'?: string; 'x-device-secret'?: string },
-  principal: Principal | undefined,
-  items: Record<string, unknown>[],
-): Promise<RawObservation[]> {
-  const receivedAt = sensing.now();
-  const deviceId = headers['x-device-id'];
-  if (deviceId !== undefined) {
-    const secret = headers['x-device-secret'] ?? '';
-    if (!(await sensing.devices.verifyDeviceCredential(deviceId, secret))) {
-      throw new AppError('unauthenticated', 'device id or secret is wrong');
-    }
-    return items.map(({ deviceId: claimed, ...payload }) => {
-      if (claimed !== undefined && claimed !== deviceId) {
-        throw new AppError(
-          'forbidden',
-          `a device may only send its own observations (got '${String(claimed)}')`,
-        );
-      }
-      return { deviceId, payload, receivedAt };
-    });
-  }
-  if (!principal)
-    throw new AppError('unauthenticated', 'send x-device-id and x-device-secret, or an admin API key');
-  if (principal.kind !== 'api_key' || !hasRole(principal, 'admin')) {
-    throw new AppError('forbidden', 'only devices and admin API keys may send observations');
-  }
-  return items.map(({ deviceId: id, ...payload }, i) => {
-    if (typeof id !== 'string')
-      throw new AppError('invalid_request', `item ${i}: deviceId is required with an API key`);
-    return { deviceId: id, payload, receivedAt };
-  });
 }
