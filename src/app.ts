@@ -8,6 +8,12 @@ import {
 } from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import {
+  createDatahub,
+  type Datahub,
+  datahubMigrations,
+  registerDatahubRoutes,
+} from './modules/datahub/index.ts';
+import {
   IdentityService,
   identityMigrations,
   installAuthentication,
@@ -75,6 +81,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   sensingMigrations,
   ...EVENT_CENTRE_MIGRATIONS,
   planMigrations,
+  datahubMigrations,
 ];
 
 /** What the composition root needs from its caller. */
@@ -138,6 +145,8 @@ export interface Services {
   centre: EventCentre;
   /** Scenario plug-ins (water, crowd) and response plans. */
   scenarios: Scenarios;
+  /** The data middle platform: catalogue and negative list. */
+  datahub: Datahub;
 }
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -241,6 +250,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerOrganisationRoutes(http, { organisation });
   registerAlgorithmRoutes(http, { registry: algorithms });
   registerSensingRoutes(http, { sensing });
+  const datahub = createDatahub({
+    db,
+    audit,
+    clock,
+    departments: {
+      list: async () =>
+        (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
+    },
+  });
+  registerDatahubRoutes(http, { datahub });
   const centre = wireEventCentre({
     db,
     http,
@@ -285,6 +304,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sensing,
     centre,
     scenarios,
+    datahub,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

@@ -1,0 +1,153 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { Decision, FieldClass, ListEntry } from './datahub.schema.ts';
+import { CEDAR, sliceToCedar } from './negative-list.cedar.ts';
+
+/** What the policy needs to know about the resource asked for. */
+export interface PolicyResource {
+  id: string;
+  ownerDepartment: string;
+  fields: readonly { name: string; class: FieldClass }[];
+}
+
+/** One question to the list: may this department read (these fields of) this resource for this purpose? */
+export interface PolicyRequest {
+  resource: PolicyResource;
+  requesterDepartment: string;
+  roles: readonly string[];
+  purpose: string;
+  /** Field names asked for; all fields when absent. */
+  fields?: readonly string[];
+  ownerApproval: boolean;
+  at: Date;
+}
+
+/** Field classes masked whenever data crosses a department boundary, whatever the list says. */
+export const DEFAULT_MASKED: readonly FieldClass[] = ['personal', 'restricted'];
+
+interface Slice {
+  id: string;
+  entries: ListEntry[];
+}
+
+/**
+ * The negative list evaluated by Cedar. Every version is compiled once and kept pre-parsed in
+ * the Wasm module (`preparsePolicySet`), sliced by owner department: Cedar checks every policy
+ * of a set on every call (about 3 µs each here), so a department's request only carries the
+ * entries that can apply to it — its owner's entries and the ones scoped to no owner.
+ */
+export class NegativeListPolicy {
+  private currentVersion = -1;
+  private byId = new Map<string, ListEntry>();
+  private slices = new Map<string, Slice>();
+  private shared: Slice = { id: '', entries: [] };
+
+  /** The version in force; -1 before the first load. */
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /** Compiles and pre-parses a version; the previous one answers until this returns (it is synchronous). */
+  load(version: number, entries: readonly ListEntry[]): void {
+    const global: ListEntry[] = [];
+    const byOwner = new Map<string, ListEntry[]>();
+    for (const entry of entries) {
+      const owner = entry.scope.ownerDepartment;
+      if (!owner) global.push(entry);
+      else {
+        const own = byOwner.get(owner);
+        if (own) own.push(entry);
+        else byOwner.set(owner, [entry]);
+      }
+    }
+    const slices = new Map<string, Slice>();
+    const shared = preparse(`nl:v${version}:*`, global);
+    for (const [owner, own] of byOwner)
+      slices.set(owner, preparse(`nl:v${version}:${owner}`, [...global, ...own]));
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.slices = slices;
+    this.shared = shared;
+    this.currentVersion = version;
+  }
+
+  /** allow | deny | needs_approval, the entries that determined it with their bases, and the fields to mask. */
+  decide(request: PolicyRequest): Decision {
+    const { resource } = request;
+    const asked = request.fields
+      ? resource.fields.filter((f) => request.fields?.includes(f.name))
+      : resource.fields;
+    // A department reading its own data is no exchange: the list does not apply.
+    if (request.requesterDepartment === resource.ownerDepartment) {
+      return { decision: 'allow', listVersion: this.currentVersion, entries: [], maskedFields: [] };
+    }
+    const slice = this.slices.get(resource.ownerDepartment) ?? this.shared;
+    const classes = [...new Set(asked.map((f) => f.class))];
+    const reasons = this.evaluate(slice, request, classes, request.ownerApproval);
+    let decision: Decision['decision'] = 'allow';
+    const determining = reasons.map((id) => this.byId.get(id)).filter((e): e is ListEntry => !!e);
+    if (determining.length) {
+      decision = 'deny';
+      const onlyApprovalMissing =
+        !request.ownerApproval &&
+        determining.every((e) => e.kind === 'conditional' && e.conditions?.ownerApproval) &&
+        this.evaluate(slice, request, classes, true).length === 0;
+      if (onlyApprovalMissing) decision = 'needs_approval';
+    }
+    const maskClasses = new Set<FieldClass>(DEFAULT_MASKED);
+    if (decision !== 'deny') {
+      for (const entry of slice.entries)
+        if (applies(entry, resource, classes)) for (const c of entry.maskClasses) maskClasses.add(c);
+    }
+    return {
+      decision,
+      listVersion: this.currentVersion,
+      entries: determining.map((e) => ({ id: e.id, kind: e.kind, basis: e.basis })),
+      maskedFields:
+        decision === 'deny'
+          ? []
+          : asked.filter((f) => maskClasses.has(f.class)).map((f) => ({ name: f.name, class: f.class })),
+    };
+  }
+
+  /** Ids of the `forbid` entries that hold for the request (empty: allowed). */
+  private evaluate(slice: Slice, r: PolicyRequest, classes: string[], approved: boolean): string[] {
+    if (slice.entries.length === 0) return [];
+    const answer = cedar.statefulIsAuthorized({
+      principal: { type: CEDAR.principal, id: r.requesterDepartment },
+      action: { type: CEDAR.action, id: CEDAR.read },
+      resource: { type: CEDAR.resource, id: r.resource.id },
+      context: {
+        owner: r.resource.ownerDepartment,
+        requester: r.requesterDepartment,
+        roles: [...r.roles],
+        purpose: r.purpose,
+        classes,
+        approved,
+        now: Math.floor(r.at.getTime() / 1000),
+      },
+      preparsedPolicySetId: slice.id,
+      entities: [],
+    });
+    if (answer.type === 'failure')
+      throw new Error(`cedar: ${answer.errors.map((e) => e.message).join('; ')}`);
+    const { decision, diagnostics } = answer.response;
+    // An entry whose evaluation errs is treated as holding: a broken entry must not open data up.
+    const errored = diagnostics.errors.map((e) => e.policyId);
+    const held = decision === 'allow' ? [] : diagnostics.reason;
+    return [...new Set([...held, ...errored])];
+  }
+}
+
+/** True when the entry's scope covers the request (used for masking, which Cedar does not decide). */
+function applies(entry: ListEntry, resource: PolicyResource, classes: string[]): boolean {
+  const s = entry.scope;
+  if (s.resourceId && s.resourceId !== resource.id) return false;
+  if (s.ownerDepartment && s.ownerDepartment !== resource.ownerDepartment) return false;
+  if (s.fieldClass && !classes.includes(s.fieldClass)) return false;
+  return true;
+}
+
+function preparse(id: string, entries: ListEntry[]): Slice {
+  const answer = cedar.preparsePolicySet(id, { staticPolicies: sliceToCedar(entries) });
+  if (answer.type === 'failure') throw new Error(`cedar: ${answer.errors.map((e) => e.message).join('; ')}`);
+  return { id, entries };
+}
