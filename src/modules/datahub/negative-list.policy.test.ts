@@ -66,7 +66,9 @@ describe('negative list policy (Cedar)', () => {
     const text = entryToCedar(entries[1] as ListEntry);
     expect(text).toMatch(/^@id\("NL-EE-1"\)/);
     expect(text).toContain('@basis("《政务信息资源共享管理暂行办法》第九条 \\"quoted\\"")');
-    expect(text).toContain('forbid (principal, action == Datahub::Action::"read", resource == Datahub::Resource::"res-permit")');
+    expect(text).toContain(
+      'forbid (principal, action == Datahub::Action::"read", resource == Datahub::Resource::"res-permit")',
+    );
     expect(text).toContain('unless {');
   });
 
@@ -109,13 +111,23 @@ describe('negative list policy (Cedar)', () => {
   });
 
   it('applies nothing to the owner’s own data and shares unlisted data', () => {
-    expect(policy.decide(ask({ resource: records, requesterDepartment: '50:public_security' })).decision).toBe('allow');
-    const open = { id: 'res-open', ownerDepartment: '50:transport', fields: [{ name: 'x', class: 'public' as const }] };
+    expect(
+      policy.decide(ask({ resource: records, requesterDepartment: '50:public_security' })).decision,
+    ).toBe('allow');
+    const open = {
+      id: 'res-open',
+      ownerDepartment: '50:transport',
+      fields: [{ name: 'x', class: 'public' as const }],
+    };
     expect(policy.decide(ask({ resource: open })).decision).toBe('allow');
   });
 
   it('agrees with a plain JavaScript reading of the list on a generated catalogue', () => {
-    const { resources, entries: generated } = generateCatalogue({ departments: TEST_DEPARTMENTS, count: 3000, seed: 7 });
+    const { resources, entries: generated } = generateCatalogue({
+      departments: TEST_DEPARTMENTS,
+      count: 3000,
+      seed: 7,
+    });
     expect(generated.length).toBeGreaterThan(50);
     const big = new NegativeListPolicy();
     big.load(1, generated);
