@@ -9,14 +9,15 @@ const BATCH = 1000;
 
 /** All SQL of the catalogue. */
 export class CatalogueRepository {
-  /** Inserts or replaces resources, `BATCH` rows per statement. */
+  /** Inserts or replaces resources, `batch` rows per statement. */
   async upsertMany(
     db: Kysely<DatahubTables>,
     items: readonly { resource: ResourceDto; tokens: string[] }[],
     at: Date,
+    batch = BATCH,
   ): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH) {
-      const values = items.slice(i, i + BATCH).map(({ resource: r, tokens }) => ({
+    for (let i = 0; i < items.length; i += batch) {
+      const values = items.slice(i, i + batch).map(({ resource: r, tokens }) => ({
         id: r.id,
         kind: r.kind,
         title_zh: r.titleZh,

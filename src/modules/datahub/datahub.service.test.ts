@@ -77,6 +77,26 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     expect(none.total).toBe(0);
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const doc = (await api.inject({ url: '/docs/json' })).json();
+    for (const path of [
+      '/api/v1/datahub/resources',
+      '/api/v1/datahub/resources/{id}',
+      '/api/v1/datahub/catalogue.jsonld',
+      '/api/v1/datahub/negative-list',
+      '/api/v1/datahub/negative-list/proposals',
+      '/api/v1/datahub/negative-list/proposals/{id}/approve',
+      '/api/v1/datahub/decisions',
+    ])
+      expect(doc.paths[path], path).toBeDefined();
+    const decision = doc.paths['/api/v1/datahub/decisions'].post;
+    expect(decision.responses['200'].content['application/json'].schema.properties.decision.enum).toEqual([
+      'allow',
+      'deny',
+      'needs_approval',
+    ]);
+  });
+
   it('answers 404 for an unknown resource', async () => {
     const res = await api.inject({ url: '/api/v1/datahub/resources/nope', headers: auth('water') });
     expect(res.statusCode).toBe(404);
