@@ -125,11 +125,20 @@ console.log(
   `open loop ${RATE}/s for ${SECONDS} s, latency from due time (machine load average ${load.toFixed(1)}):`,
 );
 console.log(
-  `  cedar     achieved ${cedar.achieved.toFixed(0)}/s  p50 ${ms(cedar.p50)}  p99 ${ms(cedar.p99)}  max ${ms(cedar.max)}; in decide() p50 ${ms(cedar.serviceP50)} p99 ${ms(cedar.serviceP99)}  (target p99 ≤ 1 ms: ${cedar.p99 <= 1 ? 'met' : 'missed'})`,
+  `  cedar     achieved ${cedar.achieved.toFixed(0)}/s  p50 ${ms(cedar.p50)}  p99 ${ms(cedar.p99)}  max ${ms(cedar.max)}; in decide() p50 ${ms(cedar.serviceP50)} p99 ${ms(cedar.serviceP99)}`,
 );
 console.log(
   `  plain JS  achieved ${plain.achieved.toFixed(0)}/s  p50 ${ms(plain.p50)}  p99 ${ms(plain.p99)}  max ${ms(plain.max)}; in decide() p50 ${ms(plain.serviceP50)} p99 ${ms(plain.serviceP99)}`,
 );
+// A baseline that decides in microseconds yet shows a p99 over 1 ms means the process was kept
+// off the CPU (a shared machine): the latency target cannot be judged in this run, decide() can.
+const verdict =
+  cedar.p99 <= 1
+    ? 'met'
+    : plain.p99 > 1
+      ? `not judged here: the plain baseline's own p99 is ${ms(plain.p99)} (the process waited for a CPU); in decide() p99 ${ms(cedar.serviceP99)} ${cedar.serviceP99 <= 1 ? '≤' : '>'} 1 ms`
+      : 'missed';
+console.log(`target p99 ≤ 1 ms at ${RATE}/s: ${verdict}`);
 console.log(
   `ratio cedar / plain JS: ${(plainMax / cedarMax).toFixed(1)}× the time per decision (closed loop); p99 ${(cedar.p99 / plain.p99).toFixed(1)}× at ${RATE}/s`,
 );

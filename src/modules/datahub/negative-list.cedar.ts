@@ -15,7 +15,9 @@ const BASE_POLICY = `@id("${BASE_POLICY_ID}")\npermit (principal, action, resour
 /** Cedar text of one entry: a `forbid`, lifted by `unless` when a conditional entry's conditions hold. */
 export function entryToCedar(entry: ListEntry): string {
   const scope: string[] = [];
-  if (entry.scope.ownerDepartment) scope.push(`context.owner == ${str(entry.scope.ownerDepartment)}`);
+  // A resource scope implies its owner: testing the owner too would only cost a context attribute.
+  if (entry.scope.ownerDepartment && !entry.scope.resourceId)
+    scope.push(`context.owner == ${str(entry.scope.ownerDepartment)}`);
   if (entry.scope.fieldClass) scope.push(`context.classes.contains(${str(entry.scope.fieldClass)})`);
   const resource = entry.scope.resourceId
     ? `resource == ${CEDAR.resource}::${str(entry.scope.resourceId)}`
@@ -40,6 +42,23 @@ function conditionsToCedar(c: Conditions): string {
   if (c.validUntil) parts.push(`context.now <= ${Math.floor(Date.parse(c.validUntil) / 1000)}`);
   return parts.length ? parts.join(' && ') : 'true';
 }
+
+/** The context attributes an entry's policy reads: a call passes only those its slice needs. */
+export function contextUsed(entry: ListEntry): ContextKey[] {
+  const keys: ContextKey[] = [];
+  if (entry.scope.ownerDepartment && !entry.scope.resourceId) keys.push('owner');
+  if (entry.scope.fieldClass) keys.push('classes');
+  const c = entry.kind === 'conditional' ? (entry.conditions ?? {}) : {};
+  if (c.purposes) keys.push('purpose');
+  if (c.departments) keys.push('requester');
+  if (c.roles) keys.push('roles');
+  if (c.ownerApproval) keys.push('approved');
+  if (c.validUntil) keys.push('now');
+  return keys;
+}
+
+/** Every attribute of the request context the policies may read. */
+export type ContextKey = 'owner' | 'classes' | 'purpose' | 'requester' | 'roles' | 'approved' | 'now';
 
 /** The policy set of a slice, keyed by entry id so Cedar's `diagnostics.reason` names the entries. */
 export function sliceToCedar(entries: readonly ListEntry[]): Record<string, string> {

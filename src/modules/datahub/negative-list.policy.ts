@@ -1,6 +1,6 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { Decision, FieldClass, ListEntry } from './datahub.schema.ts';
-import { CEDAR, sliceToCedar } from './negative-list.cedar.ts';
+import { CEDAR, type ContextKey, contextUsed, sliceToCedar } from './negative-list.cedar.ts';
 
 /** What the policy needs to know about the resource asked for. */
 export interface PolicyResource {
@@ -27,6 +27,8 @@ export const DEFAULT_MASKED: readonly FieldClass[] = ['personal', 'restricted'];
 interface Slice {
   id: string;
   entries: ListEntry[];
+  /** Context attributes its policies read (the Wasm boundary costs per attribute passed). */
+  uses: ReadonlySet<ContextKey>;
 }
 
 /**
@@ -41,7 +43,7 @@ export class NegativeListPolicy {
   private currentVersion = -1;
   private byId = new Map<string, ListEntry>();
   private slices = new Map<string, Slice>();
-  private shared: Slice = { id: '', entries: [] };
+  private shared: Slice = { id: '', entries: [], uses: new Set() };
   /** Cedar evaluations made (a decision makes 0, 1, or 2 when it checks whether only approval is missing). */
   wasmCalls = 0;
 
@@ -120,19 +122,22 @@ export class NegativeListPolicy {
   /** Ids of the `forbid` entries that hold for the request (empty: allowed). */
   private evaluate(slice: Slice, r: PolicyRequest, classes: string[], approved: boolean): string[] {
     this.wasmCalls++;
+    const all: Record<ContextKey, CedarValue> = {
+      owner: r.resource.ownerDepartment,
+      requester: r.requesterDepartment,
+      roles: [...r.roles],
+      purpose: r.purpose,
+      classes,
+      approved,
+      now: Math.floor(r.at.getTime() / 1000),
+    };
+    const context: Record<string, CedarValue> = {};
+    for (const key of slice.uses) context[key] = all[key];
     const answer = cedar.statefulIsAuthorized({
       principal: { type: CEDAR.principal, id: r.requesterDepartment },
-      action: { type: CEDAR.action, id: CEDAR.read },
+      action: ACTION,
       resource: { type: CEDAR.resource, id: r.resource.id },
-      context: {
-        owner: r.resource.ownerDepartment,
-        requester: r.requesterDepartment,
-        roles: [...r.roles],
-        purpose: r.purpose,
-        classes,
-        approved,
-        now: Math.floor(r.at.getTime() / 1000),
-      },
+      context,
       preparsedPolicySetId: slice.id,
       entities: [],
     });
@@ -168,5 +173,8 @@ function push(map: Map<string, ListEntry[]>, key: string, entry: ListEntry): voi
 function preparse(id: string, entries: ListEntry[]): Slice {
   const answer = cedar.preparsePolicySet(id, { staticPolicies: sliceToCedar(entries) });
   if (answer.type === 'failure') throw new Error(`cedar: ${answer.errors.map((e) => e.message).join('; ')}`);
-  return { id, entries };
+  return { id, entries, uses: new Set(entries.flatMap(contextUsed)) };
 }
+
+type CedarValue = string | number | boolean | string[];
+const ACTION = { type: CEDAR.action, id: CEDAR.read };
