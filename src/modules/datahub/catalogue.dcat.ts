@@ -68,7 +68,6 @@ export function toDcat(
       'dcat:theme': { '@id': `${THEME_BASE}${r.theme}` },
       'dct:accessRights': { '@id': `${ACCESS_BASE}${ACCESS[r.sharing]}` },
       'dct:accrualPeriodicity': { '@id': `${FREQ_BASE}${FREQUENCY[r.updateFrequency]}` },
-      'dct:conformsTo': { '@id': iri('resources', `${r.id}/schema`) },
       'cb:sharing': r.sharing,
       'cb:legalBasis': r.legalBasis,
       'cb:sourceSystem': r.sourceSystem,
@@ -84,6 +83,10 @@ export function toDcat(
     '@id': `${options.baseUrl}/catalogue`,
     '@type': 'dcat:Catalog',
     'dct:title': { '@value': options.title ?? '城市数据资源目录', '@language': 'zh' },
+    'dct:description': {
+      '@value': '各部门数据资源（数据集与接口）的目录，含共享属性与法律依据；演示数据为合成数据。',
+      '@language': 'zh',
+    },
     'dct:publisher': publisher(options.publisher),
     'dcat:dataset': datasets,
     'dcat:service': services,

@@ -112,6 +112,8 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     const [catalog, ...agents] = doc['@graph'];
     expect(catalog['@type']).toBe('dcat:Catalog');
     expect(catalog['dct:title']['@language']).toBe('zh');
+    expect(catalog['dct:description']['@language']).toBe('zh');
+    expect(agents.map((a: { '@id': string }) => a['@id'])).toContain(catalog['dct:publisher']['@id']);
     const all = [...catalog['dcat:dataset'], ...catalog['dcat:service']];
     expect(all).toHaveLength(2005);
     expect(catalog['dcat:service'].every((s: { '@type': string }) => s['@type'] === 'dcat:DataService')).toBe(
@@ -189,6 +191,35 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     ]);
   });
 
+  it('lets only one of two proposals on the same version through; the other is superseded', async () => {
+    const { version } = await datahub.list.current(alice);
+    const change = (id: string) => ({
+      ...entry,
+      id,
+      scope: { ownerDepartment: '50:health', fieldClass: 'restricted' as const },
+    });
+    const a = await datahub.list.propose(alice, {
+      baseVersion: version,
+      upsert: [change('NL-R-1')],
+      remove: [],
+      note: '',
+    });
+    const b = await datahub.list.propose(alice, {
+      baseVersion: version,
+      upsert: [change('NL-R-2')],
+      remove: [],
+      note: '',
+    });
+    const outcomes = await Promise.allSettled([
+      datahub.list.approve(bob, a.id),
+      datahub.list.approve(bob, b.id),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
+    expect((await datahub.list.current(alice)).version).toBe(version + 1);
+    expect((await datahub.list.proposals(alice, 'superseded')).map((p) => p.id)).toHaveLength(1);
+  });
+
   it('explains decisions: denied with the entry and basis, allowed with masked fields, version included', async () => {
     const ps = await datahub.catalogue.search(tourism, {
       q: '身份证号',
@@ -207,7 +238,7 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     expect(denied.statusCode).toBe(200);
     const d = denied.json();
     expect(d.decision).toBe('deny');
-    expect(d.listVersion).toBe(2);
+    expect(d.listVersion).toBe(3);
     expect(d.entries).toContainEqual({ id: 'NL-X-1', kind: 'not_shared', basis: entry.basis });
     const platform = await api.inject({
       method: 'POST',

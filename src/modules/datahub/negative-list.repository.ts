@@ -1,11 +1,19 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ListEntry, ProposalDto } from './datahub.schema.ts';
 import type { DatahubTables } from './datahub.tables.ts';
 
 type ProposalRow = Selectable<DatahubTables['dh_list_proposal']>;
 
+/** Advisory lock key of the negative list (any constant no other module uses). */
+const LIST_LOCK = 1_300_001;
+
 /** All SQL of the negative list: its versions and change proposals. */
 export class NegativeListRepository {
+  /** Serialises changes to the list for the rest of the transaction (two approvals cannot both make version n+1). */
+  async lockList(db: Kysely<DatahubTables>): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${LIST_LOCK})`.execute(db);
+  }
+
   /** The newest version, if any. */
   async latest(
     db: Kysely<DatahubTables>,

@@ -82,6 +82,7 @@ export class NegativeListService {
     requireRole(principal, 'data_authority');
     const result = await this.deps.db.transaction().execute(async (trx) => {
       const db = forTables<DatahubTables>(trx);
+      await this.repo.lockList(db);
       const proposal = await this.repo.lockProposal(db, id);
       if (!proposal)
         throw new AppError('not_found', `proposal '${id}' not found`, { kind: 'proposal', key: id });
@@ -145,6 +146,7 @@ export class NegativeListService {
       throw new AppError('forbidden', 'only the platform installs a first list');
     await this.deps.db.transaction().execute(async (trx) => {
       const db = forTables<DatahubTables>(trx);
+      await this.repo.lockList(db);
       if (await this.repo.latest(db))
         throw new AppError('conflict', 'the negative list already has a version');
       await this.repo.insertVersion(db, {
