@@ -31,6 +31,18 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
     },
     async (request) => catalogue.search(principalOf(request), request.query),
   );
+  app.post(
+    '/api/v1/datahub/resources',
+    {
+      schema: {
+        tags,
+        summary: 'Register or replace catalogue resources, in one transaction (data_authority)',
+        body: z.object({ resources: z.array(ResourceSchema).min(1).max(5000) }),
+        response: { 200: z.object({ registered: z.number().int() }) },
+      },
+    },
+    async (request) => catalogue.register(principalOf(request), request.body.resources),
+  );
   app.get(
     '/api/v1/datahub/resources/:id',
     {
@@ -110,6 +122,18 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
       },
     },
     async (request) => list.approve(principalOf(request), request.params.id),
+  );
+  app.post(
+    '/api/v1/datahub/negative-list/proposals/:id/reject',
+    {
+      schema: {
+        tags,
+        summary: 'Reject a proposed change, or withdraw your own (data_authority)',
+        params: z.object({ id: z.string() }),
+        response: { 200: ProposalSchema },
+      },
+    },
+    async (request) => list.reject(principalOf(request), request.params.id),
   );
   app.post(
     '/api/v1/datahub/decisions',

@@ -86,6 +86,7 @@ describe.each(testBackends)('datahub on %s', (kind) => {
       '/api/v1/datahub/negative-list',
       '/api/v1/datahub/negative-list/proposals',
       '/api/v1/datahub/negative-list/proposals/{id}/approve',
+      '/api/v1/datahub/negative-list/proposals/{id}/reject',
       '/api/v1/datahub/decisions',
     ])
       expect(doc.paths[path], path).toBeDefined();
@@ -95,6 +96,41 @@ describe.each(testBackends)('datahub on %s', (kind) => {
       'deny',
       'needs_approval',
     ]);
+  });
+
+  it('registers resources over HTTP for the data authority only, refusing unknown owners', async () => {
+    const resource = {
+      id: 'ee-permits-live',
+      kind: 'interface',
+      titleZh: '排污许可证核验接口',
+      descriptionZh: '按统一社会信用代码核验排污许可证',
+      ownerDepartment: '50:ecology_environment',
+      theme: 'ENVI',
+      sourceSystem: '生态环境大数据平台',
+      updateFrequency: 'realtime',
+      legalBasis: '《排污许可管理条例》',
+      sharing: 'unconditional',
+      fields: [{ name: 'credit_code', titleZh: '统一社会信用代码', class: 'public' }],
+      synthetic: false,
+    };
+    const post = (who: string, resources: unknown[]) =>
+      api.inject({
+        method: 'POST',
+        url: '/api/v1/datahub/resources',
+        headers: auth(who),
+        payload: { resources },
+      });
+    expect((await post('water', [resource])).statusCode).toBe(403);
+    const unknown = await post('alice', [{ ...resource, ownerDepartment: '50:nowhere' }]);
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error.details).toEqual({ departments: ['50:nowhere'] });
+    const bad = await post('alice', [
+      { ...resource, fields: [{ name: 'x y', titleZh: 'x', class: 'secret' }] },
+    ]);
+    expect(bad.statusCode).toBe(400);
+    expect((await post('alice', [resource])).json()).toEqual({ registered: 1 });
+    const found = await datahub.catalogue.search(water, { q: '排污许可证核验', limit: 5, offset: 0 });
+    expect(found.items.map((r) => r.id)).toContain('ee-permits-live');
   });
 
   it('answers 404 for an unknown resource', async () => {
@@ -115,7 +151,7 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     expect(catalog['dct:description']['@language']).toBe('zh');
     expect(agents.map((a: { '@id': string }) => a['@id'])).toContain(catalog['dct:publisher']['@id']);
     const all = [...catalog['dcat:dataset'], ...catalog['dcat:service']];
-    expect(all).toHaveLength(2005);
+    expect(all).toHaveLength((await datahub.catalogue.search(water, { limit: 1, offset: 0 })).total);
     expect(catalog['dcat:service'].every((s: { '@type': string }) => s['@type'] === 'dcat:DataService')).toBe(
       true,
     );
@@ -218,6 +254,19 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
     expect((await datahub.list.current(alice)).version).toBe(version + 1);
     expect((await datahub.list.proposals(alice, 'superseded')).map((p) => p.id)).toHaveLength(1);
+    const withdrawn = await datahub.list.propose(alice, {
+      baseVersion: version + 1,
+      upsert: [],
+      remove: ['NL-X-1'],
+      note: '',
+    });
+    const res = await api.inject({
+      method: 'POST',
+      url: `/api/v1/datahub/negative-list/proposals/${withdrawn.id}/reject`,
+      headers: auth('alice'),
+    });
+    expect(res.json()).toMatchObject({ status: 'rejected', decidedBy: 'alice', resultVersion: null });
+    expect((await datahub.list.current(alice)).version).toBe(version + 1);
   });
 
   it('explains decisions: denied with the entry and basis, allowed with masked fields, version included', async () => {

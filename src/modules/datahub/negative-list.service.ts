@@ -140,6 +140,35 @@ export class NegativeListService {
     return result.approved;
   }
 
+  /** Rejects (or, by its proposer, withdraws) a pending proposal; data authority only. */
+  async reject(principal: Principal, id: string): Promise<ProposalDto> {
+    requireRole(principal, 'data_authority');
+    return this.deps.db.transaction().execute(async (trx) => {
+      const db = forTables<DatahubTables>(trx);
+      const proposal = await this.repo.lockProposal(db, id);
+      if (!proposal)
+        throw new AppError('not_found', `proposal '${id}' not found`, { kind: 'proposal', key: id });
+      if (proposal.status !== 'pending') {
+        throw new AppError('conflict', `proposal is ${proposal.status}`, { status: proposal.status });
+      }
+      const at = this.deps.clock.now();
+      await this.repo.decide(db, id, { status: 'rejected', by: principal.id, at, resultVersion: null });
+      await this.deps.audit.append(trx, {
+        actor: { kind: principal.kind, id: principal.id },
+        action: 'datahub.list.rejected',
+        subjectType: 'datahub_list_proposal',
+        subjectId: id,
+        details: { proposedBy: proposal.proposedBy, withdrawn: proposal.proposedBy === principal.id },
+      });
+      return {
+        ...proposal,
+        status: 'rejected' as const,
+        decidedBy: principal.id,
+        decidedAt: at.toISOString(),
+      };
+    });
+  }
+
   /** Installs a first version without a proposal (demo seeding by the platform itself); refused once a list exists. */
   async install(principal: Principal, entries: readonly ListEntry[]): Promise<number> {
     if (principal.kind !== 'system')

@@ -3411,6 +3411,95 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/datahub/negative-list/proposals/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposed change, or withdraw your own (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              baseVersion: number;
+              upsert: {
+                id: string;
+                /** @enum {string} */
+                kind: 'not_shared' | 'conditional';
+                /** @description legal basis, e.g. a law and article */
+                basis: string;
+                /** @default  */
+                description: string;
+                scope: {
+                  resourceId?: string;
+                  ownerDepartment?: string;
+                  /**
+                   * @description applies when the request touches a field of this class
+                   * @enum {string}
+                   */
+                  fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+                };
+                conditions?: {
+                  /** @description stated purposes that qualify */
+                  purposes?: string[];
+                  /** @description requesting departments that qualify */
+                  departments?: string[];
+                  /** @description requesting roles that qualify */
+                  roles?: string[];
+                  /** @description the owner department must have approved the request */
+                  ownerApproval?: boolean;
+                  /**
+                   * Format: date-time
+                   * @description the conditional sharing ends then
+                   */
+                  validUntil?: string;
+                };
+                /**
+                 * @description field classes masked when shared
+                 * @default []
+                 */
+                maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
+              }[];
+              remove: string[];
+              note: string;
+              /** @enum {string} */
+              status: 'pending' | 'approved' | 'rejected' | 'superseded';
+              proposedBy: string;
+              /** Format: date-time */
+              proposedAt: string;
+              decidedBy: string | null;
+              decidedAt: string | null;
+              resultVersion: number | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/datahub/resources': {
     parameters: {
       query?: never;
@@ -3483,7 +3572,66 @@ export interface paths {
       };
     };
     put?: never;
-    post?: never;
+    /** Register or replace catalogue resources, in one transaction (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            resources: {
+              id: string;
+              /** @enum {string} */
+              kind: 'dataset' | 'interface';
+              titleZh: string;
+              descriptionZh: string;
+              /** @description department code, e.g. 50:ecology_environment */
+              ownerDepartment: string;
+              theme: string;
+              sourceSystem: string;
+              /** @enum {string} */
+              updateFrequency:
+                | 'realtime'
+                | 'hourly'
+                | 'daily'
+                | 'weekly'
+                | 'monthly'
+                | 'quarterly'
+                | 'yearly'
+                | 'irregular';
+              legalBasis: string;
+              /** @enum {string} */
+              sharing: 'unconditional' | 'conditional' | 'not_shared';
+              fields: {
+                name: string;
+                titleZh: string;
+                /** @enum {string} */
+                class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+              }[];
+              /** @description true for generated demo data */
+              synthetic: boolean;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              registered: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
