@@ -25,29 +25,31 @@ export const FieldSchema = z.object({
 export type FieldDto = z.infer<typeof FieldSchema>;
 
 /** A catalogue resource: a dataset or an interface, with its owner, fields and sharing attribute. */
-export const ResourceSchema = z.object({
-  id: Ident,
-  kind: z.enum(['dataset', 'interface']),
-  titleZh: z.string().min(1).max(300),
-  descriptionZh: z.string().max(2000),
-  ownerDepartment: z.string().min(1).describe('department code, e.g. 50:ecology_environment'),
-  theme: z.string().min(1).max(60),
-  sourceSystem: z.string().min(1).max(120),
-  updateFrequency: z.enum([
-    'realtime',
-    'hourly',
-    'daily',
-    'weekly',
-    'monthly',
-    'quarterly',
-    'yearly',
-    'irregular',
-  ]),
-  legalBasis: z.string().min(1).max(500),
-  sharing: SharingSchema,
-  fields: z.array(FieldSchema).min(1).max(500),
-  synthetic: z.boolean().describe('true for generated demo data'),
-});
+export const ResourceSchema = z
+  .object({
+    id: Ident,
+    kind: z.enum(['dataset', 'interface']),
+    titleZh: z.string().min(1).max(300),
+    descriptionZh: z.string().max(2000),
+    ownerDepartment: z.string().min(1).describe('department code, e.g. 50:ecology_environment'),
+    theme: z.string().min(1).max(60),
+    sourceSystem: z.string().min(1).max(120),
+    updateFrequency: z.enum([
+      'realtime',
+      'hourly',
+      'daily',
+      'weekly',
+      'monthly',
+      'quarterly',
+      'yearly',
+      'irregular',
+    ]),
+    legalBasis: z.string().min(1).max(500),
+    sharing: SharingSchema,
+    fields: z.array(FieldSchema).min(1).max(500),
+    synthetic: z.boolean().describe('true for generated demo data'),
+  })
+  .meta({ id: 'DatahubResource' });
 /** One resource. */
 export type ResourceDto = z.infer<typeof ResourceSchema>;
 
@@ -108,7 +110,8 @@ export const ListEntrySchema = z
   .refine((e) => e.kind === 'not_shared' || e.conditions, {
     message: 'a conditional entry needs conditions',
     path: ['conditions'],
-  });
+  })
+  .meta({ id: 'DatahubListEntry' });
 /** One entry. */
 export type ListEntry = z.infer<typeof ListEntrySchema>;
 
@@ -132,19 +135,21 @@ export const ProposalBodySchema = z.object({
 export type ProposalBody = z.infer<typeof ProposalBodySchema>;
 
 /** A proposal as the API returns it. */
-export const ProposalSchema = z.object({
-  id: z.string(),
-  baseVersion: z.number().int(),
-  upsert: z.array(ListEntrySchema),
-  remove: z.array(z.string()),
-  note: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected', 'superseded']),
-  proposedBy: z.string(),
-  proposedAt: z.iso.datetime({ offset: true }),
-  decidedBy: z.string().nullable(),
-  decidedAt: z.iso.datetime({ offset: true }).nullable(),
-  resultVersion: z.number().int().nullable(),
-});
+export const ProposalSchema = z
+  .object({
+    id: z.string(),
+    baseVersion: z.number().int(),
+    upsert: z.array(ListEntrySchema),
+    remove: z.array(z.string()),
+    note: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected', 'superseded']),
+    proposedBy: z.string(),
+    proposedAt: z.iso.datetime({ offset: true }),
+    decidedBy: z.string().nullable(),
+    decidedAt: z.iso.datetime({ offset: true }).nullable(),
+    resultVersion: z.number().int().nullable(),
+  })
+  .meta({ id: 'DatahubProposal' });
 /** One proposal. */
 export type ProposalDto = z.infer<typeof ProposalSchema>;
 

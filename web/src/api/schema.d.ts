@@ -3059,44 +3059,7 @@ export interface paths {
               version: number;
               /** Format: date-time */
               createdAt: string;
-              entries: {
-                id: string;
-                /** @enum {string} */
-                kind: 'not_shared' | 'conditional';
-                /** @description legal basis, e.g. a law and article */
-                basis: string;
-                /** @default  */
-                description: string;
-                scope: {
-                  resourceId?: string;
-                  ownerDepartment?: string;
-                  /**
-                   * @description applies when the request touches a field of this class
-                   * @enum {string}
-                   */
-                  fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                };
-                conditions?: {
-                  /** @description stated purposes that qualify */
-                  purposes?: string[];
-                  /** @description requesting departments that qualify */
-                  departments?: string[];
-                  /** @description requesting roles that qualify */
-                  roles?: string[];
-                  /** @description the owner department must have approved the request */
-                  ownerApproval?: boolean;
-                  /**
-                   * Format: date-time
-                   * @description the conditional sharing ends then
-                   */
-                  validUntil?: string;
-                };
-                /**
-                 * @description field classes masked when shared
-                 * @default []
-                 */
-                maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-              }[];
+              entries: components['schemas']['DatahubListEntry'][];
             };
           };
         };
@@ -3136,58 +3099,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: {
-                id: string;
-                baseVersion: number;
-                upsert: {
-                  id: string;
-                  /** @enum {string} */
-                  kind: 'not_shared' | 'conditional';
-                  /** @description legal basis, e.g. a law and article */
-                  basis: string;
-                  /** @default  */
-                  description: string;
-                  scope: {
-                    resourceId?: string;
-                    ownerDepartment?: string;
-                    /**
-                     * @description applies when the request touches a field of this class
-                     * @enum {string}
-                     */
-                    fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                  };
-                  conditions?: {
-                    /** @description stated purposes that qualify */
-                    purposes?: string[];
-                    /** @description requesting departments that qualify */
-                    departments?: string[];
-                    /** @description requesting roles that qualify */
-                    roles?: string[];
-                    /** @description the owner department must have approved the request */
-                    ownerApproval?: boolean;
-                    /**
-                     * Format: date-time
-                     * @description the conditional sharing ends then
-                     */
-                    validUntil?: string;
-                  };
-                  /**
-                   * @description field classes masked when shared
-                   * @default []
-                   */
-                  maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-                }[];
-                remove: string[];
-                note: string;
-                /** @enum {string} */
-                status: 'pending' | 'approved' | 'rejected' | 'superseded';
-                proposedBy: string;
-                /** Format: date-time */
-                proposedAt: string;
-                decidedBy: string | null;
-                decidedAt: string | null;
-                resultVersion: number | null;
-              }[];
+              items: components['schemas']['DatahubProposal'][];
             };
           };
         };
@@ -3208,44 +3120,7 @@ export interface paths {
             /** @description the version the change was written against */
             baseVersion: number;
             /** @default [] */
-            upsert?: {
-              id: string;
-              /** @enum {string} */
-              kind: 'not_shared' | 'conditional';
-              /** @description legal basis, e.g. a law and article */
-              basis: string;
-              /** @default  */
-              description?: string;
-              scope: {
-                resourceId?: string;
-                ownerDepartment?: string;
-                /**
-                 * @description applies when the request touches a field of this class
-                 * @enum {string}
-                 */
-                fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-              };
-              conditions?: {
-                /** @description stated purposes that qualify */
-                purposes?: string[];
-                /** @description requesting departments that qualify */
-                departments?: string[];
-                /** @description requesting roles that qualify */
-                roles?: string[];
-                /** @description the owner department must have approved the request */
-                ownerApproval?: boolean;
-                /**
-                 * Format: date-time
-                 * @description the conditional sharing ends then
-                 */
-                validUntil?: string;
-              };
-              /**
-               * @description field classes masked when shared
-               * @default []
-               */
-              maskClasses?: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-            }[];
+            upsert?: components['schemas']['DatahubListEntryInput'][];
             /** @default [] */
             remove?: string[];
             /** @default  */
@@ -3260,58 +3135,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              id: string;
-              baseVersion: number;
-              upsert: {
-                id: string;
-                /** @enum {string} */
-                kind: 'not_shared' | 'conditional';
-                /** @description legal basis, e.g. a law and article */
-                basis: string;
-                /** @default  */
-                description: string;
-                scope: {
-                  resourceId?: string;
-                  ownerDepartment?: string;
-                  /**
-                   * @description applies when the request touches a field of this class
-                   * @enum {string}
-                   */
-                  fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                };
-                conditions?: {
-                  /** @description stated purposes that qualify */
-                  purposes?: string[];
-                  /** @description requesting departments that qualify */
-                  departments?: string[];
-                  /** @description requesting roles that qualify */
-                  roles?: string[];
-                  /** @description the owner department must have approved the request */
-                  ownerApproval?: boolean;
-                  /**
-                   * Format: date-time
-                   * @description the conditional sharing ends then
-                   */
-                  validUntil?: string;
-                };
-                /**
-                 * @description field classes masked when shared
-                 * @default []
-                 */
-                maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-              }[];
-              remove: string[];
-              note: string;
-              /** @enum {string} */
-              status: 'pending' | 'approved' | 'rejected' | 'superseded';
-              proposedBy: string;
-              /** Format: date-time */
-              proposedAt: string;
-              decidedBy: string | null;
-              decidedAt: string | null;
-              resultVersion: number | null;
-            };
+            'application/json': components['schemas']['DatahubProposal'];
           };
         };
       };
@@ -3349,58 +3173,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              id: string;
-              baseVersion: number;
-              upsert: {
-                id: string;
-                /** @enum {string} */
-                kind: 'not_shared' | 'conditional';
-                /** @description legal basis, e.g. a law and article */
-                basis: string;
-                /** @default  */
-                description: string;
-                scope: {
-                  resourceId?: string;
-                  ownerDepartment?: string;
-                  /**
-                   * @description applies when the request touches a field of this class
-                   * @enum {string}
-                   */
-                  fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                };
-                conditions?: {
-                  /** @description stated purposes that qualify */
-                  purposes?: string[];
-                  /** @description requesting departments that qualify */
-                  departments?: string[];
-                  /** @description requesting roles that qualify */
-                  roles?: string[];
-                  /** @description the owner department must have approved the request */
-                  ownerApproval?: boolean;
-                  /**
-                   * Format: date-time
-                   * @description the conditional sharing ends then
-                   */
-                  validUntil?: string;
-                };
-                /**
-                 * @description field classes masked when shared
-                 * @default []
-                 */
-                maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-              }[];
-              remove: string[];
-              note: string;
-              /** @enum {string} */
-              status: 'pending' | 'approved' | 'rejected' | 'superseded';
-              proposedBy: string;
-              /** Format: date-time */
-              proposedAt: string;
-              decidedBy: string | null;
-              decidedAt: string | null;
-              resultVersion: number | null;
-            };
+            'application/json': components['schemas']['DatahubProposal'];
           };
         };
       };
@@ -3438,58 +3211,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              id: string;
-              baseVersion: number;
-              upsert: {
-                id: string;
-                /** @enum {string} */
-                kind: 'not_shared' | 'conditional';
-                /** @description legal basis, e.g. a law and article */
-                basis: string;
-                /** @default  */
-                description: string;
-                scope: {
-                  resourceId?: string;
-                  ownerDepartment?: string;
-                  /**
-                   * @description applies when the request touches a field of this class
-                   * @enum {string}
-                   */
-                  fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                };
-                conditions?: {
-                  /** @description stated purposes that qualify */
-                  purposes?: string[];
-                  /** @description requesting departments that qualify */
-                  departments?: string[];
-                  /** @description requesting roles that qualify */
-                  roles?: string[];
-                  /** @description the owner department must have approved the request */
-                  ownerApproval?: boolean;
-                  /**
-                   * Format: date-time
-                   * @description the conditional sharing ends then
-                   */
-                  validUntil?: string;
-                };
-                /**
-                 * @description field classes masked when shared
-                 * @default []
-                 */
-                maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
-              }[];
-              remove: string[];
-              note: string;
-              /** @enum {string} */
-              status: 'pending' | 'approved' | 'rejected' | 'superseded';
-              proposedBy: string;
-              /** Format: date-time */
-              proposedAt: string;
-              decidedBy: string | null;
-              decidedAt: string | null;
-              resultVersion: number | null;
-            };
+            'application/json': components['schemas']['DatahubProposal'];
           };
         };
       };
@@ -3531,38 +3253,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: {
-                id: string;
-                /** @enum {string} */
-                kind: 'dataset' | 'interface';
-                titleZh: string;
-                descriptionZh: string;
-                /** @description department code, e.g. 50:ecology_environment */
-                ownerDepartment: string;
-                theme: string;
-                sourceSystem: string;
-                /** @enum {string} */
-                updateFrequency:
-                  | 'realtime'
-                  | 'hourly'
-                  | 'daily'
-                  | 'weekly'
-                  | 'monthly'
-                  | 'quarterly'
-                  | 'yearly'
-                  | 'irregular';
-                legalBasis: string;
-                /** @enum {string} */
-                sharing: 'unconditional' | 'conditional' | 'not_shared';
-                fields: {
-                  name: string;
-                  titleZh: string;
-                  /** @enum {string} */
-                  class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-                }[];
-                /** @description true for generated demo data */
-                synthetic: boolean;
-              }[];
+              items: components['schemas']['DatahubResource'][];
               total: number;
               limit: number;
               offset: number;
@@ -3583,38 +3274,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            resources: {
-              id: string;
-              /** @enum {string} */
-              kind: 'dataset' | 'interface';
-              titleZh: string;
-              descriptionZh: string;
-              /** @description department code, e.g. 50:ecology_environment */
-              ownerDepartment: string;
-              theme: string;
-              sourceSystem: string;
-              /** @enum {string} */
-              updateFrequency:
-                | 'realtime'
-                | 'hourly'
-                | 'daily'
-                | 'weekly'
-                | 'monthly'
-                | 'quarterly'
-                | 'yearly'
-                | 'irregular';
-              legalBasis: string;
-              /** @enum {string} */
-              sharing: 'unconditional' | 'conditional' | 'not_shared';
-              fields: {
-                name: string;
-                titleZh: string;
-                /** @enum {string} */
-                class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-              }[];
-              /** @description true for generated demo data */
-              synthetic: boolean;
-            }[];
+            resources: components['schemas']['DatahubResourceInput'][];
           };
         };
       };
@@ -3663,38 +3323,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              id: string;
-              /** @enum {string} */
-              kind: 'dataset' | 'interface';
-              titleZh: string;
-              descriptionZh: string;
-              /** @description department code, e.g. 50:ecology_environment */
-              ownerDepartment: string;
-              theme: string;
-              sourceSystem: string;
-              /** @enum {string} */
-              updateFrequency:
-                | 'realtime'
-                | 'hourly'
-                | 'daily'
-                | 'weekly'
-                | 'monthly'
-                | 'quarterly'
-                | 'yearly'
-                | 'irregular';
-              legalBasis: string;
-              /** @enum {string} */
-              sharing: 'unconditional' | 'conditional' | 'not_shared';
-              fields: {
-                name: string;
-                titleZh: string;
-                /** @enum {string} */
-                class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
-              }[];
-              /** @description true for generated demo data */
-              synthetic: boolean;
-            };
+            'application/json': components['schemas']['DatahubResource'];
           };
         };
       };
@@ -9948,6 +9577,91 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    DatahubResourceInput: {
+      id: string;
+      /** @enum {string} */
+      kind: 'dataset' | 'interface';
+      titleZh: string;
+      descriptionZh: string;
+      /** @description department code, e.g. 50:ecology_environment */
+      ownerDepartment: string;
+      theme: string;
+      sourceSystem: string;
+      /** @enum {string} */
+      updateFrequency:
+        | 'realtime'
+        | 'hourly'
+        | 'daily'
+        | 'weekly'
+        | 'monthly'
+        | 'quarterly'
+        | 'yearly'
+        | 'irregular';
+      legalBasis: string;
+      /** @enum {string} */
+      sharing: 'unconditional' | 'conditional' | 'not_shared';
+      fields: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      }[];
+      /** @description true for generated demo data */
+      synthetic: boolean;
+    };
+    DatahubListEntryInput: {
+      id: string;
+      /** @enum {string} */
+      kind: 'not_shared' | 'conditional';
+      /** @description legal basis, e.g. a law and article */
+      basis: string;
+      /** @default  */
+      description: string;
+      scope: {
+        resourceId?: string;
+        ownerDepartment?: string;
+        /**
+         * @description applies when the request touches a field of this class
+         * @enum {string}
+         */
+        fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      };
+      conditions?: {
+        /** @description stated purposes that qualify */
+        purposes?: string[];
+        /** @description requesting departments that qualify */
+        departments?: string[];
+        /** @description requesting roles that qualify */
+        roles?: string[];
+        /** @description the owner department must have approved the request */
+        ownerApproval?: boolean;
+        /**
+         * Format: date-time
+         * @description the conditional sharing ends then
+         */
+        validUntil?: string;
+      };
+      /**
+       * @description field classes masked when shared
+       * @default []
+       */
+      maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
+    };
+    DatahubProposalInput: {
+      id: string;
+      baseVersion: number;
+      upsert: components['schemas']['DatahubListEntryInput'][];
+      remove: string[];
+      note: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'superseded';
+      proposedBy: string;
+      /** Format: date-time */
+      proposedAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      resultVersion: number | null;
+    };
     RuleConditionInput:
       | {
           /** @constant */
@@ -10006,6 +9720,91 @@ export interface components {
           op: 'and' | 'or';
           conditions: components['schemas']['RuleConditionInput'][];
         };
+    DatahubResource: {
+      id: string;
+      /** @enum {string} */
+      kind: 'dataset' | 'interface';
+      titleZh: string;
+      descriptionZh: string;
+      /** @description department code, e.g. 50:ecology_environment */
+      ownerDepartment: string;
+      theme: string;
+      sourceSystem: string;
+      /** @enum {string} */
+      updateFrequency:
+        | 'realtime'
+        | 'hourly'
+        | 'daily'
+        | 'weekly'
+        | 'monthly'
+        | 'quarterly'
+        | 'yearly'
+        | 'irregular';
+      legalBasis: string;
+      /** @enum {string} */
+      sharing: 'unconditional' | 'conditional' | 'not_shared';
+      fields: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      }[];
+      /** @description true for generated demo data */
+      synthetic: boolean;
+    };
+    DatahubListEntry: {
+      id: string;
+      /** @enum {string} */
+      kind: 'not_shared' | 'conditional';
+      /** @description legal basis, e.g. a law and article */
+      basis: string;
+      /** @default  */
+      description: string;
+      scope: {
+        resourceId?: string;
+        ownerDepartment?: string;
+        /**
+         * @description applies when the request touches a field of this class
+         * @enum {string}
+         */
+        fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      };
+      conditions?: {
+        /** @description stated purposes that qualify */
+        purposes?: string[];
+        /** @description requesting departments that qualify */
+        departments?: string[];
+        /** @description requesting roles that qualify */
+        roles?: string[];
+        /** @description the owner department must have approved the request */
+        ownerApproval?: boolean;
+        /**
+         * Format: date-time
+         * @description the conditional sharing ends then
+         */
+        validUntil?: string;
+      };
+      /**
+       * @description field classes masked when shared
+       * @default []
+       */
+      maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
+    };
+    DatahubProposal: {
+      id: string;
+      baseVersion: number;
+      upsert: components['schemas']['DatahubListEntry'][];
+      remove: string[];
+      note: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'superseded';
+      proposedBy: string;
+      /** Format: date-time */
+      proposedAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      resultVersion: number | null;
+    };
     RuleCondition:
       | {
           /** @constant */
