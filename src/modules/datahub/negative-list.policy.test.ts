@@ -122,6 +122,25 @@ describe('negative list policy (Cedar)', () => {
     expect(policy.decide(ask({ resource: open })).decision).toBe('allow');
   });
 
+  it('switches versions on load and keeps two instances apart', () => {
+    const other = new NegativeListPolicy();
+    other.load(3, []);
+    const tourism = ask({ resource: records, requesterDepartment: '50:culture_tourism' });
+    expect(other.decide(tourism).decision).toBe('allow');
+    expect(policy.decide(tourism).decision).toBe('deny');
+    other.load(4, entries);
+    other.load(5, [entries[1] as ListEntry]);
+    expect(other.decide(tourism)).toMatchObject({ decision: 'allow', listVersion: 5 });
+    // An entry that slipped past validation (a date that is none) fails to compile; the loaded version stays.
+    const broken = { ...(entries[1] as ListEntry), conditions: { validUntil: 'not a date' } };
+    expect(() => other.load(6, [broken])).toThrow(/cedar/);
+    expect(other.decide(ask({ ownerApproval: false }))).toMatchObject({
+      decision: 'needs_approval',
+      listVersion: 5,
+    });
+    expect(policy.decide(tourism).decision).toBe('deny');
+  });
+
   it('agrees with a plain JavaScript reading of the list on a generated catalogue', () => {
     const { resources, entries: generated } = generateCatalogue({
       departments: TEST_DEPARTMENTS,

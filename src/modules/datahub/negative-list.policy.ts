@@ -24,6 +24,8 @@ export interface PolicyRequest {
 /** Field classes masked whenever data crosses a department boundary, whatever the list says. */
 export const DEFAULT_MASKED: readonly FieldClass[] = ['personal', 'restricted'];
 
+let nextInstance = 0;
+
 interface Slice {
   id: string;
   entries: ListEntry[];
@@ -44,6 +46,9 @@ export class NegativeListPolicy {
   private byId = new Map<string, ListEntry>();
   private slices = new Map<string, Slice>();
   private shared: Slice = { id: '', entries: [], uses: new Set() };
+  private generation = 1;
+  /** Distinguishes this policy's sets from another instance's in the same process's Wasm cache. */
+  private readonly instance = nextInstance++;
   /** Cedar evaluations made (a decision makes 0, 1, or 2 when it checks whether only approval is missing). */
   wasmCalls = 0;
 
@@ -63,14 +68,18 @@ export class NegativeListPolicy {
       else if (resourceId) push(byResource, `${owner}|${resourceId}`, entry);
       else push(byOwner, owner, entry);
     }
+    // Two generations of set ids take turns: the Wasm cache keeps at most two versions' slices, and
+    // a load that fails half-way only touched the generation not in use.
+    const generation = 1 - this.generation;
+    const prefix = `nl:${this.instance}:${generation}:`;
     const slices = new Map<string, Slice>();
-    const shared = preparse(`nl:v${version}:*`, global);
-    for (const [owner, own] of byOwner)
-      slices.set(owner, preparse(`nl:v${version}:${owner}`, [...global, ...own]));
+    const shared = preparse(`${prefix}*`, global);
+    for (const [owner, own] of byOwner) slices.set(owner, preparse(`${prefix}${owner}`, [...global, ...own]));
     for (const [key, own] of byResource) {
       const owner = key.slice(0, key.indexOf('|'));
-      slices.set(key, preparse(`nl:v${version}:${key}`, [...global, ...(byOwner.get(owner) ?? []), ...own]));
+      slices.set(key, preparse(`${prefix}${key}`, [...global, ...(byOwner.get(owner) ?? []), ...own]));
     }
+    this.generation = generation;
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.slices = slices;
     this.shared = shared;
