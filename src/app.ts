@@ -9,6 +9,7 @@ import {
 } from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import { registerCrowdDensityRoutes } from './modules/crowd/index.ts';
+import { createDatahub, datahubMigrations, registerDatahubRoutes } from './modules/datahub/index.ts';
 import {
   IdentityService,
   identityMigrations,
@@ -70,6 +71,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   sensingMigrations,
   ...EVENT_CENTRE_MIGRATIONS,
   planMigrations,
+  datahubMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -152,6 +154,16 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     dayOffsetMinutes: sensing.options.dayOffsetMinutes,
   });
   registerCrowdDensityRoutes(http, { sensing });
+  const datahub = createDatahub({
+    db,
+    audit,
+    clock,
+    departments: {
+      list: async () =>
+        (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
+    },
+  });
+  registerDatahubRoutes(http, { datahub });
   const centre = wireEventCentre({
     db,
     http,
@@ -196,6 +208,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     sensing,
     centre,
     scenarios,
+    datahub,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

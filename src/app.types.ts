@@ -5,6 +5,7 @@
 import type { Config } from './config.ts';
 import type { AlgorithmRegistry } from './modules/algorithms/index.ts';
 import type { AuditLog } from './modules/audit/index.ts';
+import type { Datahub } from './modules/datahub/index.ts';
 import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
@@ -83,6 +84,8 @@ export interface Services {
   centre: EventCentre;
   /** Scenario plug-ins (water, crowd) and response plans. */
   scenarios: Scenarios;
+  /** The data middle platform: catalogue and negative list. */
+  datahub: Datahub;
 }
 
 /** A process role (`citybrain serve --role`). */

@@ -10,6 +10,7 @@ export const ROLES = [
   'department_liaison',
   'field_officer',
   'auditor',
+  'data_authority',
 ] as const;
 
 /** One role. */

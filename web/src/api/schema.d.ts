@@ -1705,6 +1705,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -1740,6 +1741,7 @@ export interface paths {
               | 'department_liaison'
               | 'field_officer'
               | 'auditor'
+              | 'data_authority'
             )[];
             jurisdictionCode: string;
             departmentCode?: string | null;
@@ -1765,6 +1767,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -1825,6 +1828,7 @@ export interface paths {
                 | 'department_liaison'
                 | 'field_officer'
                 | 'auditor'
+                | 'data_authority'
               )[];
               jurisdictionCode: string;
               jurisdictionPath: string;
@@ -2102,6 +2106,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -2162,6 +2167,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -2180,6 +2186,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -2909,6 +2916,414 @@ export interface paths {
                 at: string;
               }[];
             };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/catalogue.jsonld': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The catalogue as DCAT-AP 3 JSON-LD (dcat:Catalog, dcat:Dataset, dcat:DataService) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Explain a sharing decision: allow, deny or needs_approval, with the list entries, their bases and the masked fields */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            resourceId: string;
+            /** @description default: the caller’s department */
+            requesterDepartment?: string;
+            purpose: string;
+            /** @description the fields asked for; default all */
+            fields?: string[];
+            /**
+             * @description the owner department has approved this request
+             * @default false
+             */
+            ownerApproval?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              decision: 'allow' | 'deny' | 'needs_approval';
+              listVersion: number;
+              entries: {
+                id: string;
+                kind: string;
+                basis: string;
+              }[];
+              maskedFields: {
+                name: string;
+                /** @enum {string} */
+                class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/negative-list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The negative list in force: its version and entries with their legal bases */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: number;
+              /** Format: date-time */
+              createdAt: string;
+              entries: components['schemas']['DatahubListEntry'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/negative-list/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Proposed changes to the negative list, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'rejected' | 'superseded';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['DatahubProposal'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Propose a change to the negative list (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the version the change was written against */
+            baseVersion: number;
+            /** @default [] */
+            upsert?: components['schemas']['DatahubListEntryInput'][];
+            /** @default [] */
+            remove?: string[];
+            /** @default  */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubProposal'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/negative-list/proposals/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a proposed change: a new list version (data_authority other than the proposer; 403 four_eyes) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubProposal'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/negative-list/proposals/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposed change, or withdraw your own (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubProposal'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/resources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search the data resource catalogue by Chinese keywords, department and theme (any signed-in caller) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description keywords in Chinese; every jieba token must match */
+          q?: string;
+          department?: string;
+          theme?: string;
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['DatahubResource'][];
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register or replace catalogue resources, in one transaction (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            resources: components['schemas']['DatahubResourceInput'][];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              registered: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/resources/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One catalogue resource with its fields and their classes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubResource'];
           };
         };
       };
@@ -8348,7 +8763,8 @@ export interface paths {
             | 'street_operator'
             | 'department_liaison'
             | 'field_officer'
-            | 'auditor';
+            | 'auditor'
+            | 'data_authority';
           active?: string;
           /** @description substring of username or display name */
           q?: string;
@@ -8381,6 +8797,7 @@ export interface paths {
                   | 'department_liaison'
                   | 'field_officer'
                   | 'auditor'
+                  | 'data_authority'
                 )[];
                 jurisdictionCode: string;
                 jurisdictionPath: string;
@@ -8422,6 +8839,7 @@ export interface paths {
               | 'department_liaison'
               | 'field_officer'
               | 'auditor'
+              | 'data_authority'
             )[];
             jurisdictionCode: string;
             departmentCode?: string | null;
@@ -8448,6 +8866,7 @@ export interface paths {
                 | 'department_liaison'
                 | 'field_officer'
                 | 'auditor'
+                | 'data_authority'
               )[];
               jurisdictionCode: string;
               jurisdictionPath: string;
@@ -8508,6 +8927,7 @@ export interface paths {
                 | 'department_liaison'
                 | 'field_officer'
                 | 'auditor'
+                | 'data_authority'
               )[];
               jurisdictionCode: string;
               jurisdictionPath: string;
@@ -8551,6 +8971,7 @@ export interface paths {
               | 'department_liaison'
               | 'field_officer'
               | 'auditor'
+              | 'data_authority'
             )[];
             active?: boolean;
             departmentCode?: string | null;
@@ -8577,6 +8998,7 @@ export interface paths {
                 | 'department_liaison'
                 | 'field_officer'
                 | 'auditor'
+                | 'data_authority'
               )[];
               jurisdictionCode: string;
               jurisdictionPath: string;
@@ -9213,6 +9635,91 @@ export interface components {
           op: 'and' | 'or';
           conditions: components['schemas']['RuleConditionInput'][];
         };
+    DatahubResourceInput: {
+      id: string;
+      /** @enum {string} */
+      kind: 'dataset' | 'interface';
+      titleZh: string;
+      descriptionZh: string;
+      /** @description department code, e.g. 50:ecology_environment */
+      ownerDepartment: string;
+      theme: string;
+      sourceSystem: string;
+      /** @enum {string} */
+      updateFrequency:
+        | 'realtime'
+        | 'hourly'
+        | 'daily'
+        | 'weekly'
+        | 'monthly'
+        | 'quarterly'
+        | 'yearly'
+        | 'irregular';
+      legalBasis: string;
+      /** @enum {string} */
+      sharing: 'unconditional' | 'conditional' | 'not_shared';
+      fields: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      }[];
+      /** @description true for generated demo data */
+      synthetic: boolean;
+    };
+    DatahubListEntryInput: {
+      id: string;
+      /** @enum {string} */
+      kind: 'not_shared' | 'conditional';
+      /** @description legal basis, e.g. a law and article */
+      basis: string;
+      /** @default  */
+      description: string;
+      scope: {
+        resourceId?: string;
+        ownerDepartment?: string;
+        /**
+         * @description applies when the request touches a field of this class
+         * @enum {string}
+         */
+        fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      };
+      conditions?: {
+        /** @description stated purposes that qualify */
+        purposes?: string[];
+        /** @description requesting departments that qualify */
+        departments?: string[];
+        /** @description requesting roles that qualify */
+        roles?: string[];
+        /** @description the owner department must have approved the request */
+        ownerApproval?: boolean;
+        /**
+         * Format: date-time
+         * @description the conditional sharing ends then
+         */
+        validUntil?: string;
+      };
+      /**
+       * @description field classes masked when shared
+       * @default []
+       */
+      maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
+    };
+    DatahubProposalInput: {
+      id: string;
+      baseVersion: number;
+      upsert: components['schemas']['DatahubListEntryInput'][];
+      remove: string[];
+      note: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'superseded';
+      proposedBy: string;
+      /** Format: date-time */
+      proposedAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      resultVersion: number | null;
+    };
     RuleCondition:
       | {
           /** @constant */
@@ -9271,6 +9778,91 @@ export interface components {
           op: 'and' | 'or';
           conditions: components['schemas']['RuleCondition'][];
         };
+    DatahubResource: {
+      id: string;
+      /** @enum {string} */
+      kind: 'dataset' | 'interface';
+      titleZh: string;
+      descriptionZh: string;
+      /** @description department code, e.g. 50:ecology_environment */
+      ownerDepartment: string;
+      theme: string;
+      sourceSystem: string;
+      /** @enum {string} */
+      updateFrequency:
+        | 'realtime'
+        | 'hourly'
+        | 'daily'
+        | 'weekly'
+        | 'monthly'
+        | 'quarterly'
+        | 'yearly'
+        | 'irregular';
+      legalBasis: string;
+      /** @enum {string} */
+      sharing: 'unconditional' | 'conditional' | 'not_shared';
+      fields: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      }[];
+      /** @description true for generated demo data */
+      synthetic: boolean;
+    };
+    DatahubListEntry: {
+      id: string;
+      /** @enum {string} */
+      kind: 'not_shared' | 'conditional';
+      /** @description legal basis, e.g. a law and article */
+      basis: string;
+      /** @default  */
+      description: string;
+      scope: {
+        resourceId?: string;
+        ownerDepartment?: string;
+        /**
+         * @description applies when the request touches a field of this class
+         * @enum {string}
+         */
+        fieldClass?: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+      };
+      conditions?: {
+        /** @description stated purposes that qualify */
+        purposes?: string[];
+        /** @description requesting departments that qualify */
+        departments?: string[];
+        /** @description requesting roles that qualify */
+        roles?: string[];
+        /** @description the owner department must have approved the request */
+        ownerApproval?: boolean;
+        /**
+         * Format: date-time
+         * @description the conditional sharing ends then
+         */
+        validUntil?: string;
+      };
+      /**
+       * @description field classes masked when shared
+       * @default []
+       */
+      maskClasses: ('public' | 'internal' | 'sensitive' | 'personal' | 'restricted')[];
+    };
+    DatahubProposal: {
+      id: string;
+      baseVersion: number;
+      upsert: components['schemas']['DatahubListEntry'][];
+      remove: string[];
+      note: string;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'superseded';
+      proposedBy: string;
+      /** Format: date-time */
+      proposedAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      resultVersion: number | null;
+    };
   };
   responses: never;
   parameters: never;

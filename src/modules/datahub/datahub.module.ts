@@ -1,0 +1,40 @@
+import type { Principal } from '../../platform/access.ts';
+import { generateCatalogue, platformResources } from './catalogue.generate.ts';
+import { CatalogueService } from './catalogue.service.ts';
+import type { DatahubDeps } from './datahub.deps.ts';
+import { NegativeListService } from './negative-list.service.ts';
+
+/** The module's services, built together from one set of dependencies. */
+export interface Datahub {
+  catalogue: CatalogueService;
+  list: NegativeListService;
+  /** Registers the synthetic demo catalogue (and the platform's own data) and installs its negative list. */
+  seedDemo(
+    principal: Principal,
+    options?: { count?: number; seed?: number },
+  ): Promise<{ resources: number; entries: number; ms: number }>;
+}
+
+/** Builds the datahub services. */
+export function createDatahub(deps: DatahubDeps): Datahub {
+  const catalogue = new CatalogueService(deps);
+  const list = new NegativeListService(deps, catalogue);
+  return {
+    catalogue,
+    list,
+    async seedDemo(principal, options = {}) {
+      const started = performance.now();
+      const departments = (await deps.departments.list()).filter((d) => d.type !== 'government');
+      const { resources, entries } = generateCatalogue({
+        departments,
+        count: options.count ?? 12_000,
+        seed: options.seed,
+      });
+      const own = departments.find((d) => d.type === 'big_data')?.code;
+      const all = own ? [...resources, ...platformResources(own)] : resources;
+      await catalogue.register(principal, all);
+      await list.install(principal, entries);
+      return { resources: all.length, entries: entries.length, ms: Math.round(performance.now() - started) };
+    },
+  };
+}

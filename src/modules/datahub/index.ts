@@ -1,0 +1,10 @@
+/** Public surface of the datahub module (catalogue and negative list; exchange and connectors live beside). */
+export { generateCatalogue, type OwnerDepartment } from './catalogue.generate.ts';
+export { CatalogueService } from './catalogue.service.ts';
+export type { DatahubDeps, DepartmentDirectory } from './datahub.deps.ts';
+export { datahubMigrations } from './datahub.migrations.ts';
+export { createDatahub, type Datahub } from './datahub.module.ts';
+export { registerDatahubRoutes } from './datahub.routes.ts';
+export type { Decision, FieldClass, ListEntry, ResourceDto } from './datahub.schema.ts';
+export { NegativeListPolicy, type PolicyRequest, type PolicyResource } from './negative-list.policy.ts';
+export { NegativeListService } from './negative-list.service.ts';
