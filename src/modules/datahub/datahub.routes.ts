@@ -21,6 +21,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.get(
     '/api/v1/datahub/resources',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
@@ -34,6 +35,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.post(
     '/api/v1/datahub/resources',
     {
+      config: { access: { roles: ['data_authority'] } },
       schema: {
         tags,
         summary: 'Register or replace catalogue resources, in one transaction (data_authority)',
@@ -46,6 +48,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.get(
     '/api/v1/datahub/resources/:id',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'One catalogue resource with its fields and their classes',
@@ -58,6 +61,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.get(
     '/api/v1/datahub/catalogue.jsonld',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The catalogue as DCAT-AP 3 JSON-LD (dcat:Catalog, dcat:Dataset, dcat:DataService)',
@@ -74,6 +78,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.get(
     '/api/v1/datahub/negative-list',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'The negative list in force: its version and entries with their legal bases',
@@ -85,6 +90,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.get(
     '/api/v1/datahub/negative-list/proposals',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'Proposed changes to the negative list, newest first',
@@ -97,6 +103,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.post(
     '/api/v1/datahub/negative-list/proposals',
     {
+      config: { access: { roles: ['data_authority'] } },
       schema: {
         tags,
         summary: 'Propose a change to the negative list (data_authority)',
@@ -113,6 +120,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.post(
     '/api/v1/datahub/negative-list/proposals/:id/approve',
     {
+      config: { access: { roles: ['data_authority'] } },
       schema: {
         tags,
         summary:
@@ -126,6 +134,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.post(
     '/api/v1/datahub/negative-list/proposals/:id/reject',
     {
+      config: { access: { roles: ['data_authority'] } },
       schema: {
         tags,
         summary: 'Reject a proposed change, or withdraw your own (data_authority)',
@@ -138,6 +147,7 @@ export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): voi
   app.post(
     '/api/v1/datahub/decisions',
     {
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary:
