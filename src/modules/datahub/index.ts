@@ -1,10 +1,18 @@
 /** Public surface of the datahub module (catalogue and negative list; exchange and connectors live beside). */
 export { generateCatalogue, type OwnerDepartment } from './catalogue.generate.ts';
 export { CatalogueService } from './catalogue.service.ts';
+export { CsvConnector, dbRunner, guard, MariaDbConnector, PostgresConnector } from './connectors/index.ts';
 export type { DatahubDeps, DepartmentDirectory } from './datahub.deps.ts';
 export { datahubMigrations } from './datahub.migrations.ts';
 export { createDatahub, type Datahub } from './datahub.module.ts';
 export { registerDatahubRoutes } from './datahub.routes.ts';
 export type { Decision, FieldClass, ListEntry, ResourceDto } from './datahub.schema.ts';
+export { exchangeMigrations } from './exchange/index.ts';
+export { ConnectorRegistry } from './gateway/connector.registry.ts';
+export type { GatewayDeps, KeyIssuer } from './gateway/gateway.deps.ts';
+export { gatewayMigrations } from './gateway/gateway.migrations.ts';
+export { registerGatewayRoutes } from './gateway/gateway.routes.ts';
+export type { ApplicationDto, ExchangeResult } from './gateway/gateway.schema.ts';
+export { ExchangeGateway } from './gateway/gateway.service.ts';
 export { NegativeListPolicy, type PolicyRequest, type PolicyResource } from './negative-list.policy.ts';
 export { NegativeListService } from './negative-list.service.ts';

@@ -1,0 +1,21 @@
+import type { Notifier } from '../../notify/index.ts';
+import type { DatahubDeps } from '../datahub.deps.ts';
+import type { QuotaLimit } from '../exchange/index.ts';
+
+/** Issues the key of a consumer application (app.ts: an identity API key without roles, stored hashed there). */
+export interface KeyIssuer {
+  issue(name: string, departmentCode: string): Promise<{ id: string; secret: string }>;
+}
+
+/** What the gateway needs besides the datahub's own services. */
+export interface GatewayDeps extends DatahubDeps {
+  keys: KeyIssuer;
+  /** Notices to requesters and owner departments (the notify module's port), when wired. */
+  notifier?: Notifier;
+  /** Default quota per consumer application (default 200/s, burst 400). */
+  quota?: QuotaLimit;
+  /** How long the log appender gathers exchanges into one batch (ms, default 2). */
+  batchWindowMs?: number;
+  /** How long an owner department has to answer an application (ms, default 48 h ≈ 2 working days). */
+  applicationDueMs?: number;
+}

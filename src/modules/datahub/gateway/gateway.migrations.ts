@@ -1,0 +1,41 @@
+import { type Kysely, sql } from 'kysely';
+import type { Migrations } from '../../../platform/db/migrate.ts';
+
+/** Consumer applications of the gateway and the applications for conditional access. */
+export const gatewayMigrations: Migrations = {
+  '202612070720_datahub_gateway': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dh_consumer')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('department_code', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('dh_application')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('consumer_id', 'text', (c) => c.notNull())
+        .addColumn('consumer_dept', 'text', (c) => c.notNull())
+        .addColumn('owner_dept', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('entries', sql`text[]`, (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'approved', 'rejected')`),
+        )
+        .addColumn('requested_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('due_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', 'timestamptz')
+        .addColumn('valid_until', 'timestamptz')
+        .execute();
+      await db.schema
+        .createIndex('dh_application_owner_status')
+        .on('dh_application')
+        .columns(['owner_dept', 'status'])
+        .execute();
+    },
+  },
+};
