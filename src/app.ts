@@ -9,7 +9,7 @@ import {
 } from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import { registerCrowdDensityRoutes } from './modules/crowd/index.ts';
-import { createDatahub, datahubMigrations, registerDatahubRoutes } from './modules/datahub/index.ts';
+import { datahubMigrations, exchangeMigrations, gatewayMigrations } from './modules/datahub/index.ts';
 import {
   IdentityService,
   identityMigrations,
@@ -51,6 +51,7 @@ import { registerWebRoutes } from './platform/http/web.ts';
 import { createLogger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS } from './subjects.ts';
+import { wireDatahub } from './wiring/datahub.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
@@ -72,6 +73,8 @@ export const ALL_MIGRATIONS: Migrations[] = [
   ...EVENT_CENTRE_MIGRATIONS,
   planMigrations,
   datahubMigrations,
+  exchangeMigrations,
+  gatewayMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -154,16 +157,6 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     dayOffsetMinutes: sensing.options.dayOffsetMinutes,
   });
   registerCrowdDensityRoutes(http, { sensing });
-  const datahub = createDatahub({
-    db,
-    audit,
-    clock,
-    departments: {
-      list: async () =>
-        (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
-    },
-  });
-  registerDatahubRoutes(http, { datahub });
   const centre = wireEventCentre({
     db,
     http,
@@ -179,6 +172,15 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     ...options.centre,
   });
   await centre.start();
+  const { datahub, gateway } = wireDatahub({
+    db,
+    http,
+    audit,
+    clock,
+    organisation,
+    identity,
+    notifier: centre.notify,
+  });
   const scenarios = wireScenarios({
     db,
     http,
@@ -209,6 +211,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     centre,
     scenarios,
     datahub,
+    gateway,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

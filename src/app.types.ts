@@ -5,7 +5,7 @@
 import type { Config } from './config.ts';
 import type { AlgorithmRegistry } from './modules/algorithms/index.ts';
 import type { AuditLog } from './modules/audit/index.ts';
-import type { Datahub } from './modules/datahub/index.ts';
+import type { Datahub, ExchangeGateway } from './modules/datahub/index.ts';
 import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
@@ -86,6 +86,8 @@ export interface Services {
   scenarios: Scenarios;
   /** The data middle platform: catalogue and negative list. */
   datahub: Datahub;
+  /** The data exchange gateway: consumers, exchanges, conditional-access applications, the exchange log. */
+  gateway: ExchangeGateway;
 }
 
 /** A process role (`citybrain serve --role`). */

@@ -46,6 +46,11 @@ export const ConfigSchema = z.object({
     .optional(),
   /** Open311 API key of the demo client (`CITYBRAIN_OPEN311_KEY`); generated and printed when unset. */
   open311Key: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** MariaDB the demo puts departments' synthetic data in (`CITYBRAIN_DATAHUB_MARIADB_URL`); the database is created when missing. */
+  datahubMariadbUrl: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, 'must start with mysql:// or mariadb://')
+    .default('mysql://root@127.0.0.1:3306/citybrain_demo'),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */
   oidcIssuer: z.url().optional(),
   /** Expected `aud` of OIDC JWTs (`CITYBRAIN_OIDC_AUDIENCE`). */
@@ -71,6 +76,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   mqttUrl: 'CITYBRAIN_MQTT_URL',
   natsUrl: 'CITYBRAIN_NATS_URL',
   open311Key: 'CITYBRAIN_OPEN311_KEY',
+  datahubMariadbUrl: 'CITYBRAIN_DATAHUB_MARIADB_URL',
   oidcIssuer: 'CITYBRAIN_OIDC_ISSUER',
   oidcAudience: 'CITYBRAIN_OIDC_AUDIENCE',
   oidcJwksUrl: 'CITYBRAIN_OIDC_JWKS_URL',

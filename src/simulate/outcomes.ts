@@ -168,3 +168,55 @@ export function jiaochangkouOutcome(
     ],
   );
 }
+
+/** What the data-sharing story saw at each step. */
+export interface DataSharingSeen {
+  permits: { status: number; rows: Json[]; maskedFields: string[] };
+  personal: { status: number; entries: { id: string; basis: string }[] };
+  conditional: { filed: number; approved: string | undefined; served: number; rows: number };
+  exchangesLogged: number;
+  logVerified: boolean;
+}
+
+/** Data sharing: allowed with the phone masked, denied citing the entry and its basis, approved then served, log intact. */
+export function dataSharingOutcome(seen: DataSharingSeen): StoryOutcome {
+  const { permits, personal, conditional } = seen;
+  const enterprises = permits.rows.map((r) => r.enterprise as string);
+  const phonesMasked =
+    permits.rows.length > 0 && permits.rows.every((r) => /^1\d{2}\*{4}\d{4}$/.test(String(r.contact_phone)));
+  const deniedBy = personal.entries.map((e) => e.id);
+  const conditionalApproved = conditional.approved === 'approved' && conditional.served === 200;
+  return outcome(
+    'data-sharing',
+    {
+      allowed: permits.status === 200,
+      suspects: enterprises,
+      maskedFields: permits.maskedFields,
+      denied: personal.status === 403,
+      deniedBy,
+      bases: personal.entries.map((e) => e.basis),
+      conditionalApproved,
+      conditionalRows: conditional.rows,
+      exchangesLogged: seen.exchangesLogged,
+      logVerified: seen.logVerified,
+    },
+    [
+      [
+        permits.status === 200 &&
+          ['寨溪镇污水处理厂', '蒲河场镇污水处理厂'].every((s) => enterprises.includes(s)),
+        'the water bureau reads the permits of both Qijiang suspects',
+      ],
+      [phonesMasked && permits.maskedFields.includes('contact_phone'), 'the contact phone is masked'],
+      [
+        personal.status === 403 &&
+          deniedBy.includes('NL-DEMO-PS-1') &&
+          personal.entries.every((e) => e.basis),
+        'public security’s personal records are denied, citing NL-DEMO-PS-1 and its legal basis',
+      ],
+      [conditional.filed === 202, 'the conditional request becomes an application'],
+      [conditionalApproved && conditional.rows > 0, 'the owner department approves and the data is served'],
+      [seen.exchangesLogged >= 4, 'every exchange is in the exchange log'],
+      [seen.logVerified, 'the exchange log verifies'],
+    ],
+  );
+}

@@ -1,7 +1,9 @@
+import { DATAHUB_USERS, DEMO_RESOURCES } from '../demo/datahub-demo.ts';
 import { officerFor, operatorFor } from '../demo/story-staffing.ts';
 import { areaOfDevices, loadCrowdFile, type PlanDto } from '../modules/scenarios/index.ts';
 import { type Driver, type Json, PROOF_PNG } from './driver.ts';
 import {
+  dataSharingOutcome,
   jiaochangkouOutcome,
   jiefangbeiOutcome,
   liangpingOutcome,
@@ -271,4 +273,79 @@ export async function jiaochangkou(d: Driver): Promise<{ event: Json; outcome: S
     { citizenNotified: inbox.length > 0, rated: rated.status === 200 },
   );
   return { event: verified.body, outcome };
+}
+
+/** Registers a department application as a gateway consumer (as the data authority); returns its key. */
+async function consumerKey(d: Driver, name: string, departmentCode: string): Promise<string> {
+  const r = await d.call('POST', '/api/v1/datahub/consumers', DATAHUB_USERS.authority, {
+    name,
+    departmentCode,
+  });
+  if (r.status !== 201) throw new Error(`consumer ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.key;
+}
+
+async function verifyLog(d: Driver): Promise<{ ok: boolean; checked: number }> {
+  const r = await d.call('GET', '/api/v1/datahub/exchange-log/verify', DATAHUB_USERS.authority);
+  if (r.status !== 200) throw new Error(`verify: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Data sharing: the water bureau reads the Qijiang suspects' permits (phone masked), tourism is denied police records, health approves a conditional request. */
+export async function dataSharing(d: Driver): Promise<{ outcome: StoryOutcome }> {
+  const before = await verifyLog(d);
+  const water = await consumerKey(d, '水利局河长制应用', '50:water_resources');
+  const tourism = await consumerKey(d, '文化旅游委智慧旅游应用', '50:culture_tourism');
+  const ask = (key: string, body: Json) =>
+    d.call('POST', '/api/v1/datahub/exchange', undefined, body, { 'x-api-key': key });
+  d.log('数据共享：水利局河长制应用 读取生态环境局排污许可（綦江 蒲河 两座嫌疑污水处理厂）');
+  const p = await ask(water, {
+    resourceId: DEMO_RESOURCES.permits,
+    purpose: 'river_chief_pollution_tracing',
+    filters: [{ field: 'enterprise', op: 'in', values: ['寨溪镇污水处理厂', '蒲河场镇污水处理厂'] }],
+  });
+  for (const row of p.body.rows ?? [])
+    d.log(`  ✓ ${row.permit_no} ${row.enterprise} ${row.river} 联系电话 ${row.contact_phone}`);
+  d.log(`  ${p.status}: masked ${(p.body.maskedFields ?? []).join(', ')}; exchange ${p.body.exchangeId}`);
+  d.log('文化旅游委 申请公安局人口基础信息');
+  const x = await ask(tourism, { resourceId: DEMO_RESOURCES.personal, purpose: 'tourist_flow_analysis' });
+  const entries = (x.body.error?.details?.entries ?? []) as { id: string; basis: string }[];
+  for (const e of entries) d.log(`  ✗ ${x.status} 负面清单 ${e.id}：${e.basis}`);
+  d.log('水利局 申请卫生健康委流感样病例周报（有条件共享）');
+  const c = await ask(water, { resourceId: DEMO_RESOURCES.health, purpose: 'flood_health_risk' });
+  const application = c.body.application as Json;
+  d.log(
+    `  ${c.status}: 申请 ${application?.id} 待 ${application?.ownerDepartment} 审批，期限 ${application?.dueAt}`,
+  );
+  const a = application
+    ? await d.call(
+        'POST',
+        `/api/v1/datahub/applications/${application.id}/approve`,
+        DATAHUB_USERS.healthLiaison,
+      )
+    : { status: 0, body: {} };
+  d.log(`  ${DATAHUB_USERS.healthLiaison} 审批：${a.body.status ?? a.status}`);
+  const s = await ask(water, {
+    resourceId: DEMO_RESOURCES.health,
+    purpose: 'flood_health_risk',
+    applicationId: application?.id,
+  });
+  d.log(`  ${s.status}: ${(s.body.rows ?? []).length} rows`);
+  const after = await verifyLog(d);
+  d.log(
+    `  exchange log: ${after.checked - before.checked} new records, verified ${after.ok ? 'ok' : 'BROKEN'}`,
+  );
+  const outcome = dataSharingOutcome({
+    permits: { status: p.status, rows: p.body.rows ?? [], maskedFields: p.body.maskedFields ?? [] },
+    personal: { status: x.status, entries },
+    conditional: {
+      filed: c.status,
+      approved: a.body.status,
+      served: s.status,
+      rows: (s.body.rows ?? []).length,
+    },
+    exchangesLogged: after.checked - before.checked,
+    logVerified: after.ok,
+  });
+  return { outcome };
 }

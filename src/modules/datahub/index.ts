@@ -1,7 +1,14 @@
-/** Public surface of the datahub module (catalogue and negative list; exchange and connectors live beside). */
+/** Public surface of the datahub module: catalogue, negative list, the exchange gateway and the connectors it reads through. */
 export { generateCatalogue, type OwnerDepartment } from './catalogue.generate.ts';
 export { CatalogueService } from './catalogue.service.ts';
-export { CsvConnector, dbRunner, guard, MariaDbConnector, PostgresConnector } from './connectors/index.ts';
+export {
+  type Connector,
+  CsvConnector,
+  dbRunner,
+  guard,
+  MariaDbConnector,
+  PostgresConnector,
+} from './connectors/index.ts';
 export type { DatahubDeps, DepartmentDirectory } from './datahub.deps.ts';
 export { datahubMigrations } from './datahub.migrations.ts';
 export { createDatahub, type Datahub } from './datahub.module.ts';

@@ -11,7 +11,7 @@ import { ManualClock } from '../../platform/clock.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Driver, Json } from '../../simulate/driver.ts';
-import { jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
+import { dataSharing, jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -190,6 +190,23 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
     expect(outcome).toMatchObject({ story: 'jiaochangkou', holds: true, failed: [], rated: true });
   });
 
+  it('shares data through the gateway: permits allowed with the phone masked, police records denied, health approves', async () => {
+    const { outcome } = await dataSharing(driver);
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      story: 'data-sharing',
+      holds: true,
+      failed: [],
+      allowed: true,
+      denied: true,
+      conditionalApproved: true,
+      logVerified: true,
+    });
+    expect(outcome.deniedBy).toContain('NL-DEMO-PS-1');
+    expect(outcome.maskedFields).toEqual(expect.arrayContaining(['contact_phone', 'contact_person']));
+    expect(outcome.suspects).toEqual(expect.arrayContaining(['寨溪镇污水处理厂', '蒲河场镇污水处理厂']));
+    expect(outcome.exchangesLogged).toBeGreaterThanOrEqual(4);
+  });
+
   /** Runs `citybrain simulate --story S --json` in a child process against the app over real HTTP. */
   const simulate = async (story: string) => {
     const url = app.http.server.listening
@@ -231,6 +248,21 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       eventStatus: 'closed',
     });
     expect(run.stderr).toContain('较场口');
+  }, 120_000);
+
+  it('runs `citybrain simulate --story data-sharing --json` against the app over HTTP: exit 0, the outcome holds', async () => {
+    const run = await simulate('data-sharing');
+    expect(run.status, run.stderr).toBe(0);
+    expect(lastLine(run.stdout)).toMatchObject({
+      story: 'data-sharing',
+      holds: true,
+      allowed: true,
+      denied: true,
+      deniedBy: expect.arrayContaining(['NL-DEMO-PS-1']),
+      conditionalApproved: true,
+      logVerified: true,
+    });
+    expect(run.stderr).toContain('寨溪镇污水处理厂');
   }, 120_000);
 
   it('exits 1 with the reason in the JSON, not a raw ENOENT, when the device secrets file is not there', async () => {

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { AuditLog } from '../modules/audit/index.ts';
+import {
+  createDatahub,
+  type Datahub,
+  dbRunner,
+  ExchangeGateway,
+  type KeyIssuer,
+  PostgresConnector,
+  registerDatahubRoutes,
+  registerGatewayRoutes,
+} from '../modules/datahub/index.ts';
+import type { IdentityService } from '../modules/identity/index.ts';
+import type { Notifier } from '../modules/notify/index.ts';
+import type { Organisation } from '../modules/organisation/index.ts';
+import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/database.ts';
+import type { Api } from '../platform/http/server.ts';
+
+/** The source-system id of the platform's own data in the catalogue. */
+export const PLATFORM_SOURCE = 'citybrain';
+
+/**
+ * The data middle platform: catalogue and negative list (datahub), the exchange gateway with its
+ * consumers' keys issued as identity API keys (no roles, the consumer's department; stored hashed
+ * by identity, presented as x-api-key), notices through notify, and the platform's own database
+ * as the `citybrain` source (Db connector). Departments' sources are registered by whoever
+ * connects them (the demo: src/demo/datahub-demo.ts).
+ */
+export function wireDatahub(deps: {
+  db: Db;
+  http: Api;
+  audit: AuditLog;
+  clock: Clock;
+  organisation: Organisation;
+  identity: IdentityService;
+  notifier: Notifier;
+}): { datahub: Datahub; gateway: ExchangeGateway } {
+  const { db, audit, clock, organisation, identity } = deps;
+  const departments = {
+    list: async () =>
+      (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
+  };
+  const datahub = createDatahub({ db, audit, clock, departments });
+  const keys: KeyIssuer = {
+    async issue(name, departmentCode) {
+      const { apiKey, secret } = await identity.createApiKey(SYSTEM_PRINCIPAL, {
+        // Display names may repeat; identity wants live key names unique.
+        name: `${name}:${randomBytes(4).toString('hex')}`,
+        roles: [],
+        jurisdictionCode: departmentCode.split(':')[0] ?? departmentCode,
+        departmentCode,
+      });
+      return { id: apiKey.id, secret };
+    },
+  };
+  const gateway = new ExchangeGateway(
+    { db, audit, clock, departments, keys, notifier: deps.notifier },
+    datahub.catalogue,
+    datahub.list,
+  );
+  // The platform's own tables are served only once a catalogue resource maps onto one (none does yet).
+  void gateway.connectors.register(
+    PLATFORM_SOURCE,
+    new PostgresConnector({ id: PLATFORM_SOURCE, runner: dbRunner(db), tables: [] }),
+  );
+  registerDatahubRoutes(deps.http, { datahub });
+  registerGatewayRoutes(deps.http, { gateway });
+  return { datahub, gateway };
+}
