@@ -2928,6 +2928,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/datahub/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pending applications for conditional access (of one owner department when given) */
+    get: {
+      parameters: {
+        query?: {
+          ownerDepartment?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['DatahubApplication'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/applications/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve an application (a liaison of the owner department, or the data authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/applications/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject an application (a liaison of the owner department, or the data authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/datahub/catalogue.jsonld': {
     parameters: {
       query?: never;
@@ -2960,6 +3076,56 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/consumers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a department application as a gateway consumer; its key is shown once (data_authority) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @description the requesting department, e.g. 50:water_resources */
+            departmentCode: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              departmentCode: string;
+              /** @description send as x-api-key; shown once, stored only hashed */
+              key: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -3026,6 +3192,163 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Exchange: a consumer application (x-api-key) reads a resource for a purpose — 403 citing the negative-list entries, 202 with an application when the owner must approve, 429 over quota, 503 source down */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            resourceId: string;
+            purpose: string;
+            /** @default [] */
+            filters?: (
+              | {
+                  field: string;
+                  /** @enum {string} */
+                  op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
+                  value: string | number | boolean | null;
+                }
+              | {
+                  field: string;
+                  /** @enum {string} */
+                  op: 'in';
+                  values: (string | number | boolean | null)[];
+                }
+            )[];
+            fields?: string[];
+            /** @default 100 */
+            limit?: number;
+            /** @description an approved application for conditional access */
+            applicationId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the exchange log sequence number */
+              exchangeId: string;
+              decision: {
+                /** @enum {string} */
+                decision: 'allow' | 'deny' | 'needs_approval';
+                listVersion: number;
+                entries: {
+                  id: string;
+                  kind: string;
+                  basis: string;
+                }[];
+                maskedFields: {
+                  name: string;
+                  /** @enum {string} */
+                  class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+                }[];
+              };
+              rows: {
+                [key: string]: unknown;
+              }[];
+              truncated: boolean;
+              maskedFields: string[];
+              droppedFields: string[];
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              exchangeId: string;
+              decision: {
+                /** @enum {string} */
+                decision: 'allow' | 'deny' | 'needs_approval';
+                listVersion: number;
+                entries: {
+                  id: string;
+                  kind: string;
+                  basis: string;
+                }[];
+                maskedFields: {
+                  name: string;
+                  /** @enum {string} */
+                  class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+                }[];
+              };
+              application: components['schemas']['DatahubApplication'];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/datahub/exchange-log/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recompute the exchange log’s hash chain (auditor, data_authority) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+              checked: number;
+              firstBroken?: {
+                seq: number;
+                reason: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -9720,6 +10043,24 @@ export interface components {
       decidedAt: string | null;
       resultVersion: number | null;
     };
+    DatahubApplicationInput: {
+      id: string;
+      consumerId: string;
+      consumerDepartment: string;
+      ownerDepartment: string;
+      resourceId: string;
+      purpose: string;
+      entries: string[];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: date-time */
+      dueAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      validUntil: string | null;
+    };
     RuleCondition:
       | {
           /** @constant */
@@ -9862,6 +10203,24 @@ export interface components {
       decidedBy: string | null;
       decidedAt: string | null;
       resultVersion: number | null;
+    };
+    DatahubApplication: {
+      id: string;
+      consumerId: string;
+      consumerDepartment: string;
+      ownerDepartment: string;
+      resourceId: string;
+      purpose: string;
+      entries: string[];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: date-time */
+      dueAt: string;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      validUntil: string | null;
     };
   };
   responses: never;
