@@ -172,7 +172,7 @@ function mapping(): Record<string, string> {
 }
 
 /** The story's source: a real MariaDB loaded from the CSV files when it answers, else the files. */
-async function demoSource(url: string): Promise<{ connector: Connector; where: string }> {
+export async function demoSource(url: string): Promise<{ connector: Connector; where: string }> {
   const u = new URL(url);
   const database = decodeURIComponent(u.pathname.slice(1)) || 'citybrain_demo';
   const options = {
