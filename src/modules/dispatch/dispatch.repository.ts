@@ -43,6 +43,11 @@ export class DispatchRepository {
     return db.selectFrom('dp_task').selectAll().where('event_id', 'in', eventIds).execute();
   }
 
+  async byIds(db: Db, ids: string[]): Promise<TaskRow[]> {
+    if (ids.length === 0) return [];
+    return db.selectFrom('dp_task').selectAll().where('id', 'in', ids).execute();
+  }
+
   /** Tasks in the principal's jurisdiction. */
   async list(db: Db, principal: Principal, q: TaskQuery): Promise<TaskRow[]> {
     let query = db.selectFrom('dp_task').selectAll().where(inScope(principal, 'jurisdiction_path'));

@@ -55,6 +55,11 @@ export class DispatchService {
     return (await this.core.repo.ofEvents(this.core.db(), eventIds)).map(toTaskDto);
   }
 
+  /** Tasks by id, whatever event they belong to (a plan's steps may name tasks of a merged report's master). */
+  async tasksByIds(ids: string[]): Promise<TaskDto[]> {
+    return (await this.core.repo.byIds(this.core.db(), ids)).map(toTaskDto);
+  }
+
   /** Active tasks per team (the team index's load). */
   async activeCounts(): Promise<Map<string, number>> {
     return this.core.repo.activeCounts(this.core.db());
