@@ -77,6 +77,25 @@ export class DispatchRepository {
       .execute();
   }
 
+  /** Tasks of one department's teams in the principal's jurisdiction completed since `since`, newest first. */
+  async doneByDepartmentTeams(
+    db: Db,
+    principal: Principal,
+    departmentCode: string | null,
+    since: Date,
+    limit: number,
+  ): Promise<TaskRow[]> {
+    let query = db
+      .selectFrom('dp_task')
+      .selectAll()
+      .where('team_id', 'is not', null)
+      .where(inScope(principal, 'team_path'))
+      .where('status', '=', 'completed')
+      .where('completed_at', '>=', since);
+    if (departmentCode) query = query.where('team_department_code', '=', departmentCode);
+    return query.orderBy('completed_at', 'desc').limit(limit).execute();
+  }
+
   /** Active tasks per team. */
   async activeCounts(db: Db): Promise<Map<string, number>> {
     const rows = await db
@@ -123,6 +142,12 @@ export class DispatchRepository {
 
   async insertEvidence(db: Db, row: Insertable<DispatchTables['dp_evidence']>): Promise<void> {
     await db.insertInto('dp_evidence').values(row).execute();
+  }
+
+  /** Photos of several tasks, oldest first. */
+  async evidenceOf(db: Db, taskIds: string[]) {
+    if (taskIds.length === 0) return [];
+    return db.selectFrom('dp_evidence').selectAll().where('task_id', 'in', taskIds).orderBy('at').execute();
   }
 
   async evidence(db: Db, taskId: string) {

@@ -4,9 +4,10 @@ import { DispatchCore } from './dispatch.core.ts';
 import type { DispatchDeps, EventForDispatch, RuleForDispatch } from './dispatch.deps.ts';
 import type { FieldInput } from './dispatch.field.ts';
 import * as field from './dispatch.field.ts';
+import * as fieldTasks from './dispatch.field-tasks.ts';
 import { createTasks, plan, type TaskPlan } from './dispatch.plans.ts';
 import { toTaskDto } from './dispatch.repository.ts';
-import type { EvidenceDto, TaskAction, TaskDto, TaskQuery } from './dispatch.schema.ts';
+import type { EvidenceDto, FieldTaskDto, TaskAction, TaskDto, TaskQuery } from './dispatch.schema.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
 import * as tasks from './dispatch.tasks.ts';
 
@@ -75,16 +76,19 @@ export class DispatchService {
     return toTaskDto(this.core.visible(principal, await this.core.repo.find(this.core.db(), id), id));
   }
 
-  /** A field officer's open tasks: those of their department's teams in their jurisdiction. */
-  async myTasks(principal: Principal): Promise<TaskDto[]> {
-    requireRole(principal, 'field_officer');
-    const rows = await this.core.repo.ofDepartmentTeams(
-      this.core.db(),
-      principal,
-      principal.departmentCode,
-      200,
-    );
-    return rows.map(toTaskDto);
+  /** A field officer's open tasks (their department's teams in their jurisdiction), with what the card shows. */
+  myTasks(principal: Principal): Promise<FieldTaskDto[]> {
+    return fieldTasks.myTasks(this.core, principal);
+  }
+
+  /** A field officer's department's tasks completed today (city time), newest first. */
+  doneToday(principal: Principal): Promise<FieldTaskDto[]> {
+    return fieldTasks.doneToday(this.core, principal);
+  }
+
+  /** Whether a task of the event is the principal's to work on (their department's team, in their scope). */
+  worksOnEvent(principal: Principal, eventId: string): Promise<boolean> {
+    return fieldTasks.worksOnEvent(this.core, principal, eventId);
   }
 
   /** A field action: accept, en_route, arrive, complete, unable, return. */
