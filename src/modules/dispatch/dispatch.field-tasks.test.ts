@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
-import { type openEventCentre, openEventCentreApi, people } from '../events/events.fixture.ts';
+import { type openEventCentre, openEventCentreApi } from '../events/events.fixture.ts';
 import { cityDayStart } from './dispatch.field-tasks.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

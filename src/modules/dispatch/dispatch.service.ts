@@ -1,4 +1,4 @@
-import { type Principal, requireRole } from '../../platform/access.ts';
+import type { Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { DispatchCore } from './dispatch.core.ts';
 import type { DispatchDeps, EventForDispatch, RuleForDispatch } from './dispatch.deps.ts';
