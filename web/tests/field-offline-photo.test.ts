@@ -164,7 +164,7 @@ describe('field app: offline photo queue in IndexedDB, in Chromium', () => {
     const upload = await fetch(`${served.baseUrl}/api/v1/citizen/photos`, {
       method: 'POST',
       headers: { 'content-type': 'image/png' },
-      body: CITIZEN_PHOTO,
+      body: new Uint8Array(CITIZEN_PHOTO),
     });
     expect(upload.status).toBe(201);
     const photoId = (await upload.json()).id as string;
