@@ -9,6 +9,17 @@ import { type FieldAction, photoForQueue, queue, startQueue } from './queue.ts';
 import { Address, Completed, DoneToday, type FieldTask, type FieldTasks, PhotoStrip } from './TaskParts.tsx';
 
 const CACHE = 'citybrain.field.tasks';
+/** Tasks completed on this phone whose confirmation is still shown (kept across reloads, e.g. offline). */
+const COMPLETED = 'citybrain.field.completed';
+
+function completedKept(): FieldTask[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(COMPLETED) ?? '[]');
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Status a task will have once its queued actions are sent (shown while offline). */
 const AFTER: Partial<Record<FieldAction, FieldTask['status']>> = {
@@ -59,7 +70,14 @@ export function Tasks() {
   const list = tasks.data?.items ?? [];
   const done = tasks.data?.done ?? [];
   // Tasks completed on this phone: confirmed in place once the list no longer holds them.
-  const [completed, setCompleted] = useState<FieldTask[]>([]);
+  const [completed, setCompleted] = useState<FieldTask[]>(completedKept);
+  useEffect(() => {
+    try {
+      localStorage.setItem(COMPLETED, JSON.stringify(completed.slice(0, 10)));
+    } catch {
+      // Storage full or unavailable: the confirmation lasts until the page is left.
+    }
+  }, [completed]);
   const open = new Set(list.map((x) => x.id));
   return (
     <>
