@@ -131,6 +131,8 @@ export interface EventCentreParts {
   maxEvidenceBytes?: number;
   photoDir: string;
   photoLimits?: EventDeps['photoLimits'];
+  /** A named landmark near a point, for the field card (Open311's gazetteer), or null. */
+  landmarkNear?(lon: number, lat: number): Promise<string | null>;
 }
 
 /** The event centre's services, wired to each other. */
@@ -174,6 +176,8 @@ export function buildEventCentre(parts: EventCentreParts): EventCentreServices {
     storageDir: parts.evidenceDir,
     maxEvidenceBytes: parts.maxEvidenceBytes,
     listener,
+    // The field card's event context comes from the event service, built below.
+    fieldContext: async (ids) => (await eventsRef?.fieldContexts(ids, parts.landmarkNear)) ?? new Map(),
   };
   const dispatch = new DispatchService(dispatchDeps);
   dispatchRef = dispatch;
@@ -234,6 +238,13 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     fresh.catch(() => rules.delete(category));
     return fresh;
   };
+  // Landmarks near a field task come from Open311's gazetteer (built below; the scenarios add landmarks).
+  let open311Ref: Open311Service | undefined;
+  const landmarkNear = async (lon: number, lat: number) =>
+    (await open311Ref?.landmarkNear(lon, lat).catch((err: unknown) => {
+      logger.warn({ err }, 'landmark lookup failed');
+      return null;
+    })) ?? null;
   const { events, dispatch, notify, teams, scheduler, routing } = buildEventCentre({
     db,
     audit,
@@ -262,6 +273,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     evidenceDir: path.join(deps.dataDir, 'evidence'),
     maxEvidenceBytes: deps.maxEvidenceBytes,
     photoDir: path.join(deps.dataDir, 'photos'),
+    landmarkNear,
   });
   const open311 = new Open311Service({
     events,
@@ -273,6 +285,7 @@ export function wireEventCentre(deps: EventCentreDeps): EventCentre {
     authenticate: (apiKey) => identity.authenticate({ 'x-api-key': apiKey }),
     places: [async () => jurisdictionPlaces(await jurisdictions.list())],
   });
+  open311Ref = open311;
 
   registerEventRoutes(deps.http, { events, dispatch, notify, db, clock });
   registerDispatchRoutes(deps.http, { dispatch, maxEvidenceBytes: deps.maxEvidenceBytes });

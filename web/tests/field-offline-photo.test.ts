@@ -5,6 +5,7 @@ import { launchBrowser, png, type Served, serve, shot, signIn } from './harness.
 
 const PROOF = png(40, 30, [30, 160, 90]);
 const LEGACY_PROOF = png(20, 20, [160, 40, 160]);
+const CITIZEN_PHOTO = png(48, 36, [200, 120, 40]);
 
 /** What the field app's IndexedDB queue holds (read in the page). */
 const stored = (page: Page) =>
@@ -151,7 +152,73 @@ describe('field app: offline photo queue in IndexedDB, in Chromium', () => {
       await call('GET', `/api/v1/tasks/${task.id}/evidence/${photos[0].id}`, 'street.jiefangbei')
     ).body as ArrayBuffer;
     expect(Buffer.from(bytes).equals(PROOF)).toBe(true);
+    // Sent: the card gives way to a confirmation, and the task is listed as done today.
+    await officer
+      .locator(`.done-confirm[data-task="${task.id}"][data-sent="true"]`)
+      .waitFor({ timeout: 20_000 });
+    await officer.locator(`.done-today li[data-task="${task.id}"]`).waitFor({ timeout: 20_000 });
     await officer.screenshot({ path: shot('field-offline-3-sent'), fullPage: true });
+  });
+
+  it('shows what the officer needs on the card (problem, address, citizen photo, own photo), then confirms completion and lists it as done today', async () => {
+    const upload = await fetch(`${served.baseUrl}/api/v1/citizen/photos`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array(CITIZEN_PHOTO),
+    });
+    expect(upload.status).toBe(201);
+    const photoId = (await upload.json()).id as string;
+    const res = await fetch(`${served.baseUrl}/api/v1/citizen/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        description: '解放碑八一路烧烤摊油烟扰民，附照片',
+        location: { lon: 106.5772, lat: 29.5572 },
+        category: 'barbecue_smoke',
+        photos: [photoId],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const task = ((await res.json()).tasks as { id: string; role: string }[]).find((t) => t.role === 'lead')!;
+    await officer.reload();
+    const card = officer.locator(`article.task-card[data-task="${task.id}"]`);
+    await card.waitFor({ timeout: 20_000 });
+    await expect(card.locator('.description').textContent()).resolves.toBe(
+      '解放碑八一路烧烤摊油烟扰民，附照片',
+    );
+    const address = (await card.locator('.address').textContent()) ?? '';
+    expect(address).toContain('渝中区');
+    expect(address).toContain('解放碑街道');
+    const citizen = card.locator('.photo-strip.citizen .thumb');
+    await expect.poll(() => citizen.getAttribute('data-loaded'), { timeout: 20_000 }).toBe('true');
+    await expect(citizen.locator('img').getAttribute('alt')).resolves.toBe('照片 1');
+
+    await card.getByRole('button', { name: '接单' }).click();
+    await expect.poll(() => card.getAttribute('data-status')).toBe('accepted');
+    await card
+      .getByLabel('拍照 / 上传照片')
+      .setInputFiles({ name: 'proof.png', mimeType: 'image/png', buffer: PROOF });
+    // Sent at once (online): the thumbnail comes back from the server's list.
+    await expect
+      .poll(() => card.locator('.photo-strip.mine .thumb:not(.queued)').getAttribute('data-loaded'), {
+        timeout: 20_000,
+      })
+      .toBe('true');
+    await officer.screenshot({ path: shot('field-card-1-detail'), fullPage: true });
+
+    await card.getByRole('button', { name: '处置完成' }).click();
+    const confirmation = officer.locator(`.done-confirm[data-task="${task.id}"]`);
+    await confirmation.waitFor({ timeout: 20_000 });
+    await expect.poll(() => confirmation.getAttribute('data-sent'), { timeout: 20_000 }).toBe('true');
+    await expect(confirmation.textContent()).resolves.toContain('处置完成已提交');
+    const entry = officer.locator(`.done-today li[data-task="${task.id}"]`);
+    await entry.waitFor({ timeout: 20_000 });
+    await expect(entry.textContent()).resolves.toContain('解放碑八一路烧烤摊油烟扰民');
+    await expect(officer.getByRole('heading', { name: /今日已办/ }).count()).resolves.toBe(1);
+    await officer.screenshot({ path: shot('field-card-2-done'), fullPage: true });
+    expect((await call('GET', `/api/v1/tasks/${task.id}`, 'street.jiefangbei')).body.status).toBe(
+      'completed',
+    );
   });
 
   it('moves a queue left in localStorage by the older version into IndexedDB once, and sends it', async () => {

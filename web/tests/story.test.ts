@@ -129,6 +129,14 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await expect(card.getByRole('link', { name: '导航前往' }).getAttribute('href')).resolves.toMatch(
       /^geo:29\.55/,
     );
+    // What the officer needs on the card: the problem, a readable address, the citizen's photo.
+    await expect(card.locator('.description').textContent()).resolves.toBe(COMPLAINT);
+    await expect(card.locator('.address').textContent()).resolves.toMatch(/^渝中区 解放碑街道/);
+    await expect
+      .poll(() => card.locator('.photo-strip.citizen .thumb').getAttribute('data-loaded'), {
+        timeout: 20_000,
+      })
+      .toBe('true');
     await officer.screenshot({ path: shot('story-3a-field-task'), fullPage: true });
     await card.getByRole('button', { name: '接单' }).click();
     await expect.poll(() => card.getAttribute('data-status')).toBe('accepted');
@@ -146,6 +154,13 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await card.getByLabel('处置说明 / 原因').fill('已劝导摊主改用无烟炉具，油烟消除');
     await card.getByRole('button', { name: '处置完成' }).click();
     await expect.poll(() => officer.locator('article.task-card').count(), { timeout: 20_000 }).toBe(0);
+    // Not gone without a word: a confirmation in its place, and the task under 今日已办.
+    await expect
+      .poll(() => officer.locator('.done-confirm[data-sent="true"]').textContent(), { timeout: 20_000 })
+      .toContain('处置完成已提交');
+    await expect
+      .poll(() => officer.locator('.done-today li').first().textContent(), { timeout: 20_000 })
+      .toContain(COMPLAINT);
     await officer.screenshot({ path: shot('story-3c-field-done'), fullPage: true });
     await expect(officer.locator('.queue[role="alert"]').count()).resolves.toBe(0);
   });

@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AlgorithmRegistry } from '../algorithms/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Notifier } from '../notify/index.ts';
-import type { TaskDto } from './dispatch.schema.ts';
+import type { FieldEvent, TaskDto } from './dispatch.schema.ts';
 import type { TeamDirectory } from './dispatch.teams.ts';
 
 /** The algorithm registry's gate and override record, as dispatch uses them. */
@@ -37,6 +37,8 @@ export interface DispatchDeps {
   maxEvidenceBytes?: number;
   /** Told of every task change (the event centre); given at construction, never set later. */
   listener?: TaskListener;
+  /** What the field card shows of events (the event centre): description, place names, photos; by event id. */
+  fieldContext?(eventIds: string[]): Promise<Map<string, FieldEvent>>;
 }
 
 /** The event as dispatch needs it to create tasks. */

@@ -157,7 +157,8 @@ export async function completionEvidence(
   return rows.map((r) => ({ ...evidenceDto(r), storedPath: r.stored_path }));
 }
 
-function evidenceDto(r: {
+/** A stored photo row as the API returns it. */
+export function evidenceDto(r: {
   id: string;
   task_id: string;
   sha256: string;

@@ -43,6 +43,11 @@ export class DispatchRepository {
     return db.selectFrom('dp_task').selectAll().where('event_id', 'in', eventIds).execute();
   }
 
+  async byIds(db: Db, ids: string[]): Promise<TaskRow[]> {
+    if (ids.length === 0) return [];
+    return db.selectFrom('dp_task').selectAll().where('id', 'in', ids).execute();
+  }
+
   /** Tasks in the principal's jurisdiction. */
   async list(db: Db, principal: Principal, q: TaskQuery): Promise<TaskRow[]> {
     let query = db.selectFrom('dp_task').selectAll().where(inScope(principal, 'jurisdiction_path'));
@@ -70,6 +75,25 @@ export class DispatchRepository {
       .orderBy('created_at', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /** Tasks of one department's teams in the principal's jurisdiction completed since `since`, newest first. */
+  async doneByDepartmentTeams(
+    db: Db,
+    principal: Principal,
+    departmentCode: string | null,
+    since: Date,
+    limit: number,
+  ): Promise<TaskRow[]> {
+    let query = db
+      .selectFrom('dp_task')
+      .selectAll()
+      .where('team_id', 'is not', null)
+      .where(inScope(principal, 'team_path'))
+      .where('status', '=', 'completed')
+      .where('completed_at', '>=', since);
+    if (departmentCode) query = query.where('team_department_code', '=', departmentCode);
+    return query.orderBy('completed_at', 'desc').limit(limit).execute();
   }
 
   /** Active tasks per team. */
@@ -118,6 +142,12 @@ export class DispatchRepository {
 
   async insertEvidence(db: Db, row: Insertable<DispatchTables['dp_evidence']>): Promise<void> {
     await db.insertInto('dp_evidence').values(row).execute();
+  }
+
+  /** Photos of several tasks, oldest first. */
+  async evidenceOf(db: Db, taskIds: string[]) {
+    if (taskIds.length === 0) return [];
+    return db.selectFrom('dp_evidence').selectAll().where('task_id', 'in', taskIds).orderBy('at').execute();
   }
 
   async evidence(db: Db, taskId: string) {

@@ -6,6 +6,7 @@ import { acceptRawBodies, bodyBytes, DEFAULT_MAX_PHOTO_BYTES, sendPhoto } from '
 import {
   AssignSchema,
   EvidenceSchema,
+  FieldTaskSchema,
   NoteSchema,
   PositionSchema,
   ReasonSchema,
@@ -17,6 +18,10 @@ import type { DispatchService } from './dispatch.service.ts';
 const tags = ['dispatch'];
 const Id = z.object({ id: z.string().min(1) });
 const Items = z.object({ items: z.array(TaskSchema) });
+const FieldItems = z.object({
+  items: z.array(FieldTaskSchema),
+  done: z.array(FieldTaskSchema).optional().describe('tasks of my department’s teams completed today'),
+});
 const OptionalPosition = z
   .object({
     lon: z.number().min(-180).max(180),
@@ -134,11 +139,18 @@ export function registerDispatchRoutes(
     '/api/v1/field/tasks',
     {
       config: { access: { roles: ['field_officer'] } },
-      schema: { tags: field, summary: 'My team’s open tasks', response: { 200: Items } },
+      schema: {
+        tags: field,
+        summary:
+          'My team’s open tasks, each with its event’s description, place and citizen photos and my photos; `done`: completed today (city time)',
+        response: { 200: FieldItems },
+      },
     },
-    async (req) => ({
-      items: await dispatch.myTasks(principalOf(req)),
-    }),
+    async (req) => {
+      const principal = principalOf(req);
+      const [items, done] = await Promise.all([dispatch.myTasks(principal), dispatch.doneToday(principal)]);
+      return { items, done };
+    },
   );
   app.post(
     '/api/v1/field/tasks/:id/accept',

@@ -113,3 +113,33 @@ export const AssignSchema = z.object({
   teamId: z.string().optional(),
   reason: z.string().trim().min(2).max(1000),
 });
+
+/** What the field card shows of the task's event (given by the event centre; see DispatchDeps.fieldContext). */
+export const FieldEventSchema = z.object({
+  description: z.string().describe("the problem as reported (the event's description)"),
+  chain: z
+    .array(z.string())
+    .describe('jurisdiction names from the district down, e.g. ["渝中区", "解放碑街道"]'),
+  landmark: z.string().nullable().describe('a named place near the task, when one is known'),
+  photos: z
+    .array(
+      z.object({
+        id: z.string(),
+        url: z.string().describe('download path (bearer; an officer on the task may)'),
+      }),
+    )
+    .describe("the citizens' photos of the report"),
+});
+/** What the field card shows of the task's event. */
+export type FieldEvent = z.infer<typeof FieldEventSchema>;
+
+/** A field officer's task: the task, its event's description, place and photos, and the officer's own photos. */
+export const FieldTaskSchema = TaskSchema.extend({
+  event: FieldEventSchema.optional(),
+  evidence: z
+    .array(EvidenceSchema.extend({ url: z.string() }))
+    .optional()
+    .describe('photos uploaded on this task, oldest first'),
+});
+/** A field officer's task with what the card shows. */
+export type FieldTaskDto = z.infer<typeof FieldTaskSchema>;

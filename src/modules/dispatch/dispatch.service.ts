@@ -1,12 +1,13 @@
-import { type Principal, requireRole } from '../../platform/access.ts';
+import type { Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { DispatchCore } from './dispatch.core.ts';
 import type { DispatchDeps, EventForDispatch, RuleForDispatch } from './dispatch.deps.ts';
 import type { FieldInput } from './dispatch.field.ts';
 import * as field from './dispatch.field.ts';
+import * as fieldTasks from './dispatch.field-tasks.ts';
 import { createTasks, plan, type TaskPlan } from './dispatch.plans.ts';
 import { toTaskDto } from './dispatch.repository.ts';
-import type { EvidenceDto, TaskAction, TaskDto, TaskQuery } from './dispatch.schema.ts';
+import type { EvidenceDto, FieldTaskDto, TaskAction, TaskDto, TaskQuery } from './dispatch.schema.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
 import * as tasks from './dispatch.tasks.ts';
 
@@ -55,6 +56,11 @@ export class DispatchService {
     return (await this.core.repo.ofEvents(this.core.db(), eventIds)).map(toTaskDto);
   }
 
+  /** Tasks by id, whatever event they belong to (a plan's steps may name tasks of a merged report's master). */
+  async tasksByIds(ids: string[]): Promise<TaskDto[]> {
+    return (await this.core.repo.byIds(this.core.db(), ids)).map(toTaskDto);
+  }
+
   /** Active tasks per team (the team index's load). */
   async activeCounts(): Promise<Map<string, number>> {
     return this.core.repo.activeCounts(this.core.db());
@@ -70,16 +76,19 @@ export class DispatchService {
     return toTaskDto(this.core.visible(principal, await this.core.repo.find(this.core.db(), id), id));
   }
 
-  /** A field officer's open tasks: those of their department's teams in their jurisdiction. */
-  async myTasks(principal: Principal): Promise<TaskDto[]> {
-    requireRole(principal, 'field_officer');
-    const rows = await this.core.repo.ofDepartmentTeams(
-      this.core.db(),
-      principal,
-      principal.departmentCode,
-      200,
-    );
-    return rows.map(toTaskDto);
+  /** A field officer's open tasks (their department's teams in their jurisdiction), with what the card shows. */
+  myTasks(principal: Principal): Promise<FieldTaskDto[]> {
+    return fieldTasks.myTasks(this.core, principal);
+  }
+
+  /** A field officer's department's tasks completed today (city time), newest first. */
+  doneToday(principal: Principal): Promise<FieldTaskDto[]> {
+    return fieldTasks.doneToday(this.core, principal);
+  }
+
+  /** Whether a task of the event is the principal's to work on (their department's team, in their scope). */
+  worksOnEvent(principal: Principal, eventId: string): Promise<boolean> {
+    return fieldTasks.worksOnEvent(this.core, principal, eventId);
   }
 
   /** A field action: accept, en_route, arrive, complete, unable, return. */

@@ -18,7 +18,14 @@ export {
 } from './dispatch.nearest.ts';
 export { tasksByPath } from './dispatch.overdue.ts';
 export { registerDispatchRoutes } from './dispatch.routes.ts';
-export { CENTRE_LEVELS, type TaskDto, TaskSchema, type TaskStatus } from './dispatch.schema.ts';
+export {
+  CENTRE_LEVELS,
+  type FieldEvent,
+  type FieldTaskDto,
+  type TaskDto,
+  TaskSchema,
+  type TaskStatus,
+} from './dispatch.schema.ts';
 export { DispatchService, type TaskPlan, type TaskRouting } from './dispatch.service.ts';
 export { dispatchSubjects } from './dispatch.subjects.ts';
 export { TeamDirectory, type TeamSource } from './dispatch.teams.ts';

@@ -39,7 +39,7 @@ export interface EventDeps {
   logger: Logger;
   notifier: Notifier;
   /** Dispatch's reads and bulk changes (tasks of an event, redo, cancel the open ones, proof photos). */
-  dispatch: Pick<DispatchService, 'tasksOf' | 'redo' | 'cancelOpen' | 'completionEvidence'>;
+  dispatch: Pick<DispatchService, 'tasksOf' | 'redo' | 'cancelOpen' | 'completionEvidence' | 'worksOnEvent'>;
   /** Plans and writes an event's tasks (the event-centre workflow's steps over dispatch). */
   routing: TaskRouting;
   algorithms: Gatekeeper;

@@ -1,10 +1,11 @@
 import { canSee, type Principal } from '../../platform/access.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
-import type { TaskDto } from '../dispatch/index.ts';
+import type { FieldEvent, TaskDto } from '../dispatch/index.ts';
 import * as citizen from './events.citizen.ts';
 import { EventCore } from './events.core.ts';
 import type { EventDeps } from './events.deps.ts';
+import { fieldContexts } from './events.field.ts';
 import { intake } from './events.intake.ts';
 import { taskChanged } from './events.lifecycle.ts';
 import type { CitizenPhotos, EventPhoto, PhotoRow } from './events.photos.ts';
@@ -105,14 +106,25 @@ export class EventService {
   }
 
   /**
-   * A citizen photo for staff: seen by whoever sees its event (scope; else not_found, as for
-   * the event itself). Unattached uploads are seen by nobody.
+   * A citizen photo for staff: seen by whoever sees its event (scope), or by an officer whose
+   * team works a task of it (or of the event it was merged into); else not_found, as for the
+   * event itself. Unattached uploads are seen by nobody.
    */
   async photoForStaff(principal: Principal, photoId: string): Promise<PhotoRow> {
     const photo = await this.photos.attached(photoId);
     const event = await this.core.repo.find(this.core.db(), photo.event_id);
-    if (!event || !canSee(principal, event.jurisdiction_path)) throw notFound('photo', photoId);
-    return photo;
+    if (!event) throw notFound('photo', photoId);
+    if (canSee(principal, event.jurisdiction_path)) return photo;
+    if (await this.core.deps.dispatch.worksOnEvent(principal, event.merged_into ?? event.id)) return photo;
+    throw notFound('photo', photoId);
+  }
+
+  /** What the field card shows of each event (description, place names, citizens' photos); not scoped. */
+  fieldContexts(
+    eventIds: string[],
+    landmarkNear?: (lon: number, lat: number) => Promise<string | null>,
+  ): Promise<Map<string, FieldEvent>> {
+    return fieldContexts(this.core, eventIds, landmarkNear);
   }
 
   /** A citizen photo for the reporter who sent it (their token); anyone else → not_found. */

@@ -55,7 +55,7 @@ export class Open311Service {
   private readonly deps: Open311Deps;
   private readonly file: ServiceFile;
   private readonly placeSources: (() => Promise<Place[]>)[];
-  private gazetteer: { at: number; built: Promise<Gazetteer> } | undefined;
+  private gazetteer: { at: number; built: Promise<{ gazetteer: Gazetteer; landmarks: Place[] }> } | undefined;
 
   constructor(deps: Open311Deps) {
     this.deps = deps;
@@ -73,17 +73,33 @@ export class Open311Service {
 
   /** Where an address string lies (the matched place's representative point); 400 when it cannot be placed. */
   async geocode(address: string) {
+    return (await this.places()).gazetteer.locate(address);
+  }
+
+  /** The nearest named landmark within `maxMetres` of a point (a field card's "near …"), or null. */
+  async landmarkNear(lon: number, lat: number, maxMetres = 400): Promise<string | null> {
+    let best: { name: string; d: number } | null = null;
+    for (const p of (await this.places()).landmarks) {
+      const d = metresBetween(lon, lat, p.lon, p.lat);
+      if (d <= maxMetres && (!best || d < best.d)) best = { name: p.name, d };
+    }
+    return best?.name ?? null;
+  }
+
+  /** The gazetteer and landmarks built from the place sources, reused for a while (names change rarely). */
+  private places(): Promise<{ gazetteer: Gazetteer; landmarks: Place[] }> {
     const now = performance.now();
     if (!this.gazetteer || now - this.gazetteer.at > GAZETTEER_TTL_MS) {
-      const built = Promise.all(this.placeSources.map((source) => source())).then(
-        (lists) => new Gazetteer(lists.flat()),
-      );
+      const built = Promise.all(this.placeSources.map((source) => source())).then((lists) => {
+        const all = lists.flat();
+        return { gazetteer: new Gazetteer(all), landmarks: all.filter((p) => p.level === 'landmark') };
+      });
       this.gazetteer = { at: now, built };
       built.catch(() => {
         if (this.gazetteer?.built === built) this.gazetteer = undefined;
       });
     }
-    return (await this.gazetteer.built).locate(address);
+    return this.gazetteer.built;
   }
 
   /** GET services. */
@@ -357,4 +373,12 @@ function serviceCodeOf(e: EventDetail, services: readonly ServiceDto[], general:
   if (known(e.serviceCode)) return e.serviceCode as string;
   if (known(e.category)) return e.category as string;
   return general;
+}
+
+/** Distance in metres between two WGS84 points (equirectangular: fine within a city). */
+function metresBetween(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const rad = Math.PI / 180;
+  const x = (lon2 - lon1) * rad * Math.cos(((lat1 + lat2) / 2) * rad);
+  const y = (lat2 - lat1) * rad;
+  return Math.sqrt(x * x + y * y) * 6_371_000;
 }

@@ -47,7 +47,7 @@ export interface PlanDeps {
   logger: Logger;
   algorithms: Pick<AlgorithmRegistry, 'runOrFallback'>;
   events: Pick<EventService, 'get'>;
-  dispatch: Pick<DispatchService, 'tasksOf' | 'cancel'>;
+  dispatch: Pick<DispatchService, 'tasksByIds' | 'cancel'>;
   /** Plans and writes tasks: the steps event intake uses (the event centre's `routing`). */
   routing: TaskRouting;
   notify?: Pick<NotifyService, 'send'>;
@@ -409,8 +409,9 @@ export class PlanService {
       .where('plan_id', '=', plan.id)
       .orderBy('seq')
       .execute();
+    // By id, not by the plan's event: a plan started on a merged duplicate adopts its master's tasks.
     const byId = new Map<string, TaskDto>(
-      (await this.deps.dispatch.tasksOf(this.deps.db, plan.event_id)).map((t) => [t.id, t]),
+      (await this.deps.dispatch.tasksByIds(rows.map((r) => r.task_id))).map((t) => [t.id, t]),
     );
     const tasks = rows.map((r) => {
       const t = byId.get(r.task_id);

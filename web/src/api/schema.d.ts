@@ -5179,7 +5179,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** My team’s open tasks */
+    /** My team’s open tasks, each with its event’s description, place and citizen photos and my photos; `done`: completed today (city time) */
     get: {
       parameters: {
         query?: never;
@@ -5259,6 +5259,123 @@ export interface paths {
                 createdAt: string;
                 /** Format: date-time */
                 updatedAt: string;
+                event?: {
+                  /** @description the problem as reported (the event's description) */
+                  description: string;
+                  /** @description jurisdiction names from the district down, e.g. ["渝中区", "解放碑街道"] */
+                  chain: string[];
+                  /** @description a named place near the task, when one is known */
+                  landmark: string | null;
+                  /** @description the citizens' photos of the report */
+                  photos: {
+                    id: string;
+                    /** @description download path (bearer; an officer on the task may) */
+                    url: string;
+                  }[];
+                };
+                /** @description photos uploaded on this task, oldest first */
+                evidence?: {
+                  id: string;
+                  taskId: string;
+                  sha256: string;
+                  mime: string;
+                  bytes: number;
+                  uploadedBy: string;
+                  /** Format: date-time */
+                  at: string;
+                  url: string;
+                }[];
+              }[];
+              /** @description tasks of my department’s teams completed today */
+              done?: {
+                id: string;
+                eventId: string;
+                category: string;
+                /** @enum {string} */
+                role: 'lead' | 'co';
+                departmentType: string;
+                departmentCode: string;
+                skill: string;
+                /** @enum {string} */
+                handlingLevel: 'street' | 'district' | 'city';
+                /**
+                 * @description the centre following the task now (rises on escalation)
+                 * @enum {string}
+                 */
+                level: 'street' | 'district' | 'city';
+                centreCode: string;
+                jurisdictionPath: string;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                /** @enum {string} */
+                status:
+                  | 'pending'
+                  | 'assigned'
+                  | 'accepted'
+                  | 'en_route'
+                  | 'arrived'
+                  | 'completed'
+                  | 'unable'
+                  | 'returned'
+                  | 'cancelled';
+                team: {
+                  id: string;
+                  code: string;
+                  name: string;
+                  departmentCode: string;
+                } | null;
+                assignDecisionId: string | null;
+                assignReason: string | null;
+                /** Format: date-time */
+                acceptDueAt: string;
+                /** Format: date-time */
+                arriveDueAt: string;
+                /** Format: date-time */
+                resolveDueAt: string;
+                assignedAt: string | null;
+                acceptedAt: string | null;
+                arrivedAt: string | null;
+                completedAt: string | null;
+                escalations: number;
+                note: string | null;
+                position: {
+                  lon: number;
+                  lat: number;
+                  /** Format: date-time */
+                  at: string;
+                } | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                event?: {
+                  /** @description the problem as reported (the event's description) */
+                  description: string;
+                  /** @description jurisdiction names from the district down, e.g. ["渝中区", "解放碑街道"] */
+                  chain: string[];
+                  /** @description a named place near the task, when one is known */
+                  landmark: string | null;
+                  /** @description the citizens' photos of the report */
+                  photos: {
+                    id: string;
+                    /** @description download path (bearer; an officer on the task may) */
+                    url: string;
+                  }[];
+                };
+                /** @description photos uploaded on this task, oldest first */
+                evidence?: {
+                  id: string;
+                  taskId: string;
+                  sha256: string;
+                  mime: string;
+                  bytes: number;
+                  uploadedBy: string;
+                  /** Format: date-time */
+                  at: string;
+                  url: string;
+                }[];
               }[];
             };
           };

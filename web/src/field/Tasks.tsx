@@ -2,16 +2,27 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
-import type { Task } from '../api/events.ts';
 import { useToken } from '../api/queries.ts';
 import { timeOf } from '../cockpit/eventText.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
 import { type FieldAction, photoForQueue, queue, startQueue } from './queue.ts';
+import { Address, Completed, DoneToday, type FieldTask, type FieldTasks, PhotoStrip } from './TaskParts.tsx';
 
 const CACHE = 'citybrain.field.tasks';
+/** Tasks completed on this phone whose confirmation is still shown (kept across reloads, e.g. offline). */
+const COMPLETED = 'citybrain.field.completed';
+
+function completedKept(): FieldTask[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(COMPLETED) ?? '[]');
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Status a task will have once its queued actions are sent (shown while offline). */
-const AFTER: Partial<Record<FieldAction, Task['status']>> = {
+const AFTER: Partial<Record<FieldAction, FieldTask['status']>> = {
   accept: 'accepted',
   'en-route': 'en_route',
   arrive: 'arrived',
@@ -20,7 +31,21 @@ const AFTER: Partial<Record<FieldAction, Task['status']>> = {
   return: 'returned',
 };
 
-/** My tasks, with the actions of the field API; every action goes through the offline queue. */
+/** The cached list: the current shape, or the older one (an array of open tasks). */
+function cached(): FieldTasks | undefined {
+  try {
+    const v = JSON.parse(localStorage.getItem(CACHE) ?? 'null');
+    if (Array.isArray(v)) return { items: v, done: [] };
+    return v ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * My tasks, with the actions of the field API (every action goes through the offline queue); a
+ * task completed here is confirmed in its place, and today's completed tasks are listed below.
+ */
 export function Tasks() {
   const { t } = useTranslation();
   const token = useToken();
@@ -34,21 +59,26 @@ export function Tasks() {
     enabled: Boolean(token),
     refetchInterval: 10_000,
     // Offline, the last list seen is shown.
-    initialData: () => {
-      try {
-        return JSON.parse(localStorage.getItem(CACHE) ?? 'null') ?? undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    initialData: cached,
     initialDataUpdatedAt: 0,
     queryFn: async () => {
-      const items = unwrap(await api.GET('/api/v1/field/tasks')).items as Task[];
-      localStorage.setItem(CACHE, JSON.stringify(items));
-      return items;
+      const answer = unwrap(await api.GET('/api/v1/field/tasks'));
+      localStorage.setItem(CACHE, JSON.stringify(answer));
+      return answer;
     },
   });
-  const list = (tasks.data ?? []) as Task[];
+  const list = tasks.data?.items ?? [];
+  const done = tasks.data?.done ?? [];
+  // Tasks completed on this phone: confirmed in place once the list no longer holds them.
+  const [completed, setCompleted] = useState<FieldTask[]>(completedKept);
+  useEffect(() => {
+    try {
+      localStorage.setItem(COMPLETED, JSON.stringify(completed.slice(0, 10)));
+    } catch {
+      // Storage full or unavailable: the confirmation lasts until the page is left.
+    }
+  }, [completed]);
+  const open = new Set(list.map((x) => x.id));
   return (
     <>
       {queued.length ? (
@@ -80,6 +110,16 @@ export function Tasks() {
           />
         ) : null}
       </section>
+      {completed
+        .filter((task) => !open.has(task.id))
+        .map((task) => (
+          <Completed
+            key={task.id}
+            task={task}
+            waiting={queued.some((q) => q.taskId === task.id)}
+            onDismiss={() => setCompleted((all) => all.filter((x) => x.id !== task.id))}
+          />
+        ))}
       {list.map((task) => {
         const mine = queued.filter((q) => q.taskId === task.id);
         const last = [...mine].reverse().find((q) => AFTER[q.action]);
@@ -89,14 +129,31 @@ export function Tasks() {
             task={task}
             status={last ? (AFTER[last.action] ?? task.status) : task.status}
             pending={mine.length}
+            queuedPhotos={mine.flatMap((q) =>
+              q.action === 'evidence' && q.photo ? [{ id: q.id, photo: q.photo }] : [],
+            )}
+            onComplete={() => setCompleted((all) => [task, ...all.filter((x) => x.id !== task.id)])}
           />
         );
       })}
+      <DoneToday done={done} />
     </>
   );
 }
 
-function TaskCard({ task, status, pending }: { task: Task; status: Task['status']; pending: number }) {
+function TaskCard({
+  task,
+  status,
+  pending,
+  queuedPhotos,
+  onComplete,
+}: {
+  task: FieldTask;
+  status: FieldTask['status'];
+  pending: number;
+  queuedPhotos: { id: string; photo: Blob }[];
+  onComplete: () => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [note, setNote] = useState('');
@@ -118,6 +175,8 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
   const act = (action: FieldAction, body?: Record<string, unknown>) =>
     void keep(queue.add({ taskId: task.id, action, ...(body ? { body } : {}) }));
   const { lon, lat } = task.location;
+  const citizenPhotos = task.event?.photos.map((p) => p.url) ?? [];
+  const myPhotos = task.evidence?.map((p) => p.url) ?? [];
   const canWork = ['accepted', 'en_route', 'arrived'].includes(status);
   const reason = note.trim();
   return (
@@ -127,18 +186,31 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
         <span className={`badge ts-${status}`}>{t(`taskStatus.${status}`, status)}</span>
       </h3>
       <dl className="facts">
+        {task.event ? (
+          <>
+            <dt>{t('field.description')}</dt>
+            <dd className="description">{task.event.description}</dd>
+          </>
+        ) : null}
         <dt>{t('field.team')}</dt>
         <dd>{task.team?.name ?? '—'}</dd>
         <dt>{t('field.place')}</dt>
         <dd>
-          {lon.toFixed(5)}, {lat.toFixed(5)}
+          <Address task={task} />
         </dd>
         <dt>{t('field.acceptBy')}</dt>
         <dd>{timeOf(task.acceptDueAt)}</dd>
         <dt>{t('field.resolveBy')}</dt>
         <dd>{timeOf(task.resolveDueAt)}</dd>
       </dl>
+      <PhotoStrip kind="citizen" label={t('field.citizenPhotos')} urls={citizenPhotos} />
+      <PhotoStrip kind="mine" label={t('field.myPhotos')} urls={myPhotos} local={queuedPhotos} />
       {pending ? <p className="small muted">{t('field.pendingForTask', { count: pending })}</p> : null}
+      {status === 'completed' ? (
+        <p className="small ok" role="status">
+          {t('field.completedQueued')}
+        </p>
+      ) : null}
       {storeError ? (
         <p className="error small" role="alert">
           {t('field.storageFailed', { message: storeError })}
@@ -214,7 +286,12 @@ function TaskCard({ task, status, pending }: { task: Task; status: Task['status'
                 type="button"
                 className="btn btn-primary"
                 disabled={busy}
-                onClick={() => act('complete', reason ? { note: reason } : {})}
+                onClick={() =>
+                  // Confirmed in place once it is stored on the phone (sent now or when back online).
+                  void keep(
+                    queue.add({ taskId: task.id, action: 'complete', body: reason ? { note: reason } : {} }),
+                  ).then((stored) => stored && onComplete())
+                }
               >
                 {t('field.actions.complete')}
               </button>
