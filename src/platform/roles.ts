@@ -34,4 +34,6 @@ export const ROLE_GROUPS = {
   fieldWork: [...operators, 'field_officer'],
   /** Who may report an event by hand: operators, field patrols, department liaisons. */
   reporters: [...operators, 'field_officer', 'department_liaison'],
+  /** The city's data-sharing oversight: city operators, auditors and the data authority (datahub KPIs). */
+  dataOversight: ['city_operator', 'auditor', 'data_authority'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -2,6 +2,7 @@ import type { Principal } from '../../platform/access.ts';
 import { generateCatalogue, platformResources } from './catalogue.generate.ts';
 import { CatalogueService } from './catalogue.service.ts';
 import type { DatahubDeps } from './datahub.deps.ts';
+import { SharingKpis } from './datahub.kpis.ts';
 import type { ListEntry, ResourceDto } from './datahub.schema.ts';
 import { NegativeListService } from './negative-list.service.ts';
 
@@ -9,6 +10,8 @@ import { NegativeListService } from './negative-list.service.ts';
 export interface Datahub {
   catalogue: CatalogueService;
   list: NegativeListService;
+  /** The data-sharing KPIs (exchanges, denials, approvals, collaboration rate). */
+  kpis: SharingKpis;
   /** Registers the synthetic demo catalogue (and the platform's own data) and installs its negative list. */
   seedDemo(
     principal: Principal,
@@ -30,6 +33,7 @@ export function createDatahub(deps: DatahubDeps): Datahub {
   return {
     catalogue,
     list,
+    kpis: new SharingKpis(deps),
     async seedDemo(principal, options = {}) {
       const started = performance.now();
       const departments = (await deps.departments.list()).filter((d) => d.type !== 'government');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
+import { ROLE_GROUPS } from '../../platform/roles.ts';
+import { DatahubKpiQuerySchema, DatahubKpisSchema } from './datahub.kpis.ts';
 import type { Datahub } from './datahub.module.ts';
 import {
   DecisionRequestSchema,
@@ -17,7 +19,21 @@ const tags = ['datahub'];
 
 /** Catalogue, DCAT export, negative list, proposals and decisions under /api/v1/datahub. */
 export function registerDatahubRoutes(app: Api, deps: { datahub: Datahub }): void {
-  const { catalogue, list } = deps.datahub;
+  const { catalogue, list, kpis } = deps.datahub;
+  app.get(
+    '/api/v1/datahub/kpis',
+    {
+      config: { access: { roles: ROLE_GROUPS.dataOversight } },
+      schema: {
+        tags,
+        summary:
+          'Data-sharing KPIs over a window: exchanges per day and department pair, denials by list entry, approvals, collaboration rate (city operators, auditors, data authority)',
+        querystring: DatahubKpiQuerySchema,
+        response: { 200: DatahubKpisSchema },
+      },
+    },
+    async (request) => kpis.kpis(principalOf(request), request.query),
+  );
   app.get(
     '/api/v1/datahub/resources',
     {

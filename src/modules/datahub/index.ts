@@ -10,6 +10,7 @@ export {
   PostgresConnector,
 } from './connectors/index.ts';
 export type { DatahubDeps, DepartmentDirectory } from './datahub.deps.ts';
+export { type DatahubKpis, SharingKpis } from './datahub.kpis.ts';
 export { datahubMigrations } from './datahub.migrations.ts';
 export { createDatahub, type Datahub } from './datahub.module.ts';
 export { registerDatahubRoutes } from './datahub.routes.ts';
