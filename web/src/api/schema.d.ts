@@ -3355,6 +3355,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/datahub/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Data-sharing KPIs over a window: exchanges per day and department pair, denials by list entry, approvals, collaboration rate (city operators, auditors, data authority) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description start of the window (default: 30 days before `to`) */
+          from?: string;
+          /** @description end of the window, exclusive (default: now) */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DatahubKpis'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/datahub/negative-list': {
     parameters: {
       query?: never;
@@ -10075,6 +10116,65 @@ export interface components {
           op: 'and' | 'or';
           conditions: components['schemas']['RuleConditionInput'][];
         };
+    DatahubKpisInput: {
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      exchanges: {
+        exchanges: number;
+        served: number;
+        denied: number;
+        /** @description requests that became an application to the owner department */
+        needsApproval: number;
+        /** @description the source failed or refused the query */
+        failed: number;
+      };
+      byDay: {
+        /** @description YYYY-MM-DD, city time (UTC+8) */
+        day: string;
+        exchanges: number;
+        served: number;
+        denied: number;
+      }[];
+      pairs: {
+        consumerDepartment: string;
+        ownerDepartment: string;
+        exchanges: number;
+        served: number;
+        denied: number;
+      }[];
+      denials: {
+        entry: string;
+        kind: string | null;
+        /** @description legal basis, from the list version that decided */
+        basis: string | null;
+        count: number;
+      }[];
+      approvals: {
+        /** @description applications pending now */
+        waiting: number;
+        /** @description pending past their due time */
+        overdue: number;
+        /** @description applications decided in the window */
+        decided: number;
+        approved: number;
+        rejected: number;
+        /** @description median of decided − requested, decided in the window */
+        medianMinutes: number | null;
+      };
+      collaboration: {
+        /** @description exchanges served across a department boundary */
+        crossServed: number;
+        exchanges: number;
+        /** @description crossServed / exchanges, 3 decimals; null without exchanges */
+        rate: number | null;
+      };
+      departments: {
+        code: string;
+        name: string;
+      }[];
+    };
     DatahubResourceInput: {
       id: string;
       /** @enum {string} */
@@ -10236,6 +10336,65 @@ export interface components {
           op: 'and' | 'or';
           conditions: components['schemas']['RuleCondition'][];
         };
+    DatahubKpis: {
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      exchanges: {
+        exchanges: number;
+        served: number;
+        denied: number;
+        /** @description requests that became an application to the owner department */
+        needsApproval: number;
+        /** @description the source failed or refused the query */
+        failed: number;
+      };
+      byDay: {
+        /** @description YYYY-MM-DD, city time (UTC+8) */
+        day: string;
+        exchanges: number;
+        served: number;
+        denied: number;
+      }[];
+      pairs: {
+        consumerDepartment: string;
+        ownerDepartment: string;
+        exchanges: number;
+        served: number;
+        denied: number;
+      }[];
+      denials: {
+        entry: string;
+        kind: string | null;
+        /** @description legal basis, from the list version that decided */
+        basis: string | null;
+        count: number;
+      }[];
+      approvals: {
+        /** @description applications pending now */
+        waiting: number;
+        /** @description pending past their due time */
+        overdue: number;
+        /** @description applications decided in the window */
+        decided: number;
+        approved: number;
+        rejected: number;
+        /** @description median of decided − requested, decided in the window */
+        medianMinutes: number | null;
+      };
+      collaboration: {
+        /** @description exchanges served across a department boundary */
+        crossServed: number;
+        exchanges: number;
+        /** @description crossServed / exchanges, 3 decimals; null without exchanges */
+        rate: number | null;
+      };
+      departments: {
+        code: string;
+        name: string;
+      }[];
+    };
     DatahubResource: {
       id: string;
       /** @enum {string} */

@@ -10,6 +10,7 @@ import { eventIdOf, eventPath, FROM_COCKPIT, navigate, openedFromCockpit, useLoc
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { AreaList } from './AreaList.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
+import { DATA_PATH, DATA_ROLES } from './DataPage.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
@@ -140,6 +141,20 @@ export function Cockpit({ me }: { me: Me }) {
           onSelect={select}
         />
         <div className="user">
+          {scope.roles.some((r) => DATA_ROLES.includes(r)) ? (
+            <a
+              className="btn btn-ghost header-link"
+              href={DATA_PATH}
+              onClick={(click) => {
+                if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
+                  return;
+                click.preventDefault();
+                navigate(DATA_PATH);
+              }}
+            >
+              {t('datahub.link')}
+            </a>
+          ) : null}
           <span className="user-name" title={scope.roles.map((r) => t(`roles.${r}`)).join(', ')}>
             {me.user?.displayName ?? scope.name}
           </span>

@@ -6,11 +6,13 @@ import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
+import { DATA_PATH, DataPage } from './DataPage.tsx';
 import { PlanPage } from './PlanPage.tsx';
 
 /**
  * The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction (with an event's page
- * over it at `/events/:id`, see Cockpit), or a plan's page (`/plans/:id`).
+ * over it at `/events/:id`, see Cockpit), a plan's page (`/plans/:id`), or
+ * the data-sharing page (`/data`).
  */
 export default function CockpitApp() {
   const { t } = useTranslation();
@@ -32,5 +34,6 @@ export default function CockpitApp() {
   }
   if (!me.data) return <Loading />;
   if (planId) return <PlanPage id={planId} me={me.data} />;
+  if (pathname === DATA_PATH || pathname === `${DATA_PATH}/`) return <DataPage me={me.data} />;
   return <Cockpit me={me.data} />;
 }
