@@ -77,7 +77,7 @@ export function DataPage({ me }: { me: Me }) {
           <p className="muted">{t('datahub.kpisNotAllowed')}</p>
         )}
         <CatalogueSection deptName={deptName} departments={kpis.data?.departments} />
-        <NegativeListSection />
+        <NegativeListSection deptName={deptName} />
       </main>
     </div>
   );
@@ -318,7 +318,7 @@ function ResourceItem({ resource: r, deptName }: { resource: Resource; deptName:
   );
 }
 
-function NegativeListSection() {
+function NegativeListSection({ deptName }: { deptName: (code: string) => string }) {
   const { t } = useTranslation();
   const list = useNegativeList();
   const [offset, setOffset] = useState(0);
@@ -370,7 +370,7 @@ function NegativeListSection() {
               <td className="small">
                 {[
                   e.scope.resourceId,
-                  e.scope.ownerDepartment,
+                  e.scope.ownerDepartment ? deptName(e.scope.ownerDepartment) : undefined,
                   e.scope.fieldClass ? t(`datahub.fieldClass.${e.scope.fieldClass}`) : undefined,
                 ]
                   .filter(Boolean)
