@@ -8,7 +8,8 @@
  *    gateway p50 − direct p50 (issue 13's target ≤ 2 ms).
  * 2. Sustained: `--concurrency` callers in flight for `--seconds` through one gateway in-process,
  *    every exchange logged (target ≥ 10,000/s on 2 cores), against the direct connector; then the
- *    same through HTTP (the real Fastify route, `inject`: no sockets).
+ *    same through HTTP (the real Fastify route, `inject`: no sockets), and a what-if with the
+ *    catalogue read and the list's version check answered from memory (not the gateway's behaviour).
  * 3. Two gateway processes (`--worker` children) sharing the database, each running the sustained
  *    load at the same time; their combined rate, then the exchange log's chain verified (ok, and
  *    exactly as many records as exchanges were made: two appenders must not fork the chain).
@@ -47,8 +48,8 @@ const SECONDS = Number(option('seconds') ?? size(8, 0.3));
 const CONCURRENCY = Number(option('concurrency') ?? size(64, 16));
 const SAMPLES = Number(option('samples') ?? size(2000, 100));
 const WARMUP = size(300, 20);
-/** The log batcher's window (the gateway's `batchWindowMs`; its default is 2 ms). */
-const WINDOW_MS = Number(option('window-ms') ?? 2);
+/** The log batcher's window (the gateway's `batchWindowMs`), when not the gateway's default. */
+const WINDOW_MS = option('window-ms');
 const ROWS = 500;
 const RIVERS = 250;
 const SOURCE = 'bench-permits-db';
@@ -121,7 +122,7 @@ async function buildGateway(db: Db, url: string) {
       keys: { issue: async () => ({ id: `bench-${randomBytes(4).toString('hex')}`, secret: 'bench' }) },
       // The bench measures the gateway, not the quota's refusals.
       quota: { perSecond: 1e9, burst: 1e9 },
-      batchWindowMs: WINDOW_MS,
+      ...(WINDOW_MS ? { batchWindowMs: Number(WINDOW_MS) } : {}),
     },
     datahub.catalogue,
     datahub.list,
@@ -138,6 +139,7 @@ async function buildGateway(db: Db, url: string) {
 async function closedLoop(call: (i: number) => Promise<unknown>, concurrency: number, seconds: number) {
   const latencies: number[] = [];
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   await Promise.all(
@@ -150,7 +152,10 @@ async function closedLoop(call: (i: number) => Promise<unknown>, concurrency: nu
     }),
   );
   const ms = performance.now() - t0;
-  return { count: latencies.length, rate: latencies.length / (ms / 1000), latencies };
+  const used = process.cpuUsage(cpu0);
+  // This process's CPU time over the wall time (1.0 = one core busy the whole time).
+  const cpu = (used.user + used.system) / 1000 / ms;
+  return { count: latencies.length, rate: latencies.length / (ms / 1000), latencies, cpu };
 }
 
 function pct(values: number[], p: number): number {
@@ -178,7 +183,8 @@ async function worker(url: string, consumerId: string): Promise<void> {
     const run = await closedLoop(call, CONCURRENCY, SECONDS);
     await gateway.close();
     await database.close();
-    await send({ count: run.count, rate: run.rate, logged: WARMUP + run.count, p99: pct(run.latencies, 99) });
+    const p99 = pct(run.latencies, 99);
+    await send({ count: run.count, rate: run.rate, logged: WARMUP + run.count, p99, cpu: run.cpu });
     process.disconnect();
   });
   await send({ ready: true });
@@ -189,11 +195,12 @@ interface WorkerResult {
   rate: number;
   logged: number;
   p99: number;
+  cpu: number;
 }
 
 async function twoProcesses(url: string, consumerId: string): Promise<WorkerResult[]> {
   const args = ['--worker', url, '--consumer', consumerId, '--seconds', String(SECONDS)];
-  args.push('--window-ms', String(WINDOW_MS));
+  if (WINDOW_MS) args.push('--window-ms', WINDOW_MS);
   args.push('--concurrency', String(CONCURRENCY), ...(SMOKE ? ['--smoke'] : []));
   const children: ChildProcess[] = [fork(import.meta.filename, args), fork(import.meta.filename, args)];
   const ready = children.map(
@@ -221,7 +228,7 @@ async function twoProcesses(url: string, consumerId: string): Promise<WorkerResu
 async function main(): Promise<void> {
   smokeBanner();
   console.log(
-    `load average at start: ${load()} (${os.cpus().length} cores); log batch window ${WINDOW_MS} ms`,
+    `load average at start: ${load()} (${os.cpus().length} cores); log batch window ${WINDOW_MS ? `${WINDOW_MS} ms` : "the gateway's default"}`,
   );
   const name = `cb_bench_gw_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
@@ -296,7 +303,7 @@ async function main(): Promise<void> {
     const base = await closedLoop(direct, CONCURRENCY, SECONDS);
     const inproc = await closedLoop(viaGateway, CONCURRENCY, SECONDS);
     const line = (label: string, r: typeof base) =>
-      `${label}: ${fmt(r.rate)}/s (${fmt(r.count)} in ${SECONDS} s, ${CONCURRENCY} in flight, p50 ${ms(pct(r.latencies, 50))} p99 ${ms(pct(r.latencies, 99))})`;
+      `${label}: ${fmt(r.rate)}/s (${fmt(r.count)} in ${SECONDS} s, ${CONCURRENCY} in flight, p50 ${ms(pct(r.latencies, 50))} p99 ${ms(pct(r.latencies, 99))}, this process ${(r.cpu * 100).toFixed(0)}% of a core)`;
     console.log(line('sustained, direct connector (baseline)', base));
     console.log(
       `${line('sustained, gateway in-process, every exchange logged', inproc)}; ratio gateway/direct = ${(inproc.rate / base.rate).toFixed(2)} (target ≥ 10,000/s: ${inproc.rate >= 10_000 ? 'met' : 'missed'})`,
@@ -319,13 +326,29 @@ async function main(): Promise<void> {
     console.log(
       `${line('sustained, gateway through HTTP (Fastify inject, no sockets)', http)}; ratio HTTP/direct = ${(http.rate / base.rate).toFixed(2)}, HTTP/in-process = ${(http.rate / inproc.rate).toFixed(2)}`,
     );
+
+    // What-if, not the gateway's behaviour: the two reads left per exchange besides the source
+    // query and the log (the catalogue resource, the list's version check) answered from memory,
+    // as a per-process cache with cross-process invalidation would. Shows what they cost.
+    const resources = new Map<string, Promise<ResourceDto>>();
+    const read = datahub.catalogue.get.bind(datahub.catalogue);
+    datahub.catalogue.get = (who, id) => {
+      const known = resources.get(id) ?? read(who, id);
+      resources.set(id, known);
+      return known;
+    };
+    datahub.list.refresh = async () => {};
+    const whatIf = await closedLoop(viaGateway, CONCURRENCY, SECONDS);
+    console.log(
+      `${line('what-if (not the gateway as it is): resource and list version cached, in-process', whatIf)}; ratio to direct = ${(whatIf.rate / base.rate).toFixed(2)}, to the gateway as it is = ${(whatIf.rate / inproc.rate).toFixed(2)}`,
+    );
     await gateway.close();
 
     // 3. Two gateway processes sharing the database.
     const workers = await twoProcesses(url, registered.id);
     const combined = workers.reduce((sum, w) => sum + w.rate, 0);
     console.log(
-      `two gateway processes, ${CONCURRENCY} in flight each, ${SECONDS} s: ${workers.map((w) => `${fmt(w.rate)}/s (p99 ${ms(w.p99)})`).join(' + ')} = ${fmt(combined)}/s combined; ratio to one process in-process = ${(combined / inproc.rate).toFixed(2)}`,
+      `two gateway processes, ${CONCURRENCY} in flight each, ${SECONDS} s: ${workers.map((w) => `${fmt(w.rate)}/s (p99 ${ms(w.p99)}, ${(w.cpu * 100).toFixed(0)}% of a core)`).join(' + ')} = ${fmt(combined)}/s combined; ratio to one process in-process = ${(combined / inproc.rate).toFixed(2)}`,
     );
     const expected = logged + workers.reduce((sum, w) => sum + w.logged, 0);
     const t = performance.now();
