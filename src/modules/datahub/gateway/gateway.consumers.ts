@@ -6,6 +6,9 @@ import { GatewayRepository } from './gateway.repository.ts';
 import type { ConsumerBody, ConsumerCreated } from './gateway.schema.ts';
 import type { GatewayTables } from './gateway.tables.ts';
 
+/** How many consumers `authenticate` remembers before it starts over (far more than a city has). */
+const MAX_KNOWN = 10_000;
+
 /** A consumer application as the gateway knows it after authentication. */
 export interface Consumer {
   id: string;
@@ -17,6 +20,12 @@ export interface Consumer {
 export class ConsumerService {
   private readonly deps: GatewayDeps;
   private readonly repo = new GatewayRepository();
+  /**
+   * Consumers found so far, by key id: a consumer row is never changed or removed (revoking the
+   * identity key stops a consumer before it gets here), so a found one is not asked for again.
+   * Keys that are no consumer's are not remembered (another process may register them).
+   */
+  private readonly known = new Map<string, Consumer>();
 
   constructor(deps: GatewayDeps) {
     this.deps = deps;
@@ -56,12 +65,17 @@ export class ConsumerService {
       throw new AppError('unauthenticated', 'the gateway needs a consumer application key (x-api-key)', {
         reason: 'consumer_key_required',
       });
+    const known = this.known.get(principal.id);
+    if (known) return known;
     const row = await this.repo.consumer(forTables<GatewayTables>(this.deps.db), principal.id);
     if (!row)
       throw new AppError('unauthenticated', 'this key belongs to no datahub consumer application', {
         reason: 'not_a_consumer',
       });
-    return { id: row.id, name: row.name, departmentCode: row.department_code };
+    const consumer = { id: row.id, name: row.name, departmentCode: row.department_code };
+    if (this.known.size >= MAX_KNOWN) this.known.clear();
+    this.known.set(consumer.id, consumer);
+    return consumer;
   }
 
   /** Whether a user may decide an application owned by `ownerDept`. */

@@ -14,7 +14,10 @@ export interface GatewayDeps extends DatahubDeps {
   notifier?: Notifier;
   /** Default quota per consumer application (default 200/s, burst 400). */
   quota?: QuotaLimit;
-  /** How long the log appender gathers exchanges into one batch (ms, default 2). */
+  /**
+   * How long the log appender gathers exchanges before it writes a batch (ms; default 0: the
+   * current turn of the event loop). While a batch is written the next one gathers anyway.
+   */
   batchWindowMs?: number;
   /** How long an owner department has to answer an application (ms, default 48 h ≈ 2 working days). */
   applicationDueMs?: number;

@@ -47,15 +47,18 @@ export class ExchangeGateway {
     this.applications = new ApplicationService(deps);
     this.log = new ExchangeLog(deps.db);
     this.quota = new ConsumerQuota(deps.clock, deps.quota ?? { perSecond: 200, burst: 400 });
-    this.batcher = new ExchangeBatcher(this.log, { windowMs: deps.batchWindowMs ?? 2 });
+    this.batcher = new ExchangeBatcher(this.log, { windowMs: deps.batchWindowMs ?? 0 });
   }
 
   /** One exchange, from the caller's key to the logged, masked data. */
   async exchange(principal: Principal | undefined, body: ExchangeBody): Promise<ExchangeAnswer> {
     const consumer = await this.consumers.authenticate(principal);
     this.quota.take(consumer.id);
+    // The list's version check does not depend on the resource: both reads go out together.
+    const refreshed = this.list.refresh();
+    refreshed.catch(() => {}); // awaited (and its failure answered) in decide()
     const resource = await this.catalogue.get(SYSTEM_PRINCIPAL, body.resourceId);
-    const decision = await this.decide(consumer, resource, body);
+    const decision = await this.decide(consumer, resource, body, refreshed);
     const record = this.record(consumer, resource, body.purpose, decision);
     if (decision.decision === 'deny') return this.deny(record, decision);
     if (decision.decision === 'needs_approval')
@@ -90,12 +93,17 @@ export class ExchangeGateway {
     await this.connectors.close();
   }
 
-  private async decide(consumer: Consumer, resource: ResourceDto, body: ExchangeBody): Promise<Decision> {
+  private async decide(
+    consumer: Consumer,
+    resource: ResourceDto,
+    body: ExchangeBody,
+    refreshed: Promise<void>,
+  ): Promise<Decision> {
     checkFields(resource, body);
     const ownerApproval = body.applicationId
       ? await this.applications.approves(body.applicationId, consumer, resource.id)
       : false;
-    await this.list.refresh();
+    await refreshed;
     return this.list.policy.decide({
       resource,
       requesterDepartment: consumer.departmentCode,
