@@ -60,6 +60,8 @@ export function wireDatahub(deps: {
     datahub.catalogue,
     datahub.list,
   );
+  // Reminders and escalations of conditional-access applications, swept from the table (stopped by gateway.close).
+  gateway.applicationTimers.start();
   // The platform's own tables are served only once a catalogue resource maps onto one (none does yet).
   void gateway.connectors.register(
     PLATFORM_SOURCE,

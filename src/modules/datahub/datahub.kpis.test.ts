@@ -123,6 +123,8 @@ describe.each(testBackends)('datahub KPIs on %s', (kind) => {
         decidedBy: null,
         decidedAt: null,
         validUntil: null,
+        remindedAt: null,
+        escalatedAt: null,
       });
       if (decided)
         await repo.decide(database.db, id, {
@@ -134,6 +136,8 @@ describe.each(testBackends)('datahub KPIs on %s', (kind) => {
     };
     await app('a1', '2026-12-06T06:00:00Z', '2026-12-08T06:00:00Z'); // waiting
     await app('a2', '2026-12-04T00:00:00Z', '2026-12-06T00:00:00Z'); // waiting, overdue
+    await app('a7', '2026-12-03T00:00:00Z', '2026-12-05T00:00:00Z'); // waiting, overdue, escalated
+    await repo.markEscalated(database.db, 'a7', new Date('2026-12-05T00:00:00Z'));
     await app('a3', '2026-12-05T10:00:00Z', '2026-12-07T10:00:00Z', ['approved', '2026-12-05T12:00:00Z']); // 120 min
     await app('a4', '2026-12-05T10:00:00Z', '2026-12-07T10:00:00Z', ['rejected', '2026-12-06T10:00:00Z']); // 1440 min
     await app('a5', '2026-12-06T00:00:00Z', '2026-12-08T00:00:00Z', ['approved', '2026-12-06T00:30:00Z']); // 30 min
@@ -170,8 +174,8 @@ describe.each(testBackends)('datahub KPIs on %s', (kind) => {
       { entry: 'NL-GONE', kind: null, basis: null, count: 1 },
     ]);
     expect(k.approvals).toEqual({
-      waiting: 2,
-      overdue: 1,
+      waiting: 3,
+      overdue: 2,
       decided: 3,
       approved: 2,
       rejected: 1,
@@ -199,7 +203,7 @@ describe.each(testBackends)('datahub KPIs on %s', (kind) => {
     expect(none.pairs).toEqual([]);
     expect(none.denials).toEqual([]);
     expect(none.collaboration).toEqual({ crossServed: 0, exchanges: 0, rate: null });
-    expect(none.approvals).toMatchObject({ waiting: 2, overdue: 1, decided: 0, medianMinutes: null });
+    expect(none.approvals).toMatchObject({ waiting: 3, overdue: 2, decided: 0, medianMinutes: null });
   });
 
   it('serves GET /api/v1/datahub/kpis to the data authority, auditors and city operators only', async () => {

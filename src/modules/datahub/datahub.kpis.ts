@@ -52,8 +52,8 @@ export const DatahubKpisSchema = z
       }),
     ),
     approvals: z.object({
-      waiting: Count.describe('applications pending now'),
-      overdue: Count.describe('pending past their due time'),
+      waiting: Count.describe('applications undecided now (pending or escalated)'),
+      overdue: Count.describe('undecided past their due time (escalated, or not swept yet)'),
       decided: Count.describe('applications decided in the window'),
       approved: Count,
       rejected: Count,
@@ -220,13 +220,13 @@ async function withBases(db: Db, rows: { entry: string; version: string; count: 
 async function approvalFigures(db: Db, from: Date, to: Date, now: Date) {
   const { rows } = await sql<Record<string, unknown>>`
     select
-      count(*) filter (where status = 'pending') as waiting,
-      count(*) filter (where status = 'pending' and due_at < ${now}) as overdue,
-      count(*) filter (where status <> 'pending' and decided_at >= ${from} and decided_at < ${to}) as decided,
+      count(*) filter (where status in ('pending', 'escalated')) as waiting,
+      count(*) filter (where status in ('pending', 'escalated') and due_at < ${now}) as overdue,
+      count(*) filter (where decided_at >= ${from} and decided_at < ${to}) as decided,
       count(*) filter (where status = 'approved' and decided_at >= ${from} and decided_at < ${to}) as approved,
       count(*) filter (where status = 'rejected' and decided_at >= ${from} and decided_at < ${to}) as rejected,
       percentile_cont(0.5) within group (order by extract(epoch from decided_at - requested_at))
-        filter (where status <> 'pending' and decided_at >= ${from} and decided_at < ${to}) as median_s
+        filter (where decided_at >= ${from} and decided_at < ${to}) as median_s
     from dh_application`.execute(db);
   const r = rows[0] ?? {};
   const median = r.median_s === null || r.median_s === undefined ? null : Number(r.median_s);

@@ -10152,9 +10152,9 @@ export interface components {
         count: number;
       }[];
       approvals: {
-        /** @description applications pending now */
+        /** @description applications undecided now (pending or escalated) */
         waiting: number;
-        /** @description pending past their due time */
+        /** @description undecided past their due time (escalated, or not swept yet) */
         overdue: number;
         /** @description applications decided in the window */
         decided: number;
@@ -10268,12 +10268,19 @@ export interface components {
       resourceId: string;
       purpose: string;
       entries: string[];
-      /** @enum {string} */
-      status: 'pending' | 'approved' | 'rejected';
+      /**
+       * @description escalated: its time limit passed undecided; told to the data authority, still decidable
+       * @enum {string}
+       */
+      status: 'pending' | 'escalated' | 'approved' | 'rejected';
       /** Format: date-time */
       requestedAt: string;
       /** Format: date-time */
       dueAt: string;
+      /** @description when the owner department was reminded (at 75 % of the time limit) */
+      remindedAt: string | null;
+      /** @description when the missed time limit escalated it to the data authority */
+      escalatedAt: string | null;
       decidedBy: string | null;
       decidedAt: string | null;
       validUntil: string | null;
@@ -10372,9 +10379,9 @@ export interface components {
         count: number;
       }[];
       approvals: {
-        /** @description applications pending now */
+        /** @description applications undecided now (pending or escalated) */
         waiting: number;
-        /** @description pending past their due time */
+        /** @description undecided past their due time (escalated, or not swept yet) */
         overdue: number;
         /** @description applications decided in the window */
         decided: number;
@@ -10488,12 +10495,19 @@ export interface components {
       resourceId: string;
       purpose: string;
       entries: string[];
-      /** @enum {string} */
-      status: 'pending' | 'approved' | 'rejected';
+      /**
+       * @description escalated: its time limit passed undecided; told to the data authority, still decidable
+       * @enum {string}
+       */
+      status: 'pending' | 'escalated' | 'approved' | 'rejected';
       /** Format: date-time */
       requestedAt: string;
       /** Format: date-time */
       dueAt: string;
+      /** @description when the owner department was reminded (at 75 % of the time limit) */
+      remindedAt: string | null;
+      /** @description when the missed time limit escalated it to the data authority */
+      escalatedAt: string | null;
       decidedBy: string | null;
       decidedAt: string | null;
       validUntil: string | null;

@@ -5,11 +5,13 @@ import { AppError } from '../../../platform/errors.ts';
 import type { Decision, ResourceDto } from '../datahub.schema.ts';
 import { type Consumer, ConsumerService } from './gateway.consumers.ts';
 import type { GatewayDeps } from './gateway.deps.ts';
-import { GatewayRepository } from './gateway.repository.ts';
+import { GatewayRepository, OPEN } from './gateway.repository.ts';
 import type { ApplicationDto } from './gateway.schema.ts';
 import type { GatewayTables } from './gateway.tables.ts';
 
 const HOUR = 3_600_000;
+/** The notify recipient of the data authority (escalations of overdue applications). */
+export const DATA_AUTHORITY = 'role:data_authority';
 /** How long an approval lets the consumer read the resource. */
 const APPROVAL_VALID_MS = 30 * 24 * HOUR;
 
@@ -44,11 +46,19 @@ export class ApplicationService {
       decidedBy: null,
       decidedAt: null,
       validUntil: null,
+      remindedAt: null,
+      escalatedAt: null,
     };
     await this.deps.db.transaction().execute(async (trx) => {
       await this.repo.insertApplication(forTables<GatewayTables>(trx), application);
       await this.audit(trx, { kind: 'api_key', id: consumer.id }, 'datahub.application.filed', application);
-      await this.notice(trx, `department:${resource.ownerDepartment}`, application, '数据共享申请待审批');
+      // The owner department is asked; the requester is told its request waits for that answer.
+      await this.notice(
+        trx,
+        [`department:${resource.ownerDepartment}`, `consumer:${consumer.id}`],
+        application,
+        '数据共享申请待审批',
+      );
     });
     return application;
   }
@@ -65,7 +75,8 @@ export class ApplicationService {
           'forbidden',
           `only ${a.ownerDepartment} or the data authority decides this application`,
         );
-      if (a.status !== 'pending')
+      // An escalated application is still the owner department's (or the authority's) to decide.
+      if (!OPEN.includes(a.status))
         throw new AppError('conflict', `application is ${a.status}`, { status: a.status });
       const at = this.deps.clock.now();
       const validUntil = approve ? new Date(at.getTime() + APPROVAL_VALID_MS) : null;
@@ -80,7 +91,9 @@ export class ApplicationService {
       };
       await this.audit(trx, principal, `datahub.application.${status}`, decided);
       const title = approve ? '数据共享申请已批准' : '数据共享申请未获批准';
-      await this.notice(trx, `consumer:${a.consumerId}`, decided, title);
+      // Deciding an escalated application closes the escalation: the data authority is told too.
+      const to = [`consumer:${a.consumerId}`, ...(a.status === 'escalated' ? [DATA_AUTHORITY] : [])];
+      await this.notice(trx, to, decided, title);
       return decided;
     });
   }
@@ -97,7 +110,8 @@ export class ApplicationService {
     return this.repo.pending(forTables<GatewayTables>(this.deps.db), ownerDept);
   }
 
-  private async audit(trx: Db, actor: Pick<Principal, 'kind' | 'id'>, action: string, a: ApplicationDto) {
+  /** Audits a change of the application (also the sweep's reminder and escalation). */
+  async audit(trx: Db, actor: Pick<Principal, 'kind' | 'id'>, action: string, a: ApplicationDto) {
     await this.deps.audit.append(trx, {
       actor: { kind: actor.kind, id: actor.id },
       action,
@@ -108,17 +122,24 @@ export class ApplicationService {
         ownerDepartment: a.ownerDepartment,
         resourceId: a.resourceId,
         entries: a.entries,
+        dueAt: a.dueAt,
+        ...(a.escalatedAt ? { escalatedAt: a.escalatedAt } : {}),
       },
     });
   }
 
-  private async notice(trx: Db, to: string, a: ApplicationDto, title: string): Promise<void> {
-    await this.deps.notifier?.send(trx, [{ id: to }], {
-      subjectType: 'datahub_application',
-      subjectId: a.id,
-      jurisdictionPath: a.ownerDepartment.split(':')[0] ?? '50',
-      title,
-      body: `${a.consumerDepartment} → ${a.ownerDepartment} ${a.resourceId}（${a.purpose}）：${a.status}，期限 ${a.dueAt}`,
-    });
+  /** A notice about the application (in-app through the notify module, when wired). */
+  async notice(trx: Db, to: string[], a: ApplicationDto, title: string): Promise<void> {
+    await this.deps.notifier?.send(
+      trx,
+      to.map((id) => ({ id })),
+      {
+        subjectType: 'datahub_application',
+        subjectId: a.id,
+        jurisdictionPath: a.ownerDepartment.split(':')[0] ?? '50',
+        title,
+        body: `${a.consumerDepartment} → ${a.ownerDepartment} ${a.resourceId}（${a.purpose}）：${a.status}，期限 ${a.dueAt}`,
+      },
+    );
   }
 }

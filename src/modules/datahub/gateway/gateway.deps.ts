@@ -1,3 +1,4 @@
+import type { Logger } from '../../../platform/logger.ts';
 import type { Notifier } from '../../notify/index.ts';
 import type { DatahubDeps } from '../datahub.deps.ts';
 import type { QuotaLimit } from '../exchange/index.ts';
@@ -21,4 +22,6 @@ export interface GatewayDeps extends DatahubDeps {
   batchWindowMs?: number;
   /** How long an owner department has to answer an application (ms, default 48 h ≈ 2 working days). */
   applicationDueMs?: number;
+  /** Where a failed sweep of the applications' time limits is reported (gateway.timers.ts). */
+  logger?: Pick<Logger, 'error'>;
 }

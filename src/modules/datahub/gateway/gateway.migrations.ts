@@ -38,4 +38,22 @@ export const gatewayMigrations: Migrations = {
         .execute();
     },
   },
+  '202612070800_datahub_application_escalation': {
+    async up(db: Kysely<unknown>) {
+      // An application past its due time is `escalated` (to the data authority) and still decidable.
+      await sql`alter table dh_application drop constraint if exists dh_application_status_check`.execute(db);
+      await sql`alter table dh_application add constraint dh_application_status_check
+        check (status in ('pending', 'escalated', 'approved', 'rejected'))`.execute(db);
+      await db.schema
+        .alterTable('dh_application')
+        .addColumn('reminded_at', 'timestamptz')
+        .addColumn('escalated_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createIndex('dh_application_open_due')
+        .on('dh_application')
+        .columns(['status', 'due_at'])
+        .execute();
+    },
+  },
 };

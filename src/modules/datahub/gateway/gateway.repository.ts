@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { ApplicationDto } from './gateway.schema.ts';
 import type { GatewayTables } from './gateway.tables.ts';
 
@@ -59,12 +59,64 @@ export class GatewayRepository {
       .execute();
   }
 
+  /** Undecided applications: pending, or escalated past their due time. */
   async pending(db: Db, ownerDept?: string): Promise<ApplicationDto[]> {
-    let q = db.selectFrom('dh_application').selectAll().where('status', '=', 'pending');
+    let q = db.selectFrom('dh_application').selectAll().where('status', 'in', OPEN);
     if (ownerDept) q = q.where('owner_dept', '=', ownerDept);
     return (await q.orderBy('requested_at').limit(500).execute()).map(toDto);
   }
+
+  /**
+   * Pending applications at 75 % of their time limit and not yet reminded, still before their due
+   * time; locked `FOR UPDATE SKIP LOCKED` (several processes may sweep).
+   */
+  async dueForReminder(db: Db, now: Date, limit: number): Promise<ApplicationDto[]> {
+    const rows = await db
+      .selectFrom('dh_application')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('reminded_at', 'is', null)
+      .where('due_at', '>', now)
+      .where(sql<boolean>`requested_at + (due_at - requested_at) * 0.75 <= ${now}`)
+      .orderBy('due_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map(toDto);
+  }
+
+  /** Pending applications past their due time, locked `FOR UPDATE SKIP LOCKED`. */
+  async dueForEscalation(db: Db, now: Date, limit: number): Promise<ApplicationDto[]> {
+    const rows = await db
+      .selectFrom('dh_application')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map(toDto);
+  }
+
+  async markReminded(db: Db, id: string, at: Date): Promise<void> {
+    await db.updateTable('dh_application').set({ reminded_at: at }).where('id', '=', id).execute();
+  }
+
+  async markEscalated(db: Db, id: string, at: Date): Promise<void> {
+    await db
+      .updateTable('dh_application')
+      .set({ status: 'escalated', escalated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
 }
+
+/** Statuses of an application still waiting for the owner department's decision. */
+export const OPEN = ['pending', 'escalated'];
 
 function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
@@ -85,5 +137,7 @@ function toDto(r: ApplicationRow): ApplicationDto {
     decidedBy: r.decided_by,
     decidedAt: iso(r.decided_at),
     validUntil: iso(r.valid_until),
+    remindedAt: iso(r.reminded_at),
+    escalatedAt: iso(r.escalated_at),
   };
 }

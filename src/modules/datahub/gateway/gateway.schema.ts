@@ -68,9 +68,19 @@ export const ApplicationSchema = z
     resourceId: z.string(),
     purpose: z.string(),
     entries: z.array(z.string()),
-    status: z.enum(['pending', 'approved', 'rejected']),
+    status: z
+      .enum(['pending', 'escalated', 'approved', 'rejected'])
+      .describe('escalated: its time limit passed undecided; told to the data authority, still decidable'),
     requestedAt: z.iso.datetime({ offset: true }),
     dueAt: z.iso.datetime({ offset: true }),
+    remindedAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .describe('when the owner department was reminded (at 75 % of the time limit)'),
+    escalatedAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .describe('when the missed time limit escalated it to the data authority'),
     decidedBy: z.string().nullable(),
     decidedAt: z.iso.datetime({ offset: true }).nullable(),
     validUntil: z.iso.datetime({ offset: true }).nullable(),

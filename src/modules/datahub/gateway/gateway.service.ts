@@ -19,6 +19,7 @@ import { ApplicationService } from './gateway.applications.ts';
 import { type Consumer, ConsumerService } from './gateway.consumers.ts';
 import type { GatewayDeps } from './gateway.deps.ts';
 import type { ExchangeBody, ExchangePending, ExchangeResult } from './gateway.schema.ts';
+import { ApplicationTimers } from './gateway.timers.ts';
 
 /** What an exchange answers: the data (200) or, for conditional access, the application filed (202). */
 export type ExchangeAnswer = { status: 200; body: ExchangeResult } | { status: 202; body: ExchangePending };
@@ -31,6 +32,8 @@ export type ExchangeAnswer = { status: 200; body: ExchangeResult } | { status: 2
 export class ExchangeGateway {
   readonly consumers: ConsumerService;
   readonly applications: ApplicationService;
+  /** The applications' time limits: reminder at 75 %, escalation when overdue (start it to sweep). */
+  readonly applicationTimers: ApplicationTimers;
   readonly connectors = new ConnectorRegistry();
   readonly log: ExchangeLog;
   readonly quota: ConsumerQuota;
@@ -45,6 +48,7 @@ export class ExchangeGateway {
     this.list = list;
     this.consumers = new ConsumerService(deps);
     this.applications = new ApplicationService(deps);
+    this.applicationTimers = new ApplicationTimers(deps, this.applications);
     this.log = new ExchangeLog(deps.db);
     this.quota = new ConsumerQuota(deps.clock, deps.quota ?? { perSecond: 200, burst: 400 });
     this.batcher = new ExchangeBatcher(this.log, { windowMs: deps.batchWindowMs ?? 0 });
@@ -87,8 +91,9 @@ export class ExchangeGateway {
     return firstBroken ? { ok, checked, firstBroken } : { ok, checked };
   }
 
-  /** Writes what is queued and closes every connector. */
+  /** Stops the applications' sweep, writes what is queued and closes every connector. */
   async close(): Promise<void> {
+    await this.applicationTimers.stop();
     await this.batcher.flush();
     await this.connectors.close();
   }

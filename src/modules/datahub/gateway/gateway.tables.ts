@@ -25,5 +25,9 @@ export interface GatewayTables {
     decided_by: string | null;
     decided_at: Date | null;
     valid_until: Date | null;
+    /** When the owner department was reminded (at 75 % of the time limit). */
+    reminded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    /** When the missed time limit escalated it to the data authority. */
+    escalated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
 }
