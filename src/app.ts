@@ -53,6 +53,7 @@ import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS } from './subjects.ts';
 import { wireDatahub } from './wiring/datahub.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
+import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
 
@@ -193,6 +194,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     centre,
     bus,
     mqttUrl: () => app()?.mqtt?.url,
+    permits: gatewayPermitLookup(gateway),
     ...options.scenarios,
   });
   await scenarios.start();

@@ -17,6 +17,7 @@ export { registerDatahubRoutes } from './datahub.routes.ts';
 export type { Decision, FieldClass, ListEntry, ResourceDto } from './datahub.schema.ts';
 export { exchangeMigrations } from './exchange/index.ts';
 export { ConnectorRegistry } from './gateway/connector.registry.ts';
+export { type Consumer, ConsumerService } from './gateway/gateway.consumers.ts';
 export type { GatewayDeps, KeyIssuer } from './gateway/gateway.deps.ts';
 export { gatewayMigrations } from './gateway/gateway.migrations.ts';
 export { registerGatewayRoutes } from './gateway/gateway.routes.ts';

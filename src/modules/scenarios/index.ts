@@ -17,5 +17,6 @@ export {
   PlanService,
 } from './plans.service.ts';
 export type { Kpi, MapLayer, Scenario } from './scenario.ts';
+export type { PermitInfo, PermitLookup } from './water.permits.ts';
 export { SpillSchema, WATER_ARRIVAL, WATER_TRACE, WaterScenario } from './water.scenario.ts';
 export { type ScenarioBus, type ScenarioDeps, type Scenarios, wireScenarios } from './wire.ts';

@@ -32,6 +32,8 @@ export type PlanParams = Record<string, string | number | boolean | null | undef
 export interface ActivateInput {
   templateKey: string;
   eventId: string;
+  /** The new plan's id, when the caller named it beforehand (e.g. in the purpose of a data read). */
+  planId?: string;
   params: PlanParams;
   /** Kept with the plan (suspects, arrivals, risk points …). */
   analysis: Record<string, unknown>;
@@ -145,7 +147,7 @@ export class PlanService {
   }
 
   /** The plan of this template already activated for the event, if any. */
-  private async existing(eventId: string, templateKey: string): Promise<string | undefined> {
+  async existing(eventId: string, templateKey: string): Promise<string | undefined> {
     const found = await this.db()
       .selectFrom('sc_plan')
       .select('id')
@@ -209,7 +211,7 @@ export class PlanService {
   ): Promise<PlanDraft> {
     const planned: TaskPlan = { eventId: event.id, items: [] };
     const rows: Insertable<PlanTables['sc_plan_task']>[] = [];
-    const planId = randomUUID();
+    const planId = input.planId ?? randomUUID();
     for (const [seq, t] of generateTasks(template, input.params).entries()) {
       const at = input.locations?.[t.key] ?? event.location;
       const adopt = live.find(

@@ -2,16 +2,18 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { DEMO_PASSWORD, prepareCity } from '../../demo/prepare.ts';
-import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
+import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import type { Driver, Json } from '../../simulate/driver.ts';
 import { dataSharing, jiaochangkou, jiefangbei, liangping, qijiang } from '../../simulate/stories.ts';
+import { DISCHARGE_PERMITS_RESOURCE, PERMITS_CONSUMER } from '../../wiring/scenario-permits.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -22,6 +24,20 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
   const clock = new ManualClock('2025-11-24T10:00:00+08:00');
   const tokens = new Map<string, string | null>();
   const lines: string[] = [];
+  /** The gateway's exchange-log records of a plan's permit read, with the consumer that made them. */
+  const permitReads = async (planId: string) =>
+    (
+      await sql<{
+        decision: string;
+        row_count: number;
+        name: string;
+        department_code: string;
+        resource_id: string;
+      }>`
+        select l.decision, l.row_count, c.name, c.department_code, l.resource_id
+        from dh_exchange_log l join dh_consumer c on c.id = l.consumer_app
+        where l.purpose = ${`source_tracing:plan:${planId}`}`.execute(app.database.db)
+    ).rows;
 
   const login = async (user: string) => {
     if (!tokens.has(user)) {
@@ -144,6 +160,35 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
       'government@street',
     ]);
     expect(event.category).toBe('dissolved_oxygen_low');
+    // The two plants' discharge permits, read through the gateway as the water bureau's application.
+    const permits = (plan.analysis as Json).permits as Json[];
+    expect(permits.map((p) => p.enterprise).sort()).toEqual(
+      ['寨溪镇污水处理厂', '蒲河场镇污水处理厂'].sort(),
+    );
+    const zhaixi = permits.find((p) => p.enterprise === '寨溪镇污水处理厂')!;
+    expect(zhaixi).toMatchObject({
+      permitNo: 'DEMO-500110-2023-0017',
+      validUntil: '2028-06-30',
+      river: '蒲河',
+      limits: [
+        { pollutant: 'COD', limitMgL: 50 },
+        { pollutant: 'NH3-N', limitMgL: 5 },
+      ],
+      contact: { phone: '138****1701' },
+    });
+    expect(JSON.stringify(plan)).not.toContain('13800001701');
+    expect((plan.analysis as Json).permitsReason).toBeUndefined();
+    expect(plan.tasks[0]!.instructions).toContain('DEMO-500110-2023-0017');
+    expect(plan.tasks[0]!.instructions).toContain('138****1802');
+    expect(await permitReads(plan.id)).toEqual([
+      {
+        decision: 'allow',
+        row_count: 2,
+        name: PERMITS_CONSUMER.name,
+        department_code: '50:water_resources',
+        resource_id: DISCHARGE_PERMITS_RESOURCE,
+      },
+    ]);
     const events = (await driver.call('GET', '/api/v1/events?limit=50', 'operator.500110')).body.items;
     expect(events.filter((e: { source: string }) => e.source === 'sensor_alert')).toHaveLength(1);
     const notes = (
@@ -273,4 +318,50 @@ describe.each(testBackends)('scenario stories on %s', (kind) => {
     expect(outcome.failed[0]).toContain('--secrets');
     expect(outcome.failed[0]).not.toContain('ENOENT');
   }, 120_000);
+
+  it('still activates a spill plan when the negative list denies the permits: no permits, the entry as the reason, the denial logged', async () => {
+    const authority = (id: string): Principal => ({
+      kind: 'user',
+      id,
+      name: id,
+      roles: ['data_authority'],
+      jurisdictionCode: '50',
+      jurisdictionPath: '50',
+      departmentCode: '50:big_data',
+    });
+    const { list } = app.services.datahub;
+    const proposal = await list.propose(authority('authority-a'), {
+      baseVersion: (await list.current(SYSTEM_PRINCIPAL)).version,
+      upsert: [
+        {
+          id: 'NL-TEST-EE-PERMITS',
+          kind: 'not_shared',
+          basis: '测试：排污许可暂停共享',
+          description: '',
+          scope: { resourceId: DISCHARGE_PERMITS_RESOURCE },
+          maskClasses: [],
+        },
+      ],
+      remove: [],
+      note: 'deny the permits for the test',
+    });
+    await list.approve(authority('authority-b'), proposal.id);
+    const r = await driver.call('POST', '/api/v1/scenarios/water/spills', 'operator.500155', {
+      lon: 107.8,
+      lat: 30.6,
+      areaM2: 400,
+      substance: 'oil',
+      observedAt: new Date(clock.now().getTime() - 5 * 60_000).toISOString(),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const plan = r.body.plan as Json;
+    expect(plan.status).toBe('active');
+    expect(plan.analysis.trace.some((c: Json) => c.suspect)).toBe(true);
+    expect(plan.analysis.permits).toEqual([]);
+    expect(plan.analysis.permitsReason).toContain('NL-TEST-EE-PERMITS');
+    expect(plan.tasks[0].instructions).toContain('未取得');
+    expect(await permitReads(plan.id)).toMatchObject([
+      { decision: 'deny', row_count: 0, name: PERMITS_CONSUMER.name },
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,6 +21,7 @@ import {
 import type { PlanDto } from './plans.schema.ts';
 import type { PlanService } from './plans.service.ts';
 import type { Scenario } from './scenario.ts';
+import { type PermitLookup, suspectPermits } from './water.permits.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../../data');
 /** Filed algorithm keys the water scenario runs through the gate. */
@@ -56,6 +57,8 @@ export interface WaterDeps {
   plans: PlanService;
   isCategory: (code: string) => Promise<boolean>;
   network?: RiverNetwork;
+  /** The suspects' discharge permits, read through the data hub's exchange gateway (app wiring). */
+  permits?: PermitLookup;
 }
 
 const km = (m: number) => (m / 1000).toFixed(1);
@@ -168,11 +171,16 @@ export class WaterScenario implements Scenario {
       params[`suspect${i + 1}`] = c.source.name;
       params[`suspect${i + 1}Km`] = km(c.distanceM);
     });
+    const existing = await this.deps.plans.existing(event.id, 'water.do-low');
+    if (existing) return this.deps.plans.get(SYSTEM_PRINCIPAL, existing);
+    const planId = randomUUID();
+    const { permitLines, ...permits } = await this.permits(planId, suspects);
     return this.deps.plans.activate(SYSTEM_PRINCIPAL, {
       templateKey: 'water.do-low',
       eventId: event.id,
-      params,
-      analysis: { section: sectionId, pollutant, trace: summariseTrace(trace) },
+      planId,
+      params: { ...params, permitLines },
+      analysis: { section: sectionId, pollutant, trace: summariseTrace(trace), ...permits },
     });
   }
 
@@ -222,11 +230,20 @@ export class WaterScenario implements Scenario {
     if (!decided.decided)
       throw new AppError('conflict', `arrival prediction not available (${decided.reason})`);
     const p: PlanInputs = decided.output;
+    const existing = await this.deps.plans.existing(event.id, 'water.spill');
+    if (existing) return { plan: await this.deps.plans.get(SYSTEM_PRINCIPAL, existing), eventId: event.id };
+    const planId = randomUUID();
+    const { permitLines, ...permits } = await this.permits(
+      planId,
+      trace.candidates.filter((c) => c.suspect),
+    );
     const plan = await this.deps.plans.activate(actor, {
       templateKey: 'water.spill',
       eventId: event.id,
-      params: this.spillParams(input, reach, trace, p),
+      planId,
+      params: { ...this.spillParams(input, reach, trace, p), permitLines },
       analysis: {
+        ...permits,
         spill: { ...at, lon, lat, massKg, areaM2: input.areaM2, substance: input.substance },
         trace: summariseTrace(trace),
         arrival: {
@@ -299,6 +316,12 @@ export class WaterScenario implements Scenario {
       damMarginH: hours(dam.marginS),
       damNote: dam.feasible ? '时间可行' : `来不及构筑：${dam.explanation}`,
     };
+  }
+
+  /** The suspects' discharge permits, read through the gateway for this plan (never fails the plan). */
+  private permits(planId: string, suspects: TraceResult['candidates']) {
+    const names = [...new Set(suspects.map((c) => c.source.name))];
+    return suspectPermits(this.deps.permits, names, `source_tracing:plan:${planId}`, this.deps.logger);
   }
 
   private async trace(

@@ -13,6 +13,7 @@ import { CrowdScenario } from './crowd.scenario.ts';
 import { PlanService } from './plans.service.ts';
 import type { Scenario } from './scenario.ts';
 import { registerScenarioRoutes } from './scenarios.routes.ts';
+import type { PermitLookup } from './water.permits.ts';
 import { WaterScenario } from './water.scenario.ts';
 
 /** The part of the bus the scenarios use: one subscription to sensing alerts. */
@@ -40,6 +41,8 @@ export interface ScenarioDeps {
   bus?: ScenarioBus;
   /** Where devices publish (the app's `mqtt.url` once listening). */
   mqttUrl?: () => string | undefined;
+  /** The water plans' read of the suspects' discharge permits (the data hub's gateway, wired by the app). */
+  permits?: PermitLookup;
   /** Crowd assessment timer, ms (default 30 s; 0 = none, e.g. tests on a ManualClock). */
   crowdIntervalMs?: number;
 }
@@ -64,7 +67,15 @@ export function wireScenarios(deps: ScenarioDeps): Scenarios {
       () => true,
       () => false,
     );
-  const water = new WaterScenario({ clock, logger, algorithms, events, plans, isCategory });
+  const water = new WaterScenario({
+    clock,
+    logger,
+    algorithms,
+    events,
+    plans,
+    isCategory,
+    permits: deps.permits,
+  });
   const crowd = new CrowdScenario({
     clock,
     logger,

@@ -59,6 +59,36 @@ export class ConsumerService {
     return { id: key.id, name: body.name, departmentCode: body.departmentCode, key: key.secret };
   }
 
+  /**
+   * The platform's own department application of this name and department, registered (data
+   * authority only) when there is none yet. Its key is never shown: the platform calls the gateway
+   * in-process as that consumer (`asPrincipal`), so its reads are logged and decided like any other.
+   */
+  async ensure(principal: Principal, body: ConsumerBody): Promise<Consumer> {
+    const db = forTables<GatewayTables>(this.deps.db);
+    const found = await this.repo.consumerByName(db, body.name, body.departmentCode);
+    if (found) return { id: found.id, name: found.name, departmentCode: found.department_code };
+    const created = await this.register(principal, body);
+    return { id: created.id, name: created.name, departmentCode: created.departmentCode };
+  }
+
+  /**
+   * The principal an in-process caller presents for a consumer, as identity makes it of the
+   * consumer's key (the gateway reads its kind and id; the path is the department's top code).
+   */
+  static asPrincipal(consumer: Consumer): Principal {
+    const jurisdictionCode = consumer.departmentCode.split(':')[0] ?? consumer.departmentCode;
+    return {
+      kind: 'api_key',
+      id: consumer.id,
+      name: consumer.name,
+      roles: [],
+      jurisdictionCode,
+      jurisdictionPath: jurisdictionCode,
+      departmentCode: consumer.departmentCode,
+    };
+  }
+
   /** The consumer behind a request's key (401 without one, or with a key that is no consumer's). */
   async authenticate(principal: Principal | undefined): Promise<Consumer> {
     if (principal?.kind !== 'api_key')

@@ -15,6 +15,18 @@ export class GatewayRepository {
     return db.selectFrom('dh_consumer').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The oldest consumer of this name and department (names may repeat; the first registered wins). */
+  async consumerByName(db: Db, name: string, departmentCode: string) {
+    return db
+      .selectFrom('dh_consumer')
+      .selectAll()
+      .where('name', '=', name)
+      .where('department_code', '=', departmentCode)
+      .orderBy('created_at')
+      .orderBy('id')
+      .executeTakeFirst();
+  }
+
   async insertApplication(db: Db, a: ApplicationDto): Promise<void> {
     await db
       .insertInto('dh_application')

@@ -17,6 +17,7 @@ import { datahubMigrations } from '../datahub.migrations.ts';
 import { createDatahub } from '../datahub.module.ts';
 import type { ListEntry, ResourceDto } from '../datahub.schema.ts';
 import { exchangeMigrations } from '../exchange/index.ts';
+import { ConsumerService } from './gateway.consumers.ts';
 import { gatewayMigrations } from './gateway.migrations.ts';
 import { registerGatewayRoutes } from './gateway.routes.ts';
 import { ExchangeGateway } from './gateway.service.ts';
@@ -176,6 +177,28 @@ describe.each(testBackends)('exchange gateway on %s', (kind) => {
     });
     expect(r.statusCode).toBe(403);
     expect((await consumer('extra', '50:transport')).key).toMatch(/^secret-/);
+  });
+
+  it('ensures the platform’s own consumer once (data authority only) and serves it in-process like any other', async () => {
+    const body = { name: 'platform tracing', departmentCode: '50:water_resources' };
+    await expect(gateway.consumers.ensure(waterLiaison, body)).rejects.toMatchObject({ code: 'forbidden' });
+    const first = await gateway.consumers.ensure(authority, body);
+    expect(await gateway.consumers.ensure(SYSTEM_PRINCIPAL, body)).toEqual(first);
+    const answer = await gateway.exchange(ConsumerService.asPrincipal(first), {
+      resourceId: 'ee-permits',
+      purpose: 'source_tracing:plan:p-1',
+      filters: [{ field: 'enterprise', op: 'in', values: ['寨溪镇污水处理厂'] }],
+      limit: 10,
+    });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { rows: [{ permit_no: 'P-1', contact_phone: '138****5678' }] },
+    });
+    const logged = await sql<{ consumer_app: string; decision: string }>`
+      select consumer_app, decision from dh_exchange_log where purpose = 'source_tracing:plan:p-1'`.execute(
+      database.db,
+    );
+    expect(logged.rows).toEqual([{ consumer_app: first.id, decision: 'allow' }]);
   });
 
   it('answers 401 without a consumer key, and for a user without one', async () => {
