@@ -17,6 +17,7 @@ export {
   type SqlDialect,
 } from './connector.ts';
 export { CsvConnector, type CsvConnectorOptions } from './csv.connector.ts';
+export { ExcelConnector, type ExcelConnectorOptions } from './excel.connector.ts';
 export { MariaDbConnector, type MariaDbConnectorOptions, mariaFieldType } from './mariadb.connector.ts';
 export {
   dbRunner,
