@@ -61,6 +61,11 @@ describe('Excel connector', () => {
     ).toHaveLength(1);
   });
 
+  it('refuses a workbook over maxBytes as source_unavailable', async () => {
+    const small = guard(new ExcelConnector({ id: 'small', dir, maxBytes: 100 }), new ManualClock());
+    await expect(small.describe()).rejects.toMatchObject({ code: 'source_unavailable' });
+  });
+
   it('a missing or broken file is source_unavailable without its path', async () => {
     writeFileSync(path.join(dir, 'broken.bin'), 'PK not really a zip');
     for (const file of [path.join(dir, 'gone', 'visitors.xlsx'), path.join(dir, 'broken.bin')]) {

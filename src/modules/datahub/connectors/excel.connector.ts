@@ -1,5 +1,4 @@
-import { createReadStream, type ReadStream } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import {
@@ -26,7 +25,11 @@ export interface ExcelConnectorOptions {
   naming?: 'sheet' | 'file.sheet';
   /** Rows read to infer the field types (default 200). */
   sample?: number;
+  /** The largest workbook read (default 64 MiB): a workbook is read whole, so this bounds the memory a query takes. */
+  maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 const TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -69,10 +72,9 @@ interface Sheet {
 }
 
 /**
- * Excel workbooks read with exceljs's streaming reader (the zip is read as a stream; a sheet that
- * comes before the shared strings is spooled to a temporary file, never held in memory). The
- * first row of a sheet names its fields; the types are inferred from a sample (cells formatted as
- * dates are timestamps, given as ISO strings). A query streams the sheet, evaluates the filters
+ * Excel workbooks read with exceljs, each whole but no larger than `maxBytes` (exceljs 4.4.0's
+ * streaming reader failed intermittently on the same file here: "reading 'sheets' of undefined"). The first row of a sheet names its fields; the types are inferred from a sample (cells formatted as
+ * dates are timestamps, given as ISO strings). A query walks the sheet, evaluates the filters
  * row by row and stops at the limit.
  */
 export class ExcelConnector implements Connector {
@@ -99,47 +101,33 @@ export class ExcelConnector implements Connector {
   }
 
   /**
-   * Streams a workbook's sheets: `each` gets every sheet's name and its rows (cell values by
-   * column, header row included) and says whether to read on; the file is closed in the end.
+   * Reads a workbook (refusing one larger than `maxBytes`, so memory stays bounded) and hands
+   * `each` every sheet's name and its non-empty rows (cell values by column, header row
+   * included); `each` says whether to read on.
    */
   private async read(
     file: string,
     each: (sheet: string, rows: AsyncIterable<{ values: unknown[]; dates: boolean[] }>) => Promise<boolean>,
   ): Promise<void> {
-    // A missing file would otherwise never end the zip stream it is piped into.
-    await access(file);
-    const input: ReadStream = createReadStream(file);
-    let failed: Error | undefined;
-    input.on('error', (e) => {
-      failed = e;
-    });
-    try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-        worksheets: 'emit',
-        sharedStrings: 'cache',
-        hyperlinks: 'ignore',
-        styles: 'cache',
-        entries: 'ignore',
-      });
-      for await (const ws of reader as AsyncIterable<
-        ExcelJS.stream.xlsx.WorksheetReader & { name?: string }
-      >) {
-        const rows = (async function* () {
-          for await (const row of ws as unknown as AsyncIterable<ExcelJS.Row>) {
-            const values: unknown[] = [];
-            const dates: boolean[] = [];
-            row.eachCell({ includeEmpty: false }, (cell, col) => {
-              values[col - 1] = plain(cell.value);
-              dates[col - 1] = cell.value instanceof Date;
-            });
-            yield { values, dates };
-          }
-        })();
-        if (!(await each(ws.name ?? '', rows))) break;
-      }
-      if (failed) throw failed;
-    } finally {
-      input.destroy();
+    const { size } = await stat(file);
+    if (size > (this.options.maxBytes ?? DEFAULT_MAX_BYTES)) throw new Error('workbook too large');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    for (const ws of workbook.worksheets) {
+      const rows = (async function* () {
+        for (let n = 1; n <= ws.rowCount; n++) {
+          const row = ws.getRow(n);
+          if (row.actualCellCount === 0) continue;
+          const values: unknown[] = [];
+          const dates: boolean[] = [];
+          row.eachCell({ includeEmpty: false }, (cell, col) => {
+            values[col - 1] = plain(cell.value);
+            dates[col - 1] = cell.value instanceof Date;
+          });
+          yield { values, dates };
+        }
+      })();
+      if (!(await each(ws.name, rows))) break;
     }
   }
 
@@ -163,10 +151,9 @@ export class ExcelConnector implements Connector {
             names = Array.from(row.values, (v) => (v === null || v === undefined ? '' : String(v)));
             continue;
           }
-          // Read on to the sheet's end: leaving a sheet half-read would buffer its rest.
-          if (sample.length >= max) continue;
           sample.push(row.values);
           dates.push(row.dates);
+          if (sample.length >= max) break;
         }
         const fields = (names ?? [])
           .map((name, i) => ({ name, i }))
