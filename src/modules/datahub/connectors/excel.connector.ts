@@ -73,8 +73,9 @@ interface Sheet {
 
 /**
  * Excel workbooks read with exceljs, each whole but no larger than `maxBytes` (exceljs 4.4.0's
- * streaming reader failed intermittently on the same file here: "reading 'sheets' of undefined"). The first row of a sheet names its fields; the types are inferred from a sample (cells formatted as
- * dates are timestamps, given as ISO strings). A query walks the sheet, evaluates the filters
+ * streaming reader failed intermittently on the same file here: "reading 'sheets' of undefined").
+ * The first row of a sheet names its fields; the types are inferred from a sample (cells
+ * formatted as dates are timestamps, given as ISO strings). A query walks the sheet, evaluates the filters
  * row by row and stops at the limit.
  */
 export class ExcelConnector implements Connector {
