@@ -5,7 +5,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { DATAHUB_USERS } from './demo/datahub-demo.ts';
 import { DEMO_PASSWORD, prepareCity } from './demo/prepare.ts';
+import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { openTestDatabase, testBackends } from './platform/db/testing.ts';
 import { declaredRoutes } from './platform/http/access.ts';
 import { createLogger } from './platform/logger.ts';
@@ -192,6 +194,71 @@ describe.each(testBackends)('citybrain app on %s', (kind) => {
     const page = await app.http.inject({ method: 'GET', url: '/algorithms' });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<html lang="zh-CN"');
+  });
+
+  it("serves the platform's own events through the exchange gateway, filtered, under the negative list", async () => {
+    const { event } = await app.services.centre.events.intake(SYSTEM_PRINCIPAL, 'system', {
+      description: '较场口夜市烧烤油烟太大 13812345678',
+      location: { lon: 106.574, lat: 29.551 },
+      category: 'barbecue_smoke',
+    });
+    const login = await call('POST', '/api/v1/auth/login', undefined, {
+      username: DATAHUB_USERS.authority,
+      password: DEMO_PASSWORD,
+    });
+    tokens.authority = login.body.token;
+    const consumer = await call('POST', '/api/v1/datahub/consumers', 'authority', {
+      name: 'ecology e2e',
+      departmentCode: '50:ecology_environment',
+    });
+    expect(consumer.status).toBe(201);
+    const exchange = (fields?: string[]) =>
+      app.http.inject({
+        method: 'POST',
+        url: '/api/v1/datahub/exchange',
+        headers: { 'x-api-key': consumer.body.key },
+        payload: {
+          resourceId: 'cb-events',
+          purpose: 'air_pollution_supervision',
+          filters: [{ field: 'category', op: 'eq', value: 'barbecue_smoke' }],
+          ...(fields ? { fields } : {}),
+        },
+      });
+    // The demo list keeps the big data bureau's personal fields (the citizens' words) unshared.
+    const denied = await exchange();
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.details.reason).toBe('negative_list');
+    const res = await exchange(['event_id', 'category', 'status', 'jurisdiction_code', 'created_at']);
+    expect(res.statusCode, res.body).toBe(200);
+    const rows = res.json().rows as Record<string, unknown>[];
+    expect(rows.every((r) => r.category === 'barbecue_smoke')).toBe(true);
+    expect(rows.find((r) => r.event_id === event.id)).toEqual({
+      event_id: event.id,
+      category: 'barbecue_smoke',
+      status: event.status,
+      jurisdiction_code: event.jurisdictionCode,
+      created_at: event.createdAt,
+    });
+    // The other platform resources are served from their read models too.
+    const read = async (resourceId: string, filters: unknown[] = []) => {
+      const r = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/datahub/exchange',
+        headers: { 'x-api-key': consumer.body.key },
+        payload: { resourceId, purpose: 'supervision', filters, limit: 20 },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().rows as Record<string, unknown>[];
+    };
+    const devices = await read('cb-devices');
+    expect(devices.length).toBeGreaterThan(0);
+    const kind = devices[0]?.kind;
+    expect(
+      (await read('cb-devices', [{ field: 'kind', op: 'eq', value: kind }])).every((d) => d.kind === kind),
+    ).toBe(true);
+    expect(Array.isArray(await read('cb-readings', [{ field: 'kind', op: 'eq', value: kind }]))).toBe(true);
+    expect(Array.isArray(await read('cb-alerts'))).toBe(true);
+    expect((await read('cb-kpis')).find((k) => k.kpi === 'events')?.value).toBeGreaterThan(0);
   });
 
   it('runs the demo preparation again without adding anything', async () => {

@@ -52,6 +52,7 @@ import { createLogger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS } from './subjects.ts';
 import { wireDatahub } from './wiring/datahub.ts';
+import { platformReadModels } from './wiring/datahub-platform.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -181,6 +182,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     organisation,
     identity,
     notifier: centre.notify,
+    platform: platformReadModels({ db, clock, sensing, events: centre.events, dispatch: centre.dispatch }),
   });
   const scenarios = wireScenarios({
     db,

@@ -3,10 +3,11 @@ import type { AuditLog } from '../modules/audit/index.ts';
 import {
   createDatahub,
   type Datahub,
-  dbRunner,
   ExchangeGateway,
+  guard,
   type KeyIssuer,
-  PostgresConnector,
+  PlatformConnector,
+  type PlatformReadModels,
   registerDatahubRoutes,
   registerGatewayRoutes,
 } from '../modules/datahub/index.ts';
@@ -24,8 +25,9 @@ export const PLATFORM_SOURCE = 'citybrain';
 /**
  * The data middle platform: catalogue and negative list (datahub), the exchange gateway with its
  * consumers' keys issued as identity API keys (no roles, the consumer's department; stored hashed
- * by identity, presented as x-api-key), notices through notify, and the platform's own database
- * as the `citybrain` source (Db connector). Departments' sources are registered by whoever
+ * by identity, presented as x-api-key), notices through notify, and the platform's own data
+ * (devices, readings, events, alerts, KPIs through the owning modules' read models) as the
+ * `citybrain` source. Departments' sources are registered by whoever
  * connects them (the demo: src/demo/datahub-demo.ts).
  */
 export function wireDatahub(deps: {
@@ -36,6 +38,8 @@ export function wireDatahub(deps: {
   organisation: Organisation;
   identity: IdentityService;
   notifier: Notifier;
+  /** The platform's own data (src/wiring/datahub-platform.ts), served as the `citybrain` source. */
+  platform: PlatformReadModels;
 }): { datahub: Datahub; gateway: ExchangeGateway } {
   const { db, audit, clock, organisation, identity } = deps;
   const departments = {
@@ -62,10 +66,10 @@ export function wireDatahub(deps: {
   );
   // Reminders and escalations of conditional-access applications, swept from the table (stopped by gateway.close).
   gateway.applicationTimers.start();
-  // The platform's own tables are served only once a catalogue resource maps onto one (none does yet).
+  // The platform's own data through its modules' read models (the catalogue's `cb-*` resources).
   void gateway.connectors.register(
     PLATFORM_SOURCE,
-    new PostgresConnector({ id: PLATFORM_SOURCE, runner: dbRunner(db), tables: [] }),
+    guard(new PlatformConnector({ id: PLATFORM_SOURCE, read: deps.platform }), clock),
   );
   registerDatahubRoutes(deps.http, { datahub });
   registerGatewayRoutes(deps.http, { gateway });

@@ -300,7 +300,17 @@ export function platformResources(owner: string): ResourceDto[] {
       descriptionZh: '物联网感知设备的登记信息。',
       updateFrequency: 'daily',
       sharing: 'unconditional',
-      fields: [f('device_id', '设备编号'), f('kind', '设备类型'), f('location', '坐标', 'internal')],
+      fields: [
+        f('device_id', '设备编号'),
+        f('kind', '设备类型'),
+        f('name', '设备名称'),
+        f('jurisdiction_code', '行政区划代码'),
+        f('department_code', '责任部门'),
+        f('status', '状态'),
+        f('location', '坐标', 'internal'),
+        f('created_at', '登记时间'),
+        f('last_seen_at', '最近上报时间'),
+      ],
     },
     {
       ...base,
@@ -310,7 +320,14 @@ export function platformResources(owner: string): ResourceDto[] {
       descriptionZh: '设备上报的监测读数。',
       updateFrequency: 'realtime',
       sharing: 'unconditional',
-      fields: [f('device_id', '设备编号'), f('metric', '指标'), f('value', '数值'), f('at', '时间')],
+      fields: [
+        f('device_id', '设备编号'),
+        f('kind', '设备类型'),
+        f('jurisdiction_code', '行政区划代码'),
+        f('metric', '指标'),
+        f('value', '数值'),
+        f('at', '时间'),
+      ],
     },
     {
       ...base,
@@ -323,8 +340,14 @@ export function platformResources(owner: string): ResourceDto[] {
       fields: [
         f('event_id', '事件编号'),
         f('category', '类别'),
-        f('reporter_phone', '报告人电话', 'personal'),
+        f('status', '状态'),
+        f('priority', '优先级'),
+        f('jurisdiction_code', '行政区划代码'),
         f('address', '地址', 'internal'),
+        // Citizens' own words: they name people and give phone numbers.
+        f('description', '事件描述（市民原话）', 'personal'),
+        f('created_at', '受理时间'),
+        f('closed_at', '办结时间'),
       ],
     },
     {
@@ -335,7 +358,16 @@ export function platformResources(owner: string): ResourceDto[] {
       descriptionZh: '规则引擎产生的告警。',
       updateFrequency: 'realtime',
       sharing: 'unconditional',
-      fields: [f('alert_id', '告警编号'), f('rule', '规则'), f('severity', '级别')],
+      fields: [
+        f('alert_id', '告警编号'),
+        f('rule', '规则'),
+        f('category', '类别'),
+        f('severity', '级别'),
+        f('status', '状态'),
+        f('device_id', '设备编号'),
+        f('jurisdiction_code', '行政区划代码'),
+        f('issued_at', '告警时间'),
+      ],
     },
     {
       ...base,
@@ -345,7 +377,13 @@ export function platformResources(owner: string): ResourceDto[] {
       descriptionZh: '事件处置、感知与协同的运行指标。',
       updateFrequency: 'hourly',
       sharing: 'unconditional',
-      fields: [f('kpi', '指标'), f('value', '数值'), f('period', '周期')],
+      fields: [
+        f('kpi', '指标'),
+        f('value', '数值'),
+        f('period', '周期'),
+        f('period_start', '周期起'),
+        f('period_end', '周期止'),
+      ],
     },
   ];
 }

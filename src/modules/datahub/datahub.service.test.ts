@@ -297,7 +297,7 @@ describe.each(testBackends)('datahub on %s', (kind) => {
     });
     expect(platform.json()).toMatchObject({
       decision: 'allow',
-      maskedFields: [{ name: 'reporter_phone', class: 'personal' }],
+      maskedFields: [{ name: 'description', class: 'personal' }],
     });
     const other = await api.inject({
       method: 'POST',

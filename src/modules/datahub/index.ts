@@ -5,8 +5,12 @@ export {
   type Connector,
   CsvConnector,
   dbRunner,
+  ExcelConnector,
   guard,
   MariaDbConnector,
+  PlatformConnector,
+  type PlatformQuery,
+  type PlatformReadModels,
   PostgresConnector,
 } from './connectors/index.ts';
 export type { DatahubDeps, DepartmentDirectory } from './datahub.deps.ts';

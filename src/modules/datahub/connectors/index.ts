@@ -17,7 +17,15 @@ export {
   type SqlDialect,
 } from './connector.ts';
 export { CsvConnector, type CsvConnectorOptions } from './csv.connector.ts';
+export { ExcelConnector, type ExcelConnectorOptions } from './excel.connector.ts';
 export { MariaDbConnector, type MariaDbConnectorOptions, mariaFieldType } from './mariadb.connector.ts';
+export {
+  PLATFORM_RESOURCES,
+  PlatformConnector,
+  type PlatformQuery,
+  type PlatformReader,
+  type PlatformReadModels,
+} from './platform.connector.ts';
 export {
   dbRunner,
   PostgresConnector,
