@@ -120,16 +120,17 @@ export class ExchangeGateway {
     const now = this.deps.clock.now().getTime();
     if (!changes || now - this.listenFailedAt < (this.deps.cache?.ttlMs ?? CACHE_DEFAULTS.ttlMs))
       return Promise.resolve();
-    this.listening = listenForChanges(changes, {
+    const listening: Promise<Unlisten | undefined> = listenForChanges(changes, {
       resources: (ids) => this.catalogue.invalidate(ids),
       list: () => this.list.invalidate(),
     }).catch((error: unknown) => {
       this.deps.logger?.error({ err: error }, 'datahub: cannot listen for catalogue and list changes');
       this.listenFailedAt = now;
-      this.listening = undefined;
+      if (this.listening === listening) this.listening = undefined; // not when closed meanwhile
       return undefined;
     });
-    return this.listening;
+    this.listening = listening;
+    return listening;
   }
 
   private async decide(
