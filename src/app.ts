@@ -176,6 +176,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   await centre.start();
   const { datahub, gateway } = wireDatahub({
     db,
+    changes: database,
     http,
     audit,
     clock,

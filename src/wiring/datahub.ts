@@ -16,7 +16,7 @@ import type { Notifier } from '../modules/notify/index.ts';
 import type { Organisation } from '../modules/organisation/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { Db } from '../platform/db/database.ts';
+import type { Database, Db } from '../platform/db/database.ts';
 import type { Api } from '../platform/http/server.ts';
 
 /** The source-system id of the platform's own data in the catalogue. */
@@ -40,8 +40,10 @@ export function wireDatahub(deps: {
   notifier: Notifier;
   /** The platform's own data (src/wiring/datahub-platform.ts), served as the `citybrain` source. */
   platform: PlatformReadModels;
+  /** The database's LISTEN: the gateway's caches hear other processes' catalogue and list changes. */
+  changes?: Pick<Database, 'listen'>;
 }): { datahub: Datahub; gateway: ExchangeGateway } {
-  const { db, audit, clock, organisation, identity } = deps;
+  const { db, audit, clock, organisation, identity, changes } = deps;
   const departments = {
     list: async () =>
       (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
@@ -60,7 +62,7 @@ export function wireDatahub(deps: {
     },
   };
   const gateway = new ExchangeGateway(
-    { db, audit, clock, departments, keys, notifier: deps.notifier },
+    { db, audit, clock, departments, keys, notifier: deps.notifier, ...(changes ? { changes } : {}) },
     datahub.catalogue,
     datahub.list,
   );

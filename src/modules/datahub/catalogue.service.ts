@@ -1,9 +1,11 @@
-import { type Principal, requireRole } from '../../platform/access.ts';
+import { type Principal, requireRole, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { createSegmenter, type Segmenter } from '../classification/index.ts';
 import { toDcat } from './catalogue.dcat.ts';
 import { CatalogueRepository } from './catalogue.repository.ts';
+import { CACHE_DEFAULTS, TtlCache } from './datahub.cache.ts';
+import { announce } from './datahub.changes.ts';
 import type { DatahubDeps } from './datahub.deps.ts';
 import type { ResourceDto, ResourcePage, ResourceQuery } from './datahub.schema.ts';
 import type { DatahubTables } from './datahub.tables.ts';
@@ -13,9 +15,16 @@ export class CatalogueService {
   private readonly deps: DatahubDeps;
   private readonly repo = new CatalogueRepository();
   private segmenter?: Segmenter;
+  /** Resources by id for `lookup` (the gateway's per-exchange read). */
+  private readonly cache: TtlCache<ResourceDto>;
 
   constructor(deps: DatahubDeps) {
     this.deps = deps;
+    this.cache = new TtlCache(
+      deps.clock,
+      deps.cache?.maxResources ?? CACHE_DEFAULTS.maxResources,
+      deps.cache?.ttlMs ?? CACHE_DEFAULTS.ttlMs,
+    );
   }
 
   /** Registers (or replaces) resources in one transaction with one audit entry; data authority only. */
@@ -36,7 +45,10 @@ export class CatalogueService {
         subjectId: 'catalogue',
         details: { count: resources.length, first: resources[0]?.id, last: resources.at(-1)?.id },
       });
+      // Every process's cache drops them when this commits (this one's too, below, without waiting).
+      await announce(trx, { kind: 'resources', ids: resources.map((r) => r.id) });
     });
+    this.cache.invalidate(resources.map((r) => r.id));
     return { registered: resources.length };
   }
 
@@ -45,6 +57,20 @@ export class CatalogueService {
     const found = await this.repo.get(forTables<DatahubTables>(this.deps.db), id);
     if (!found) throw notFound('resource', id);
     return found;
+  }
+
+  /**
+   * One resource as the gateway reads it: from this process's cache (LRU, entries trusted for the
+   * TTL; dropped on registration here or, through `invalidate`, when another process announces one).
+   * An unknown id is not cached: it is read again next time.
+   */
+  lookup(id: string): Promise<ResourceDto> {
+    return this.cache.through(id, () => this.get(SYSTEM_PRINCIPAL, id));
+  }
+
+  /** Drops cached resources (all when no ids are given): another process registered them. */
+  invalidate(ids?: readonly string[]): void {
+    this.cache.invalidate(ids);
   }
 
   /** Resources by Chinese keywords (every jieba token must match), department and theme, paged. */

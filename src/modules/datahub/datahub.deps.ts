@@ -3,6 +3,8 @@ import type { Db } from '../../platform/db/database.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { Segmenter } from '../classification/index.ts';
 import type { DepartmentDto } from '../organisation/index.ts';
+import type { CacheLimits } from './datahub.cache.ts';
+import type { ChangeSource } from './datahub.changes.ts';
 
 /** The departments that may own resources: the organisation module's city-level departments. */
 export interface DepartmentDirectory {
@@ -17,4 +19,11 @@ export interface DatahubDeps {
   departments: DepartmentDirectory;
   /** jieba segmenter for Chinese keyword search; built on first use when absent (~0.5 s). */
   segmenter?: Segmenter;
+  /**
+   * Where the gateway hears catalogue and list changes made by other processes (the database's
+   * LISTEN: `Database.listen`); without it only this process's changes and the TTL refresh its caches.
+   */
+  changes?: ChangeSource;
+  /** The gateway's per-process caches of resources and of the list-version check. */
+  cache?: CacheLimits;
 }

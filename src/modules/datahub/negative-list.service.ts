@@ -3,6 +3,8 @@ import { hasRole, type Principal, requireRole } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CatalogueService } from './catalogue.service.ts';
+import { CACHE_DEFAULTS } from './datahub.cache.ts';
+import { announce } from './datahub.changes.ts';
 import type { DatahubDeps } from './datahub.deps.ts';
 import type {
   Decision,
@@ -26,6 +28,11 @@ export class NegativeListService {
   private readonly repo = new NegativeListRepository();
   /** The loaded, pre-parsed policy of the current version (one per process). */
   readonly policy = new NegativeListPolicy();
+  /** When the version was last found current (ms on the clock), for `refreshCached`. */
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  /** Bumped by `invalidate`: a check under way when it happened does not count as current. */
+  private generation = 0;
+  private checking: Promise<void> | undefined;
 
   constructor(deps: DatahubDeps, catalogue: CatalogueService) {
     this.deps = deps;
@@ -108,6 +115,7 @@ export class NegativeListService {
         subjectId: id,
         details: { proposedBy: proposal.proposedBy, version, entries: entries.length },
       });
+      await announce(trx, { kind: 'list' });
       return {
         approved: {
           ...proposal,
@@ -191,6 +199,7 @@ export class NegativeListService {
         subjectId: '1',
         details: { entries: entries.length },
       });
+      await announce(trx, { kind: 'list' });
     });
     this.policy.load(1, entries);
     return 1;
@@ -237,6 +246,38 @@ export class NegativeListService {
     if (latest === this.policy.version) return;
     const v = await this.repo.latest(this.db);
     this.policy.load(v?.version ?? 0, v?.entries ?? []);
+  }
+
+  /**
+   * `refresh` at most once per TTL (the gateway's per-exchange check): within it the loaded
+   * version is taken as current unless `invalidate` (a list change announced by any process) says
+   * otherwise. Concurrent callers share one check.
+   */
+  refreshCached(): Promise<void> {
+    const ttl = this.deps.cache?.ttlMs ?? CACHE_DEFAULTS.ttlMs;
+    const now = this.deps.clock.now().getTime();
+    if (now - this.checkedAt < ttl) return Promise.resolve();
+    if (this.checking) return this.checking;
+    const generation = this.generation;
+    const checking = this.refresh().then(
+      () => {
+        if (this.checking === checking) this.checking = undefined;
+        if (generation === this.generation) this.checkedAt = now;
+      },
+      (error: unknown) => {
+        if (this.checking === checking) this.checking = undefined;
+        throw error;
+      },
+    );
+    this.checking = checking;
+    return checking;
+  }
+
+  /** The list moved on somewhere: the next `refreshCached` reads the version again. */
+  invalidate(): void {
+    this.generation++;
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+    this.checking = undefined;
   }
 
   private get db() {

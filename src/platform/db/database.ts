@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { type ChannelListener, checkChannel, listenPostgres, type Unlisten } from './notifications.ts';
 
 // timestamptz as Date and bigint (count(*)) as number on both engines.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -20,6 +21,12 @@ export type Db = Kysely<any>;
 export interface Database {
   readonly db: Db;
   readonly kind: DatabaseKind;
+  /**
+   * Listens on a NOTIFY channel (`select pg_notify(channel, payload)`, delivered after commit):
+   * PostgreSQL on a dedicated connection that reconnects after a drop; PGlite in-process. Closing
+   * the database stops every listener.
+   */
+  listen(channel: string, listener: ChannelListener): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -46,7 +53,24 @@ export async function openPostgres(url: string): Promise<Database> {
   });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const listeners = new Set<Unlisten>();
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, listener) {
+      const unlisten = await listenPostgres(url, channel, listener);
+      const stop = async () => {
+        listeners.delete(stop);
+        await unlisten();
+      };
+      listeners.add(stop);
+      return stop;
+    },
+    close: async () => {
+      await Promise.all([...listeners].map((stop) => stop()));
+      await db.destroy();
+    },
+  };
 }
 
 /** Opens embedded PGlite in a directory (created if missing) or in memory. */
@@ -58,6 +82,13 @@ export async function openPglite(dir: string): Promise<Database> {
     return {
       db,
       kind: 'pglite',
+      async listen(channel, listener) {
+        const unlisten = await client.listen(checkChannel(channel), (payload) => listener.message(payload));
+        listener.state?.(true);
+        return async () => {
+          if (!client.closed) await unlisten();
+        };
+      },
       close: async () => {
         await db.destroy();
         if (!client.closed) await client.close();

@@ -1,7 +1,10 @@
-import { type Principal, SYSTEM_PRINCIPAL } from '../../../platform/access.ts';
+import type { Principal } from '../../../platform/access.ts';
+import type { Unlisten } from '../../../platform/db/notifications.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { CatalogueService } from '../catalogue.service.ts';
 import type { Filter, QueryResult } from '../connectors/index.ts';
+import { CACHE_DEFAULTS } from '../datahub.cache.ts';
+import { listenForChanges } from '../datahub.changes.ts';
 import type { Decision, ResourceDto } from '../datahub.schema.ts';
 import {
   ConsumerQuota,
@@ -27,7 +30,9 @@ export type ExchangeAnswer = { status: 200; body: ExchangeResult } | { status: 2
 /**
  * The exchange gateway: authenticate the consumer → quota → catalogue resource → negative-list
  * decision → connector query → masking → one record in the hash-chained exchange log (batched;
- * the answer waits for its batch to commit) → the data.
+ * the answer waits for its batch to commit) → the data. The resource and the list's version check
+ * come from per-process caches, dropped by the changes every process announces (LISTEN, started
+ * with the first exchange) and trusted for the TTL at most.
  */
 export class ExchangeGateway {
   readonly consumers: ConsumerService;
@@ -41,6 +46,10 @@ export class ExchangeGateway {
   private readonly deps: GatewayDeps;
   private readonly catalogue: CatalogueService;
   private readonly list: NegativeListService;
+  /** Listening for other processes' changes: set once listening (or trying), until `close`. */
+  private listening: Promise<Unlisten | undefined> | undefined;
+  /** When listening last failed (ms on the clock): tried again after a TTL. */
+  private listenFailedAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: GatewayDeps, catalogue: CatalogueService, list: NegativeListService) {
     this.deps = deps;
@@ -58,10 +67,11 @@ export class ExchangeGateway {
   async exchange(principal: Principal | undefined, body: ExchangeBody): Promise<ExchangeAnswer> {
     const consumer = await this.consumers.authenticate(principal);
     this.quota.take(consumer.id);
-    // The list's version check does not depend on the resource: both reads go out together.
-    const refreshed = this.list.refresh();
+    await (this.listening ?? this.listen());
+    // The list's version check does not depend on the resource: both (cached) reads go out together.
+    const refreshed = this.list.refreshCached();
     refreshed.catch(() => {}); // awaited (and its failure answered) in decide()
-    const resource = await this.catalogue.get(SYSTEM_PRINCIPAL, body.resourceId);
+    const resource = await this.catalogue.lookup(body.resourceId);
     const decision = await this.decide(consumer, resource, body, refreshed);
     const record = this.record(consumer, resource, body.purpose, decision);
     if (decision.decision === 'deny') return this.deny(record, decision);
@@ -91,11 +101,36 @@ export class ExchangeGateway {
     return firstBroken ? { ok, checked, firstBroken } : { ok, checked };
   }
 
-  /** Stops the applications' sweep, writes what is queued and closes every connector. */
+  /** Stops the applications' sweep and the listening, writes what is queued and closes every connector. */
   async close(): Promise<void> {
     await this.applicationTimers.stop();
+    const listening = this.listening;
+    this.listening = Promise.resolve(undefined); // no new listener once closed
+    await (await listening)?.();
     await this.batcher.flush();
     await this.connectors.close();
+  }
+
+  /**
+   * Starts listening for catalogue and list changes, once (when `deps.changes` is given). If that
+   * fails the exchange goes on with the TTL alone; a later exchange tries again after a TTL.
+   */
+  private listen(): Promise<unknown> {
+    const changes = this.deps.changes;
+    const now = this.deps.clock.now().getTime();
+    if (!changes || now - this.listenFailedAt < (this.deps.cache?.ttlMs ?? CACHE_DEFAULTS.ttlMs))
+      return Promise.resolve();
+    const listening: Promise<Unlisten | undefined> = listenForChanges(changes, {
+      resources: (ids) => this.catalogue.invalidate(ids),
+      list: () => this.list.invalidate(),
+    }).catch((error: unknown) => {
+      this.deps.logger?.error({ err: error }, 'datahub: cannot listen for catalogue and list changes');
+      this.listenFailedAt = now;
+      if (this.listening === listening) this.listening = undefined; // not when closed meanwhile
+      return undefined;
+    });
+    this.listening = listening;
+    return listening;
   }
 
   private async decide(
