@@ -1,14 +1,17 @@
 import { sql } from 'kysely';
+import { DailyPartitions } from '../../../platform/db/daily-partitions.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { ChainedExchange } from './exchange.hash.ts';
 
-const DAY_MS = 86_400_000;
 /** Separates list items in the insert's text columns (entry ids and field names never hold it). */
 export const LIST_SEPARATOR = '\u001f';
 
+/** Partition names only (no state): see the instance's `partitions` for creating them. */
+const NAMES = new DailyPartitions('dh_exchange_log');
+
 /** Name of the partition holding the UTC day that starts at `dayStart` (ms). */
 export function exchangePartitionName(dayStart: number): string {
-  return `dh_exchange_log_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll('-', '')}`;
+  return NAMES.name(dayStart);
 }
 
 /** Separate fields and rows in a verifier page (no text field of the log may hold them, or U+001F). */
@@ -17,23 +20,12 @@ export const ROW_SEPARATOR = '\u001d';
 
 /** All SQL of the exchange log. */
 export class ExchangeRepository {
-  private readonly known = new Set<number>();
+  /** Per instance: a fresh database (tests) starts with none of its partitions known. */
+  private readonly partitions = new DailyPartitions('dh_exchange_log');
 
   /** Creates the daily partitions for these UTC days (ms at 00:00Z) that do not exist yet. */
-  async ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
-    for (const day of dayStarts) {
-      if (this.known.has(day)) continue;
-      const from = new Date(day).toISOString();
-      const to = new Date(day + DAY_MS).toISOString();
-      try {
-        await sql`create table if not exists ${sql.raw(exchangePartitionName(day))} partition of dh_exchange_log
-          for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
-      } catch (error) {
-        // Another appender created it between its check and ours.
-        if (!/already exists/.test(String((error as Error).message))) throw error;
-      }
-      this.known.add(day);
-    }
+  ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
+    return this.partitions.ensure(db, dayStarts);
   }
 
   /** Locks the chain head for the rest of the transaction, so appenders in every process take turns. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DailyPartitions } from '../../../platform/db/daily-partitions.ts';
 import type { Db } from '../../../platform/db/database.ts';
 
 const DAY_MS = 86_400_000;
@@ -22,9 +23,12 @@ export interface StoredReading {
   stored: number | null;
 }
 
+/** Partition names only (no state): see the instance's `partitions` for creating them. */
+const NAMES = new DailyPartitions('sensing_observations');
+
 /** Name of the partition holding the UTC day that starts at `dayStart` (ms). */
 export function partitionName(dayStart: number): string {
-  return `sensing_observations_p${new Date(dayStart).toISOString().slice(0, 10).replaceAll('-', '')}`;
+  return NAMES.name(dayStart);
 }
 
 /**
@@ -36,23 +40,12 @@ export function partitionName(dayStart: number): string {
  * rolled up nor evaluated twice; a crash loses no rollup (the journal commits with the rows).
  */
 export class ObservationStore {
-  private readonly known = new Set<number>();
+  /** Per instance: a fresh database (tests) starts with none of its partitions known. */
+  private readonly partitions = new DailyPartitions('sensing_observations');
 
-  /** Creates the partitions for these UTC days (ms at 00:00Z) that do not exist yet. */
-  async ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
-    for (const day of dayStarts) {
-      if (this.known.has(day)) continue;
-      const from = new Date(day).toISOString();
-      const to = new Date(day + DAY_MS).toISOString();
-      try {
-        await sql`create table if not exists ${sql.raw(partitionName(day))} partition of sensing_observations
-          for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
-      } catch (error) {
-        // Another process created it between our check and our create.
-        if (!/already exists/.test(String((error as Error).message))) throw error;
-      }
-      this.known.add(day);
-    }
+  /** Creates the daily partitions for these UTC days (ms at 00:00Z) that do not exist yet. */
+  ensurePartitions(db: Db, dayStarts: Iterable<number>): Promise<void> {
+    return this.partitions.ensure(db, dayStarts);
   }
 
   /**
@@ -160,7 +153,7 @@ export class ObservationStore {
       const start = Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`);
       if (start + DAY_MS > before.getTime()) continue;
       await sql`drop table if exists ${sql.raw(name)}`.execute(db);
-      this.known.delete(start);
+      this.partitions.forget(start);
       dropped.push(name);
     }
     return dropped;
