@@ -2,8 +2,10 @@
 # Runs every benchmark in bench/ with --smoke (tiny sizes, the same code path) on Node 24 and fails
 # if any of them fails, hangs past its time limit, or does not honour --smoke (no smoke banner).
 # A bench that no longer starts is caught here, not by the next person who wants its figures.
-# Lines start with 'bench', never 'ok'/'FAIL': a line 'ok <name> <time>' reads as `go test` output
-# to a log reader, which then finds no test in it (the CI log's closing line is the tests' count).
+# Lines read 'bench <name> <n> s — <summary>' and use none of the words test runners close with
+# ('ok', 'FAIL', 'PASS', 'ran:', 'tests'): a log reader that knows go test's 'ok <pkg> <time>' or
+# OUnit's 'Ran: N tests' would take a bench line for a runner's closing line and find no test in it
+# (the CI log's closing line is the tests' count, `tests: N passed, N failed, N skipped`).
 # Needs PostgreSQL :5432, NATS :4222 and mosquitto on the PATH (scripts/prepare-test-env.sh).
 # Usage: scripts/bench-smoke.sh [name ...]   (default: every bench/*.ts that is not a helper)
 set -uo pipefail
@@ -36,21 +38,21 @@ for n in "${names[@]}"; do
     why="exit $rc"
     [ $rc -eq 124 ] && why="timed out after ${LIMIT_S} s"
     failed+=("$n")
-    printf 'bench %-24s %4d s  broke (%s)\n' "$n" "$took" "$why"
+    printf 'bench %-24s %4d s — broke (%s)\n' "$n" "$took" "$why"
     tail -n 30 "$out" | sed 's/^/     | /'
   elif ! grep -q '^(smoke run' "$out"; then
     failed+=("$n")
-    printf 'bench %-24s %4d s  broke (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
+    printf 'bench %-24s %4d s — broke (no smoke banner: does it handle --smoke?)\n' "$n" "$took"
   else
     # The bench's ratio line (its last), else its last line: enough to see it ran through.
     summary=$(grep -iE 'ratio|speed-up|faster|× baseline' "$out" | tail -n 1)
     [ -n "$summary" ] || summary=$(grep -E 'p50' "$out" | grep -v 'gc:' | head -n 1)
     [ -n "$summary" ] || summary=$(tail -n 1 "$out")
-    printf 'bench %-24s %4d s  ran: %s\n' "$n" "$took" "${summary:0:150}"
+    printf 'bench %-24s %4d s — %s\n' "$n" "$took" "${summary:0:150}"
   fi
   rm -f "$out"
 done
-printf '%d benches in %d s\n' "${#names[@]}" "$((SECONDS - started))"
+printf '%d benchmarks smoke-checked in %d s\n' "${#names[@]}" "$((SECONDS - started))"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}" >&2
   exit 1
