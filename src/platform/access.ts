@@ -62,13 +62,27 @@ export function inScope(
   column: string,
   // biome-ignore lint/suspicious/noExplicitAny: usable in any module's query; the column name is checked at run time.
 ): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
-  const scope = principal.jurisdictionPath;
+  return withinPath(principal.jurisdictionPath, column);
+}
+
+/**
+ * A WHERE condition keeping rows whose path column is `path` or lies below it ('' keeps all):
+ * a view narrowed to one area inside the principal's scope (the scope check is still inScope's).
+ */
+export function withinPath(
+  path: string,
+  column: string,
+  // biome-ignore lint/suspicious/noExplicitAny: usable in any module's query; the column name is checked at run time.
+): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
   return (eb) => {
-    if (scope === '') return sql<boolean>`true`;
+    if (path === '') return sql<boolean>`true`;
     const ref = eb.ref(column);
-    return eb.or([eb(ref, '=', scope as never), eb(ref, 'like', `${escapeLike(scope)}/%` as never)]);
+    return eb.or([eb(ref, '=', path as never), eb(ref, 'like', `${escapeLike(path)}/%` as never)]);
   };
 }
+
+/** A jurisdiction path as the API takes it: codes joined by '/' (e.g. 500000/500103). */
+export const JURISDICTION_PATH = /^[0-9A-Za-z_-]{1,32}(\/[0-9A-Za-z_-]{1,32}){0,6}$/;
 
 /** Escapes LIKE wildcards in a literal prefix. */
 export function escapeLike(value: string): string {

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { forTables } from '../../platform/db/database.ts';
 import type { DispatchService } from '../dispatch/index.ts';
 import { EventRepository } from './events.repository.ts';
+import { WithinSchema } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
 
 const Group = z.object({
@@ -18,6 +19,7 @@ const Share = z.object({ onTime: z.number().int(), total: z.number().int(), rate
 export const KpiQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  within: WithinSchema.optional(),
 });
 /** The window of GET /api/v1/kpis. */
 export type KpiQuery = z.infer<typeof KpiQuerySchema>;

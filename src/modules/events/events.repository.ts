@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
-import { inScope, type Principal } from '../../platform/access.ts';
+import { escapeLike, inScope, type Principal, withinPath } from '../../platform/access.ts';
 import type { EventDto, EventQuery } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
 
@@ -66,6 +66,18 @@ export class EventRepository {
     if (q.status) query = query.where('status', '=', q.status);
     if (q.category) query = query.where('category', '=', q.category);
     if (q.source) query = query.where('source', '=', q.source);
+    if (q.within) query = query.where(withinPath(q.within, 'jurisdiction_path'));
+    if (q.priority) query = query.where('priority', '=', q.priority);
+    if (q.q) {
+      const text = escapeLike(q.q);
+      query = query.where((eb) =>
+        eb.or([
+          eb('description', 'ilike', `%${text}%`),
+          eb('address', 'ilike', `%${text}%`),
+          eb('id', 'like', `${text}%`),
+        ]),
+      );
+    }
     if (q.ids) query = q.ids.length ? query.where('id', 'in', q.ids) : query.where('id', '=', '');
     if (q.from) query = query.where('created_at', '>=', new Date(q.from));
     if (q.to) query = query.where('created_at', '<=', new Date(q.to));

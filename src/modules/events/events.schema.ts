@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JURISDICTION_PATH } from '../../platform/access.ts';
 import { TaskSchema } from '../dispatch/index.ts';
 import { EventPhotoSchema, MAX_PHOTOS_PER_REPORT } from './events.photos.ts';
 
@@ -23,6 +24,12 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 const iso = z.iso.datetime({ offset: true });
+
+/** Narrows a list or a figure to one area inside the caller's scope, by its jurisdiction path. */
+export const WithinSchema = z
+  .string()
+  .regex(JURISDICTION_PATH, 'a jurisdiction path such as 50/500103')
+  .describe('only this area (its jurisdiction path, e.g. 50/500103) — inside your own scope');
 const LonLat = z.object({ lon: z.number().min(-180).max(180), lat: z.number().min(-90).max(90) });
 
 /** Who reported: a citizen's contact details (kept, never shown on public reads). */
@@ -140,6 +147,15 @@ export const EventQuerySchema = z.object({
   status: z.enum(EVENT_STATUSES).optional(),
   category: z.string().optional(),
   source: z.enum(SOURCES).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('words of the description or address, or the start of the event id'),
+  within: WithinSchema.optional(),
   ids: z.array(z.string()).optional(),
   from: iso.optional(),
   to: iso.optional(),

@@ -27,15 +27,56 @@ export const EVENT_SAFETY_REFETCH_MS = 60_000;
 /** Photo records are not on the stream: polled this often while a task is shown. */
 const EVIDENCE_POLL_MS = 8000;
 
-/** Recent events in the signed-in user's jurisdiction (the server scopes), newest first. */
-export function useEvents() {
+/** The time ranges an operator can look back over; the feed and the KPIs share one. */
+export const RANGES = ['24h', '7d', '30d', '90d'] as const;
+/** A time range. */
+export type Range = (typeof RANGES)[number];
+const RANGE_MS: Record<Range, number> = {
+  '24h': 24 * 3_600_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+};
+/** The start of a range ending now, as the API takes it. */
+export function rangeFrom(range: Range, now = Date.now()): string {
+  return new Date(now - RANGE_MS[range]).toISOString();
+}
+
+/** What the operator narrows the feed to (the server filters: GET /api/v1/events). */
+export interface EventFilters {
+  status?: EventItem['status'];
+  priority?: EventItem['priority'];
+  source?: EventItem['source'];
+  category?: string;
+  q?: string;
+  range: Range;
+  /** The area viewed (its jurisdiction path), inside the user's scope. */
+  within?: string;
+}
+/** The query of GET /api/v1/events for filters (the range's start taken now). */
+export function eventQuery(f: EventFilters, limit: number) {
+  const { range, ...rest } = f;
+  const set = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== ''));
+  return { ...set, from: rangeFrom(range), limit } as { limit: number; from: string } & Omit<
+    EventFilters,
+    'range'
+  >;
+}
+
+/**
+ * Recent events in the signed-in user's jurisdiction (the server scopes), newest first; with
+ * filters, only those the operator asked for (the map keeps the unfiltered list).
+ */
+export function useEvents(filters?: EventFilters) {
   const token = useToken();
   return useQuery({
-    queryKey: ['events', token],
+    queryKey: ['events', token, filters ?? null],
     enabled: Boolean(token),
     refetchInterval: EVENT_SAFETY_REFETCH_MS,
+    placeholderData: (previous) => previous,
     queryFn: async () => {
-      const { items } = unwrap(await api.GET('/api/v1/events', { params: { query: { limit: 200 } } }));
+      const query = filters ? eventQuery(filters, 200) : { limit: 200 };
+      const { items } = unwrap(await api.GET('/api/v1/events', { params: { query } }));
       return [...items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
   });
@@ -71,14 +112,20 @@ export function useWhy(subjectType: string, subjectId: string | undefined) {
   });
 }
 
-/** KPIs of the user's jurisdiction. */
-export function useKpis(enabled: boolean) {
+/** KPIs of the area viewed (inside the user's jurisdiction) over a range. */
+export function useKpis(enabled: boolean, range: Range, within?: string) {
   const token = useToken();
   return useQuery({
-    queryKey: ['kpis', token],
+    queryKey: ['kpis', token, range, within ?? null],
     enabled: Boolean(token) && enabled,
     refetchInterval: 30_000,
-    queryFn: async () => unwrap(await api.GET('/api/v1/kpis')),
+    placeholderData: (previous) => previous,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/kpis', {
+          params: { query: { from: rangeFrom(range), ...(within ? { within } : {}) } },
+        }),
+      ),
   });
 }
 

@@ -4466,6 +4466,11 @@ export interface paths {
           status?: 'triage' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'merged';
           category?: string;
           source?: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
+          priority?: 'low' | 'normal' | 'high' | 'urgent';
+          /** @description words of the description or address, or the start of the event id */
+          q?: string;
+          /** @description only this area (its jurisdiction path, e.g. 50/500103) — inside your own scope */
+          within?: string;
           from?: string;
           to?: string;
           limit?: number;
@@ -6493,6 +6498,8 @@ export interface paths {
         query?: {
           from?: string;
           to?: string;
+          /** @description only this area (its jurisdiction path, e.g. 50/500103) — inside your own scope */
+          within?: string;
         };
         header?: never;
         path?: never;

@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLE_GROUPS } from '../../../src/platform/roles.ts';
 import { useAlertedDevices, useDevices, usePlans } from '../api/devices.ts';
-import { openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/events.ts';
+import { type EventFilters, openEventsByArea, useEvents, useKpis, useLiveAlerts } from '../api/events.ts';
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
@@ -14,6 +14,7 @@ import { DATA_PATH, DATA_ROLES } from './DataPage.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
+import { FeedFilters, isFiltered } from './FeedFilters.tsx';
 import { KpiPanel } from './KpiPanel.tsx';
 import {
   type AreaMeasure,
@@ -23,6 +24,7 @@ import {
   useWorkload,
 } from './layers.ts';
 import { PlansPanel } from './PlansPanel.tsx';
+import { UrgentBanner, useUrgentAlerts } from './urgentAlerts.tsx';
 
 const CityMap = lazy(() => import('../map/CityMap.tsx'));
 
@@ -68,7 +70,17 @@ export function Cockpit({ me }: { me: Me }) {
     () => (devices.data ? { points: devices.data, alerted: alerted.data ?? new Set<string>() } : undefined),
     [devices.data, alerted.data],
   );
-  const kpis = useKpis(scope.roles.some((r) => KPI_ROLES.includes(r)));
+  // One time range for the feed and the KPIs; both are of the area viewed.
+  const [filters, setFilters] = useState<EventFilters>({ range: '30d' });
+  const within = node?.path;
+  const feedFilters = useMemo(() => ({ ...filters, within }), [filters, within]);
+  const filtered = useEvents(feedFilters);
+  const kpis = useKpis(
+    scope.roles.some((r) => KPI_ROLES.includes(r)),
+    filters.range,
+    within && within !== scope.jurisdictionPath ? within : undefined,
+  );
+  const urgent = useUrgentAlerts(events.data);
   const openEvent = eventIdOf(pathname);
   // Opening an event keeps the map's drill-down (?at=); one event page replaces another in history.
   const showEvent = (id: string) =>
@@ -216,12 +228,21 @@ export function Cockpit({ me }: { me: Me }) {
           teams={teamsInView}
           loading={teams.isPending}
           kpis={kpis.data}
+          range={filters.range}
           openEvents={node && events.data ? (OPEN_EVENTS.get(node.code) ?? 0) : undefined}
         >
+          <UrgentBanner fresh={urgent.fresh} onOpen={showEvent} onDismiss={urgent.dismiss} />
           <PlansPanel plans={plans.data} loading={plans.isPending} />
+          <FeedFilters
+            value={feedFilters}
+            onChange={setFilters}
+            categories={categoriesOf(events.data)}
+            events={filtered.data ?? []}
+          />
           <EventFeed
-            events={eventsInView}
-            loading={events.isPending}
+            events={filtered.data ?? []}
+            filtered={isFiltered(filters)}
+            loading={filtered.isPending}
             selected={openEvent}
             onOpen={showEvent}
             hrefOf={(id) => `${eventPath(id)}${search}`}
@@ -230,4 +251,9 @@ export function Cockpit({ me }: { me: Me }) {
       </aside>
     </div>
   );
+}
+
+/** The categories the events in scope have, for the feed's category filter. */
+function categoriesOf(events: readonly { category: string | null }[] | undefined): string[] {
+  return [...new Set((events ?? []).map((e) => e.category).filter((c): c is string => Boolean(c)))].sort();
 }

@@ -12,12 +12,15 @@ import './plan.css';
 export function EventFeed({
   events,
   loading,
+  filtered = false,
   selected,
   onOpen,
   hrefOf,
 }: {
   events: readonly EventItem[];
   loading: boolean;
+  /** The operator narrowed the list: an empty one says so instead of "no events". */
+  filtered?: boolean;
   selected?: string;
   onOpen: (id: string) => void;
   hrefOf: (id: string) => string;
@@ -33,7 +36,10 @@ export function EventFeed({
         </span>
       </h2>
       {events.length === 0 ? (
-        <EmptyState title={loading ? t('common.loading') : t('events.empty')} note={t('live.emptyNote')} />
+        <EmptyState
+          title={loading ? t('common.loading') : t(filtered ? 'filters.none' : 'events.empty')}
+          note={t('live.emptyNote')}
+        />
       ) : (
         <ol className="feed" aria-live="polite">
           {events.slice(0, 50).map((e) => (

@@ -1,7 +1,8 @@
 import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Kpis } from '../api/events.ts';
+import type { Kpis, Range } from '../api/events.ts';
 import type { Team } from '../api/types.ts';
+import { download, toCsv } from '../shared/csv.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
 import { countBy } from './drill.ts';
 
@@ -15,12 +16,14 @@ export function KpiPanel({
   teams,
   loading,
   kpis,
+  range,
   openEvents,
   children,
 }: {
   teams: Team[];
   loading: boolean;
   kpis: Kpis | undefined;
+  range: Range;
   openEvents: number | undefined;
   children?: ReactNode;
 }) {
@@ -50,11 +53,12 @@ export function KpiPanel({
       kpis ? (kpis.satisfaction.average === null ? '—' : `${kpis.satisfaction.average.toFixed(1)}/5`) : '…',
     ],
   ];
+  // A stage with nothing due yet has no rate: it is left out of the chart, not drawn as 0 %.
   const compliance: [string, number][] = kpis
-    ? (['accept', 'arrive', 'resolve'] as const).map((k) => [
-        t(`kpi.compliance.${k}`),
-        Math.round((kpis.compliance[k].rate ?? 0) * 100),
-      ])
+    ? (['accept', 'arrive', 'resolve'] as const).flatMap((k): [string, number][] => {
+        const rate = kpis.compliance[k].rate;
+        return rate === null ? [] : [[t(`kpi.compliance.${k}`), Math.round(rate * 100)]];
+      })
     : [];
   const byCategory: [string, number][] = (kpis?.timeToClose.byCategory ?? [])
     .filter((g) => g.avgMinutes !== null)
@@ -70,14 +74,33 @@ export function KpiPanel({
           </div>
         ))}
       </dl>
-      <p className="muted small">{t('kpi.note', { events: kpis?.events ?? 0, closed: kpis?.closed ?? 0 })}</p>
+      <p className="muted small">
+        {kpis
+          ? t('kpi.note', { events: kpis.events, closed: kpis.closed, range: t(`filters.ranges.${range}`) })
+          : t('common.loading')}{' '}
+        <button
+          type="button"
+          className="link small"
+          disabled={!kpis}
+          onClick={() =>
+            download(
+              `kpis-${range}-${new Date().toISOString().slice(0, 10)}.csv`,
+              toCsv([[t('kpi.csv.name'), t('kpi.csv.value')], ...tiles.map(([k, v]) => [t(`kpi.${k}`), v])]),
+            )
+          }
+        >
+          {t('filters.export')}
+        </button>
+      </p>
       {children}
       {kpis && kpis.events > 0 ? (
         <Suspense fallback={<div className="chart-placeholder" />}>
-          <figure className="chart-figure">
-            <figcaption>{t('kpi.complianceChart')}</figcaption>
-            <BarChart label={t('kpi.complianceChart')} rows={compliance} />
-          </figure>
+          {compliance.length ? (
+            <figure className="chart-figure">
+              <figcaption>{t('kpi.complianceChart')}</figcaption>
+              <BarChart label={t('kpi.complianceChart')} rows={compliance} />
+            </figure>
+          ) : null}
           {byCategory.length ? (
             <figure className="chart-figure">
               <figcaption>{t('kpi.closeByCategory')}</figcaption>
