@@ -105,4 +105,35 @@ describe('operator tools in Chromium', () => {
     expect(kpis.some((l) => l.startsWith('未结事件,'))).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('switches the events and teams layers off and on, folds the legend, zooms and returns to the area', async () => {
+    const map = page.locator('.map');
+    const switchOf = (text: string) =>
+      page.locator('details.legend label', { hasText: text }).locator('input[type=checkbox]');
+    const events = switchOf('事件（');
+    await file(`解放碑轻轨站口共享单车堆放 ${tag}`);
+    await expect.poll(() => map.getAttribute('data-events')).not.toBe('0');
+    await events.uncheck();
+    await expect.poll(() => map.getAttribute('data-events')).toBe('0');
+    await events.check();
+    await expect.poll(() => map.getAttribute('data-events')).not.toBe('0');
+    await switchOf('在岗队伍（').uncheck();
+    await page.screenshot({ path: shot('operator-map-no-teams') });
+    await switchOf('在岗队伍（').check();
+
+    const legend = page.locator('details.legend');
+    await legend.locator('summary').click();
+    await expect(legend.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
+    await expect(events.isVisible()).resolves.toBe(false);
+    await legend.locator('summary').click();
+    await expect(events.isVisible()).resolves.toBe(true);
+
+    await expect(page.locator('.maplibregl-ctrl-scale').textContent()).resolves.toMatch(/\d+\s*k?m/);
+    await page.locator('.maplibregl-ctrl-zoom-in').click();
+    await expect.poll(() => map.getAttribute('data-idle')).toBe('true');
+    await page.getByRole('button', { name: '回到当前区域' }).click();
+    await expect.poll(() => map.getAttribute('data-idle')).toBe('true');
+    await page.screenshot({ path: shot('operator-map-controls') });
+    expect(errors).toEqual([]);
+  });
 });

@@ -15,6 +15,9 @@ export type { CityMapProps } from './CityMap.types.ts';
 
 setWorkerUrl(workerUrl);
 
+/** What a switched-off layer draws. */
+const NONE: never[] = [];
+
 /** The cockpit map: our own boundaries, rivers and teams on a plain background (no tiles needed). */
 export default function CityMap(props: CityMapProps) {
   const { t, i18n } = useTranslation();
@@ -22,11 +25,13 @@ export default function CityMap(props: CityMapProps) {
   latest.current = props;
   const instance = useMapInstance(latest);
   const [showDevices, setShowDevices] = useState(true);
+  const [showTeams, setShowTeams] = useState(true);
+  const [showEvents, setShowEvents] = useState(true);
 
   const { focus, areas, highlight, selectable, values } = props;
   useAreas(instance, { focus, areas, highlight, selectable, values });
   useLabels(instance, props.labels, highlight, i18n.language);
-  useTeams(instance, props.teams);
+  useTeams(instance, showTeams ? props.teams : NONE);
   useDevices(instance, props.devices, showDevices);
   const rivers = useRivers(props.layers.water);
   const crowdDomain = useThematic(instance, {
@@ -35,7 +40,7 @@ export default function CityMap(props: CityMapProps) {
     crowd: props.layers.crowd ? props.crowd : undefined,
     radiusM: crowdRadius(focus.level),
   });
-  useEvents(instance, props.events);
+  useEvents(instance, showEvents ? props.events : NONE);
 
   if (instance.failure) {
     return (
@@ -52,6 +57,10 @@ export default function CityMap(props: CityMapProps) {
         devices={props.devices}
         showDevices={showDevices}
         onShowDevices={setShowDevices}
+        showTeams={showTeams}
+        onShowTeams={setShowTeams}
+        showEvents={showEvents}
+        onShowEvents={setShowEvents}
         measure={props.measure}
         onMeasure={props.onMeasure}
         max={areaMax(props.areas, props.values)}

@@ -12,6 +12,10 @@ export interface MapLegendProps {
   devices: DeviceLayerData | undefined;
   showDevices: boolean;
   onShowDevices: (show: boolean) => void;
+  showTeams: boolean;
+  onShowTeams: (show: boolean) => void;
+  showEvents: boolean;
+  onShowEvents: (show: boolean) => void;
   measure: AreaMeasure;
   onMeasure: (measure: AreaMeasure) => void;
   max: number;
@@ -27,18 +31,29 @@ export function MapLegend(props: MapLegendProps) {
   const { t } = useTranslation();
   const { layers, onLayers } = props;
   return (
-    <section className="legend" aria-label={t('map.legend')}>
+    <details className="legend" open aria-label={t('map.legend')}>
+      <summary>{t('map.legend')}</summary>
       <AreaLegend measure={props.measure} onMeasure={props.onMeasure} max={props.max} />
       <div>
         <span className="swatch line" style={{ background: MAP_COLOURS.river }} /> {t('map.legendRivers')}
       </div>
-      <div>
+      <label>
+        <input
+          type="checkbox"
+          checked={props.showTeams}
+          onChange={(e) => props.onShowTeams(e.currentTarget.checked)}
+        />{' '}
         <span className="swatch dot" style={{ background: rgb(MAP_COLOURS.team) }} />{' '}
         {t('map.legendTeams', { count: props.teams })}
-      </div>
-      <div>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={props.showEvents}
+          onChange={(e) => props.onShowEvents(e.currentTarget.checked)}
+        />{' '}
         <span className="swatch dot" style={{ background: MAP_COLOURS.event }} /> {t('map.legendEvents')}
-      </div>
+      </label>
       <DeviceLegend devices={props.devices} show={props.showDevices} onShow={props.onShowDevices} />
       <WaterLegend
         on={layers.water}
@@ -51,7 +66,7 @@ export function MapLegend(props: MapLegendProps) {
         crowd={props.crowd}
         domain={props.crowdDomain}
       />
-    </section>
+    </details>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Map as MapLibre, type Map as MapLibreMap } from 'maplibre-gl';
+import { Map as MapLibre, type Map as MapLibreMap, NavigationControl, ScaleControl } from 'maplibre-gl';
 import { type RefObject, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bounds } from '../api/types.ts';
@@ -43,6 +43,15 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
     instance.getCanvas().setAttribute('aria-label', t('map.canvas'));
     instance.on('load', () => {
       addLayers(instance);
+      // Zoom in/out, back to the area in focus, and a metric scale.
+      instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+      instance.addControl(
+        new ResetControl(t('map.reset'), () =>
+          instance.fitBounds(bounds(latest.current.focus.bbox), { padding: 32, duration: 500 }),
+        ),
+        'top-right',
+      );
+      instance.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
       labels.current = new LabelLayer(instance);
       teams.current = new TeamsOverlay(instance, teamText);
       setReady(true);
@@ -71,4 +80,35 @@ function createMap(container: HTMLDivElement, props: CityMapProps): MapLibreMap 
     dragRotate: false,
     pitchWithRotate: false,
   });
+}
+
+/** A map button that fits the view back to the area in focus. */
+class ResetControl {
+  readonly #label: string;
+  readonly #reset: () => void;
+  #box: HTMLDivElement | undefined;
+
+  constructor(label: string, reset: () => void) {
+    this.#label = label;
+    this.#reset = reset;
+  }
+
+  onAdd(): HTMLElement {
+    const box = document.createElement('div');
+    box.className = 'maplibregl-ctrl maplibregl-ctrl-group';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'map-reset';
+    button.title = this.#label;
+    button.setAttribute('aria-label', this.#label);
+    button.textContent = '⤢';
+    button.addEventListener('click', this.#reset);
+    box.append(button);
+    this.#box = box;
+    return box;
+  }
+
+  onRemove(): void {
+    this.#box?.remove();
+  }
 }
