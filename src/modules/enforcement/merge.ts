@@ -82,7 +82,9 @@ export function joinVisit(
     departments,
     leadDepartment: leadOf(new Map(departments.map((d) => [d, itemCount(d)]))),
     items: [...new Set([...visit.items, ...inspection.items])],
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as text
     start: visit.start > inspection.start ? visit.start : inspection.start,
+    // biome-ignore lint/complexity/useMathMinMax: ISO date strings, compared as text
     end: visit.end < inspection.end ? visit.end : inspection.end,
     inspections: [...visit.inspections, inspection.id],
     inspectors: [...new Set([...visit.inspectors, ...inspection.inspectors])],

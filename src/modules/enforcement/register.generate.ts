@@ -122,7 +122,10 @@ function orgBody(rand: () => number): string {
 function weighted(weights: number[], rand: () => number): () => number {
   const cumulative: number[] = [];
   let total = 0;
-  for (const w of weights) cumulative.push((total += w));
+  for (const w of weights) {
+    total += w;
+    cumulative.push(total);
+  }
   return () => {
     const x = rand() * total;
     let lo = 0;
