@@ -46,10 +46,11 @@ export type PlansFile = z.infer<typeof PlansFileSchema>;
 /** The catalogue and plans together, with the lookups the draw, the merge and the records need. */
 export class Catalogue {
   readonly items: Map<string, InspectionItem>;
-  constructor(
-    readonly file: CatalogueFile,
-    readonly plans: PlansFile,
-  ) {
+  readonly file: CatalogueFile;
+  readonly plans: PlansFile;
+  constructor(file: CatalogueFile, plans: PlansFile) {
+    this.file = file;
+    this.plans = plans;
     this.items = new Map(file.items.map((i) => [i.id, i]));
     for (const p of plans.departments)
       for (const id of p.items) {

@@ -23,16 +23,14 @@ describe('Base45 (RFC 9285 test vectors)', () => {
 
 describe('unified social credit codes (GB 32100-2015)', () => {
   // Codes in the published format of well-known companies and the standard's own example.
-  it.each([
-    ['91350100M000100Y43'],
-    ['914403001922038216'],
-    ['9144030071526726XG'],
-    ['91330100716105852F'],
-  ])('%s: both check characters hold', (code) => {
-    expect(isValidUscc(code)).toBe(true);
-    expect(usccCheckChar(code.slice(0, 17))).toBe(code[17]);
-    expect(orgCheckChar(code.slice(8, 16))).toBe(code[16]);
-  });
+  it.each([['91350100M000100Y43'], ['914403001922038216'], ['9144030071526726XG'], ['91330100716105852F']])(
+    '%s: both check characters hold',
+    (code) => {
+      expect(isValidUscc(code)).toBe(true);
+      expect(usccCheckChar(code.slice(0, 17))).toBe(code[17]);
+      expect(orgCheckChar(code.slice(8, 16))).toBe(code[16]);
+    },
+  );
   it.each([
     ['91350100M000100Y44', 'check_char'],
     ['91350100M000100Y4', 'length'],

@@ -85,9 +85,7 @@ export function issueCode(claims: CodeClaims, key: SigningKey): string {
 }
 
 /** The parts of a code, or null when it is not one (no prefix, bad Base45/zlib/CBOR, wrong structure). */
-export function parseCode(
-  text: string,
-): {
+export function parseCode(text: string): {
   kid: Uint8Array;
   protectedBytes: Uint8Array;
   payload: Uint8Array;
