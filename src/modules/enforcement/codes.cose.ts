@@ -1,7 +1,7 @@
 // 执法码 and 企业码 in the EU Digital COVID Certificate layout: a CWT (RFC 8392) claims set, signed as
 // a COSE_Sign1 (RFC 9052, ES256 over P-256, kid in the protected header), zlib-compressed, Base45
 // (RFC 9285) and prefixed `CB1:`. Anyone holding the published keys (JWKS) verifies it offline.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { decode, encode, Tagged } from 'cborg';
 import { unzlibSync, zlibSync } from 'fflate';
@@ -139,18 +139,29 @@ export function verifyCode(
   const kid = Buffer.from(parsed.kid).toString('hex');
   const publicKey = ctx.keys(kid);
   if (!publicKey) return { valid: false, reason: 'unknown_key', kid };
-  let ok = false;
-  try {
-    ok = p256.verify(parsed.signature, sigStructure(parsed.protectedBytes, parsed.payload), publicKey);
-  } catch {
-    ok = false;
-  }
+  const ok = es256Verify(parsed.signature, sigStructure(parsed.protectedBytes, parsed.payload), publicKey);
   if (!ok) return { valid: false, reason: 'bad_signature', kid };
   const { claims } = parsed;
   if (claims.iat > ctx.nowSeconds + 300) return { valid: false, reason: 'not_yet_valid', kid };
   if (claims.exp <= ctx.nowSeconds) return { valid: false, reason: 'expired', kid };
   if (ctx.isRevoked(claims.status)) return { valid: false, reason: 'revoked', kid };
   return { valid: true, claims, kid };
+}
+
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+/** ES256 (RFC 9053 §2.1: SHA-256, r‖s) with the platform's native crypto; false on any malformed input. */
+export function es256Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    let key = keyObjects.get(publicKey);
+    if (!key) {
+      key = createPublicKey({ key: { ...publicJwk({ kid: new Uint8Array(0), publicKey }) }, format: 'jwk' });
+      keyObjects.set(publicKey, key);
+    }
+    return cryptoVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** The public key as a JWK (RFC 7517/7518) for the JWKS route. */
