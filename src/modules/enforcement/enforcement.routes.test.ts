@@ -94,7 +94,7 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
     expect(
       await crypto.subtle.verify(
         { name: 'ECDSA', hash: 'SHA-256' },
-        key as CryptoKey,
+        key as Parameters<typeof crypto.subtle.verify>[1],
         parts.signature,
         toBeSigned,
       ),
