@@ -12,7 +12,7 @@ import type { VisitService } from './visits.service.ts';
 
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-const toDraw = (r: DrawRow): DrawDto => {
+const toDraw = (r: Omit<DrawRow, 'inputs'>): DrawDto => {
   const result = r.result ? parse<DrawResult>(r.result) : null;
   return {
     id: r.id,

@@ -34,6 +34,17 @@ const Figures = z.object({
 export const EnforcementKpisSchema = z.object({
   total: Figures,
   byDistrict: z.array(Figures.extend({ districtCode: z.string() })),
+  /** Per department: its planned inspections and the share carried out in joint visits. */
+  byDepartment: z.array(
+    z.object({
+      department: z.string(),
+      inspections: z.number().int(),
+      inJointVisits: z.number().int(),
+      jointShare: z.number(),
+    }),
+  ),
+  /** Countersigned records and the share of their visits' checklist points answered (findings outside are refused). */
+  records: z.object({ count: z.number().int(), checklistCoverage: z.number() }),
 });
 export type EnforcementKpis = z.infer<typeof EnforcementKpisSchema>;
 
@@ -62,7 +73,7 @@ export class EnforcementKpiService {
   }
 
   async kpis(principal: Principal, q: { from: string; to: string }): Promise<EnforcementKpis> {
-    const { visits, inspections } = await this.repo.kpiCounts(
+    const { visits, inspections, departments, records } = await this.repo.kpiCounts(
       forTables<EnforcementTables>(this.deps.db),
       principal,
       q.from,
@@ -83,7 +94,18 @@ export class EnforcementKpiService {
       .sort((a, b) => a.districtCode.localeCompare(b.districtCode));
     const sum = (k: 'inspectionsPlanned' | 'visits' | 'jointVisits' | 'enterprises' | 'flaggedRepeats') =>
       byDistrict.reduce((a, d) => a + d[k], 0);
+    const points = records.reduce((a, r) => a + this.deps.catalogue.checklistOf(r.items).length, 0);
+    const answered = records.reduce((a, r) => a + r.answered, 0);
     return {
+      byDepartment: departments
+        .map((d) => ({
+          department: d.department,
+          inspections: Number(d.n),
+          inJointVisits: Number(d.joint),
+          jointShare: Number(d.n) ? round(Number(d.joint) / Number(d.n)) : 0,
+        }))
+        .sort((a, b) => a.department.localeCompare(b.department)),
+      records: { count: records.length, checklistCoverage: points ? round(answered / points) : 0 },
       total: figures(
         sum('inspectionsPlanned'),
         sum('visits'),

@@ -314,6 +314,32 @@ export class EnforcementRepository {
       .where('start_date', '<=', to)
       .groupBy(sql`split_part(jurisdiction_path, '/', 2)`)
       .execute();
-    return { visits, inspections };
+    const departments = await db
+      .selectFrom('en_inspection as i')
+      .innerJoin('en_visit as v', 'v.id', 'i.visit_id')
+      .select([
+        'i.department',
+        sql<string>`count(*)`.as('n'),
+        sql<string>`count(*) filter (where jsonb_array_length(v.departments) > 1)`.as('joint'),
+      ])
+      .where(inScope(principal, 'i.jurisdiction_path'))
+      .where('i.start_date', '>=', from)
+      .where('i.start_date', '<=', to)
+      .groupBy('i.department')
+      .execute();
+    const records = await db
+      .selectFrom('en_record as r')
+      .innerJoin('en_visit as v', 'v.id', 'r.visit_id')
+      .select([sql<string>`jsonb_array_length(r.body -> 'findings')`.as('answered'), 'v.items'])
+      .where(inScope(principal, 'r.jurisdiction_path'))
+      .where('v.start_date', '>=', from)
+      .where('v.start_date', '<=', to)
+      .execute();
+    return {
+      visits,
+      inspections,
+      departments,
+      records: records.map((r) => ({ answered: Number(r.answered), items: arr(r.items) })),
+    };
   }
 }

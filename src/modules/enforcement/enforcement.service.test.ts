@@ -268,6 +268,14 @@ describe.each(testBackends)('enforcement on %s', (kind) => {
     });
     expect((await en.register.get(operator, FOOD_PLANT.creditCode)).riskClass).toBe('C');
     expect((await en.visits.get(operator, visitId)).status).toBe('done');
+    const kpis = await en.kpis.kpis(operator, { from: '2026-04-01', to: '2026-04-30' });
+    // 3 findings of the 15 checklist points of the four departments' items.
+    expect(kpis.records).toEqual({ count: 1, checklistCoverage: 0.2 });
+    expect(kpis.byDepartment.find((d) => d.department === 'fire_rescue')).toMatchObject({
+      inspections: 1,
+      inJointVisits: 1,
+      jointShare: 1,
+    });
     await rejects(en.records.submit(me, visitId, { ...codes, ...sign(good) }), 'conflict');
     expect(await en.records.verify(operator, record.id)).toEqual({
       recordId: record.id,

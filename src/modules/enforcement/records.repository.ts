@@ -18,8 +18,26 @@ export class RecordsRepository {
     return q.executeTakeFirst();
   }
 
-  async listDraws(db: Db, district: string | undefined, limit: number): Promise<DrawRow[]> {
-    let q = db.selectFrom('en_draw').selectAll();
+  /** Published draws without their inputs (large: a district's register), newest first. */
+  async listDraws(db: Db, district: string | undefined, limit: number): Promise<Omit<DrawRow, 'inputs'>[]> {
+    let q = db
+      .selectFrom('en_draw')
+      .select([
+        'id',
+        'district_code',
+        'jurisdiction_path',
+        'month',
+        'departments',
+        'commitment',
+        'inputs_digest',
+        'seed',
+        'result',
+        'result_digest',
+        'status',
+        'committed_by',
+        'committed_at',
+        'revealed_at',
+      ]);
     if (district) q = q.where('district_code', '=', district);
     return q.orderBy('committed_at', 'desc').orderBy('id').limit(limit).execute();
   }
