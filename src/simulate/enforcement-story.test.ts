@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../app.ts';
+import { checkPublishedDraw } from '../cli/draw.command.ts';
 import { loadConfig } from '../config.ts';
 import { ensureEnforcementDemo, JOINT_STORY } from '../demo/enforcement-demo.ts';
 import { DEMO_DATA_DIR, DEMO_PASSWORD } from '../demo/prepare.ts';
@@ -105,6 +106,28 @@ describe.each(testBackends)('joint-inspection story on %s', (kind) => {
     expect(outcome.inspectionsPlanned).toBeGreaterThanOrEqual(4);
     expect(outcome.creditAfter).toBeLessThan(outcome.creditBefore as number);
     expect(lines.join('\n')).toContain('一次联合检查');
+  });
+
+  it('re-runs the published draws outside the server (citybrain draw verify) and catches altered inputs', async () => {
+    const draws = (await driver.call('GET', '/api/v1/enforcement/draws?limit=5')).body.items as {
+      id: string;
+    }[];
+    expect(draws.length).toBeGreaterThan(0);
+    const get = async (p: string) => (await driver.call('GET', p)).body;
+    for (const d of draws)
+      expect(await checkPublishedDraw(d.id, get)).toMatchObject({
+        holds: true,
+        commitmentMatches: true,
+        resultMatches: true,
+      });
+    const altered = async (p: string) => {
+      const body = await get(p);
+      return p.endsWith('/inputs') ? { ...body, enterprises: body.enterprises.slice(1) } : body;
+    };
+    expect(await checkPublishedDraw(draws[0]?.id ?? '', altered)).toMatchObject({
+      holds: false,
+      inputsDigestMatches: false,
+    });
   });
 
   it('runs again on the same instance: the new window starts after the quiet period', async () => {
