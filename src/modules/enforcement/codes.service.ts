@@ -1,5 +1,5 @@
 import { gzipSync } from 'fflate';
-import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { issueCode, publicJwk, type SigningKey, signingKeyFrom, verifyCode } from './codes.cose.ts';
@@ -52,8 +52,8 @@ export class CodeService {
   /** The enterprise's current code (operators and department liaisons; a deployment hands it to the enterprise). */
   async enterpriseCode(principal: Principal, creditCode: string) {
     requireRole(principal, ...ROLE_GROUPS.responders);
-    const enterprise = await this.register.get(principal, creditCode);
-    return this.current('enterprise', creditCode, enterprise.riskClass, `50/${enterprise.districtCode}`);
+    const enterprise = await this.register.getPlaced(principal, creditCode);
+    return this.current('enterprise', creditCode, enterprise.riskClass, enterprise.jurisdictionPath);
   }
 
   private async current(kind: 'inspector' | 'enterprise', subject: string, role: string, path: string) {
@@ -131,14 +131,11 @@ export class CodeService {
     const code = await this.repo.code(this.db, statusIndex);
     if (!code)
       throw new AppError('not_found', `code ${statusIndex} not found`, { kind: 'code', key: statusIndex });
-    if (code.kind === 'inspector') await this.register.inspector(principal, code.subject);
-    else
-      assertVisible(
-        principal,
-        `50/${(await this.register.get(principal, code.subject)).districtCode}`,
-        'code',
-        String(statusIndex),
-      );
+    // Both lookups answer not_found outside the caller's jurisdiction.
+    const holder =
+      code.kind === 'inspector'
+        ? await this.register.inspector(principal, code.subject)
+        : await this.register.getPlaced(principal, code.subject);
     await this.db.transaction().execute(async (trx) => {
       await this.repo.revokeCode(trx, statusIndex, reason, this.deps.clock.now());
       await this.deps.audit.append(trx, {
@@ -146,6 +143,7 @@ export class CodeService {
         action: 'enforcement.code.revoked',
         subjectType: code.kind,
         subjectId: code.subject,
+        jurisdictionPath: holder.jurisdictionPath,
         details: { statusIndex, reason },
       });
     });

@@ -64,7 +64,11 @@ export class DrawService {
     for (const d of departments)
       if (!catalogue.plans.departments.some((p) => p.department === d))
         throw new AppError('invalid_data', `no annual plan for ${d}`, { department: d });
-    const path = `50/${body.districtCode}`;
+    const path = await this.repo.districtPath(this.db, body.districtCode);
+    if (!path)
+      throw new AppError('invalid_data', `no enterprises registered in ${body.districtCode}`, {
+        districtCode: body.districtCode,
+      });
     assertVisible(principal, path, 'district', body.districtCode);
     const monthStart = `${body.month}-01`;
     const quietStart = new Date(

@@ -99,6 +99,17 @@ export class EnforcementRepository {
     return rows.map(toEnterprise);
   }
 
+  /** The jurisdiction path of a district, read off one of its enterprises (undefined: none registered). */
+  async districtPath(db: Db, district: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('en_enterprise')
+      .select('jurisdiction_path')
+      .where('district_code', '=', district)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.jurisdiction_path.split('/').slice(0, -1).join('/');
+  }
+
   /** A district's population for a draw: code, industry, class. */
   async population(
     db: Db,

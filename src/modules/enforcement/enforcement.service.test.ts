@@ -90,6 +90,7 @@ describe.each(testBackends)('enforcement on %s', (kind) => {
     expect(draw).toMatchObject({ status: 'committed', seed: null, selections: null });
     await rejects(en.draws.reveal(operator, draw.id, `${seed}x`), 'seed_mismatch');
     await rejects(en.draws.rerun(draw.id), 'conflict');
+    await rejects(en.draws.reveal(yuzhong, draw.id, seed), 'not_found');
     const revealed = await en.draws.reveal(operator, draw.id, seed);
     expect(revealed.status).toBe('revealed');
     expect(revealed.selections?.length).toBeGreaterThan(0);
@@ -133,6 +134,16 @@ describe.each(testBackends)('enforcement on %s', (kind) => {
     });
     expect(visit?.items).toEqual(['MR-FOOD-PROD', 'EE-DISCHARGE', 'EM-SAFETY', 'FR-FIRE']);
     visitId = visit?.id ?? '';
+    await rejects(
+      en.visits.schedule(liaison, {
+        enterpriseCode: FOOD_PLANT.creditCode,
+        department: 'fire_rescue',
+        start: '2026-04-10',
+        end: '2026-04-12',
+      }),
+      'conflict',
+      { visitId, department: 'fire_rescue' },
+    );
     const repeat = {
       enterpriseCode: FOOD_PLANT.creditCode,
       department: 'health',
@@ -187,6 +198,7 @@ describe.each(testBackends)('enforcement on %s', (kind) => {
     expect(other.codes.key.publicKey).toEqual(en.codes.key.publicKey);
     expect(await en.codes.verify(`${inspector.qr.slice(0, -4)}AAAA`)).toMatchObject({ valid: false });
     const spare = await en.codes.inspectorCode(operator, 'insp-500155-fire_rescue-2');
+    await rejects(en.codes.revoke(yuzhong, spare.statusIndex, 'x'), 'not_found');
     await en.codes.revoke(operator, spare.statusIndex, '执法证注销');
     expect(await en.codes.verify(spare.qr)).toMatchObject({ valid: false, reason: 'revoked' });
     const list = await en.codes.statusList();

@@ -148,6 +148,13 @@ export class RegisterService {
     return toEnterprise(row);
   }
 
+  /** One enterprise with its jurisdiction path (for audit entries and scope checks of other services). */
+  async getPlaced(principal: Principal, code: string): Promise<EnterpriseDto & { jurisdictionPath: string }> {
+    const dto = await this.get(principal, code);
+    const row = await this.repo.enterprise(this.db, code);
+    return { ...dto, jurisdictionPath: row?.jurisdiction_path ?? '' };
+  }
+
   async list(principal: Principal, query: EnterpriseQuery): Promise<EnterpriseDto[]> {
     return this.repo.listEnterprises(this.db, principal, query);
   }

@@ -117,6 +117,11 @@ export class VisitService {
         `another visit to ${i.enterpriseCode} lies within the ${quiet}-day quiet period; record a reason to inspect again`,
         { visitId: placed.near.id, gapDays: gapDays(placed.near, inspection), quietPeriodDays: quiet },
       );
+    if (placed.action === 'join' && placed.visit.departments.includes(i.department))
+      throw new AppError('conflict', `${i.department} is already part of visit ${placed.visit.id}`, {
+        visitId: placed.visit.id,
+        department: i.department,
+      });
     const at = this.deps.clock.now();
     const counts = (d: string) => this.deps.catalogue.itemsFor(d, enterprise.industry).length;
     const visit =
