@@ -10,6 +10,7 @@ import {
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
 import { registerCrowdDensityRoutes } from './modules/crowd/index.ts';
 import { datahubMigrations, exchangeMigrations, gatewayMigrations } from './modules/datahub/index.ts';
+import { enforcementMigrations } from './modules/enforcement/index.ts';
 import {
   IdentityService,
   identityMigrations,
@@ -53,6 +54,7 @@ import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS } from './subjects.ts';
 import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
+import { wireEnforcement } from './wiring/enforcement.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -77,6 +79,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   datahubMigrations,
   exchangeMigrations,
   gatewayMigrations,
+  enforcementMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -185,6 +188,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     notifier: centre.notify,
     platform: platformReadModels({ db, clock, sensing, events: centre.events, dispatch: centre.dispatch }),
   });
+  const enforcement = wireEnforcement({ db, http, audit, clock, jurisdictions, dataDir: config.dataDir });
   const scenarios = wireScenarios({
     db,
     http,
@@ -217,6 +221,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     scenarios,
     datahub,
     gateway,
+    enforcement,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { AlgorithmRegistry } from './modules/algorithms/index.ts';
 import type { AuditLog } from './modules/audit/index.ts';
 import type { Datahub, ExchangeGateway } from './modules/datahub/index.ts';
+import type { Enforcement } from './modules/enforcement/index.ts';
 import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
@@ -88,6 +89,8 @@ export interface Services {
   datahub: Datahub;
   /** The data exchange gateway: consumers, exchanges, conditional-access applications, the exchange log. */
   gateway: ExchangeGateway;
+  /** Joint enforcement: register, draws, inspect-once visits, 执法码/企业码, countersigned records. */
+  enforcement: Enforcement;
 }
 
 /** A process role (`citybrain serve --role`). */

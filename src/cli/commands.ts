@@ -5,6 +5,7 @@ import { AuditLog } from '../modules/audit/index.ts';
 import { DEFAULT_PARTITIONS, MAX_PARTITIONS } from '../modules/sensing/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { CliError } from './cli-error.ts';
+import { registerDrawCommand } from './draw.command.ts';
 import { registerImportCommands } from './import.command.ts';
 import { runServer } from './server.ts';
 import { registerSimulateCommand } from './simulate.command.ts';
@@ -119,6 +120,7 @@ export function registerCommands(program: Command, config: () => Config): void {
   registerImportCommands(program, config);
   registerUserCommands(program, config);
   registerSimulateCommand(program, config);
+  registerDrawCommand(program, config);
 
   const audit = program.command('audit').description('audit log tools');
   audit

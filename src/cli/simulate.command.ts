@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { demoSecretsFile } from '../demo/prepare.ts';
+import { jointInspection } from '../simulate/enforcement-story.ts';
 import { remoteDriver } from '../simulate/remote-driver.ts';
 import {
   dataSharing,
@@ -12,14 +13,21 @@ import {
 } from '../simulate/stories.ts';
 import { CliError } from './cli-error.ts';
 
-const STORIES = ['qijiang', 'liangping', 'jiefangbei', 'jiaochangkou', 'data-sharing'] as const;
+const STORIES = [
+  'qijiang',
+  'liangping',
+  'jiefangbei',
+  'jiaochangkou',
+  'data-sharing',
+  'joint-inspection',
+] as const;
 
 /** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
 export function registerSimulateCommand(program: Command, config: () => Config): void {
   program
     .command('simulate')
     .description(
-      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou | data-sharing',
+      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou | data-sharing | joint-inspection',
     )
     .requiredOption('--story <story>', `one of ${STORIES.join(', ')}`)
     .option('--url <url>', 'the instance (default http://127.0.0.1:<port>)')
@@ -74,6 +82,7 @@ async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<S
   if (story === 'qijiang') return (await qijiang(d)).outcome;
   if (story === 'jiaochangkou') return (await jiaochangkou(d)).outcome;
   if (story === 'data-sharing') return (await dataSharing(d)).outcome;
+  if (story === 'joint-inspection') return (await jointInspection(d)).outcome;
   const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
     .body.items as { id: string; location: { lon: number; lat: number } }[];
   const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));

@@ -14,6 +14,18 @@ export const ERROR_STATUS = {
   outside_city: 422,
   invalid_transition: 409,
   already_top_level: 409,
+  /** A unified social credit code fails GB 32100 (details: `reason` length | charset | check_char). */
+  invalid_credit_code: 400,
+  /** An enforcement code (执法码/企业码) is forged, expired, revoked or malformed (details: `reason`). */
+  code_refused: 422,
+  /** An on-site finding names an item outside the visit's published checklist. */
+  finding_outside_checklist: 422,
+  /** A countersignature of an inspection record does not verify. */
+  bad_countersignature: 422,
+  /** A draw's revealed seed does not hash to its published commitment. */
+  seed_mismatch: 409,
+  /** A visit within the quiet period of another visit to the same enterprise, without a recorded reason. */
+  repeat_inspection: 409,
   rate_limited: 429,
   /** A consumer application used up its quota (details carry `retryAfterSeconds`). */
   over_quota: 429,

@@ -4452,6 +4452,1390 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enforcement/codes/{statusIndex}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke a code by its status-list index */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          statusIndex: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              statusIndex: number;
+              /** @enum {boolean} */
+              revoked: true;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/codes/enterprises/{creditCode}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The enterprise’s current 企业码 (QR text CB1:…) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          creditCode: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              qr: string;
+              statusIndex: number;
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/codes/inspectors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The inspector’s current 执法码 (QR text CB1:…): the inspector, or operators */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              qr: string;
+              statusIndex: number;
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/codes/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The revocation status list the field app caches (GZIP bitstring, base64url) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              encodedList: string;
+              size: number;
+              revoked: number;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/codes/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a QR text: signature, expiry and revocation, with the reason when refused */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            qr: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              valid: boolean;
+              /** @enum {string} */
+              reason:
+                | 'ok'
+                | 'malformed'
+                | 'unknown_key'
+                | 'bad_signature'
+                | 'expired'
+                | 'not_yet_valid'
+                | 'revoked';
+              kind: ('inspector' | 'enterprise') | null;
+              subject: string | null;
+              role: string | null;
+              expiresAt: string | null;
+              statusIndex: number | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/draws': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Published draws (commitments, and seeds and results once revealed): 一公开 */
+    get: {
+      parameters: {
+        query?: {
+          districtCode?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                districtCode: string;
+                month: string;
+                departments: string[];
+                commitment: string;
+                inputsDigest: string;
+                /** @enum {string} */
+                status: 'committed' | 'revealed';
+                seed: string | null;
+                resultDigest: string | null;
+                selections:
+                  | {
+                      department: string;
+                      enterprise: string;
+                      /** @enum {string} */
+                      riskClass: 'A' | 'B' | 'C' | 'D';
+                      items: string[];
+                      inspectors: string[];
+                    }[]
+                  | null;
+                unstaffed: number | null;
+                committedAt: string;
+                revealedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Commit a draw: publish SHA-256 of the seed; the inputs are fixed and their digest published */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            districtCode: string;
+            month: string;
+            departments?: string[];
+            commitment: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              districtCode: string;
+              month: string;
+              departments: string[];
+              commitment: string;
+              inputsDigest: string;
+              /** @enum {string} */
+              status: 'committed' | 'revealed';
+              seed: string | null;
+              resultDigest: string | null;
+              selections:
+                | {
+                    department: string;
+                    enterprise: string;
+                    /** @enum {string} */
+                    riskClass: 'A' | 'B' | 'C' | 'D';
+                    items: string[];
+                    inspectors: string[];
+                  }[]
+                | null;
+              unstaffed: number | null;
+              committedAt: string;
+              revealedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/draws/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One published draw */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              districtCode: string;
+              month: string;
+              departments: string[];
+              commitment: string;
+              inputsDigest: string;
+              /** @enum {string} */
+              status: 'committed' | 'revealed';
+              seed: string | null;
+              resultDigest: string | null;
+              selections:
+                | {
+                    department: string;
+                    enterprise: string;
+                    /** @enum {string} */
+                    riskClass: 'A' | 'B' | 'C' | 'D';
+                    items: string[];
+                    inspectors: string[];
+                  }[]
+                | null;
+              unstaffed: number | null;
+              committedAt: string;
+              revealedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/draws/{id}/inputs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The committed inputs of a draw, to re-run it anywhere (drawJoint in src/modules/enforcement/draw.ts) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/draws/{id}/rerun': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Re-run a revealed draw from its published seed and inputs and compare with the published result */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              drawId: string;
+              matches: boolean;
+              commitmentMatches: boolean;
+              inputsDigestMatches: boolean;
+              resultDigest: string;
+              publishedResultDigest: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/draws/{id}/reveal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reveal the seed (409 seed_mismatch unless it hashes to the commitment); the draw is made and its inspections planned */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            seed: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              districtCode: string;
+              month: string;
+              departments: string[];
+              commitment: string;
+              inputsDigest: string;
+              /** @enum {string} */
+              status: 'committed' | 'revealed';
+              seed: string | null;
+              resultDigest: string | null;
+              selections:
+                | {
+                    department: string;
+                    enterprise: string;
+                    /** @enum {string} */
+                    riskClass: 'A' | 'B' | 'C' | 'D';
+                    items: string[];
+                    inspectors: string[];
+                  }[]
+                | null;
+              unstaffed: number | null;
+              committedAt: string;
+              revealedAt: string | null;
+              planned: number;
+              refused: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/enterprises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Enterprises of the register in the caller’s jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          districtCode?: string;
+          industry?: string;
+          riskClass?: 'A' | 'B' | 'C' | 'D';
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                creditCode: string;
+                name: string;
+                industry: string;
+                streetCode: string;
+                districtCode: string;
+                creditScore: number;
+                /** @enum {string} */
+                riskClass: 'A' | 'B' | 'C' | 'D';
+                hasKey: boolean;
+                synthetic: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register an enterprise; its unified social credit code is checked (400 invalid_credit_code) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            creditCode: string;
+            name: string;
+            industry: string;
+            streetCode: string;
+            /** @default 80 */
+            creditScore?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              creditCode: string;
+              name: string;
+              industry: string;
+              streetCode: string;
+              districtCode: string;
+              creditScore: number;
+              /** @enum {string} */
+              riskClass: 'A' | 'B' | 'C' | 'D';
+              hasKey: boolean;
+              synthetic: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/enterprises/{creditCode}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One enterprise (400 invalid_credit_code for a malformed code) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          creditCode: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              creditCode: string;
+              name: string;
+              industry: string;
+              streetCode: string;
+              districtCode: string;
+              creditScore: number;
+              /** @enum {string} */
+              riskClass: 'A' | 'B' | 'C' | 'D';
+              hasKey: boolean;
+              synthetic: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/enterprises/{creditCode}/key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Bind the Ed25519 key the enterprise countersigns records with */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          creditCode: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            publicKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              creditCode: string;
+              name: string;
+              industry: string;
+              streetCode: string;
+              districtCode: string;
+              creditScore: number;
+              /** @enum {string} */
+              riskClass: 'A' | 'B' | 'C' | 'D';
+              hasKey: boolean;
+              synthetic: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/enterprises/{creditCode}/one-time-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a one-time code the enterprise countersigns with instead of a key (2 h, one use; a deployment sends it to the enterprise) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          creditCode: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/inspections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Plan a department’s inspection: merged into an overlapping visit, or a new one (409 repeat_inspection within the quiet period without a reason) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enterpriseCode: string;
+            department: string;
+            start: string;
+            end: string;
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              inspectionId: string;
+              /** @enum {string} */
+              action: 'join' | 'new';
+              visit: {
+                id: string;
+                enterpriseCode: string;
+                departments: string[];
+                leadDepartment: string;
+                items: string[];
+                inspectors: string[];
+                start: string;
+                end: string;
+                /** @enum {string} */
+                status: 'planned' | 'done';
+                flagged: boolean;
+                reason: string | null;
+                inspections: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/inspectors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One inspector with the catalogue items they are qualified for */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              username: string | null;
+              name: string;
+              department: string;
+              districtCode: string;
+              qualifications: string[];
+              hasKey: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/inspectors/{id}/key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Bind the Ed25519 key of the inspector’s field app (the inspector, or operators) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            publicKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              username: string | null;
+              name: string;
+              department: string;
+              districtCode: string;
+              qualifications: string[];
+              hasKey: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The codes’ signing keys as a JWKS (P-256, ES256) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              keys: {
+                [key: string]: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Joint share, visits per enterprise against the unmerged plan, flagged repeats, per district */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total: {
+                inspectionsPlanned: number;
+                visits: number;
+                jointVisits: number;
+                jointShare: number;
+                enterprises: number;
+                visitsPerEnterprise: number;
+                unmergedVisitsPerEnterprise: number;
+                visitCut: number;
+                flaggedRepeats: number;
+              };
+              byDistrict: {
+                inspectionsPlanned: number;
+                visits: number;
+                jointVisits: number;
+                jointShare: number;
+                enterprises: number;
+                visitsPerEnterprise: number;
+                unmergedVisitsPerEnterprise: number;
+                visitCut: number;
+                flaggedRepeats: number;
+                districtCode: string;
+              }[];
+              byDepartment: {
+                department: string;
+                inspections: number;
+                inJointVisits: number;
+                jointShare: number;
+              }[];
+              records: {
+                count: number;
+                checklistCoverage: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/records/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One countersigned record */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              visitId: string;
+              enterpriseCode: string;
+              inspectorId: string;
+              body: {
+                visitId: string;
+                enterpriseCode: string;
+                inspectorId: string;
+                findings: {
+                  itemId: string;
+                  /** @enum {string} */
+                  result: 'pass' | 'fail';
+                  /** @default  */
+                  note: string;
+                }[];
+                signedAt: string;
+              };
+              digest: string;
+              enterpriseOtc: boolean;
+              creditBefore: number;
+              creditAfter: number;
+              /** @enum {string} */
+              riskClassAfter: 'A' | 'B' | 'C' | 'D';
+              countersignedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/records/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Re-check a record: digest of its body and both countersignatures */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              recordId: string;
+              valid: boolean;
+              /** @enum {string} */
+              reason: 'ok' | 'digest_mismatch' | 'inspector_signature' | 'enterprise_signature';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/visits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Visits in the caller’s jurisdiction, newest first */
+    get: {
+      parameters: {
+        query?: {
+          enterpriseCode?: string;
+          districtCode?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                enterpriseCode: string;
+                departments: string[];
+                leadDepartment: string;
+                items: string[];
+                inspectors: string[];
+                start: string;
+                end: string;
+                /** @enum {string} */
+                status: 'planned' | 'done';
+                flagged: boolean;
+                reason: string | null;
+                inspections: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/visits/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One visit with its departments, lead and combined checklist */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              enterpriseCode: string;
+              departments: string[];
+              leadDepartment: string;
+              items: string[];
+              inspectors: string[];
+              start: string;
+              end: string;
+              /** @enum {string} */
+              status: 'planned' | 'done';
+              flagged: boolean;
+              reason: string | null;
+              inspections: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/enforcement/visits/{id}/record': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File the on-site record: both codes verified, findings only from the published checklist, countersigned by both parties; updates credit */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            inspectorCode: string;
+            enterpriseCode: string;
+            body: {
+              visitId: string;
+              enterpriseCode: string;
+              inspectorId: string;
+              findings: {
+                itemId: string;
+                /** @enum {string} */
+                result: 'pass' | 'fail';
+                /** @default  */
+                note?: string;
+              }[];
+              signedAt: string;
+            };
+            inspectorSignature: string;
+            enterpriseSignature?: string;
+            oneTimeCode?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              visitId: string;
+              enterpriseCode: string;
+              inspectorId: string;
+              body: {
+                visitId: string;
+                enterpriseCode: string;
+                inspectorId: string;
+                findings: {
+                  itemId: string;
+                  /** @enum {string} */
+                  result: 'pass' | 'fail';
+                  /** @default  */
+                  note: string;
+                }[];
+                signedAt: string;
+              };
+              digest: string;
+              enterpriseOtc: boolean;
+              creditBefore: number;
+              creditAfter: number;
+              /** @enum {string} */
+              riskClassAfter: 'A' | 'B' | 'C' | 'D';
+              countersignedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;

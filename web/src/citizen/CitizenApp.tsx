@@ -3,6 +3,7 @@ import { navigate, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import '../styles/mobile.css';
 import { ComplaintForm } from './ComplaintForm.tsx';
+import { Draws } from './Draws.tsx';
 import { Requests } from './Requests.tsx';
 
 /** The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests. */
@@ -10,6 +11,7 @@ export default function CitizenApp() {
   const { t } = useTranslation();
   const { pathname, search } = useLocation();
   const onRequests = pathname.startsWith('/citizen/requests');
+  const onDraws = pathname.startsWith('/citizen/draws');
   const focus = new URLSearchParams(search).get('id') ?? undefined;
   return (
     <div className="mobile">
@@ -20,7 +22,7 @@ export default function CitizenApp() {
       <nav className="tabs" aria-label={t('citizen.nav')}>
         <a
           href="/citizen"
-          aria-current={onRequests ? undefined : 'page'}
+          aria-current={onRequests || onDraws ? undefined : 'page'}
           onClick={(e) => {
             e.preventDefault();
             navigate('/citizen');
@@ -38,8 +40,20 @@ export default function CitizenApp() {
         >
           {t('citizen.myRequests')}
         </a>
+        <a
+          href="/citizen/draws"
+          aria-current={onDraws ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/citizen/draws');
+          }}
+        >
+          {t('citizen.drawsTab')}
+        </a>
       </nav>
-      <main className="mobile-main">{onRequests ? <Requests focus={focus} /> : <ComplaintForm />}</main>
+      <main className="mobile-main">
+        {onDraws ? <Draws /> : onRequests ? <Requests focus={focus} /> : <ComplaintForm />}
+      </main>
     </div>
   );
 }

@@ -1,0 +1,32 @@
+import { CodeService } from './codes.service.ts';
+import { DrawService } from './draws.service.ts';
+import type { EnforcementDeps } from './enforcement.deps.ts';
+import { EnforcementKpiService } from './enforcement.kpis.ts';
+import { RecordService } from './records.service.ts';
+import { RegisterService } from './register.service.ts';
+import { VisitService } from './visits.service.ts';
+
+/** The joint-enforcement services, built together from one set of dependencies. */
+export interface Enforcement {
+  register: RegisterService;
+  draws: DrawService;
+  visits: VisitService;
+  codes: CodeService;
+  records: RecordService;
+  kpis: EnforcementKpiService;
+}
+
+/** Builds the enforcement services. */
+export function createEnforcement(deps: EnforcementDeps): Enforcement {
+  const register = new RegisterService(deps);
+  const visits = new VisitService(deps);
+  const codes = new CodeService(deps, register);
+  return {
+    register,
+    visits,
+    codes,
+    draws: new DrawService(deps, visits),
+    records: new RecordService(deps, codes, register),
+    kpis: new EnforcementKpiService(deps),
+  };
+}
