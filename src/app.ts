@@ -183,7 +183,14 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     organisation,
     identity,
     notifier: centre.notify,
-    platform: platformReadModels({ db, clock, sensing, events: centre.events, dispatch: centre.dispatch }),
+    platform: platformReadModels({
+      db,
+      clock,
+      sensing,
+      events: centre.events,
+      dispatch: centre.dispatch,
+      jurisdictions,
+    }),
   });
   const scenarios = wireScenarios({
     db,

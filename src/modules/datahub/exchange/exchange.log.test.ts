@@ -21,6 +21,8 @@ function record(i: number): ExchangeRecord {
     entries: i % 5 === 0 ? ['NL-007'] : [],
     maskedFields: ['contact_phone', 'legal_person'],
     rowCount: i % 5 === 0 ? 0 : i,
+    // Records from before scopes (empty) and scoped ones chain alike.
+    scope: i % 4 === 0 ? '' : i % 4 === 1 ? 'all:50' : 'within:500110:district_code',
   };
 }
 

@@ -109,6 +109,7 @@ const TEXT_FIELDS = [
   'purpose',
   'decision',
   'policyVersion',
+  'scope',
 ] as const;
 /** The separators of the verifier's page encoding (U+001C…U+001F), which no field may hold. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what must be refused.
@@ -165,6 +166,7 @@ function decode(line: string): StoredRow {
     rowCount: Number(f[11]),
     prevHash: f[12] ?? '',
     hash: f[13] ?? '',
+    scope: f[14] ?? '',
   };
 }
 

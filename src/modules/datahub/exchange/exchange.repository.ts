@@ -53,16 +53,16 @@ export class ExchangeRepository {
     const col = <T>(f: (r: ChainedExchange) => T) => rows.map(f);
     await sql`
       insert into dh_exchange_log (seq, at, consumer_app, consumer_dept, owner_dept, resource_id, purpose,
-        decision, policy_version, entries, masked_fields, row_count, prev_hash, hash)
+        decision, policy_version, entries, masked_fields, row_count, prev_hash, hash, scope)
       select seq, to_timestamp(ms / 1000), app, cdept, odept, res, purpose, decision, pv,
-        string_to_array(entries, ${LIST_SEPARATOR}), string_to_array(masked, ${LIST_SEPARATOR}), n, prev, hash
+        string_to_array(entries, ${LIST_SEPARATOR}), string_to_array(masked, ${LIST_SEPARATOR}), n, prev, hash, scope
       from unnest(${col((r) => r.seq)}::int8[], ${col((r) => r.at.getTime())}::float8[],
         ${col((r) => r.consumerApp)}::text[], ${col((r) => r.consumerDept)}::text[], ${col((r) => r.ownerDept)}::text[],
         ${col((r) => r.resourceId)}::text[], ${col((r) => r.purpose)}::text[], ${col((r) => r.decision)}::text[],
         ${col((r) => r.policyVersion)}::text[], ${col((r) => r.entries.join(LIST_SEPARATOR))}::text[],
         ${col((r) => r.maskedFields.join(LIST_SEPARATOR))}::text[], ${col((r) => r.rowCount)}::int4[],
-        ${col((r) => r.prevHash)}::text[], ${col((r) => r.hash)}::text[])
-        as t(seq, ms, app, cdept, odept, res, purpose, decision, pv, entries, masked, n, prev, hash)`.execute(
+        ${col((r) => r.prevHash)}::text[], ${col((r) => r.hash)}::text[], ${col((r) => r.scope)}::text[])
+        as t(seq, ms, app, cdept, odept, res, purpose, decision, pv, entries, masked, n, prev, hash, scope)`.execute(
       trx,
     );
     const last = rows[rows.length - 1] as ChainedExchange;
@@ -73,7 +73,7 @@ export class ExchangeRepository {
    * Rows after `afterSeq` up to `upToSeq` in chain order (keyset over the primary key), encoded by the server as one
    * string: rows joined by U+001D, fields by U+001E, list items by U+001F, in the order seq, time
    * (epoch ms), consumer app, consumer dept, owner dept, resource, purpose, decision, policy
-   * version, entries, masked fields, row count, previous hash, hash. One text value per page
+   * version, entries, masked fields, row count, previous hash, hash, scope. One text value per page
    * instead of 14 typed columns per row makes reading 1,000,000 rows several times cheaper for
    * the client; the verifier still hashes every field's stored value itself.
    */
@@ -82,7 +82,7 @@ export class ExchangeRepository {
       select string_agg(line, chr(29) order by seq) as page from (
         select seq, concat_ws(chr(30), seq, floor(extract(epoch from at) * 1000)::bigint, consumer_app, consumer_dept,
           owner_dept, resource_id, purpose, decision, policy_version, array_to_string(entries, chr(31)),
-          array_to_string(masked_fields, chr(31)), row_count, prev_hash, hash) as line
+          array_to_string(masked_fields, chr(31)), row_count, prev_hash, hash, scope) as line
         from dh_exchange_log where seq > ${afterSeq} and seq <= ${upToSeq} order by seq limit ${limit}
       ) t`.execute(db);
     const page = r.rows[0]?.page;
