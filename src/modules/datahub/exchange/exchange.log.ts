@@ -40,13 +40,7 @@ export class ExchangeLog {
       const head = await this.repo.head(this.db);
       return { firstSeq: head.seq + 1, lastSeq: head.seq, hash: head.hash };
     }
-    const days = new Set<number>();
-    for (const r of records) {
-      checkRecord(r);
-      days.add(Math.floor(r.at.getTime() / DAY_MS) * DAY_MS);
-    }
-    // DDL outside the append transaction: creating a partition locks the parent table.
-    await this.repo.ensurePartitions(this.db, days);
+    await this.prepare(records);
     try {
       // One round trip when the head is where this process left it (or where it last saw it).
       let head = this.known ?? (await this.repo.head(this.db));
@@ -87,14 +81,21 @@ export class ExchangeLog {
   }
 
   /** `append` by the locked transaction alone (no conditional statement): the benchmark's baseline. */
-  async appendLocked(records: ExchangeRecord[]): Promise<{ firstSeq: number; lastSeq: number; hash: string }> {
+  async appendLocked(
+    records: ExchangeRecord[],
+  ): Promise<{ firstSeq: number; lastSeq: number; hash: string }> {
+    await this.prepare(records);
+    return this.lockedAppend(records);
+  }
+
+  /** Checks the records and creates their days' partitions (DDL outside the append: it locks the parent table). */
+  private async prepare(records: ExchangeRecord[]): Promise<void> {
     const days = new Set<number>();
     for (const r of records) {
       checkRecord(r);
       days.add(Math.floor(r.at.getTime() / DAY_MS) * DAY_MS);
     }
     await this.repo.ensurePartitions(this.db, days);
-    return this.lockedAppend(records);
   }
 
   /** The chain head as stored. */
