@@ -51,6 +51,7 @@ function record(i: number): ExchangeRecord {
     entries: denied ? [`NL-${i % 40}`] : [],
     maskedFields: i % 2 ? ['contact_phone', 'legal_person'] : [],
     rowCount: denied ? 0 : i % 50,
+    scope: i % 3 === 0 ? 'within:500110:district_code' : 'all:50',
   };
 }
 

@@ -6,6 +6,10 @@
  *
  * 1. Overhead: one caller, gateway and direct calls alternated; p50/p99 of each, overhead =
  *    gateway p50 − direct p50 (issue 13's target ≤ 2 ms).
+ * 1b. The exchange log's append alone, one caller, alternated: the one-statement conditional
+ *    append (`ExchangeLog.append`, one round trip) against the locked transaction every append
+ *    was before (`appendLocked`: begin, lock the head, insert, move the head, commit), batches
+ *    of 1 and of 64 records; p50 of each and their ratio.
  * 2. Sustained: `--concurrency` callers in flight for `--seconds` through one gateway in-process,
  *    every exchange logged (target ≥ 10,000/s on 2 cores), against the direct connector; then the
  *    same through HTTP (the real Fastify route, `inject`: no sockets), and a baseline with the
@@ -306,6 +310,42 @@ async function main(): Promise<void> {
     console.log(
       `  overhead = gateway p50 − direct p50 = ${ms(overhead)} (target ≤ 2 ms: ${overhead <= 2 ? 'met' : 'missed'}); ratio gateway/direct p50 = ${(pct(gw, 50) / pct(dr, 50)).toFixed(2)}`,
     );
+
+    // 1b. The log's append alone, one caller, alternated: the one-statement conditional append
+    // (one round trip) against the locked transaction every append used before (five).
+    const log = new ExchangeLog(db);
+    const record = () => ({
+      at: new Date(),
+      consumerApp: registered.id,
+      consumerDept: '50:water_resources',
+      ownerDept: '50:ecology_environment',
+      resourceId: RESOURCE,
+      purpose: 'bench_log_only',
+      decision: 'allow',
+      policyVersion: '1',
+      entries: [],
+      maskedFields: ['contact_phone'],
+      rowCount: 2,
+      scope: 'all:50',
+    });
+    for (const size of [1, 64]) {
+      const one: number[] = [];
+      const locked: number[] = [];
+      const rounds = size === 1 ? SAMPLES : Math.max(20, SAMPLES / 10);
+      for (let i = 0; i < rounds; i++) {
+        const batch = Array.from({ length: size }, record);
+        for (const which of i % 2 ? ['o', 'l'] : ['l', 'o']) {
+          const t = performance.now();
+          if (which === 'o') await log.append(batch);
+          else await log.appendLocked(batch);
+          (which === 'o' ? one : locked).push(performance.now() - t);
+          logged += size;
+        }
+      }
+      console.log(
+        `log append alone, batches of ${size}, ${fmt(rounds)} each: one statement p50 ${ms(pct(one, 50))} p99 ${ms(pct(one, 99))}; locked transaction (before) p50 ${ms(pct(locked, 50))} p99 ${ms(pct(locked, 99))}; ratio before/now p50 = ${(pct(locked, 50) / pct(one, 50)).toFixed(2)}`,
+      );
+    }
 
     // 2. Sustained, closed loop, one process.
     const base = await closedLoop(direct, CONCURRENCY, SECONDS);

@@ -186,7 +186,14 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     organisation,
     identity,
     notifier: centre.notify,
-    platform: platformReadModels({ db, clock, sensing, events: centre.events, dispatch: centre.dispatch }),
+    platform: platformReadModels({
+      db,
+      clock,
+      sensing,
+      events: centre.events,
+      dispatch: centre.dispatch,
+      jurisdictions,
+    }),
   });
   const enforcement = wireEnforcement({ db, http, audit, clock, jurisdictions, dataDir: config.dataDir });
   const scenarios = wireScenarios({

@@ -2,9 +2,10 @@ import type { PlatformQuery, PlatformReadModels } from '../modules/datahub/index
 import type { DispatchService } from '../modules/dispatch/index.ts';
 import { computeKpis, type EventDto, type EventService } from '../modules/events/index.ts';
 import { DEVICE_TYPES, type DeviceType, type SensingService } from '../modules/sensing/index.ts';
-import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import { type Principal, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 
 /** The code of the jurisdiction a path ends in (`50/500110` → `500110`). */
 const codeOf = (path: string) => path.split('/').at(-1) ?? path;
@@ -23,8 +24,21 @@ export function platformReadModels(deps: {
   sensing: SensingService;
   events: EventService;
   dispatch: DispatchService;
+  /** The jurisdictions' paths: an area asked of the events is listed as a principal of that area. */
+  jurisdictions: { pathOf(code: string): Promise<string> };
 }): PlatformReadModels {
-  const { sensing, events, dispatch, db, clock } = deps;
+  const { sensing, events, dispatch, db, clock, jurisdictions } = deps;
+  /** The system principal narrowed to an area and below (undefined: an unknown area, no events). */
+  const areaPrincipal = async (code: string | undefined): Promise<Principal | undefined> => {
+    if (code === undefined) return SYSTEM_PRINCIPAL;
+    const path = await jurisdictions.pathOf(code).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      throw error;
+    });
+    return path === undefined
+      ? undefined
+      : { ...SYSTEM_PRINCIPAL, jurisdictionCode: code, jurisdictionPath: path };
+  };
   const type = (q: PlatformQuery): DeviceType | undefined | null => {
     const kind = q.eq.kind;
     if (kind === undefined) return undefined;
@@ -81,7 +95,10 @@ export function platformReadModels(deps: {
       return rows;
     },
     events: async (q) => {
-      const list = await events.list(SYSTEM_PRINCIPAL, {
+      // An area (the gateway's jurisdiction scope, or a caller's equality) is the events' own scope filter.
+      const principal = await areaPrincipal(q.eq.jurisdictionCode);
+      if (!principal) return [];
+      const list = await events.list(principal, {
         ...(q.eq.category ? { category: q.eq.category } : {}),
         ...(q.eq.status ? { status: q.eq.status as EventDto['status'] } : {}),
         ...(q.from ? { from: q.from } : {}),

@@ -3,6 +3,7 @@ import type { AuditLog } from '../modules/audit/index.ts';
 import {
   createDatahub,
   type Datahub,
+  type DepartmentDirectory,
   ExchangeGateway,
   guard,
   type KeyIssuer,
@@ -17,6 +18,7 @@ import type { Organisation } from '../modules/organisation/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database, Db } from '../platform/db/database.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Api } from '../platform/http/server.ts';
 
 /** The source-system id of the platform's own data in the catalogue. */
@@ -44,9 +46,18 @@ export function wireDatahub(deps: {
   changes?: Pick<Database, 'listen'>;
 }): { datahub: Datahub; gateway: ExchangeGateway } {
   const { db, audit, clock, organisation, identity, changes } = deps;
-  const departments = {
+  const departments: DepartmentDirectory = {
+    // Owners are city departments; consumers may be any level's (a district's rows are then scoped to it).
     list: async () =>
       (await organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })).items,
+    find: async (code) => {
+      try {
+        return await organisation.structure.getDepartment(code);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'not_found') return undefined;
+        throw error;
+      }
+    },
   };
   const datahub = createDatahub({ db, audit, clock, departments });
   const keys: KeyIssuer = {

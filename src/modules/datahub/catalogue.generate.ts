@@ -304,7 +304,8 @@ export function platformResources(owner: string): ResourceDto[] {
         f('device_id', '设备编号'),
         f('kind', '设备类型'),
         f('name', '设备名称'),
-        f('jurisdiction_code', '行政区划代码'),
+        // The place of each row: district and street departments get only their jurisdiction's rows.
+        { ...f('jurisdiction_code', '行政区划代码'), scope: true },
         f('department_code', '责任部门'),
         f('status', '状态'),
         f('location', '坐标', 'internal'),
@@ -323,7 +324,8 @@ export function platformResources(owner: string): ResourceDto[] {
       fields: [
         f('device_id', '设备编号'),
         f('kind', '设备类型'),
-        f('jurisdiction_code', '行政区划代码'),
+        // The place of each row: district and street departments get only their jurisdiction's rows.
+        { ...f('jurisdiction_code', '行政区划代码'), scope: true },
         f('metric', '指标'),
         f('value', '数值'),
         f('at', '时间'),
@@ -342,7 +344,8 @@ export function platformResources(owner: string): ResourceDto[] {
         f('category', '类别'),
         f('status', '状态'),
         f('priority', '优先级'),
-        f('jurisdiction_code', '行政区划代码'),
+        // The place of each row: district and street departments get only their jurisdiction's rows.
+        { ...f('jurisdiction_code', '行政区划代码'), scope: true },
         f('address', '地址', 'internal'),
         // Citizens' own words: they name people and give phone numbers.
         f('description', '事件描述（市民原话）', 'personal'),
@@ -365,7 +368,8 @@ export function platformResources(owner: string): ResourceDto[] {
         f('severity', '级别'),
         f('status', '状态'),
         f('device_id', '设备编号'),
-        f('jurisdiction_code', '行政区划代码'),
+        // The place of each row: district and street departments get only their jurisdiction's rows.
+        { ...f('jurisdiction_code', '行政区划代码'), scope: true },
         f('issued_at', '告警时间'),
       ],
     },

@@ -6,9 +6,15 @@ import type { DepartmentDto } from '../organisation/index.ts';
 import type { CacheLimits } from './datahub.cache.ts';
 import type { ChangeSource } from './datahub.changes.ts';
 
-/** The departments that may own resources: the organisation module's city-level departments. */
+/** A department as a consumer application's scope needs it: its level and the jurisdiction it serves. */
+export type ScopedDepartment = Pick<DepartmentDto, 'code' | 'level' | 'jurisdictionCode'>;
+
+/** The organisation module's departments as the datahub sees them. */
 export interface DepartmentDirectory {
+  /** The departments that may own resources: the city-level ones. */
   list(): Promise<Pick<DepartmentDto, 'code' | 'type' | 'name'>[]>;
+  /** Any department of any level (a consumer may be a district's or a street's), or undefined when unknown. */
+  find(code: string): Promise<ScopedDepartment | undefined>;
 }
 
 /** What the datahub services need. */

@@ -61,6 +61,7 @@ function rec(
     entries,
     maskedFields: [],
     rowCount: decision === 'allow' ? 3 : 0,
+    scope: 'all:50',
   };
 }
 

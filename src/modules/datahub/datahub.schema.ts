@@ -20,6 +20,12 @@ export const FieldSchema = z.object({
   name: Ident,
   titleZh: z.string().min(1).max(200),
   class: FieldClassSchema,
+  scope: z
+    .boolean()
+    .optional()
+    .describe(
+      'the field holds the administrative division code (district 500103, street 500103003) of the place a row belongs to: a district or street consumer gets only the rows of its jurisdiction',
+    ),
 });
 /** One field. */
 export type FieldDto = z.infer<typeof FieldSchema>;
@@ -48,6 +54,14 @@ export const ResourceSchema = z
     sharing: SharingSchema,
     fields: z.array(FieldSchema).min(1).max(500),
     synthetic: z.boolean().describe('true for generated demo data'),
+  })
+  .refine((r) => r.fields.filter((f) => f.scope).length <= 1, {
+    message: 'at most one field can carry the scope',
+    path: ['fields'],
+  })
+  .refine((r) => !r.fields.some((f) => f.scope && f.class === 'restricted'), {
+    message: 'a restricted field cannot carry the scope (the gateway filters on it)',
+    path: ['fields'],
   })
   .meta({ id: 'DatahubResource' });
 /** One resource. */

@@ -3103,7 +3103,7 @@ export interface paths {
         content: {
           'application/json': {
             name: string;
-            /** @description the requesting department, e.g. 50:water_resources */
+            /** @description the requesting department of any level, e.g. 50:water_resources or 500103:urban_management */
             departmentCode: string;
           };
         };
@@ -3119,6 +3119,13 @@ export interface paths {
               id: string;
               name: string;
               departmentCode: string;
+              /** @description the jurisdiction its department serves (city 50, district 500103, street 500103003) */
+              jurisdictionCode: string;
+              /**
+               * @description a district or street consumer sees only rows of its jurisdiction
+               * @enum {string}
+               */
+              level: 'city' | 'district' | 'street';
               /** @description send as x-api-key; shown once, stored only hashed */
               key: string;
             };
@@ -3267,6 +3274,7 @@ export interface paths {
                   /** @enum {string} */
                   class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
                 }[];
+                scope: components['schemas']['DatahubScope'];
               };
               rows: {
                 [key: string]: unknown;
@@ -3299,6 +3307,7 @@ export interface paths {
                   /** @enum {string} */
                   class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
                 }[];
+                scope: components['schemas']['DatahubScope'];
               };
               application: components['schemas']['DatahubApplication'];
             };
@@ -11594,6 +11603,8 @@ export interface components {
         titleZh: string;
         /** @enum {string} */
         class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+        /** @description the field holds the administrative division code (district 500103, street 500103003) of the place a row belongs to: a district or street consumer gets only the rows of its jurisdiction */
+        scope?: boolean;
       }[];
       /** @description true for generated demo data */
       synthetic: boolean;
@@ -11650,6 +11661,27 @@ export interface components {
       decidedBy: string | null;
       decidedAt: string | null;
       resultVersion: number | null;
+    };
+    DatahubScopeFilterInput: {
+      field: string;
+      /** @enum {string} */
+      op: 'gte' | 'lt';
+      value: string;
+    };
+    DatahubScopeInput: {
+      /** @description the consumer department’s jurisdiction */
+      jurisdictionCode: string;
+      /** @enum {string} */
+      level: 'city' | 'district' | 'street';
+      /**
+       * @description all: a city consumer, every row; within: only rows whose scope field lies in the jurisdiction (pushed down to the source as a range on the code); unscoped: the resource declares no scope field, so its rows belong to no place and the negative list alone decides
+       * @enum {string}
+       */
+      applied: 'all' | 'within' | 'unscoped';
+      /** @description the resource’s scope field, if it has one */
+      field: string | null;
+      /** @description the filters added to the consumer’s own (all must hold) */
+      filters: components['schemas']['DatahubScopeFilterInput'][];
     };
     DatahubApplicationInput: {
       id: string;
@@ -11821,6 +11853,8 @@ export interface components {
         titleZh: string;
         /** @enum {string} */
         class: 'public' | 'internal' | 'sensitive' | 'personal' | 'restricted';
+        /** @description the field holds the administrative division code (district 500103, street 500103003) of the place a row belongs to: a district or street consumer gets only the rows of its jurisdiction */
+        scope?: boolean;
       }[];
       /** @description true for generated demo data */
       synthetic: boolean;
@@ -11877,6 +11911,27 @@ export interface components {
       decidedBy: string | null;
       decidedAt: string | null;
       resultVersion: number | null;
+    };
+    DatahubScopeFilter: {
+      field: string;
+      /** @enum {string} */
+      op: 'gte' | 'lt';
+      value: string;
+    };
+    DatahubScope: {
+      /** @description the consumer department’s jurisdiction */
+      jurisdictionCode: string;
+      /** @enum {string} */
+      level: 'city' | 'district' | 'street';
+      /**
+       * @description all: a city consumer, every row; within: only rows whose scope field lies in the jurisdiction (pushed down to the source as a range on the code); unscoped: the resource declares no scope field, so its rows belong to no place and the negative list alone decides
+       * @enum {string}
+       */
+      applied: 'all' | 'within' | 'unscoped';
+      /** @description the resource’s scope field, if it has one */
+      field: string | null;
+      /** @description the filters added to the consumer’s own (all must hold) */
+      filters: components['schemas']['DatahubScopeFilter'][];
     };
     DatahubApplication: {
       id: string;

@@ -166,6 +166,31 @@ export function matches(row: Record<string, unknown>, filters: Filter[], fields:
   return true;
 }
 
+/**
+ * The code just after every code that starts with `code`, or undefined when there is none of its
+ * length: `code ≤ c < nextCode(code)` holds exactly for the codes that start with `code` when
+ * codes are digits that nest by prefix, as administrative division codes do (`50` → `500103` →
+ * `500103003`; `500109` → `500110`). Strings of digits compare digit by digit, the shorter first
+ * on a tie, in C, glibc and ICU's default collations alike (not under ICU's numeric ordering).
+ */
+export function nextCode(code: string): string | undefined {
+  if (!/^\d{1,18}$/.test(code) || /^9+$/.test(code)) return undefined;
+  return (BigInt(code) + 1n).toString().padStart(code.length, '0');
+}
+
+/**
+ * The code `c` when the filters hold `field ≥ c` and `field < nextCode(c)` (the gateway's
+ * jurisdiction scope): the field's value must be `c` or a code below it.
+ */
+export function codePrefix(filters: Filter[], field: string): string | undefined {
+  for (const f of filters) {
+    if (f.field !== field || f.op !== 'gte' || typeof f.value !== 'string') continue;
+    const next = nextCode(f.value);
+    if (next && filters.some((g) => g.field === field && g.op === 'lt' && g.value === next)) return f.value;
+  }
+  return undefined;
+}
+
 /** Dialect of a SQL source: how it quotes an identifier and spells the n-th parameter (1-based). */
 export interface SqlDialect {
   quote(identifier: string): string;

@@ -20,6 +20,12 @@ export interface CsvConnectorOptions {
   files?: Record<string, string>;
   /** Rows read to infer the field types (default 200). */
   sample?: number;
+  /**
+   * Columns (by name, in every resource) kept as text whatever their values look like: codes such
+   * as administrative division codes (500103), which look like numbers but are identifiers and
+   * are compared as text (the gateway's jurisdiction scope is a range of codes).
+   */
+  text?: string[];
 }
 
 const NUMBER = /^-?(?:\d+|\d*\.\d+)(?:[eE][-+]?\d+)?$/;
@@ -92,7 +98,7 @@ export class CsvConnector implements Connector {
       parser.destroy();
       const fields = (names ?? []).map((name) => ({
         name,
-        type: inferType(sample.map((r) => r[name] ?? '')),
+        type: this.options.text?.includes(name) ? 'text' : inferType(sample.map((r) => r[name] ?? '')),
       }));
       out.push({ id, native: path.basename(file), fields });
     }

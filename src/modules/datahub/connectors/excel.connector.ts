@@ -25,6 +25,12 @@ export interface ExcelConnectorOptions {
   naming?: 'sheet' | 'file.sheet';
   /** Rows read to infer the field types (default 200). */
   sample?: number;
+  /**
+   * Columns (by name, in every resource) kept as text whatever their values look like: codes such
+   * as administrative division codes (500103), which look like numbers but are identifiers and
+   * are compared as text (the gateway's jurisdiction scope is a range of codes).
+   */
+  text?: string[];
   /** The largest workbook read (default 64 MiB): a workbook is read whole, so this bounds the memory a query takes. */
   maxBytes?: number;
 }
@@ -163,6 +169,7 @@ export class ExcelConnector implements Connector {
             const values = sample.map((r) => r[i] ?? null);
             const dated =
               values.some((v) => v !== null) && sample.every((_, k) => values[k] === null || dates[k]?.[i]);
+            if (this.options.text?.includes(name)) return { name, type: 'text' as const };
             return { name, type: inferType(values, dated) };
           });
         const id = this.resourceId(workbook, sheet, files.length);

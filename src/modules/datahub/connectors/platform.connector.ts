@@ -1,9 +1,11 @@
 import {
   type Connector,
   checkQuery,
+  codePrefix,
   type Filter,
   MAX_LIMIT,
   matches,
+  nextCode,
   type QueryResult,
   type SourceField,
   type SourceHealth,
@@ -99,7 +101,7 @@ export const PLATFORM_RESOURCES: PlatformResource[] = [
       time('created_at'),
       time('closed_at'),
     ],
-    eq: { category: 'category', status: 'status' },
+    eq: { category: 'category', status: 'status', jurisdiction_code: 'jurisdictionCode' },
     window: { from: 'created_at', to: 'created_at' },
   },
   {
@@ -141,7 +143,18 @@ function pushDown(
 ): { q: Omit<PlatformQuery, 'limit'>; pushed: number } {
   const q: Omit<PlatformQuery, 'limit'> = { eq: {} };
   let pushed = 0;
+  // The gateway's jurisdiction scope (`code ≤ jurisdiction_code < next`): a read model's area is
+  // that code and the areas below, which is the same set of rows; it goes before any equality.
+  const area = resource.eq.jurisdiction_code ? codePrefix(filters, 'jurisdiction_code') : undefined;
+  const next = area === undefined ? undefined : nextCode(area);
+  if (area !== undefined) {
+    q.eq.jurisdictionCode = area;
+    pushed += 2;
+  }
   for (const f of filters) {
+    const bound = f.field === 'jurisdiction_code' && f.op !== 'in' ? f.value : undefined;
+    if (area !== undefined && ((f.op === 'gte' && bound === area) || (f.op === 'lt' && bound === next)))
+      continue; // the scope's two bounds, pushed as the area (every filter is applied again below)
     const key = resource.eq[f.field];
     const value = f.op === 'eq' ? f.value : f.op === 'in' && f.values.length === 1 ? f.values[0] : undefined;
     if (key && typeof value === 'string' && q.eq[key] === undefined) {

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../../../platform/db/database.ts';
@@ -20,6 +21,9 @@ export interface SqlRunner {
   close(): Promise<void>;
 }
 
+/** Distinct statement texts a pool runner prepares (per runner; the rest are sent unnamed). */
+const MAX_PREPARED = 200;
+
 /** An external PostgreSQL through its own small pool (connections are opened on first use). */
 export function pgPoolRunner(
   url: string,
@@ -32,9 +36,27 @@ export function pgPoolRunner(
   });
   // An idle client losing its server must not end the process; the next query reconnects.
   pool.on('error', () => {});
+  // Named (prepared) statements for the first texts seen: parsed and planned once per connection
+  // instead of per query. Texts depend only on the resource and the filters' fields and
+  // operators (values are parameters), so a source sees few; past the bound they go unnamed.
+  const names = new Map<string, string>();
   return {
     async query(text, params) {
-      return (await pool.query(text, params)).rows;
+      let name = names.get(text);
+      if (name === undefined && names.size < MAX_PREPARED) {
+        name = `cb_${hash('sha1', text, 'hex').slice(0, 20)}`;
+        names.set(text, name);
+      }
+      if (!name) return (await pool.query(text, params)).rows; // past the bound, or given up (below)
+      try {
+        return (await pool.query({ name, text, values: params })).rows;
+      } catch (error) {
+        // The table changed under a prepared plan ("cached plan must not change result type"):
+        // the connections keep that statement, so this text goes unnamed from now on.
+        if ((error as { code?: string }).code !== '0A000') throw error;
+        names.set(text, '');
+        return (await pool.query(text, params)).rows;
+      }
     },
     close: () => pool.end(),
   };

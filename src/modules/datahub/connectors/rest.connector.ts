@@ -55,8 +55,10 @@ function fieldType(s: Schema): FieldType {
 /**
  * The GET endpoints of a REST service that answer a JSON array of objects, read from its OpenAPI
  * document: each is a resource (`/permits` → `permits`) whose fields are the items' properties.
- * Equality filters on a declared query parameter, and the limit when `limit` is declared, are
- * sent to the service; every filter is also applied to the answer, so a service that ignores
+ * Equality filters on a declared query parameter, bounds on a field whose `<field>_gte`,
+ * `_gt`, `_lt` or `_lte` parameter is declared (json-server's convention, e.g. the gateway's
+ * jurisdiction scope as `district_code_gte` and `district_code_lt`), and the limit when `limit`
+ * is declared and every filter went, are sent to the service; every filter is also applied to the answer, so a service that ignores
  * a parameter cannot widen the result.
  */
 export class RestConnector implements Connector {
@@ -127,8 +129,11 @@ export class RestConnector implements Connector {
     const search = new URLSearchParams();
     let pushedDown = 0;
     for (const f of filters) {
-      if (f.op !== 'eq' || f.value === null || !endpoint.params.has(f.field) || search.has(f.field)) continue;
-      search.set(f.field, String(f.value));
+      if (f.op === 'in' || f.value === null) continue;
+      // Equality as the field's own parameter; a bound as `<field>_gte` (… `_gt`, `_lt`, `_lte`), when declared.
+      const name = f.op === 'eq' ? f.field : `${f.field}_${f.op}`;
+      if (!endpoint.params.has(name) || search.has(name)) continue;
+      search.set(name, String(f.value));
       pushedDown += 1;
     }
     if (

@@ -18,6 +18,11 @@ export interface ExchangeRecord {
   maskedFields: string[];
   /** Rows returned (0 when denied). */
   rowCount: number;
+  /**
+   * The jurisdiction scope the rows were limited to (`all:50`, `unscoped:500103`,
+   * `within:500103:district_code`; gateway.scope.ts); empty for records written before scopes.
+   */
+  scope: string;
 }
 
 /** A stored record: its place in the chain and its links. */
@@ -52,6 +57,8 @@ export function exchangeHash(
     r.entries,
     r.maskedFields,
     r.rowCount,
+    // Records from before scopes were logged have none, and keep the hash they were written with.
+    ...(r.scope === '' ? [] : [r.scope]),
     prevHash,
   ]);
   // One-shot hash(): the same digest as createHash().update().digest(), with less overhead per record.

@@ -6,6 +6,7 @@ import { openTestDatabase, testBackends } from '../../../platform/db/testing.ts'
 import type { ExchangeRecord } from './exchange.hash.ts';
 import { ExchangeLog } from './exchange.log.ts';
 import { exchangeMigrations } from './exchange.migrations.ts';
+import { ExchangeRepository } from './exchange.repository.ts';
 
 /** A record of the Qijiang story's kind, varied by `i`, spread over two UTC days. */
 function record(i: number): ExchangeRecord {
@@ -21,6 +22,8 @@ function record(i: number): ExchangeRecord {
     entries: i % 5 === 0 ? ['NL-007'] : [],
     maskedFields: ['contact_phone', 'legal_person'],
     rowCount: i % 5 === 0 ? 0 : i,
+    // Records from before scopes (empty) and scoped ones chain alike.
+    scope: i % 4 === 0 ? '' : i % 4 === 1 ? 'all:50' : 'within:500110:district_code',
   };
 }
 
@@ -100,6 +103,34 @@ describe.each(testBackends)('exchange log on %s', (kind) => {
         n: number;
       }>`select count(distinct seq)::int as n from dh_exchange_log`.execute(fresh.db);
       expect(apps.rows[0]?.n).toBe(800);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('writes nothing onto a head that moved, and four racing appenders still keep one chain', async () => {
+    const fresh = await openTestDatabase(kind);
+    try {
+      await migrateToLatest(fresh.db, [exchangeMigrations]);
+      const a = new ExchangeLog(fresh.db);
+      const b = new ExchangeLog(fresh.db);
+      await a.append([record(1)]); // a knows the head (1)
+      await b.append([record(2), record(3)]); // b read it and moved it to 3; a's knowledge is stale
+      const done = await a.append([record(4)]); // a's conditional write finds 3 and chains onto it
+      expect(done).toMatchObject({ firstSeq: 4, lastSeq: 4 });
+      const repo = new ExchangeRepository();
+      const forged = { ...record(5), seq: 2, prevHash: 'x'.repeat(64), hash: 'y'.repeat(64) };
+      const stale = await repo.appendIfHead(fresh.db, { seq: 1, hash: 'x'.repeat(64) }, [forged]);
+      expect(stale).toMatchObject({ written: false, seq: 4 });
+      expect(await a.verify()).toMatchObject({ ok: true, checked: 4 });
+      const appenders = Array.from({ length: 4 }, () => new ExchangeLog(fresh.db));
+      await Promise.all(
+        appenders.map(async (log, n) => {
+          for (let k = 0; k < 25; k++)
+            await log.append(Array.from({ length: 3 }, (_, i) => record(1000 * (n + 1) + k * 3 + i)));
+        }),
+      );
+      expect(await a.verify(50)).toEqual({ ok: true, checked: 304, headSeq: 304 });
     } finally {
       await fresh.close();
     }

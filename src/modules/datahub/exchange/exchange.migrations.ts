@@ -54,4 +54,11 @@ export const exchangeMigrations: Migrations = {
         for each row execute function dh_exchange_log_refuse_change()`.execute(db);
     },
   },
+  '202612071005_datahub_exchange_scope': {
+    async up(db: Kysely<unknown>) {
+      // The jurisdiction scope of each exchange (gateway.scope.ts); '' for the records before it,
+      // whose hashes were computed without it (exchange.hash.ts leaves an empty scope out).
+      await sql`alter table dh_exchange_log add column scope text not null default ''`.execute(db);
+    },
+  },
 };

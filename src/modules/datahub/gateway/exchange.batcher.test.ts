@@ -14,6 +14,7 @@ const record = (n: number): ExchangeRecord => ({
   entries: [],
   maskedFields: [],
   rowCount: n,
+  scope: 'all:50',
 });
 
 /** A log whose appends commit when the test says so (or at once), recording each batch. */

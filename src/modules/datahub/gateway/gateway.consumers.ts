@@ -14,7 +14,26 @@ export interface Consumer {
   id: string;
   name: string;
   departmentCode: string;
+  /** The jurisdiction its department serves: the city (`50`), a district (`500103`) or a street (`500103003`). */
+  jurisdictionCode: string;
+  /** Its department's level: a district's or a street's consumer sees only rows of its jurisdiction. */
+  level: 'city' | 'district' | 'street';
 }
+
+type ConsumerRow = {
+  id: string;
+  name: string;
+  department_code: string;
+  jurisdiction_code: string;
+  jurisdiction_level: Consumer['level'];
+};
+const fromRow = (r: ConsumerRow): Consumer => ({
+  id: r.id,
+  name: r.name,
+  departmentCode: r.department_code,
+  jurisdictionCode: r.jurisdiction_code,
+  level: r.jurisdiction_level,
+});
 
 /** Department applications that may call the gateway, registered by the data authority. */
 export class ConsumerService {
@@ -31,17 +50,27 @@ export class ConsumerService {
     this.deps = deps;
   }
 
-  /** Registers a department's application and issues its key (shown once). */
+  /**
+   * Registers a department's application (a city, district or street department's) and issues its
+   * key (shown once). The consumer keeps its department's jurisdiction: the gateway limits a
+   * district's or a street's consumer to the rows of that jurisdiction.
+   */
   async register(principal: Principal, body: ConsumerBody): Promise<ConsumerCreated> {
     requireRole(principal, 'data_authority');
-    const departments = await this.deps.departments.list();
-    if (!departments.some((d) => d.code === body.departmentCode))
+    const department = await this.deps.departments.find(body.departmentCode);
+    if (!department)
       throw new AppError('invalid_data', `unknown department '${body.departmentCode}'`, {
         field: 'departmentCode',
       });
     const key = await this.deps.keys.issue(`datahub:${body.name}`, body.departmentCode);
     await this.deps.db.transaction().execute(async (trx) => {
-      const row = { id: key.id, name: body.name, department_code: body.departmentCode };
+      const row = {
+        id: key.id,
+        name: body.name,
+        department_code: body.departmentCode,
+        jurisdiction_code: department.jurisdictionCode,
+        jurisdiction_level: department.level,
+      };
       const at = this.deps.clock.now();
       await this.repo.insertConsumer(forTables<GatewayTables>(trx), {
         ...row,
@@ -53,10 +82,22 @@ export class ConsumerService {
         action: 'datahub.consumer.registered',
         subjectType: 'datahub_consumer',
         subjectId: key.id,
-        details: { name: body.name, departmentCode: body.departmentCode },
+        details: {
+          name: body.name,
+          departmentCode: body.departmentCode,
+          jurisdictionCode: department.jurisdictionCode,
+          level: department.level,
+        },
       });
     });
-    return { id: key.id, name: body.name, departmentCode: body.departmentCode, key: key.secret };
+    return {
+      id: key.id,
+      name: body.name,
+      departmentCode: body.departmentCode,
+      jurisdictionCode: department.jurisdictionCode,
+      level: department.level,
+      key: key.secret,
+    };
   }
 
   /**
@@ -67,9 +108,9 @@ export class ConsumerService {
   async ensure(principal: Principal, body: ConsumerBody): Promise<Consumer> {
     const db = forTables<GatewayTables>(this.deps.db);
     const found = await this.repo.consumerByName(db, body.name, body.departmentCode);
-    if (found) return { id: found.id, name: found.name, departmentCode: found.department_code };
-    const created = await this.register(principal, body);
-    return { id: created.id, name: created.name, departmentCode: created.departmentCode };
+    if (found) return fromRow(found);
+    const { key: _shownOnce, ...created } = await this.register(principal, body);
+    return created;
   }
 
   /**
@@ -77,7 +118,7 @@ export class ConsumerService {
    * consumer's key (the gateway reads its kind and id; the path is the department's top code).
    */
   static asPrincipal(consumer: Consumer): Principal {
-    const jurisdictionCode = consumer.departmentCode.split(':')[0] ?? consumer.departmentCode;
+    const { jurisdictionCode } = consumer;
     return {
       kind: 'api_key',
       id: consumer.id,
@@ -102,7 +143,7 @@ export class ConsumerService {
       throw new AppError('unauthenticated', 'this key belongs to no datahub consumer application', {
         reason: 'not_a_consumer',
       });
-    const consumer = { id: row.id, name: row.name, departmentCode: row.department_code };
+    const consumer = fromRow(row);
     if (this.known.size >= MAX_KNOWN) this.known.clear();
     this.known.set(consumer.id, consumer);
     return consumer;

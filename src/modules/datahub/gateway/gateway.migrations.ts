@@ -56,4 +56,21 @@ export const gatewayMigrations: Migrations = {
         .execute();
     },
   },
+  '202612071000_datahub_consumer_scope': {
+    async up(db: Kysely<unknown>) {
+      // The jurisdiction a consumer's rows are limited to (its department's); every consumer
+      // registered before this was a city department's (the directory listed only those).
+      await db.schema
+        .alterTable('dh_consumer')
+        .addColumn('jurisdiction_code', 'text')
+        .addColumn('jurisdiction_level', 'text', (c) =>
+          c.check(sql`jurisdiction_level in ('city', 'district', 'street')`),
+        )
+        .execute();
+      await sql`update dh_consumer set jurisdiction_code = split_part(department_code, ':', 1),
+        jurisdiction_level = 'city'`.execute(db);
+      await sql`alter table dh_consumer alter column jurisdiction_code set not null,
+        alter column jurisdiction_level set not null`.execute(db);
+    },
+  },
 };

@@ -4,7 +4,11 @@ import { DecisionSchema } from '../datahub.schema.ts';
 /** POST /api/v1/datahub/consumers: a department application that may call the gateway. */
 export const ConsumerBodySchema = z.object({
   name: z.string().trim().min(1).max(120),
-  departmentCode: z.string().min(1).max(64).describe('the requesting department, e.g. 50:water_resources'),
+  departmentCode: z
+    .string()
+    .min(1)
+    .max(64)
+    .describe('the requesting department of any level, e.g. 50:water_resources or 500103:urban_management'),
 });
 /** A consumer to register. */
 export type ConsumerBody = z.infer<typeof ConsumerBodySchema>;
@@ -14,6 +18,12 @@ export const ConsumerCreatedSchema = z.object({
   id: z.string(),
   name: z.string(),
   departmentCode: z.string(),
+  jurisdictionCode: z
+    .string()
+    .describe('the jurisdiction its department serves (city 50, district 500103, street 500103003)'),
+  level: z
+    .enum(['city', 'district', 'street'])
+    .describe('a district or street consumer sees only rows of its jurisdiction'),
   key: z.string().describe('send as x-api-key; shown once, stored only hashed'),
 });
 /** A consumer with its key. */
@@ -46,10 +56,36 @@ export const ExchangeBodySchema = z.object({
 /** An exchange request. */
 export type ExchangeBody = z.infer<typeof ExchangeBodySchema>;
 
+/** The jurisdiction scope an exchange was answered under (in the answer's `scope`, and in the log). */
+export const ScopeSchema = z
+  .object({
+    jurisdictionCode: z.string().describe('the consumer department’s jurisdiction'),
+    level: z.enum(['city', 'district', 'street']),
+    applied: z
+      .enum(['all', 'within', 'unscoped'])
+      .describe(
+        'all: a city consumer, every row; within: only rows whose scope field lies in the jurisdiction (pushed down to the source as a range on the code); unscoped: the resource declares no scope field, so its rows belong to no place and the negative list alone decides',
+      ),
+    field: z.string().nullable().describe('the resource’s scope field, if it has one'),
+    filters: z
+      .array(
+        z
+          .object({ field: z.string(), op: z.enum(['gte', 'lt']), value: z.string() })
+          .meta({ id: 'DatahubScopeFilter' }),
+      )
+      .describe('the filters added to the consumer’s own (all must hold)'),
+  })
+  .meta({ id: 'DatahubScope' });
+/** The scope of one exchange. */
+export type ExchangeScope = z.infer<typeof ScopeSchema>;
+
+/** The gateway's decision: the negative list's, and the jurisdiction scope the rows were limited to. */
+export const GatewayDecisionSchema = DecisionSchema.extend({ scope: ScopeSchema });
+
 /** The answer of an allowed exchange. */
 export const ExchangeResultSchema = z.object({
   exchangeId: z.string().describe('the exchange log sequence number'),
-  decision: DecisionSchema,
+  decision: GatewayDecisionSchema,
   rows: z.array(z.record(z.string(), z.unknown())),
   truncated: z.boolean(),
   maskedFields: z.array(z.string()),
@@ -92,7 +128,7 @@ export type ApplicationDto = z.infer<typeof ApplicationSchema>;
 /** The 202 answer of an exchange that needs the owner department's approval. */
 export const ExchangePendingSchema = z.object({
   exchangeId: z.string(),
-  decision: DecisionSchema,
+  decision: GatewayDecisionSchema,
   application: ApplicationSchema,
 });
 /** A pending exchange. */

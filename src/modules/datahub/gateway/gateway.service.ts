@@ -21,7 +21,8 @@ import { ExchangeBatcher } from './exchange.batcher.ts';
 import { ApplicationService } from './gateway.applications.ts';
 import { type Consumer, ConsumerService } from './gateway.consumers.ts';
 import type { GatewayDeps } from './gateway.deps.ts';
-import type { ExchangeBody, ExchangePending, ExchangeResult } from './gateway.schema.ts';
+import type { ExchangeBody, ExchangePending, ExchangeResult, ExchangeScope } from './gateway.schema.ts';
+import { scopedFilters, scopeLabel, scopeOf } from './gateway.scope.ts';
 import { ApplicationTimers } from './gateway.timers.ts';
 
 /** What an exchange answers: the data (200) or, for conditional access, the application filed (202). */
@@ -72,12 +73,13 @@ export class ExchangeGateway {
     const refreshed = this.list.refreshCached();
     refreshed.catch(() => {}); // awaited (and its failure answered) in decide()
     const resource = await this.catalogue.lookup(body.resourceId);
-    const decision = await this.decide(consumer, resource, body, refreshed);
-    const record = this.record(consumer, resource, body.purpose, decision);
+    const scope = scopeOf(consumer, resource);
+    const decision = { ...(await this.decide(consumer, resource, body, refreshed)), scope };
+    const record = this.record(consumer, resource, body.purpose, decision, scope);
     if (decision.decision === 'deny') return this.deny(record, decision);
     if (decision.decision === 'needs_approval')
       return this.fileApplication(consumer, resource, body, decision, record);
-    const result = await this.query(resource, body, record);
+    const result = await this.query(resource, body, scope, record);
     const masked = maskRows(
       result.rows,
       askedFields(resource, body.fields),
@@ -168,7 +170,7 @@ export class ExchangeGateway {
     consumer: Consumer,
     resource: ResourceDto,
     body: ExchangeBody,
-    decision: Decision,
+    decision: Decision & { scope: ExchangeScope },
     record: ExchangeRecord,
   ): Promise<ExchangeAnswer> {
     const application = await this.applications.file(consumer, resource, body.purpose, decision);
@@ -176,15 +178,20 @@ export class ExchangeGateway {
     return { status: 202, body: { exchangeId: String(seq), decision, application } };
   }
 
-  /** The source's answer; a failed query is logged too (decision `failed:<code>`) before its error goes back. */
+  /**
+   * The source's answer to the consumer's filters and the scope's (pushed down together, so rows
+   * outside the consumer's jurisdiction never leave the source); a failed query is logged too
+   * (decision `failed:<code>`) before its error goes back.
+   */
   private async query(
     resource: ResourceDto,
     body: ExchangeBody,
+    scope: ExchangeScope,
     record: ExchangeRecord,
   ): Promise<QueryResult> {
     try {
       const { connector, native } = this.connectors.resolve(resource.sourceSystem, resource.id);
-      return await connector.query(native, body.filters as Filter[], body.limit);
+      return await connector.query(native, scopedFilters(body.filters as Filter[], scope), body.limit);
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'internal';
       await this.batcher.append({ ...record, decision: `failed:${code}` });
@@ -192,7 +199,13 @@ export class ExchangeGateway {
     }
   }
 
-  private record(consumer: Consumer, resource: ResourceDto, purpose: string, d: Decision): ExchangeRecord {
+  private record(
+    consumer: Consumer,
+    resource: ResourceDto,
+    purpose: string,
+    d: Decision,
+    scope: ExchangeScope,
+  ): ExchangeRecord {
     return {
       at: this.deps.clock.now(),
       consumerApp: consumer.id,
@@ -205,6 +218,7 @@ export class ExchangeGateway {
       entries: d.entries.map((e) => e.id),
       maskedFields: [],
       rowCount: 0,
+      scope: scopeLabel(scope),
     };
   }
 }

@@ -7,6 +7,8 @@ export interface GatewayTables {
     id: string;
     name: string;
     department_code: string;
+    jurisdiction_code: string;
+    jurisdiction_level: 'city' | 'district' | 'street';
     created_by: string;
     created_at: ColumnType<Date, Date, never>;
   };
