@@ -37,6 +37,7 @@ import {
   SensingService,
   sensingMigrations,
 } from './modules/sensing/index.ts';
+import { servicesMigrations } from './modules/services/index.ts';
 import { registerWaterClassRoutes } from './modules/water/index.ts';
 import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { busOutboxMigrations, createBus, Outbox, OutboxRelay } from './platform/bus/index.ts';
@@ -56,6 +57,7 @@ import { platformReadModels } from './wiring/datahub-platform.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
+import { wireServices } from './wiring/services.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
 
 export type { App, AppOptions, Services } from './app.types.ts';
@@ -77,6 +79,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   datahubMigrations,
   exchangeMigrations,
   gatewayMigrations,
+  servicesMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -185,6 +188,17 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     notifier: centre.notify,
     platform: platformReadModels({ db, clock, sensing, events: centre.events, dispatch: centre.dispatch }),
   });
+  const integratedServices = await wireServices({
+    db,
+    http,
+    audit,
+    clock,
+    logger,
+    organisation,
+    notifier: centre.notify,
+    gateway,
+    ...options.services,
+  });
   const scenarios = wireScenarios({
     db,
     http,
@@ -217,6 +231,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     scenarios,
     datahub,
     gateway,
+    integratedServices,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

@@ -12,6 +12,7 @@ import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingService } from './modules/sensing/index.ts';
+import type { IntegratedServices } from './modules/services/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -46,6 +47,8 @@ export interface AppOptions {
   centre?: { schedulerIntervalMs?: number };
   /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
   scenarios?: { crowdIntervalMs?: number };
+  /** Integrated services: the step-timer sweep interval (0: none; tests call `timers.tick()`). */
+  services?: { sweepMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -88,6 +91,8 @@ export interface Services {
   datahub: Datahub;
   /** The data exchange gateway: consumers, exchanges, conditional-access applications, the exchange log. */
   gateway: ExchangeGateway;
+  /** Integrated services (一件事一次办): bundles, applications, the departments' desks, step timers. */
+  integratedServices: IntegratedServices;
 }
 
 /** A process role (`citybrain serve --role`). */

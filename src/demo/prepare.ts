@@ -6,6 +6,7 @@ import { ensureOpen311Key } from '../modules/open311/index.ts';
 import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { ensureDatahubDemo } from './datahub-demo.ts';
+import { ensureServicesDemo } from './services-demo.ts';
 import { ensureScenarioDemo } from './story-staffing.ts';
 
 /** Where the shipped demo city lives. */
@@ -128,6 +129,7 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     // Demo staffing the stories need (liaison teams, officers per story department).
     await ensureScenarioDemo(app, DEMO_PASSWORD);
     banner.push(await ensureDatahubDemo(app, DEMO_PASSWORD));
+    banner.push(await ensureServicesDemo(app, DEMO_PASSWORD));
     await app.services.centre.teams.reload();
   }
   return banner;

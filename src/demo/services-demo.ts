@@ -1,12 +1,11 @@
 // Demo data of the integrated-services stories (issue 14): the departments' records the bundles'
 // materials are filled from, as catalogue resources of the demo source, with the negative-list
 // entries that share them for the once-only purpose only. datahub-demo.ts seeds them with its own.
+import type { App } from '../app.ts';
 import type { ListEntry, ResourceDto } from '../modules/datahub/index.ts';
+import { ONCE_ONLY_PURPOSE, SERVICES_CONSUMER } from '../wiring/services.ts';
 
-/** The purpose the services platform states when it reads an applicant's records (with their consent). */
-export const ONCE_ONLY_PURPOSE = 'once_only_service';
-/** The services platform's consumer department (the government service platform at the big-data bureau). */
-export const SERVICES_CONSUMER_DEPARTMENT = '50:big_data';
+const SERVICES_CONSUMER_DEPARTMENT = SERVICES_CONSUMER.departmentCode;
 
 type Cls = ResourceDto['fields'][number]['class'];
 const P: Cls = 'personal';
@@ -264,3 +263,46 @@ export const SERVICES_TABLES: Record<string, { file: string; table: string; ddl:
       },
     ]),
   );
+
+/** The demo's applicants: citizens' accounts without roles (password: the demo password). */
+export const SERVICES_CITIZENS = {
+  newborn: { username: 'citizen.liu', displayName: '刘晓雯（演示市民）' },
+  business: { username: 'citizen.wang', displayName: '王志强（演示市民）' },
+  credit: { username: 'citizen.zhou', displayName: '周建国（演示企业法定代表人）' },
+} as const;
+
+/** The desks' users: one liaison per department a demo bundle has a step at. */
+export const SERVICES_DESKS = [
+  '50:health',
+  '50:public_security',
+  '50:human_resources_social_security',
+  '50:market_regulation',
+  '50:big_data',
+  '50:housing_construction',
+  '50:ecology_environment',
+  '50:development_reform',
+] as const;
+
+/** The user of a department's desk: `liaison.50.<type>` (demo only). */
+export function deskUser(department: string): string {
+  return `liaison.${department.replace(':', '.')}`;
+}
+
+/** Demo staffing of the services stories: the citizens and a liaison per desk. Idempotent. */
+export async function ensureServicesDemo(app: Pick<App, 'services'>, password: string): Promise<string> {
+  const { identity } = app.services;
+  for (const c of Object.values(SERVICES_CITIZENS))
+    await identity.ensureUser({ ...c, password, roles: [], jurisdictionCode: '50', departmentCode: null });
+  for (const d of SERVICES_DESKS)
+    await identity.ensureUser({
+      username: deskUser(d),
+      displayName: `${d} 政务服务窗口（演示）`,
+      password,
+      roles: ['department_liaison'],
+      jurisdictionCode: '50',
+      departmentCode: d,
+    });
+  return `  services   ${Object.values(SERVICES_CITIZENS)
+    .map((c) => c.username)
+    .join(', ')}; desks ${SERVICES_DESKS.map(deskUser).join(', ')}`;
+}
