@@ -106,12 +106,15 @@ export class ServicesCore {
         completed_at: null,
         updated_at: now,
       });
+      const row = await this.repo.application(this.db(trx), id);
+      const dto = this.toDto(row as ApplicationRow, []);
+      // Last: the audit chain's head stays locked until commit, so it is taken as late as possible.
       await this.audit(trx, principal, 'services.application.created', id, {
         bundle: `${bundle.id}@${bundle.version}`,
         consent: input.consent,
         exchanges: materials.flatMap((m) => (m.exchangeId ? [m.exchangeId] : [])),
       });
-      return this.read(trx, id);
+      return dto;
     });
   }
 
@@ -210,27 +213,30 @@ export class ServicesCore {
         submitted_at: now,
         updated_at: now,
       });
-      await this.repo.insertSteps(
-        this.db(trx),
-        bundle.items.map((i) => ({
+      // Every step in one INSERT, the first wave (no predecessors) already open at its desk.
+      const steps = bundle.items.map((i): StepRow => {
+        const open = i.after.length === 0;
+        return {
           application_id: id,
           item: i.code,
           department: i.department,
-          status: 'waiting',
-          round: 0,
-          started_at: null,
-          due_at: null,
+          status: open ? 'pending' : 'waiting',
+          round: open ? 1 : 0,
+          started_at: open ? now : null,
+          due_at: open ? this.deps.calendar.addWorkingDays(now, i.timeLimitDays) : null,
           reminded_at: null,
           escalated_at: null,
           decided_by: null,
           decided_at: null,
           decision_reason: null,
-        })),
-      );
-      await this.audit(trx, principal, 'services.application.submitted', id, {
-        confirmed: body.confirm,
-        provided: Object.keys(body.provided),
+        };
       });
+      await this.repo.insertSteps(this.db(trx), steps);
+      const opened = steps.filter((x) => x.status === 'pending');
+      await this.repo.insertTimers(
+        this.db(trx),
+        opened.flatMap((x) => timersOf(id, x.item, 1, now, x.due_at as Date)),
+      );
       await this.notify(
         trx,
         [`citizen:${app.applicant_id}`],
@@ -238,8 +244,17 @@ export class ServicesCore {
         `${bundle.titleZh}：已受理`,
         '您的申请已受理，各部门将并联审批。',
       );
-      await this.openReady(trx, bundle, id);
-      return this.read(trx, id);
+      for (const x of opened) await this.noticeOpened(trx, bundle, id, x.item, x.due_at as Date);
+      const dto = this.toDto(
+        { ...app, status: 'in_progress', materials, submitted_at: now, updated_at: now },
+        steps,
+      );
+      // Last: the audit chain's head stays locked until commit.
+      await this.audit(trx, principal, 'services.application.submitted', id, {
+        confirmed: body.confirm,
+        provided: Object.keys(body.provided),
+      });
+      return dto;
     });
   }
 
@@ -263,7 +278,6 @@ export class ServicesCore {
     if (!item) throw new AppError('internal', `item ${code} not in ${bundle.id}`);
     const now = this.deps.clock.now();
     const due = this.deps.calendar.addWorkingDays(now, item.timeLimitDays);
-    const remind = new Date(now.getTime() + (due.getTime() - now.getTime()) * 0.75);
     await this.repo.updateStep(this.db(trx), id, code, {
       status: 'pending',
       round,
@@ -275,10 +289,14 @@ export class ServicesCore {
       decided_at: null,
       decision_reason: null,
     });
-    await this.repo.insertTimers(this.db(trx), [
-      { application_id: id, item: code, round, kind: 'remind', fire_at: remind },
-      { application_id: id, item: code, round, kind: 'escalate', fire_at: due },
-    ]);
+    await this.repo.insertTimers(this.db(trx), timersOf(id, code, round, now, due));
+    await this.noticeOpened(trx, bundle, id, code, due);
+  }
+
+  /** Tells a department a step reached its desk, and until when. */
+  private async noticeOpened(trx: Db, bundle: Bundle, id: string, code: string, due: Date): Promise<void> {
+    const item = bundle.items.find((i) => i.code === code);
+    if (!item) return;
     await this.notify(
       trx,
       [`department:${item.department}`],
@@ -398,4 +416,13 @@ export function bundleSummary(b: Bundle): BundleSummaryDto {
 
 export function notFound(id: string): AppError {
   return new AppError('not_found', `application '${id}' not found`, { kind: 'service_application', key: id });
+}
+
+/** A step's reminder (at 75 % of its time limit) and escalation (at the limit). */
+function timersOf(id: string, item: string, round: number, from: Date, due: Date) {
+  const remind = new Date(from.getTime() + (due.getTime() - from.getTime()) * 0.75);
+  return [
+    { application_id: id, item, round, kind: 'remind', fire_at: remind },
+    { application_id: id, item, round, kind: 'escalate', fire_at: due },
+  ];
 }
