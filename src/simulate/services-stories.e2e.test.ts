@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { Driver } from './driver.ts';
 import { serviceStory } from './services-stories.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The integrated-services stories on simulated time against the demo city in-process (HTTP by inject). */
 describe.each(testBackends)('services stories on %s', (kind) => {
@@ -125,4 +128,34 @@ describe.each(testBackends)('services stories on %s', (kind) => {
       materialsFromCitizen: 2,
     });
   });
+
+  it('runs `citybrain simulate --story newborn --json` over HTTP: the last line is the outcome, exit 0', async () => {
+    // The CLI's story takes its dates from the wall clock: bring the app's clock up to it.
+    clock.set(new Date(Math.max(Date.now(), clock.now().getTime())));
+    const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [
+          path.join(ROOT, 'src/main.ts'),
+          'simulate',
+          '--story',
+          'newborn',
+          '--json',
+          '--url',
+          url,
+          '--speed',
+          '600000',
+        ],
+        { encoding: 'utf8', timeout: 90_000, env: { ...process.env, CITYBRAIN_DATA_DIR: dataDir } },
+        (error, stdout, stderr) =>
+          done({ status: error ? ((error.code as number | undefined) ?? -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const last = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+    expect(last).toMatchObject({ story: 'newborn', holds: true, completed: true, materialsFromCitizen: 2 });
+    expect(last.leadTimeMinutes).toBeLessThanOrEqual(120);
+    expect(run.stderr).toContain('新生儿出生一件事');
+  }, 120_000);
 });
