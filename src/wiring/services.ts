@@ -3,6 +3,7 @@ import { type Consumer, ConsumerService, type ExchangeGateway } from '../modules
 import type { NotifyService } from '../modules/notify/index.ts';
 import type { Organisation } from '../modules/organisation/index.ts';
 import {
+  checkDepartments,
   createServices,
   type EvidenceSource,
   type IntegratedServices,
@@ -67,8 +68,9 @@ export function gatewayEvidence(
           ? { found: true, exchangeId, row }
           : { found: false, exchangeId, reason: 'no record held' };
       } catch (err) {
+        // Whatever went wrong, the material is asked from the applicant instead, with the reason.
         if (err instanceof AppError) return { found: false, reason: `${err.code}: ${err.message}` };
-        throw err;
+        return { found: false, reason: `unavailable: ${err instanceof Error ? err.message : String(err)}` };
       }
     },
   };
@@ -94,9 +96,15 @@ export async function wireServices(deps: {
   const departments = (
     await deps.organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })
   ).items.map((d) => d.code);
-  // Before the city's organisation is loaded (a fresh install) there is nothing to check departments against.
-  if (!departments.length) deps.logger.warn('no city departments yet: bundle departments are not checked');
-  const files = loadBundleFiles(deps.bundlesDir, departments.length ? new Set(departments) : undefined);
+  const files = loadBundleFiles(deps.bundlesDir);
+  // Checked against the organisation when it is the bundles' city (the demo's bundles name 50:… departments);
+  // before the organisation is loaded, or for another city, there is nothing to check them against.
+  const city = (code: string) => code.split(':')[0];
+  const cities = new Set(departments.map(city));
+  if (files.some((f) => f.bundle.items.some((i) => cities.has(city(i.department)))))
+    checkDepartments(files, new Set(departments));
+  else
+    deps.logger.warn({ cities: [...cities] }, 'bundle departments not checked: no departments of their city');
   const services = await createServices(
     {
       db: deps.db,

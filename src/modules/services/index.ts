@@ -3,6 +3,7 @@ export {
   type Bundle,
   BundleFileError,
   bundleDepartments,
+  checkDepartments,
   DEFAULT_BUNDLES_DIR,
   type LoadedBundle,
   loadBundleFiles,

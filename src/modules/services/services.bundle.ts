@@ -225,6 +225,17 @@ function precedes(items: BundleItem[], before: string, code: string): boolean {
   return !!item && item.after.some((a) => a === before || precedes(items, before, a));
 }
 
+/**
+ * Refuses a loaded bundle whose items name a department the organisation does not have (naming
+ * the file and the field).
+ */
+export function checkDepartments(files: LoadedBundle[], departments: ReadonlySet<string>): void {
+  for (const f of files)
+    for (const [i, item] of f.bundle.items.entries())
+      if (!departments.has(item.department))
+        throw new BundleFileError(f.file, `items.${i}.department`, `unknown department ${item.department}`);
+}
+
 /** The departments a bundle joins: the items' desks and the owners of the catalogue resources it reads. */
 export function bundleDepartments(b: Bundle): string[] {
   const set = new Set(b.items.map((i) => i.department));

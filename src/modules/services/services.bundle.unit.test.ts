@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleDepartments, DEFAULT_BUNDLES_DIR, loadBundleFiles, parseBundle } from './services.bundle.ts';
+import {
+  bundleDepartments,
+  checkDepartments,
+  DEFAULT_BUNDLES_DIR,
+  loadBundleFiles,
+  parseBundle,
+} from './services.bundle.ts';
 
 const newborn = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLES_DIR, 'newborn.v1.json'), 'utf8'));
 const clone = () => structuredClone(newborn);
@@ -27,6 +33,16 @@ describe('bundle definitions', () => {
   it('accepts only departments it knows when given the directory', () => {
     expect(() => parseBundle('newborn.v1.json', newborn, new Set(['50:health']))).toThrow(
       /newborn\.v1\.json: items\.2\.department: unknown department 50:public_security/,
+    );
+  });
+
+  it('checks loaded files against the organisation, naming file and field', () => {
+    const files = loadBundleFiles();
+    const all = new Set(files.flatMap((f) => f.bundle.items.map((i) => i.department)));
+    expect(() => checkDepartments(files, all)).not.toThrow();
+    all.delete('50:development_reform');
+    expect(() => checkDepartments(files, all)).toThrow(
+      /credit-repair\.v1\.json: items\.3\.department: unknown department 50:development_reform/,
     );
   });
 
