@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import type { Api } from '../../platform/http/server.ts';
-import { createTestApi } from '../../platform/http/testing.ts';
+import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
 import { NotifyService, notifyMigrations } from '../notify/index.ts';
@@ -54,6 +54,7 @@ describe.each(testBackends)('services routes on %s', (kind) => {
       mother: citizen('mother-2'),
       health: liaison('50:health'),
       police: liaison('50:public_security'),
+      operator: testPrincipal('50', ['city_operator']),
     });
     registerServicesRoutes(api, { services });
     await api.ready();
@@ -127,5 +128,26 @@ describe.each(testBackends)('services routes on %s', (kind) => {
     expect((await call('GET', `/api/v1/services/applications/${app.id}`, 'police')).status).toBe(200);
     const notices = await call('GET', '/api/v1/services/notices', 'mother');
     expect(notices.body.items.length).toBeGreaterThanOrEqual(2);
+
+    // The cockpit's figures: share of materials from shared data, the desks' time-limit compliance.
+    clock.advance(60_000);
+    expect((await call('GET', '/api/v1/services/kpis', 'mother')).status).toBe(403);
+    const kpis = await call('GET', '/api/v1/services/kpis', 'operator');
+    expect(kpis.body.bundles).toEqual([
+      expect.objectContaining({
+        bundleId: 'newborn',
+        applications: 1,
+        completed: 0,
+        materials: 18,
+        shareFromSharedData: 0.667,
+        shareFromCitizen: 0.111,
+      }),
+    ]);
+    expect(kpis.body.departments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ department: '50:health', decided: 1, onTime: 1, shareOnTime: 1, open: 1 }),
+        expect.objectContaining({ department: '50:public_security', decided: 0, open: 1, overdue: 0 }),
+      ]),
+    );
   });
 });

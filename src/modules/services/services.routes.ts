@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { NotificationSchema } from '../notify/index.ts';
+import { KpiQuerySchema, ServicesKpisSchema, servicesKpis } from './services.kpis.ts';
 import type { IntegratedServices } from './services.module.ts';
 import {
   ApplicationSchema,
@@ -156,5 +158,19 @@ export function registerServicesRoutes(app: Api, deps: { services: IntegratedSer
       },
     },
     async (req) => ({ items: await core.notices(principalOf(req)) }),
+  );
+  app.get(
+    '/api/v1/services/kpis',
+    {
+      config: { access: { roles: ROLE_GROUPS.oversight } },
+      schema: {
+        tags,
+        summary:
+          'Per bundle: applications, lead time, share of materials from shared data; per desk: decided on time, open, overdue, escalated',
+        querystring: KpiQuerySchema,
+        response: { 200: ServicesKpisSchema },
+      },
+    },
+    async (req) => servicesKpis(core.deps.db, core.deps.clock.now(), req.query),
   );
 }
