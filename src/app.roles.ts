@@ -134,6 +134,7 @@ export async function closeApp(app: App, built: Built): Promise<void> {
   await step('relay', () => relay.stop());
   await step('bus', () => bus.close());
   await step('algorithms', () => services.algorithms.stop());
+  await step('services timers', () => services.integratedServices.timers.stop());
   await step('gateway', () => services.gateway.close());
   await step('database', () => database.close());
 }

@@ -38,6 +38,7 @@ import {
   SensingService,
   sensingMigrations,
 } from './modules/sensing/index.ts';
+import { servicesMigrations } from './modules/services/index.ts';
 import { registerWaterClassRoutes } from './modules/water/index.ts';
 import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { busOutboxMigrations, createBus, Outbox, OutboxRelay } from './platform/bus/index.ts';
@@ -58,6 +59,7 @@ import { wireEnforcement } from './wiring/enforcement.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
+import { wireServices } from './wiring/services.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
 
 export type { App, AppOptions, Services } from './app.types.ts';
@@ -80,6 +82,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   exchangeMigrations,
   gatewayMigrations,
   enforcementMigrations,
+  servicesMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -196,6 +199,17 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     }),
   });
   const enforcement = wireEnforcement({ db, http, audit, clock, jurisdictions, dataDir: config.dataDir });
+  const integratedServices = await wireServices({
+    db,
+    http,
+    audit,
+    clock,
+    logger,
+    organisation,
+    notifier: centre.notify,
+    gateway,
+    ...options.services,
+  });
   const scenarios = wireScenarios({
     db,
     http,
@@ -229,6 +243,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     datahub,
     gateway,
     enforcement,
+    integratedServices,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

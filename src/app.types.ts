@@ -13,6 +13,7 @@ import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingService } from './modules/sensing/index.ts';
+import type { IntegratedServices } from './modules/services/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -47,6 +48,8 @@ export interface AppOptions {
   centre?: { schedulerIntervalMs?: number };
   /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
   scenarios?: { crowdIntervalMs?: number };
+  /** Integrated services: the step-timer sweep interval (0: none; tests call `timers.tick()`). */
+  services?: { sweepMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -91,6 +94,8 @@ export interface Services {
   gateway: ExchangeGateway;
   /** Joint enforcement: register, draws, inspect-once visits, 执法码/企业码, countersigned records. */
   enforcement: Enforcement;
+  /** Integrated services (一件事一次办): bundles, applications, the departments' desks, step timers. */
+  integratedServices: IntegratedServices;
 }
 
 /** A process role (`citybrain serve --role`). */

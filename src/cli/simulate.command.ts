@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { demoSecretsFile } from '../demo/prepare.ts';
 import { jointInspection } from '../simulate/enforcement-story.ts';
 import { remoteDriver } from '../simulate/remote-driver.ts';
+import { serviceStory } from '../simulate/services-stories.ts';
 import {
   dataSharing,
   jiaochangkou,
@@ -20,15 +21,16 @@ const STORIES = [
   'jiaochangkou',
   'data-sharing',
   'joint-inspection',
+  'newborn',
+  'business-startup',
+  'credit-repair',
 ] as const;
 
 /** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
 export function registerSimulateCommand(program: Command, config: () => Config): void {
   program
     .command('simulate')
-    .description(
-      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou | data-sharing | joint-inspection',
-    )
+    .description(`replay a story against a running demo instance: ${STORIES.join(' | ')}`)
     .requiredOption('--story <story>', `one of ${STORIES.join(', ')}`)
     .option('--url <url>', 'the instance (default http://127.0.0.1:<port>)')
     .option('--mqtt <url>', 'MQTT broker devices publish to (default: asked from the instance)')
@@ -83,6 +85,8 @@ async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<S
   if (story === 'jiaochangkou') return (await jiaochangkou(d)).outcome;
   if (story === 'data-sharing') return (await dataSharing(d)).outcome;
   if (story === 'joint-inspection') return (await jointInspection(d)).outcome;
+  if (story === 'newborn' || story === 'business-startup' || story === 'credit-repair')
+    return (await serviceStory(d, story)).outcome;
   const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
     .body.items as { id: string; location: { lon: number; lat: number } }[];
   const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));

@@ -15,6 +15,7 @@ import {
   type ResourceDto,
 } from '../modules/datahub/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
+import { SERVICES_ENTRIES, SERVICES_OWNERS, SERVICES_TABLES, servicesResources } from './services-demo.ts';
 
 const DATA = path.resolve(import.meta.dirname, '../../data/datahub');
 /** The source system of the story's departmental data (the demo's departments share one store). */
@@ -36,6 +37,8 @@ const TABLES: Record<string, { file: string; table: string; ddl: string }> = {
       river varchar(40), cod_limit_mg_l double, nh3n_limit_mg_l double, valid_until date,
       contact_person varchar(40), contact_phone varchar(20), synthetic boolean`,
   },
+  // The integrated-services stories' records (src/demo/services-demo.ts).
+  ...SERVICES_TABLES,
   [DEMO_RESOURCES.health]: {
     file: 'health-ili-weekly.v1.csv',
     table: 'health_ili_weekly',
@@ -135,10 +138,15 @@ export async function ensureDatahubDemo(app: App, password: string): Promise<str
   const { datahub, gateway, identity } = app.services;
   if ((await datahub.list.current(SYSTEM_PRINCIPAL)).version === 0) {
     // The permits' contacts are shared masked: no generated ecology-wide entry on personal data may stand in the way.
+    // Likewise the integrated-services records: shared for the once-only purpose by their own entries (NL-DEMO-SV-*).
     const keepEntry = (e: ListEntry) =>
-      !(e.scope.ownerDepartment === '50:ecology_environment' && e.scope.fieldClass);
+      !(e.scope.ownerDepartment === '50:ecology_environment' && e.scope.fieldClass) &&
+      !(e.scope.fieldClass === 'personal' && SERVICES_OWNERS.has(e.scope.ownerDepartment ?? ''));
     const seeded = await datahub.seedDemo(SYSTEM_PRINCIPAL, {
-      extra: { resources: RESOURCES, entries: ENTRIES },
+      extra: {
+        resources: [...RESOURCES, ...servicesResources(DEMO_SOURCE)],
+        entries: [...ENTRIES, ...SERVICES_ENTRIES],
+      },
       keepEntry,
     });
     app.logger.info(seeded, 'demo data catalogue and negative list seeded');

@@ -7,6 +7,7 @@ import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { ensureDatahubDemo } from './datahub-demo.ts';
 import { ensureEnforcementDemo } from './enforcement-demo.ts';
+import { ensureServicesDemo } from './services-demo.ts';
 import { ensureScenarioDemo } from './story-staffing.ts';
 
 /** Where the shipped demo city lives. */
@@ -130,6 +131,7 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     await ensureScenarioDemo(app, DEMO_PASSWORD);
     banner.push(await ensureDatahubDemo(app, DEMO_PASSWORD));
     banner.push(await ensureEnforcementDemo(app, DEMO_PASSWORD));
+    banner.push(await ensureServicesDemo(app, DEMO_PASSWORD));
     await app.services.centre.teams.reload();
   }
   return banner;

@@ -9281,6 +9281,528 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/services/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your applications, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ServicesApplication'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start an application: with consent, what departments hold is read through the data-sharing gateway and shown to confirm */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            bundleId: string;
+            form: {
+              [key: string]: string | number | boolean;
+            };
+            /** @description the applicant agrees that the departments’ records named by the bundle are read for it */
+            consent: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One application (its applicant, a department with a step in it, or an administrator) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}/correction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give what a department asked to be corrected; the step reopens */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            item: string;
+            provided: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}/steps/{item}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide a step as its department: approve, reject with a reason, or ask for a correction */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            decision: 'approve' | 'reject' | 'correction';
+            /** @description required to reject or ask for a correction */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm the records filled from shared data, give the rest, and file the application */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description fetched materials the applicant confirms
+             * @default []
+             */
+            confirm?: string[];
+            /**
+             * @description materials the applicant gives: text, or a file as a data: URL
+             * @default {}
+             */
+            provided?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/bundles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Bundles (一件事) a citizen or enterprise can apply for, with their figures */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                version: number;
+                titleZh: string;
+                titleEn: string;
+                modelledOn: string;
+                items: number;
+                departments: string[];
+                materials: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/bundles/{id}/eligibility': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Which eligibility rules the form fails, and why — before anything is filed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            form: {
+              [key: string]: string | number | boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              eligible: boolean;
+              reasons: {
+                rule: string;
+                field: string;
+                reasonZh: string;
+                reasonEn: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/desk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your department's pending steps with the materials each needs (an administrator may name a department) */
+    get: {
+      parameters: {
+        query?: {
+          department?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                applicationId: string;
+                bundleId: string;
+                version: number;
+                step: components['schemas']['ServicesStep'];
+                /** @description what the item needs */
+                materials: components['schemas']['ServicesMaterial'][];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per bundle: applications, lead time, share of materials from shared data; per desk: decided on time, open, overdue, escalated */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              bundles: {
+                bundleId: string;
+                applications: number;
+                completed: number;
+                rejected: number;
+                /** @description submission to the last approval, completed ones */
+                avgLeadTimeMinutes: number | null;
+                materials: number;
+                /** @description materials filled from departments’ records */
+                shareFromSharedData: number | null;
+                shareFromCitizen: number | null;
+              }[];
+              departments: {
+                department: string;
+                decided: number;
+                /** @description decided by the due time */
+                onTime: number;
+                shareOnTime: number | null;
+                open: number;
+                /** @description open and past the due time */
+                overdue: number;
+                escalated: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the departments told you about your applications (in-app) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                recipient: string;
+                channel: string;
+                subjectType: string;
+                subjectId: string;
+                title: string;
+                body: string;
+                /** @enum {string} */
+                status: 'pending' | 'delivered' | 'failed';
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                deliveredAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tasks': {
     parameters: {
       query?: never;
@@ -11708,6 +12230,80 @@ export interface components {
       decidedAt: string | null;
       validUntil: string | null;
     };
+    ServicesMaterialInput: {
+      code: string;
+      titleZh: string;
+      titleEn: string;
+      /**
+       * @description filled from a department’s records, given by the applicant, or produced by an item
+       * @enum {string}
+       */
+      origin: 'shared_data' | 'applicant' | 'item';
+      /**
+       * @description fetched: shown to the applicant to confirm; needed: the applicant must provide it
+       * @enum {string}
+       */
+      status: 'fetched' | 'confirmed' | 'needed' | 'provided' | 'awaiting_item' | 'produced';
+      /** @enum {string} */
+      format?: 'file' | 'text';
+      resourceId?: string;
+      /** @description the department that holds it */
+      owner?: string;
+      /** @description the exchange-log record of the read */
+      exchangeId?: string;
+      /** @description the item whose output it is */
+      item?: string;
+      /** @description the record as the gateway served it (masked), or the applicant’s text */
+      value?: unknown;
+      /** @description why a source did not fill it */
+      note?: string;
+    };
+    ServicesStepInput: {
+      item: string;
+      titleZh: string;
+      department: string;
+      /** @enum {string} */
+      status: 'waiting' | 'pending' | 'approved' | 'rejected' | 'correction' | 'cancelled';
+      round: number;
+      startedAt: string | null;
+      /** @description the time limit, in working days on the city’s calendar */
+      dueAt: string | null;
+      remindedAt: string | null;
+      escalatedAt: string | null;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      reason: string | null;
+    };
+    ServicesApplicationInput: {
+      id: string;
+      bundleId: string;
+      version: number;
+      applicantId: string;
+      /** @enum {string} */
+      status: 'draft' | 'in_progress' | 'correction' | 'completed' | 'rejected';
+      form: {
+        [key: string]: unknown;
+      };
+      consentAt: string | null;
+      materials: components['schemas']['ServicesMaterialInput'][];
+      steps: components['schemas']['ServicesStepInput'][];
+      reason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      submittedAt: string | null;
+      completedAt: string | null;
+      summary: {
+        items: number;
+        /** @description item desks and the owners of the records read */
+        departments: number;
+        materialsRequired: number;
+        materialsFromCitizen: number;
+        materialsFromSharedData: number;
+        materialsFromItems: number;
+        /** @description submission to the last approval */
+        leadTimeMinutes: number | null;
+      };
+    };
     RuleCondition:
       | {
           /** @constant */
@@ -11957,6 +12553,80 @@ export interface components {
       decidedBy: string | null;
       decidedAt: string | null;
       validUntil: string | null;
+    };
+    ServicesMaterial: {
+      code: string;
+      titleZh: string;
+      titleEn: string;
+      /**
+       * @description filled from a department’s records, given by the applicant, or produced by an item
+       * @enum {string}
+       */
+      origin: 'shared_data' | 'applicant' | 'item';
+      /**
+       * @description fetched: shown to the applicant to confirm; needed: the applicant must provide it
+       * @enum {string}
+       */
+      status: 'fetched' | 'confirmed' | 'needed' | 'provided' | 'awaiting_item' | 'produced';
+      /** @enum {string} */
+      format?: 'file' | 'text';
+      resourceId?: string;
+      /** @description the department that holds it */
+      owner?: string;
+      /** @description the exchange-log record of the read */
+      exchangeId?: string;
+      /** @description the item whose output it is */
+      item?: string;
+      /** @description the record as the gateway served it (masked), or the applicant’s text */
+      value?: unknown;
+      /** @description why a source did not fill it */
+      note?: string;
+    };
+    ServicesStep: {
+      item: string;
+      titleZh: string;
+      department: string;
+      /** @enum {string} */
+      status: 'waiting' | 'pending' | 'approved' | 'rejected' | 'correction' | 'cancelled';
+      round: number;
+      startedAt: string | null;
+      /** @description the time limit, in working days on the city’s calendar */
+      dueAt: string | null;
+      remindedAt: string | null;
+      escalatedAt: string | null;
+      decidedBy: string | null;
+      decidedAt: string | null;
+      reason: string | null;
+    };
+    ServicesApplication: {
+      id: string;
+      bundleId: string;
+      version: number;
+      applicantId: string;
+      /** @enum {string} */
+      status: 'draft' | 'in_progress' | 'correction' | 'completed' | 'rejected';
+      form: {
+        [key: string]: unknown;
+      };
+      consentAt: string | null;
+      materials: components['schemas']['ServicesMaterial'][];
+      steps: components['schemas']['ServicesStep'][];
+      reason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      submittedAt: string | null;
+      completedAt: string | null;
+      summary: {
+        items: number;
+        /** @description item desks and the owners of the records read */
+        departments: number;
+        materialsRequired: number;
+        materialsFromCitizen: number;
+        materialsFromSharedData: number;
+        materialsFromItems: number;
+        /** @description submission to the last approval */
+        leadTimeMinutes: number | null;
+      };
     };
   };
   responses: never;

@@ -31,6 +31,17 @@ describe('CSV connector', () => {
     expect(r.rows).toEqual([PERMITS[2]]);
   });
 
+  it('keeps digit strings too long for a number (ID numbers) as text', async () => {
+    writeFileSync(
+      path.join(dir, 'people.csv'),
+      'id_number,age\n500103199203150028,34\n500103199203150036,35\n',
+    );
+    const fresh = new CsvConnector({ id: 'people-files', files: { people: path.join(dir, 'people.csv') } });
+    const r = await fresh.query('people', [{ field: 'id_number', op: 'eq', value: '500103199203150028' }], 5);
+    expect(r.rows).toEqual([{ id_number: '500103199203150028', age: 34 }]);
+    rmSync(path.join(dir, 'people.csv'));
+  });
+
   it('a missing file is source_unavailable without its path', async () => {
     const missing = guard(
       new CsvConnector({ id: 'culture-files', files: { visitors: path.join(dir, 'gone', 'visitors.csv') } }),

@@ -34,7 +34,8 @@ const TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 function inferType(values: string[]): FieldType {
   const present = values.filter((v) => v !== '');
   if (present.length === 0) return 'text';
-  if (present.every((v) => NUMBER.test(v))) return 'number';
+  // Digit strings too long for a double (ID numbers, account numbers) stay text: as numbers they would lose digits.
+  if (present.every((v) => NUMBER.test(v) && !/^-?\d{16,}$/.test(v))) return 'number';
   if (present.every((v) => v === 'true' || v === 'false')) return 'boolean';
   if (present.every((v) => TIME.test(v) && !Number.isNaN(Date.parse(v)))) return 'timestamp';
   return 'text';

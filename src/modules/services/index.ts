@@ -1,0 +1,17 @@
+/** Public surface of the integrated-services module (一件事一次办). */
+export {
+  type Bundle,
+  BundleFileError,
+  bundleDepartments,
+  checkDepartments,
+  DEFAULT_BUNDLES_DIR,
+  type LoadedBundle,
+  loadBundleFiles,
+} from './services.bundle.ts';
+export type { EvidenceAnswer, EvidenceRequest, EvidenceSource, ServicesDeps } from './services.deps.ts';
+export { servicesMigrations } from './services.migrations.ts';
+export { createServices, type IntegratedServices } from './services.module.ts';
+export { registerServicesRoutes } from './services.routes.ts';
+export type { ApplicationDto, DeskItemDto, MaterialDto, StepDto } from './services.schema.ts';
+export { CONSENT_TEXT } from './services.service.ts';
+export { ESCALATION_RECIPIENT } from './services.timers.ts';

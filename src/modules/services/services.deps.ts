@@ -1,0 +1,36 @@
+import type { WorkingDayCalendar } from '../../platform/calendar/calendar.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { NotificationDto, Notifier } from '../notify/index.ts';
+
+/** One read of an applicant's record from a department, through the data-sharing gateway. */
+export interface EvidenceRequest {
+  resourceId: string;
+  filters: { field: string; value: string | number }[];
+  fields: string[];
+  /** The application the read is for (logged with the exchange). */
+  applicationRef: string;
+}
+
+/** The gateway's answer: the record (as it was served: masked), none held, or why it was not served. */
+export type EvidenceAnswer =
+  | { found: true; exchangeId: string; row: Record<string, unknown> }
+  | { found: false; exchangeId?: string; reason: string };
+
+/** Reads applicants' records held by departments (src/wiring/services.ts: over the exchange gateway). */
+export interface EvidenceSource {
+  read(request: EvidenceRequest): Promise<EvidenceAnswer>;
+}
+
+/** What the services module is built from. */
+export interface ServicesDeps {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  notifier: Notifier & { inbox(recipients: string[], limit?: number): Promise<NotificationDto[]> };
+  evidence: EvidenceSource;
+  calendar: WorkingDayCalendar;
+  logger?: Logger;
+}

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { DEMO_PASSWORD, prepareCity } from '../demo/prepare.ts';
+import { ManualClock } from '../platform/clock.ts';
+import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
+import { createLogger } from '../platform/logger.ts';
+import type { Driver } from './driver.ts';
+import { serviceStory } from './services-stories.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The integrated-services stories on simulated time against the demo city in-process (HTTP by inject). */
+describe.each(testBackends)('services stories on %s', (kind) => {
+  let app: App;
+  let dataDir: string;
+  // Wednesday 2 December 2026, 09:00 in Chongqing: a working day.
+  const clock = new ManualClock('2026-12-02T09:00:00+08:00');
+  const tokens = new Map<string, string | null>();
+  const lines: string[] = [];
+  const login = async (user: string) => {
+    if (!tokens.has(user)) {
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: user, password: DEMO_PASSWORD },
+      });
+      tokens.set(user, res.statusCode === 200 ? res.json().token : null);
+    }
+    return tokens.get(user) ?? null;
+  };
+  const driver: Driver = {
+    async call(method, url, user, body, headers = {}) {
+      const token = user ? await login(user) : null;
+      const res = await app.http.inject({
+        method,
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        ...(body === undefined ? {} : { payload: body as string }),
+      });
+      const type = String(res.headers['content-type'] ?? '');
+      return { status: res.statusCode, body: type.includes('json') ? res.json() : res.body };
+    },
+    canLogin: async (user) => (await login(user)) !== null,
+    async publish() {},
+    now: () => clock.now().getTime(),
+    async advance(ms) {
+      clock.advance(ms);
+      await app.services.integratedServices.timers.tick();
+    },
+    async until(what, probe) {
+      const v = await probe();
+      if (!v) throw new Error(`${what}: not reached`);
+      return v;
+    },
+    log: (line) => lines.push(line),
+  };
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-sv-'));
+    const config = loadConfig(
+      {},
+      {
+        dataDir,
+        port: 0,
+        adminPassword: 'admin-password-sv',
+        tokenSecret: 's'.repeat(40),
+        // No MariaDB in tests: the demo's departmental records come from the CSV files.
+        datahubMariadbUrl: 'mysql://root@127.0.0.1:1/none',
+      },
+    );
+    app = await createApp({
+      config,
+      logger: createLogger((process.env.TEST_LOG_LEVEL as 'error') ?? 'error'),
+      clock,
+      database: await openTestDatabase(kind),
+      scenarios: { crowdIntervalMs: 0 },
+      services: { sweepMs: 0 },
+    });
+    await prepareCity(app, { demo: true });
+  }, 240_000);
+  afterAll(async () => {
+    await app?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.SHOW_STORIES) console.log(lines.join('\n'));
+  });
+
+  it('newborn: 6 items, 7 departments, 18 materials of which at most 2 from the parents, within 2 hours', async () => {
+    const { outcome } = await serviceStory(driver, 'newborn');
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      story: 'newborn',
+      holds: true,
+      failed: [],
+      items: 6,
+      departments: 7,
+      materialsRequired: 18,
+      materialsFromCitizen: 2,
+      materialsFromSharedData: 12,
+      completed: true,
+      wrongDeskRefused: true,
+      retriedNoop: true,
+    });
+    expect(outcome.leadTimeMinutes).toBeLessThanOrEqual(120);
+  });
+
+  it('business start-up: licence first, then five desks in parallel, within 4 hours', async () => {
+    const { outcome } = await serviceStory(driver, 'business-startup');
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      story: 'business-startup',
+      holds: true,
+      items: 6,
+      completed: true,
+      leadTimeMinutes: 90,
+    });
+  });
+
+  it('credit repair: three departments in parallel, then the public credit platform', async () => {
+    const { outcome } = await serviceStory(driver, 'credit-repair');
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      story: 'credit-repair',
+      holds: true,
+      items: 4,
+      completed: true,
+      materialsFromCitizen: 2,
+    });
+  });
+
+  it('runs `citybrain simulate --story newborn --json` over HTTP: the last line is the outcome, exit 0', async () => {
+    // The CLI's story takes its dates from the wall clock: bring the app's clock up to it.
+    clock.set(new Date(Math.max(Date.now(), clock.now().getTime())));
+    const url = await app.http.listen({ port: 0, host: '127.0.0.1' });
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [
+          path.join(ROOT, 'src/main.ts'),
+          'simulate',
+          '--story',
+          'newborn',
+          '--json',
+          '--url',
+          url,
+          '--speed',
+          '600000',
+        ],
+        { encoding: 'utf8', timeout: 90_000, env: { ...process.env, CITYBRAIN_DATA_DIR: dataDir } },
+        (error, stdout, stderr) =>
+          done({ status: error ? ((error.code as number | undefined) ?? -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const last = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+    expect(last).toMatchObject({ story: 'newborn', holds: true, completed: true, materialsFromCitizen: 2 });
+    expect(last.leadTimeMinutes).toBeLessThanOrEqual(120);
+    expect(run.stderr).toContain('新生儿出生一件事');
+  }, 120_000);
+});
