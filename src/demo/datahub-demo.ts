@@ -141,7 +141,13 @@ export async function ensureDatahubDemo(app: App, password: string): Promise<str
     // Likewise the integrated-services records: shared for the once-only purpose by their own entries (NL-DEMO-SV-*).
     const keepEntry = (e: ListEntry) =>
       !(e.scope.ownerDepartment === '50:ecology_environment' && e.scope.fieldClass) &&
-      !(e.scope.fieldClass === 'personal' && SERVICES_OWNERS.has(e.scope.ownerDepartment ?? ''));
+      !(
+        e.scope.fieldClass === 'personal' &&
+        SERVICES_OWNERS.has(e.scope.ownerDepartment ?? '') &&
+        // The big data bureau also holds the platform's own data (cb-*: the citizens' words in
+        // events): its department-wide entry on personal data stays.
+        e.scope.ownerDepartment !== '50:big_data'
+      );
     const seeded = await datahub.seedDemo(SYSTEM_PRINCIPAL, {
       extra: {
         resources: [...RESOURCES, ...servicesResources(DEMO_SOURCE)],
