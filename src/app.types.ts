@@ -12,6 +12,7 @@ import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingService } from './modules/sensing/index.ts';
+import type { TrafficOptions, TrafficService } from './modules/traffic/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -46,6 +47,8 @@ export interface AppOptions {
   centre?: { schedulerIntervalMs?: number };
   /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
   scenarios?: { crowdIntervalMs?: number };
+  /** Traffic alert rules and the evaluation timer (ms, default 30 s; 0 = none, e.g. tests on a ManualClock). */
+  traffic?: Partial<TrafficOptions> & { intervalMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -88,6 +91,10 @@ export interface Services {
   datahub: Datahub;
   /** The data exchange gateway: consumers, exchanges, conditional-access applications, the exchange log. */
   gateway: ExchangeGateway;
+  /** Road network, detectors on links, congestion index and alerts. */
+  traffic: TrafficService;
+  /** Congestion alerts → event and response plan to the traffic police (src/workflows/traffic-congestion.ts). */
+  congestion: { stop(): Promise<void> };
 }
 
 /** A process role (`citybrain serve --role`). */
