@@ -10,16 +10,17 @@ import {
   qijiang,
   type StoryOutcome,
 } from '../simulate/stories.ts';
+import { trafficStory } from '../simulate/traffic-story.ts';
 import { CliError } from './cli-error.ts';
 
-const STORIES = ['qijiang', 'liangping', 'jiefangbei', 'jiaochangkou', 'data-sharing'] as const;
+const STORIES = ['qijiang', 'liangping', 'jiefangbei', 'jiaochangkou', 'data-sharing', 'traffic'] as const;
 
 /** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
 export function registerSimulateCommand(program: Command, config: () => Config): void {
   program
     .command('simulate')
     .description(
-      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou | data-sharing',
+      'replay a story against a running demo instance: qijiang | liangping | jiefangbei | jiaochangkou | data-sharing | traffic',
     )
     .requiredOption('--story <story>', `one of ${STORIES.join(', ')}`)
     .option('--url <url>', 'the instance (default http://127.0.0.1:<port>)')
@@ -74,6 +75,7 @@ async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<S
   if (story === 'qijiang') return (await qijiang(d)).outcome;
   if (story === 'jiaochangkou') return (await jiaochangkou(d)).outcome;
   if (story === 'data-sharing') return (await dataSharing(d)).outcome;
+  if (story === 'traffic') return (await trafficStory(d)).outcome;
   const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
     .body.items as { id: string; location: { lon: number; lat: number } }[];
   const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));

@@ -79,6 +79,9 @@ export class TrafficQueries {
     const latest = new Map<string, (typeof slots)[number]>();
     for (const s of slots) if (s.speed_n > 0) latest.set(s.link_id, s);
     const vf = await this.freeFlow(links);
+    const detectors = new Map<string, string[]>();
+    for (const d of await this.repo.detectors(this.db))
+      detectors.set(d.link_id, [...(detectors.get(d.link_id) ?? []), d.device_id]);
     const counts = { free: 0, basic: 0, light: 0, moderate: 0, severe: 0, none: 0 };
     const items = links.map((l) => {
       const s = latest.get(l.id);
@@ -95,6 +98,7 @@ export class TrafficQueries {
         freeFlowKmh: r1(vf.get(l.id)!) ?? l.free_flow_kmh,
         districtCode: l.district_code,
         approximate: l.approximate,
+        detectors: (detectors.get(l.id) ?? []).sort(),
         slotStart: s ? s.slot_start.toISOString() : null,
         speedKmh: speed === null ? null : r1(speed),
         tti: tti === null ? null : r3(tti),
@@ -157,20 +161,17 @@ export class TrafficQueries {
     const n = links.length;
     const speed = new Float64Array(n * SLOTS).fill(Number.NaN);
     const flow = new Float64Array(n * SLOTS).fill(Number.NaN);
-    const rows = await this.repo.slots(
-      this.db,
-      new Date(start),
-      new Date(start + DAY_MS),
-      n < 5000 ? links.map((l) => l.id) : undefined,
-    );
     const seen = new Set<string>();
-    for (const r of rows) {
+    for (const r of await this.repo.daySlots(this.db, new Date(start), SLOTS)) {
       const i = index.get(r.link_id);
-      if (i === undefined || r.speed_n === 0) continue;
-      const s = Math.floor((r.slot_start.getTime() - start) / SLOT_MS);
-      speed[i * SLOTS + s] = r.speed_sum / r.speed_n;
-      if (r.flow_n > 0) flow[i * SLOTS + s] = r.flow_sum / r.flow_n;
+      if (i === undefined) continue;
       seen.add(r.link_id);
+      const base = i * SLOTS;
+      for (let k = 0; k < r.s.length; k++) {
+        speed[base + r.s[k]!] = Number(r.v[k]);
+        const q = r.q[k];
+        if (q !== null && q !== undefined) flow[base + r.s[k]!] = Number(q);
+      }
     }
     const vf = await this.freeFlow(links);
     const sums = aggregateIndex({

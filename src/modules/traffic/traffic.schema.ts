@@ -25,6 +25,7 @@ export const LinkStateSchema = z.object({
   freeFlowKmh: z.number().describe('night-time mean speed when known, else the class default'),
   districtCode: z.string(),
   approximate: z.boolean(),
+  detectors: z.array(z.string()).describe('ids of the TrafficFlowObserved devices mapped to the link'),
   slotStart: z.iso.datetime({ offset: true }).nullable(),
   speedKmh: z.number().nullable(),
   tti: z.number().nullable().describe('travel-time index: free-flow speed / speed, ≥ 1'),
