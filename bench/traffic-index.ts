@@ -4,7 +4,7 @@
 //     grouped in Maps), same city and district curves;
 //  2. end to end: TrafficQueries.index() — read the day's link sums (and the night-time free-flow
 //     speeds) from tr_link_slot, aggregate, figures — vs the same city curve computed by one SQL
-//     query in the database.
+//     query in the database (speeds are read to 0.1 km/h, so the curves agree to 0.002).
 // Run: ./node_modules/.bin/node bench/traffic-index.ts [--links n] [--engines postgres,pglite] [--smoke]
 import { sql } from 'kysely';
 import { aggregateIndex, curveOf, trafficMigrations, travelTimeIndex } from '../src/modules/traffic/index.ts';
@@ -61,7 +61,7 @@ const time = async (f: () => unknown, runs: number) => {
 };
 const same = (a: (number | null)[], b: (number | null)[], what: string) => {
   const bad = a.findIndex(
-    (x, k) => (x === null) !== (b[k] === null) || Math.abs((x ?? 0) - (b[k] ?? 0)) > 1e-3,
+    (x, k) => (x === null) !== (b[k] === null) || Math.abs((x ?? 0) - (b[k] ?? 0)) > 2e-3,
   );
   if (bad >= 0) throw new Error(`${what}: curves differ at slot ${bad}: ${a[bad]} vs ${b[bad]}`);
 };

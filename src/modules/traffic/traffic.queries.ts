@@ -46,6 +46,7 @@ export class TrafficQueries {
       const rows = await this.repo.nightSpeeds(
         this.db,
         new Date(now - NIGHT.days * DAY_MS),
+        new Date(now),
         this.options.dayOffsetMinutes,
         NIGHT.fromHour,
         NIGHT.toHour,
@@ -168,9 +169,9 @@ export class TrafficQueries {
       seen.add(r.link_id);
       const base = i * SLOTS;
       for (let k = 0; k < r.s.length; k++) {
-        speed[base + r.s[k]!] = Number(r.v[k]);
+        speed[base + r.s[k]!] = Number(r.v[k]) / 10;
         const q = r.q[k];
-        if (q !== null && q !== undefined) flow[base + r.s[k]!] = Number(q);
+        if (q !== null && q !== undefined) flow[base + r.s[k]!] = Number(q) / 10;
       }
     }
     const vf = await this.freeFlow(links);

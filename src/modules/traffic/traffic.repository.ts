@@ -136,7 +136,8 @@ export class TrafficRepository {
 
   /**
    * The slots of [from, from + slots·5 min) with speed data, per link as parallel arrays (slot
-   * index, mean speed, mean flow or null): a day of 10,000 links is 10,000 rows, not 2.9 million.
+   * index, mean speed and mean flow in tenths, flow null when none): a day of 10,000 links is
+   * 10,000 rows, not 2.9 million.
    */
   async daySlots(
     db: Db,
@@ -144,11 +145,13 @@ export class TrafficRepository {
     slots: number,
   ): Promise<{ link_id: string; s: number[]; v: number[]; q: (number | null)[] }[]> {
     const to = new Date(from.getTime() + slots * 300_000);
+    // Speeds and flows in tenths as integers (0.1 km/h, 0.1 vehicle): a third of the text to send and
+    // parse (a day of 10,000 links is 2.9 million values), nothing that matters lost for the index.
     const r = await sql<{ link_id: string; s: number[]; v: number[]; q: (number | null)[] }>`
       select link_id,
         array_agg(((extract(epoch from slot_start) - ${from.getTime() / 1000}::float8) / 300)::int) as s,
-        array_agg(speed_sum / speed_n) as v,
-        array_agg(case when flow_n > 0 then flow_sum / flow_n end) as q
+        array_agg(round(speed_sum / speed_n * 10)::int) as v,
+        array_agg(case when flow_n > 0 then round(flow_sum / flow_n * 10)::int end) as q
       from tr_link_slot
       where slot_start >= ${from} and slot_start < ${to} and speed_n > 0
       group by link_id`.execute(db);
@@ -162,16 +165,29 @@ export class TrafficRepository {
   async nightSpeeds(
     db: Db,
     since: Date,
+    until: Date,
     offsetMinutes: number,
     fromHour: number,
     toHour: number,
   ): Promise<{ link_id: string; speed: number; n: number }[]> {
+    // One time range per local night, so the slot-time index is used instead of a scan of every slot.
+    const ranges: [Date, Date][] = [];
+    const day = 86_400_000;
+    const offset = offsetMinutes * 60_000;
+    for (let d = Math.floor((since.getTime() + offset) / day) * day - offset; d < until.getTime(); d += day) {
+      const a = Math.max(d + fromHour * 3_600_000, since.getTime());
+      const b = Math.min(d + toHour * 3_600_000, until.getTime());
+      if (b > a) ranges.push([new Date(a), new Date(b)]);
+    }
+    if (ranges.length === 0) return [];
+    const where = sql.join(
+      ranges.map(([a, b]) => sql`(slot_start >= ${a} and slot_start < ${b})`),
+      sql` or `,
+    );
     const r = await sql<{ link_id: string; speed: number; n: number }>`
       select link_id, avg(speed_sum / speed_n)::float8 as speed, count(*)::int as n
       from tr_link_slot
-      where slot_start >= ${since} and speed_n > 0
-        and extract(hour from slot_start + make_interval(mins => ${offsetMinutes})) >= ${fromHour}
-        and extract(hour from slot_start + make_interval(mins => ${offsetMinutes})) < ${toHour}
+      where speed_n > 0 and (${where})
       group by link_id`.execute(db);
     return r.rows.map((x) => ({ link_id: x.link_id, speed: Number(x.speed), n: Number(x.n) }));
   }
