@@ -47,7 +47,7 @@ export const DEFAULT_FREE_FLOW_KMH: Readonly<Record<RoadClass, number>> = {
 export function travelTimeIndex(freeFlowKmh: number, speedKmh: number): number {
   if (!(speedKmh > 0)) return MAX_TTI;
   const x = freeFlowKmh / speedKmh;
-  return x < 1 ? 1 : x > MAX_TTI ? MAX_TTI : x;
+  return Math.min(MAX_TTI, Math.max(1, x));
 }
 
 /** The level of an index. */

@@ -81,7 +81,7 @@ const isPosition = (p: unknown): p is Position =>
  */
 export function parseNetwork(input: unknown): LinkInput[] {
   const fc = input as { type?: unknown; features?: unknown };
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features))
     throw new AppError('invalid_data', 'a road network is a GeoJSON FeatureCollection');
   const seen = new Set<string>();
   return fc.features.map(
@@ -98,8 +98,7 @@ export function parseNetwork(input: unknown): LinkInput[] {
       }
       const p = props.data!;
       const g = f?.geometry;
-      if (!g || g.type !== 'LineString')
-        bad(`geometry must be a LineString, not ${String(g?.type ?? 'missing')}`);
+      if (g?.type !== 'LineString') bad(`geometry must be a LineString, not ${String(g?.type ?? 'missing')}`);
       const coords = g!.coordinates;
       if (!Array.isArray(coords) || coords.length < 2) bad('a LineString needs at least 2 positions');
       const list = coords as unknown[];
