@@ -206,7 +206,13 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     ...options.scenarios,
   });
   await scenarios.start();
-  const congestion = wireCongestionResponse({ bus, events: centre.events, plans: scenarios.plans, logger });
+  const congestion = wireCongestionResponse({
+    bus,
+    events: centre.events,
+    plans: scenarios.plans,
+    clusterOf: (alert) => traffic.clusterOf(alert),
+    logger,
+  });
   await congestion.start();
   // Open311 places address strings on the scenarios' landmarks too (crowd sites, monitoring sections).
   centre.open311.addPlaces(async () => [

@@ -104,14 +104,16 @@ export async function trafficStory(d: Driver): Promise<{ outcome: StoryOutcome; 
   });
   d.log(`  拥堵延时指数 ${peak.tti}（严重拥堵），主干路平均车速 ${peak.speed} km/h`);
 
+  // The links of one jam make one event (alerts within 1 km of an open one join it): the first plan is the jam's.
+  const storyPlans = async () => {
+    const r = await d.call('GET', '/api/v1/plans?scenario=traffic&limit=200', op);
+    return ((r.body.items as PlanDto[] | undefined) ?? [])
+      .filter((p) => p.templateKey === 'traffic.congestion' && ids.has((p.analysis as Json)?.alert?.linkId))
+      .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  };
   const plan = await d.until(
     'a congestion plan for a Jiefangbei arterial',
-    async () => {
-      const r = await d.call('GET', '/api/v1/plans?scenario=traffic', op);
-      return (r.body.items as PlanDto[] | undefined)?.find(
-        (p) => p.templateKey === 'traffic.congestion' && ids.has((p.analysis as Json)?.alert?.linkId),
-      );
-    },
+    async () => (await storyPlans())[0],
     90_000,
   );
   const police = plan.tasks.find((t) => t.departmentType === 'public_security');
@@ -137,6 +139,7 @@ export async function trafficStory(d: Driver): Promise<{ outcome: StoryOutcome; 
     `  恢复：拥堵延时指数 ${after.tti}，主干路平均车速 ${after.speed} km/h；预警 ${cleared.clearedAt} 解除`,
   );
 
+  const plans = (await storyPlans()).length;
   const eventDispatched =
     Boolean(task?.team) &&
     ['assigned', 'accepted', 'en_route', 'arrived', 'completed'].includes(task?.status);
@@ -144,6 +147,10 @@ export async function trafficStory(d: Driver): Promise<{ outcome: StoryOutcome; 
     [peak.tti >= 2, 'the arterials’ index reaches severe (≥ 2.0)'],
     [eventDispatched, 'the event is dispatched to a traffic police team'],
     [plan.tasks.some((t) => t.departmentType === 'transport'), 'the transport bureau has its task'],
+    [
+      plans <= 2,
+      'one jam makes one or two events (links within 1 km of an open alert join its event), not one per link',
+    ],
     [after.tti < 1.5, 'the index recovers below 1.5'],
     [cleared.clearedAt !== null, 'the congestion alert clears'],
     [after.speed > peak.speed, 'the arterial speed recovers'],
@@ -162,6 +169,7 @@ export async function trafficStory(d: Driver): Promise<{ outcome: StoryOutcome; 
       peakArterialSpeedKmh: peak.speed,
       arterialSpeedKmh: after.speed,
       eventDispatched,
+      plans,
       policeTeam: task?.team?.name ?? null,
       alertCleared: cleared.clearedAt !== null,
     },

@@ -1,6 +1,7 @@
 /**
  * Congestion alerts → the event centre: each `traffic.congestion.raised` becomes an event
- * (category `traffic_congestion`, made idempotently from the alert id) and the response plan
+ * (category `traffic_congestion`; the alerts of links within 1 km of an open one join its event)
+ * and the response plan
  * `traffic.congestion` (data/scenarios/plans/traffic-congestion.v1.json) sends it to the district's
  * traffic police (public security, skill traffic_control) and transport bureau. A use case across
  * traffic, events and scenarios, so it lives here rather than in any of them.
@@ -32,24 +33,31 @@ export interface CongestionResponseDeps {
   bus?: CongestionBus;
   events: Pick<EventService, 'intake'>;
   plans: Pick<PlanService, 'activate'>;
+  /** The alert that stands for a jam: the oldest open one within 1 km (`TrafficService.clusterOf`). */
+  clusterOf?(alert: CongestionAlert): Promise<string>;
   logger: Logger;
 }
 
 const CLASS_ZH: Record<string, string> = { expressway: '快速路', arterial: '主干路', secondary: '次干路' };
 
-/** Makes the event of one congestion alert and activates its plan (idempotent: the alert id is the event's reference). */
+/**
+ * Makes the event of one congestion alert and activates its plan. Idempotent: the event's reference
+ * is the id of the alert that stands for the jam (the oldest open alert within 1 km), so the links of
+ * one jam make one event and one plan, and a redelivered alert returns them.
+ */
 export async function respondToCongestion(
   deps: CongestionResponseDeps,
   alert: CongestionAlert,
 ): Promise<PlanDto | null> {
   const level = LEVEL_NAMES[alert.level as Level]?.zh ?? alert.level;
   try {
+    const jam = (await deps.clusterOf?.(alert)) ?? alert.id;
     const intake = await deps.events.intake(SYSTEM_PRINCIPAL, 'sensor_alert', {
       description: `【交通拥堵】${alert.linkName} 拥堵延时指数 ${alert.peakTti}（${level}），已持续 ${alert.minutes} 分钟`,
       location: alert.location,
       category: 'traffic_congestion',
       priority: alert.level === 'severe' ? 'urgent' : 'high',
-      externalRef: `traffic:${alert.id}`,
+      externalRef: `traffic:${jam}`,
       reporter: { deviceId: 'traffic.congestion' },
     });
     return await deps.plans.activate(SYSTEM_PRINCIPAL, {
@@ -81,6 +89,13 @@ export async function respondToCongestion(
 
 /** Subscribes the response to raised congestion alerts; `stop()` removes it. */
 export function wireCongestionResponse(deps: CongestionResponseDeps) {
+  // One alert at a time: the alerts of one jam arrive together and must find each other's event.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (alert: CongestionAlert) => {
+    const run = queue.then(() => respondToCongestion(deps, alert));
+    queue = run.catch(() => undefined);
+    return run;
+  };
   return {
     async start(): Promise<void> {
       await deps.bus?.subscribe(
@@ -92,7 +107,7 @@ export function wireCongestionResponse(deps: CongestionResponseDeps) {
             deps.logger.warn({ issues: parsed.error.issues }, 'congestion alert ignored: bad shape');
             return;
           }
-          await respondToCongestion(deps, parsed.data);
+          await serial(parsed.data);
         },
       );
     },

@@ -227,6 +227,23 @@ export class TrafficRepository {
       .execute();
   }
 
+  /** Alerts whose congested period overlaps [from, to] (open ones included), with their link's midpoint, oldest first. */
+  async alertsOverlapping(
+    db: Db,
+    from: Date,
+    to: Date,
+  ): Promise<{ id: string; link_id: string; lon: number; lat: number }[]> {
+    return t(db)
+      .selectFrom('tr_alert as a')
+      .innerJoin('tr_link as l', 'l.id', 'a.link_id')
+      .select(['a.id', 'a.link_id', 'l.mid_lon as lon', 'l.mid_lat as lat'])
+      .where('a.started_at', '<=', to)
+      .where((eb) => eb.or([eb('a.cleared_at', 'is', null), eb('a.cleared_at', '>=', from)]))
+      .orderBy('a.created_at')
+      .orderBy('a.id')
+      .execute();
+  }
+
   /** Alerts visible to a principal, newest first. */
   async alerts(db: Db, principal: Principal, open: boolean | undefined, limit: number): Promise<AlertRow[]> {
     let q = t(db)

@@ -8,7 +8,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { ObservedReading, ReadingsObserver } from '../sensing/index.ts';
 import { findRuns, type SlotTti } from './traffic.congestion.ts';
 import { LEVEL_FLOORS, type Level, travelTimeIndex } from './traffic.levels.ts';
-import { midpoint, nearestLinks, parseNetwork } from './traffic.network.ts';
+import { haversineM, midpoint, nearestLinks, parseNetwork } from './traffic.network.ts';
 import { TrafficQueries } from './traffic.queries.ts';
 import { type AlertRow, type LinkRow, type SlotRow, TrafficRepository } from './traffic.repository.ts';
 import type { CongestionAlert } from './traffic.subjects.ts';
@@ -333,6 +333,35 @@ export class TrafficService {
       }
     }
     return { raised, cleared };
+  }
+
+  /**
+   * The congestion an alert belongs to, so that the links of one jam make one event: the alerts
+   * congested at the same time (their runs overlap this one's, cleared or not) linked to it
+   * through links whose midpoints lie within `radiusM` of each other (single linkage, so a jam
+   * along a corridor stays one), represented by the oldest; itself when alone. The same answer
+   * whenever it is asked, once the alerts of a jam are stored.
+   */
+  async clusterOf(alert: CongestionAlert, radiusM = 1000): Promise<string> {
+    const open = await this.repo.alertsOverlapping(
+      this.deps.db,
+      new Date(alert.startedAt),
+      new Date(alert.clearedAt ?? alert.raisedAt),
+    );
+    const at = (a: { lon: number; lat: number }): [number, number] => [a.lon, a.lat];
+    const start = open.find((a) => a.id === alert.id) ?? { id: alert.id, ...alert.location };
+    const seen = new Set([start.id]);
+    const queue = [start];
+    while (queue.length) {
+      const a = queue.pop()!;
+      for (const b of open)
+        if (!seen.has(b.id) && haversineM(at(a), at(b)) <= radiusM) {
+          seen.add(b.id);
+          queue.push(b);
+        }
+    }
+    // `open` is oldest first: the first member of the component stands for it.
+    return open.find((a) => seen.has(a.id))?.id ?? alert.id;
   }
 
   /** Congestion alerts in the caller's jurisdiction, newest first. */
