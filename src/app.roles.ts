@@ -128,8 +128,10 @@ export async function closeApp(app: App, built: Built): Promise<void> {
   await step('rules', () => app.rules?.close());
   await step('api devices', () => running.apiDevices?.close());
   await step('http', () => http.close());
+  await step('congestion', () => services.congestion.stop());
   await step('scenarios', () => services.scenarios.stop());
   await step('centre', () => services.centre.stop());
+  await step('traffic', () => services.traffic.stop());
   await step('sensing', () => services.sensing.stop());
   await step('relay', () => relay.stop());
   await step('bus', () => bus.close());

@@ -39,6 +39,7 @@ import {
   sensingMigrations,
 } from './modules/sensing/index.ts';
 import { servicesMigrations } from './modules/services/index.ts';
+import { registerTrafficRoutes, TrafficService, trafficMigrations } from './modules/traffic/index.ts';
 import { registerWaterClassRoutes } from './modules/water/index.ts';
 import { SYSTEM_PRINCIPAL } from './platform/access.ts';
 import { busOutboxMigrations, createBus, Outbox, OutboxRelay } from './platform/bus/index.ts';
@@ -61,6 +62,7 @@ import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
 import { wireServices } from './wiring/services.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
+import { wireCongestionResponse } from './workflows/traffic-congestion.ts';
 
 export type { App, AppOptions, Services } from './app.types.ts';
 
@@ -83,6 +85,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   gatewayMigrations,
   enforcementMigrations,
   servicesMigrations,
+  trafficMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -141,6 +144,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     algorithms,
     bus,
     sensing,
+    traffic,
   } = core;
   const db = database.db;
   const http = await createHttpServer({ logger, version: VERSION });
@@ -165,6 +169,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     dayOffsetMinutes: sensing.options.dayOffsetMinutes,
   });
   registerCrowdDensityRoutes(http, { sensing });
+  registerTrafficRoutes(http, { traffic });
   const centre = wireEventCentre({
     db,
     http,
@@ -226,6 +231,14 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     ...options.scenarios,
   });
   await scenarios.start();
+  const congestion = wireCongestionResponse({
+    bus,
+    events: centre.events,
+    plans: scenarios.plans,
+    clusterOf: (alert) => traffic.clusterOf(alert),
+    logger,
+  });
+  await congestion.start();
   // Open311 places address strings on the scenarios' landmarks too (crowd sites, monitoring sections).
   centre.open311.addPlaces(async () => [
     ...crowdPlaces(scenarios.crowd.file),
@@ -244,6 +257,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     gateway,
     enforcement,
     integratedServices,
+    traffic,
+    congestion,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
@@ -309,6 +324,27 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
   const partitions = options.partitions ?? DEFAULT_PARTITIONS;
   const relay = new OutboxRelay({ db, bus, logger, clock });
   relay.start();
+  // Traffic is built before sensing: its network checks and receives detector readings in the intake.
+  let sensingRef: SensingService | undefined;
+  const traffic = new TrafficService({
+    db,
+    audit,
+    clock,
+    logger,
+    locate: async (lon, lat) => {
+      const located = await jurisdictions.locate(lon, lat);
+      return located && { path: located.chain.map((c) => c.code).join('/'), chain: located.chain };
+    },
+    detectors: async () =>
+      (
+        await (sensingRef as SensingService).queries.devicesOfType(SYSTEM_PRINCIPAL, 'TrafficFlowObserved')
+      ).map((d) => ({ id: d.id, lon: d.lon, lat: d.lat })),
+    publish: async (trx, subject, alert) => {
+      await outbox.enqueue(trx, subject, alert, { key: alert.linkId });
+      relay.wake();
+    },
+    options: options.traffic,
+  });
   const sensing = new SensingService({
     db,
     audit,
@@ -326,8 +362,12 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     ...(plan.readingsOut ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
     // Several processes (NATS): registry changes reach the others' caches (src/wiring/rules-device-changes.ts).
     ...(config.natsUrl ? { deviceChanges: deviceChangesOut(outbox, relay) } : {}),
+    observers: [traffic.observer()],
   });
+  sensingRef = sensing;
   if (plan.sensingTimers) await sensing.start();
+  // Congestion is evaluated where the sensing timers run; every process loads the network for the intake check.
+  await traffic.start(plan.sensingTimers ? (options.traffic?.intervalMs ?? 30_000) : 0);
 
   return {
     config,
@@ -344,6 +384,7 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     relay,
     partitions,
     sensing,
+    traffic,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingService } from './modules/sensing/index.ts';
 import type { IntegratedServices } from './modules/services/index.ts';
+import type { TrafficOptions, TrafficService } from './modules/traffic/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -50,6 +51,8 @@ export interface AppOptions {
   scenarios?: { crowdIntervalMs?: number };
   /** Integrated services: the step-timer sweep interval (0: none; tests call `timers.tick()`). */
   services?: { sweepMs?: number };
+  /** Traffic alert rules and the evaluation timer (ms, default 30 s; 0 = none, e.g. tests on a ManualClock). */
+  traffic?: Partial<TrafficOptions> & { intervalMs?: number };
 }
 
 /** The wired application: its database, HTTP server and services. */
@@ -96,6 +99,10 @@ export interface Services {
   enforcement: Enforcement;
   /** Integrated services (一件事一次办): bundles, applications, the departments' desks, step timers. */
   integratedServices: IntegratedServices;
+  /** Road network, detectors on links, congestion index and alerts. */
+  traffic: TrafficService;
+  /** Congestion alerts → event and response plan to the traffic police (src/workflows/traffic-congestion.ts). */
+  congestion: { stop(): Promise<void> };
 }
 
 /** A process role (`citybrain serve --role`). */

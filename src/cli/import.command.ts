@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import type { ImportOptionsInput } from '../modules/jurisdictions/index.ts';
@@ -40,6 +41,23 @@ export function registerImportCommands(program: Command, config: () => Config): 
         const levels = Object.entries(result.byLevel).map(([level, n]) => `${n} ${level}`);
         process.stdout.write(
           `imported ${result.count} jurisdictions (${levels.join(', ')}): ${result.created} new, ${result.updated} updated\n`,
+        );
+      });
+    });
+  imports
+    .command('roads <file>')
+    .description(
+      "import a road network: a GeoJSON FeatureCollection of LineStrings with a 'class' property (expressway | arterial | secondary); replaces the current one, all or nothing, and maps the traffic detectors to it",
+    )
+    .action(async (file: string) => {
+      await withApp(config(), async (app) => {
+        const r = await app.services.traffic.importNetwork(
+          SYSTEM_PRINCIPAL,
+          JSON.parse(fs.readFileSync(file, 'utf8')),
+        );
+        const classes = Object.entries(r.byClass).map(([c, n]) => `${n} ${c}`);
+        process.stdout.write(
+          `imported ${r.links} road links (${classes.join(', ')}); ${r.detectors} detectors on links, ${r.unmapped} on none\n`,
         );
       });
     });

@@ -12,6 +12,7 @@ import {
   qijiang,
   type StoryOutcome,
 } from '../simulate/stories.ts';
+import { trafficStory } from '../simulate/traffic-story.ts';
 import { CliError } from './cli-error.ts';
 
 const STORIES = [
@@ -24,6 +25,7 @@ const STORIES = [
   'newborn',
   'business-startup',
   'credit-repair',
+  'traffic',
 ] as const;
 
 /** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
@@ -87,6 +89,7 @@ async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<S
   if (story === 'joint-inspection') return (await jointInspection(d)).outcome;
   if (story === 'newborn' || story === 'business-startup' || story === 'credit-repair')
     return (await serviceStory(d, story)).outcome;
+  if (story === 'traffic') return (await trafficStory(d)).outcome;
   const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
     .body.items as { id: string; location: { lon: number; lat: number } }[];
   const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { App } from '../app.ts';
 import { ensureOpen311Key } from '../modules/open311/index.ts';
 import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
+import { DEMO_ROADS_FILE } from '../modules/traffic/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { ensureDatahubDemo } from './datahub-demo.ts';
 import { ensureEnforcementDemo } from './enforcement-demo.ts';
@@ -93,6 +94,14 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
       fs.mkdirSync(app.config.dataDir, { recursive: true });
       fs.writeFileSync(demoSecretsFile(app.config.dataDir), JSON.stringify(credentials), { mode: 0o600 });
       app.logger.info({ count: credentials.length }, 'demo devices registered');
+    }
+    // The demo's approximate road network, imported as a real city imports its own (after the detectors).
+    if ((await app.services.traffic.linkCount()) === 0) {
+      const roads = await app.services.traffic.importNetwork(
+        SYSTEM_PRINCIPAL,
+        JSON.parse(fs.readFileSync(DEMO_ROADS_FILE, 'utf8')),
+      );
+      app.logger.info(roads, 'demo road network imported');
     }
     // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
     await app.services.algorithms.loadRegisterFile(

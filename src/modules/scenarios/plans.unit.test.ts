@@ -105,7 +105,12 @@ describe('generateTasks', () => {
 
   it('fills every placeholder of the shipped templates, even with no parameters at all', () => {
     const shipped = loadPlanTemplates();
-    expect(shipped.map((t) => t.key).sort()).toEqual(['crowd.dispersal', 'water.do-low', 'water.spill']);
+    expect(shipped.map((t) => t.key).sort()).toEqual([
+      'crowd.dispersal',
+      'traffic.congestion',
+      'water.do-low',
+      'water.spill',
+    ]);
     for (const t of shipped) {
       const tasks = generateTasks(t, {});
       expect(tasks.length, t.key).toBeGreaterThan(0);

@@ -12,7 +12,13 @@ export type {
 export { DeviceChangedSchema } from './devices/devices.schema.ts';
 export type { DeviceChangePublisher } from './devices/devices.service.ts';
 export { decodeRaw, IngestBatcher } from './intake/intake.batcher.ts';
-export type { IngestResult, RawObservation } from './intake/intake.service.ts';
+export type {
+  IngestResult,
+  ObservedReading,
+  RawObservation,
+  ReadingsObserver,
+} from './intake/intake.service.ts';
+export type { DeadLetterReason } from './intake/intake.validate.ts';
 export {
   DEFAULT_PARTITIONS,
   MAX_PARTITIONS,

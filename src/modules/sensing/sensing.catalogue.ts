@@ -17,11 +17,14 @@ export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 /** What one attribute holds and how it is encoded as a double. */
 export type MetricSpec =
-  | { kind: 'number'; unit?: string }
+  | { kind: 'number'; unit?: string; min?: number; max?: number }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] };
 
 const num = (unit?: string): MetricSpec => (unit ? { kind: 'number', unit } : { kind: 'number' });
+/** A number with a physical range: a reading outside it is dead-lettered (`out_of_range`). */
+const ranged = (unit: string, min: number, max?: number): MetricSpec =>
+  max === undefined ? { kind: 'number', unit, min } : { kind: 'number', unit, min, max };
 const bool: MetricSpec = { kind: 'boolean' };
 
 /** Attributes per type; names exactly as the FIWARE data models spell them (dissolved oxygen is `O2`). */
@@ -61,9 +64,10 @@ export const METRICS: Record<DeviceType, Record<string, MetricSpec>> = {
     congested: bool,
   },
   TrafficFlowObserved: {
-    intensity: num('vehicles'),
+    intensity: ranged('vehicles', 0),
     occupancy: num(),
-    averageVehicleSpeed: num('km/h'),
+    // A loop detector's speed is never negative; above 200 km/h on a city road is a fault, not traffic.
+    averageVehicleSpeed: ranged('km/h', 0, 200),
     averageVehicleLength: num('m'),
     averageGapDistance: num('m'),
     averageHeadwayTime: num('s'),

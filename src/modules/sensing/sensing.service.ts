@@ -16,6 +16,7 @@ import {
   type IngestResult,
   prepareBatch,
   type RawObservation,
+  type ReadingsObserver,
 } from './intake/intake.service.ts';
 import { subjectOf } from './intake/intake.subjects.ts';
 import { RuleEngine } from './rules/engine.ts';
@@ -45,6 +46,8 @@ export interface SensingDeps {
   readingsOut?: ReadingsOut;
   /** Where registry changes are announced to other processes (outbox rows on `sensing.device.changed`). */
   deviceChanges?: DeviceChangePublisher;
+  /** Modules that check and receive readings of their device types (the traffic road network). */
+  observers?: readonly ReadingsObserver[];
 }
 
 const DAY_MS = 86_400_000;

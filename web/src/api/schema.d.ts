@@ -3734,7 +3734,9 @@ export interface paths {
             | 'wrong_type'
             | 'unknown_attribute'
             | 'undeclared_metric'
-            | 'no_readings';
+            | 'no_readings'
+            | 'out_of_range'
+            | 'unknown_link';
           deviceId?: string;
           /** @description keyset paging: ids below this one */
           beforeId?: number;
@@ -3773,7 +3775,9 @@ export interface paths {
                   | 'wrong_type'
                   | 'unknown_attribute'
                   | 'undeclared_metric'
-                  | 'no_readings';
+                  | 'no_readings'
+                  | 'out_of_range'
+                  | 'unknown_link';
                 detail: string;
                 /** @description the payload as received, its first 4 KiB (NUL shown as U+FFFD) */
                 payload: string;
@@ -11140,6 +11144,340 @@ export interface paths {
       };
     };
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/traffic/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Congestion alerts of links in your jurisdiction, newest first */
+    get: {
+      parameters: {
+        query?: {
+          open?: 'true' | 'false';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                linkId: string;
+                linkName: string;
+                roadClass: string;
+                level: string;
+                peakTti: number;
+                /** Format: date-time */
+                startedAt: string;
+                /** Format: date-time */
+                raisedAt: string;
+                clearedAt: string | null;
+                /** @description how long the link had been at or above the level when raised */
+                minutes: number;
+                location: {
+                  lon: number;
+                  lat: number;
+                };
+                jurisdictionPath: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/traffic/arterial-speed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Average arterial speed of a day (whole day, peaks, 5-minute curve) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description default today */
+          day?: string;
+          /** @description district code; default the whole city in your jurisdiction */
+          area?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              day: string;
+              area: string | null;
+              speedKmh: number | null;
+              peakSpeedKmh: number | null;
+              curve: (number | null)[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/traffic/index': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Congestion index (travel-time index) of a day for the city or a district, with its 5-minute curve
+     * @description Per link and slot, free-flow speed / mean detector speed (≥ 1); aggregated weighted by length × flow. Peaks 07–09 and 17–19 local; arterial speed is vehicle-km / vehicle-hours on arterials and expressways.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description default today */
+          day?: string;
+          /** @description district code; default the whole city in your jurisdiction */
+          area?: string;
+          /** @description a second day to compare with (e.g. the same weekday a year before) */
+          compareDay?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              area: string | null;
+              /** @enum {number} */
+              slotMinutes: 5;
+              figures: {
+                day: string;
+                /** @description whole day, weighted by length × flow */
+                tti: number | null;
+                /** @description 07:00–09:00 local */
+                morningPeakTti: number | null;
+                /** @description 17:00–19:00 local */
+                eveningPeakTti: number | null;
+                /** @description both peaks */
+                peakTti: number | null;
+                peakLevel: ('free' | 'basic' | 'light' | 'moderate' | 'severe') | null;
+                /** @description arterials and expressways, vehicle-km / vehicle-hours, whole day */
+                arterialSpeedKmh: number | null;
+                peakArterialSpeedKmh: number | null;
+                /** @description links with at least one reading that day */
+                links: number;
+              };
+              /** @description 288 slots from local midnight */
+              curve: (number | null)[];
+              arterialSpeedCurve: (number | null)[];
+              districts: {
+                code: string;
+                tti: number | null;
+                peakTti: number | null;
+                level: ('free' | 'basic' | 'light' | 'moderate' | 'severe') | null;
+              }[];
+              compare: {
+                figures: {
+                  day: string;
+                  /** @description whole day, weighted by length × flow */
+                  tti: number | null;
+                  /** @description 07:00–09:00 local */
+                  morningPeakTti: number | null;
+                  /** @description 17:00–19:00 local */
+                  eveningPeakTti: number | null;
+                  /** @description both peaks */
+                  peakTti: number | null;
+                  peakLevel: ('free' | 'basic' | 'light' | 'moderate' | 'severe') | null;
+                  /** @description arterials and expressways, vehicle-km / vehicle-hours, whole day */
+                  arterialSpeedKmh: number | null;
+                  peakArterialSpeedKmh: number | null;
+                  /** @description links with at least one reading that day */
+                  links: number;
+                };
+                curve: (number | null)[];
+                /** @description relative change of the peak index, (this − other) / other */
+                peakTtiChange: number | null;
+                arterialSpeedChange: number | null;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/traffic/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Road links in your jurisdiction with their latest travel-time index and level (map layer) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: its links */
+          area?: string;
+          class?: 'expressway' | 'arterial' | 'secondary';
+          /** @description default now: the latest closed slot of each link in the 15 minutes before */
+          at?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              counts: {
+                free: number;
+                basic: number;
+                light: number;
+                moderate: number;
+                severe: number;
+                none: number;
+              };
+              items: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                class: 'expressway' | 'arterial' | 'secondary';
+                coordinates: [number, number][];
+                lengthM: number;
+                /** @description night-time mean speed when known, else the class default */
+                freeFlowKmh: number;
+                districtCode: string;
+                approximate: boolean;
+                /** @description ids of the TrafficFlowObserved devices mapped to the link */
+                detectors: string[];
+                slotStart: string | null;
+                speedKmh: number | null;
+                /** @description travel-time index: free-flow speed / speed, ≥ 1 */
+                tti: number | null;
+                level: ('free' | 'basic' | 'light' | 'moderate' | 'severe') | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/traffic/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the road network with a GeoJSON FeatureCollection of LineStrings (all or nothing)
+     * @description Feature properties: `class` (expressway | arterial | secondary), `id`, `name`, `freeFlowKmh`, `approximate`. A broken feature imports nothing: 400 `invalid_data` naming it. Detectors are mapped to their nearest link.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type: 'FeatureCollection';
+            features: unknown[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              links: number;
+              byClass: {
+                [key: string]: number;
+              };
+              /** @description detectors mapped to a link */
+              detectors: number;
+              /** @description detectors further than the limit from every link */
+              unmapped: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

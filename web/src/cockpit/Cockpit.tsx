@@ -20,6 +20,7 @@ import {
   type AreaMeasure,
   type LayerSwitches,
   useCrowdDensity,
+  useTrafficLinks,
   useWaterSections,
   useWorkload,
 } from './layers.ts';
@@ -101,13 +102,18 @@ export function Cockpit({ me }: { me: Me }) {
   // The choropleth: open events or overdue tasks per area, counted by the server over everything
   // in scope (the event list above is only the latest 200); the list's counts until it answers.
   const [measure, setMeasure] = useState<AreaMeasure>('openEvents');
-  const [layers, setLayers] = useState<LayerSwitches>({ water: false, crowd: false });
+  const [layers, setLayers] = useState<LayerSwitches>({ water: false, crowd: false, traffic: false });
   const workload = useWorkload();
   const water = useWaterSections(layers.water);
   const crowd = useCrowdDensity(layers.crowd);
+  const traffic = useTrafficLinks(layers.traffic);
   // Switching a layer on shows the current state, not the cached answer of the last time it was on.
   const { refetch: refetchWater } = water;
   const { refetch: refetchCrowd } = crowd;
+  const { refetch: refetchTraffic } = traffic;
+  useEffect(() => {
+    if (layers.traffic) void refetchTraffic();
+  }, [layers.traffic, refetchTraffic]);
   useEffect(() => {
     if (layers.water) void refetchWater();
   }, [layers.water, refetchWater]);
@@ -206,6 +212,7 @@ export function Cockpit({ me }: { me: Me }) {
               onLayers={setLayers}
               water={water.data}
               crowd={crowd.data}
+              traffic={traffic.data}
               teams={teamsInView}
               events={eventsInView}
               devices={deviceLayer}

@@ -9,6 +9,8 @@ export type WaterSections = GetOk<'/api/v1/water/sections'>;
 export type WaterSection = WaterSections['items'][number];
 /** Latest people counts of the crowd counters in scope (GET /api/v1/crowd/density). */
 export type CrowdDensity = GetOk<'/api/v1/crowd/density'>;
+/** Road links in scope with their latest congestion level (GET /api/v1/traffic/links). */
+export type TrafficLinks = GetOk<'/api/v1/traffic/links'>;
 /** Open events and overdue tasks per jurisdiction code (GET /api/v1/areas/workload). */
 export type Workload = GetOk<'/api/v1/areas/workload'>;
 
@@ -19,6 +21,7 @@ export type AreaMeasure = 'openEvents' | 'overdueTasks';
 export interface LayerSwitches {
   water: boolean;
   crowd: boolean;
+  traffic: boolean;
 }
 
 /** Water classes of the sections in scope, fetched while the layer is on, refreshed every minute. */
@@ -40,6 +43,17 @@ export function useCrowdDensity(enabled: boolean) {
     enabled: Boolean(token) && enabled,
     refetchInterval: 30_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/crowd/density')),
+  });
+}
+
+/** Road links and their congestion levels, fetched while the layer is on, refreshed every minute. */
+export function useTrafficLinks(enabled: boolean) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['traffic-links', token],
+    enabled: Boolean(token) && enabled,
+    refetchInterval: 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/traffic/links')),
   });
 }
 

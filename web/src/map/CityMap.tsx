@@ -38,6 +38,7 @@ export default function CityMap(props: CityMapProps) {
     water: props.layers.water ? props.water : undefined,
     rivers,
     crowd: props.layers.crowd ? props.crowd : undefined,
+    traffic: props.layers.traffic ? props.traffic : undefined,
     radiusM: crowdRadius(focus.level),
   });
   useEvents(instance, showEvents ? props.events : NONE);
@@ -68,6 +69,7 @@ export default function CityMap(props: CityMapProps) {
         onLayers={props.onLayers}
         water={props.water}
         crowd={props.crowd}
+        traffic={props.traffic}
         crowdDomain={crowdDomain}
       />
     </>

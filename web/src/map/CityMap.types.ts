@@ -1,5 +1,11 @@
 import type { Boundaries, Jurisdiction, Team } from '../api/types.ts';
-import type { AreaMeasure, CrowdDensity, LayerSwitches, WaterSections } from '../cockpit/layers.ts';
+import type {
+  AreaMeasure,
+  CrowdDensity,
+  LayerSwitches,
+  TrafficLinks,
+  WaterSections,
+} from '../cockpit/layers.ts';
 import type { DeviceLayerData } from './teams.ts';
 
 /** An event the map draws as a dot. */
@@ -42,6 +48,8 @@ export interface CityMapProps {
   water?: WaterSections;
   /** Latest crowd counts, while the crowd layer is on. */
   crowd?: CrowdDensity;
+  /** Road links with their congestion level, while the traffic layer is on. */
+  traffic?: TrafficLinks;
   /** Teams to draw at their positions. */
   teams: Team[];
   /** Events to draw as dots (open ones red, closed ones grey). */

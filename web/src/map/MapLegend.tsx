@@ -1,9 +1,16 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_STATUSES } from '../api/devices.ts';
-import type { AreaMeasure, CrowdDensity, LayerSwitches, WaterSections } from '../cockpit/layers.ts';
+import type {
+  AreaMeasure,
+  CrowdDensity,
+  LayerSwitches,
+  TrafficLinks,
+  WaterSections,
+} from '../cockpit/layers.ts';
 import { MAP_COLOURS, rgb } from './basemap.ts';
 import { CrowdLegend, WaterLegend } from './ThematicLegend.tsx';
+import { TrafficLegend } from './TrafficLegend.tsx';
 import type { DeviceLayerData } from './teams.ts';
 
 /** What the legend shows and switches. */
@@ -23,6 +30,7 @@ export interface MapLegendProps {
   onLayers: (layers: LayerSwitches) => void;
   water: WaterSections | undefined;
   crowd: CrowdDensity | undefined;
+  traffic: TrafficLinks | undefined;
   crowdDomain: [number, number] | undefined;
 }
 
@@ -65,6 +73,11 @@ export function MapLegend(props: MapLegendProps) {
         onSwitch={(crowd) => onLayers({ ...layers, crowd })}
         crowd={props.crowd}
         domain={props.crowdDomain}
+      />
+      <TrafficLegend
+        on={layers.traffic}
+        onSwitch={(traffic) => onLayers({ ...layers, traffic })}
+        traffic={props.traffic}
       />
     </details>
   );

@@ -1,4 +1,5 @@
-import type { CrowdDensity, WaterSections } from '../cockpit/layers.ts';
+import type { CrowdDensity, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import { trafficColour } from './traffic.ts';
 import { packStations, type Reach, riverReaches } from './water.ts';
 
 /** Crowd hexagons, light to dark (ColorBrewer YlOrRd): few people → many. */
@@ -21,12 +22,14 @@ export interface ThematicInput {
   water?: WaterSections;
   rivers?: GeoJSON.FeatureCollection;
   crowd?: CrowdDensity;
+  traffic?: TrafficLinks;
   crowdRadiusM: number;
   /** Called with the people range of the hexagons once deck.gl has aggregated them. */
   onCrowdDomain: (domain: [number, number]) => void;
   text: {
     section: (s: WaterSections['items'][number]) => string;
     hexagon: (people: number, counters: number) => string;
+    link: (l: TrafficLinks['items'][number]) => string;
   };
 }
 
@@ -37,6 +40,7 @@ export interface Thematic {
   stations: number;
   reaches: number;
   crowdPoints: number;
+  trafficLinks: number;
 }
 
 type Deck = {
@@ -60,7 +64,14 @@ function loadDeck(): Promise<Deck> {
  */
 export async function buildThematic(input: ThematicInput): Promise<Thematic> {
   const { layers: L, aggregation: A } = await loadDeck();
-  const out: Thematic = { layers: [], tooltip: () => undefined, stations: 0, reaches: 0, crowdPoints: 0 };
+  const out: Thematic = {
+    layers: [],
+    tooltip: () => undefined,
+    stations: 0,
+    reaches: 0,
+    crowdPoints: 0,
+    trafficLinks: 0,
+  };
   let reaches: Reach[] = [];
   const sections = input.water?.items ?? [];
 
@@ -87,6 +98,28 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     );
     out.crowdPoints = input.crowd.items.length;
   }
+
+  // Road links coloured by congestion level, under the water layer; links without a reading grey.
+  type Link = TrafficLinks['items'][number];
+  if (input.traffic) {
+    out.layers.push(
+      new L.PathLayer<Link>({
+        id: 'traffic-links',
+        data: input.traffic.items,
+        // The API's [lon, lat] pairs (a tuple in the server's schema, number[][] in the generated type).
+        getPath: (l) => l.coordinates as [number, number][],
+        getColor: (l) => [...trafficColour(l.level), 255],
+        getWidth: (l) => (l.class === 'secondary' ? 2 : 3.5),
+        widthUnits: 'pixels',
+        widthMinPixels: 1.5,
+        capRounded: true,
+        pickable: true,
+      }),
+    );
+    out.trafficLinks = input.traffic.items.length;
+  }
+  const tooltipLink = (id: string, object: unknown) =>
+    id === 'traffic-links' && object ? input.text.link(object as Link) : undefined;
 
   if (input.water) {
     if (input.rivers) reaches = riverReaches(input.rivers, sections);
@@ -131,9 +164,10 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
       if (id === 'water-reaches' && object) return input.text.section(sections[(object as Reach).section]!);
       return tooltipCrowd(id, object);
     };
-  } else out.tooltip = tooltipCrowd;
+  } else out.tooltip = (id, _index, object) => tooltipCrowd(id, object);
 
   function tooltipCrowd(id: string, object: unknown): string | null | undefined {
+    if (id === 'traffic-links') return tooltipLink(id, object);
     if (id !== 'crowd-hexagons') return undefined;
     const hex = object as { colorValue?: number; count?: number } | null;
     return hex ? input.text.hexagon(Math.round(hex.colorValue ?? 0), hex.count ?? 0) : null;

@@ -13,6 +13,14 @@ export function thematicText(t: TFunction): ThematicInput['text'] {
         day: s.day ?? '—',
       }),
     hexagon: (people, counters) => t('layers.crowd.tooltip', { people, counters }),
+    link: (l) =>
+      t('layers.traffic.tooltip', {
+        name: l.name,
+        level: l.level ? t(`layers.traffic.level.${l.level}`) : t('layers.traffic.noData'),
+        tti: l.tti ?? '—',
+        speed: l.speedKmh ?? '—',
+        freeFlow: l.freeFlowKmh,
+      }),
   };
 }
 

@@ -2,7 +2,7 @@ import type { RefObject } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import riversUrl from '../../../data/chongqing/rivers.geojson?url';
-import type { CrowdDensity, WaterSections } from '../cockpit/layers.ts';
+import type { CrowdDensity, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
 import { buildThematic } from './thematic.ts';
 import { thematicText } from './tooltips.ts';
 import type { MapInstance } from './useMapInstance.ts';
@@ -29,6 +29,7 @@ export interface ThematicData {
   water: WaterSections | undefined;
   rivers: GeoJSON.FeatureCollection | undefined;
   crowd: CrowdDensity | undefined;
+  traffic: TrafficLinks | undefined;
   radiusM: number;
 }
 
@@ -38,7 +39,7 @@ export interface ThematicData {
  */
 export function useThematic(
   { teams, container, ready }: MapInstance,
-  { water, rivers, crowd, radiusM }: ThematicData,
+  { water, rivers, crowd, traffic, radiusM }: ThematicData,
 ): [number, number] | undefined {
   const { t } = useTranslation();
   const [crowdDomain, setCrowdDomain] = useState<[number, number]>();
@@ -49,6 +50,7 @@ export function useThematic(
       water,
       rivers,
       crowd,
+      traffic,
       crowdRadiusM: radiusM,
       onCrowdDomain: (d) => live && setCrowdDomain((old) => (old?.[0] === d[0] && old[1] === d[1] ? old : d)),
       text: thematicText(t),
@@ -61,17 +63,18 @@ export function useThematic(
     return () => {
       live = false;
     };
-  }, [teams, container, ready, water, rivers, crowd, radiusM, t]);
+  }, [teams, container, ready, water, rivers, crowd, traffic, radiusM, t]);
   return crowdDomain;
 }
 
-/** The counts tests read: water stations and reaches drawn, crowd points aggregated. */
+/** The counts tests read: water stations and reaches drawn, crowd points aggregated, road links drawn. */
 function setCounts(
   container: RefObject<HTMLDivElement | null>,
-  built: { stations: number; reaches: number; crowdPoints: number },
+  built: { stations: number; reaches: number; crowdPoints: number; trafficLinks: number },
 ): void {
   const el = container.current;
   el?.setAttribute('data-water-stations', String(built.stations));
   el?.setAttribute('data-water-reaches', String(built.reaches));
   el?.setAttribute('data-crowd', String(built.crowdPoints));
+  el?.setAttribute('data-traffic-links', String(built.trafficLinks));
 }

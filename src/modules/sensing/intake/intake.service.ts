@@ -19,7 +19,34 @@ import { daysOf, type ObservationStore, type ReadingColumns } from '../store/sto
 import { type DeadLetter, DeadLetterRepository } from './deadletters.repository.ts';
 import { excerptOf, valueDepthExceeds } from './intake.limits.ts';
 import { declaredOf, runRules, subjects } from './intake.subjects.ts';
-import { type Validation, validatePayload } from './intake.validate.ts';
+import { type DeadLetterReason, type Validation, validatePayload } from './intake.validate.ts';
+
+/** A new reading handed to an observer: device, FIWARE attribute, observation time (ms), value. */
+export interface ObservedReading {
+  deviceId: string;
+  metric: string;
+  t: number;
+  value: number;
+}
+
+/**
+ * Another module's view of the intake (the traffic module's road network, wired by the app):
+ * a further check of a valid payload of its device types, and the new readings of those types
+ * inside the batch transaction (a redelivery hands nothing over twice).
+ */
+export interface ReadingsObserver {
+  /** The device types it observes. */
+  readonly types: ReadonlySet<string>;
+  /** The attributes it wants handed over. */
+  readonly metrics: readonly string[];
+  /** A refusal dead-letters the payload with that reason (e.g. `unknown_link`). */
+  check?(
+    deviceId: string,
+    payload: Record<string, unknown>,
+  ): { reason: DeadLetterReason; detail: string } | undefined;
+  /** The new readings of its types, in the batch transaction (its writes commit with the readings). */
+  stored(trx: Db, readings: ObservedReading[]): Promise<void>;
+}
 
 /** One observation as a transport delivers it: the device, the decoded payload, and when it arrived. */
 export interface RawObservation {
@@ -57,6 +84,8 @@ export interface IntakeParts {
   dropEngine(): void;
   /** Set in an ingest process whose rules run in `rules` processes: new readings go there instead. */
   readingsOut?: ReadingsOut;
+  /** Other modules that check and receive readings of their device types (the traffic network). */
+  observers?: readonly ReadingsObserver[];
 }
 
 /** A validated batch, ready to commit. */
@@ -98,6 +127,11 @@ export async function prepareBatch(p: IntakeParts, batch: RawObservation[]): Pro
                 notBefore,
               })
             : { ok: false, reason: 'unknown_device', detail: `no device '${raw.deviceId}'` };
+      if (v.ok && device) {
+        const observer = p.observers?.find((o) => o.types.has(device.type));
+        const refused = observer?.check?.(raw.deviceId, raw.payload as Record<string, unknown>);
+        if (refused) v = { ok: false, ...refused };
+      }
     } catch (error) {
       // One payload no check foresaw must not fail the batch (and every device's readings in it).
       v = { ok: false, reason: 'unprocessable', detail: String((error as Error)?.message ?? error) };
@@ -143,8 +177,27 @@ export async function commitBatch(p: IntakeParts, b: PreparedBatch): Promise<Ing
   let outcome: { stored: number; raised: AlertDto[]; cleared: AlertDto[] };
   try {
     outcome = await p.db.transaction().execute(async (trx) => {
-      const fresh = await p.store.insert(trx, b.cols, p.engine.metricsInUse);
+      const observers = p.observers ?? [];
+      const wanted = observers.length
+        ? [...new Set([...p.engine.metricsInUse, ...observers.flatMap((o) => o.metrics)])]
+        : p.engine.metricsInUse;
+      const fresh = await p.store.insert(trx, b.cols, wanted);
       await new DeadLetterRepository().insert(trx, b.dead);
+      for (const o of observers) {
+        const mine = fresh.rows.filter(
+          (r) => o.metrics.includes(r.metric) && o.types.has(b.devices.get(r.device_id)?.type ?? ''),
+        );
+        if (mine.length)
+          await o.stored(
+            trx,
+            mine.map((r) => ({
+              deviceId: r.device_id,
+              metric: r.metric,
+              t: Number(r.t),
+              value: Number(r.value),
+            })),
+          );
+      }
       if (out) {
         // Rules run elsewhere: hand the new readings over in this transaction, one message per
         // partition. A redelivery stored nothing new, so it hands over nothing again.

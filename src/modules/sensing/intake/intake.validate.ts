@@ -23,6 +23,8 @@ export const DEAD_LETTER_REASONS = [
   'unknown_attribute',
   'undeclared_metric',
   'no_readings',
+  'out_of_range',
+  'unknown_link',
 ] as const;
 
 /** One dead-letter reason. */
@@ -53,7 +55,10 @@ const Timestamp = z.iso.datetime({ offset: true });
 function metricSchema(spec: MetricSpec) {
   if (spec.kind === 'boolean') return z.boolean();
   if (spec.kind === 'enum') return z.enum(spec.values as [string, ...string[]]);
-  return z.number();
+  let n = z.number();
+  if (spec.min !== undefined) n = n.min(spec.min);
+  if (spec.max !== undefined) n = n.max(spec.max);
+  return n;
 }
 
 /** The zod schema of a payload of each device type: its FIWARE attributes, metadata, and the time. */
@@ -95,6 +100,7 @@ export function fastAccepts(type: DeviceType, p: Record<string, unknown>): boole
     const spec = specs[key]!;
     if (spec.kind === 'number') {
       if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+      if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) return false;
     } else if (spec.kind === 'boolean') {
       if (typeof v !== 'boolean') return false;
     } else if (typeof v !== 'string' || !spec.values.includes(v)) return false;
@@ -138,6 +144,11 @@ export function validatePayload(
     }
     if (path === 'observedAt' || path === 'dateObserved') {
       return { ok: false, reason: 'invalid_timestamp', detail: `${path} must be ISO-8601 with a time zone` };
+    }
+    if (issue.code === 'too_small' || issue.code === 'too_big') {
+      const spec = METRICS[type][path] as { unit?: string; min?: number; max?: number } | undefined;
+      const range = `${spec?.min ?? '-∞'}–${spec?.max ?? '∞'}${spec?.unit ? ` ${spec.unit}` : ''}`;
+      return { ok: false, reason: 'out_of_range', detail: `${path} ${String(p[path])} is outside ${range}` };
     }
     return { ok: false, reason: 'wrong_type', detail: `${path}: ${issue.message}` };
   }

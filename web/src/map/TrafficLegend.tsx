@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import type { TrafficLinks } from '../cockpit/layers.ts';
+import { rgb } from './basemap.ts';
+import { TRAFFIC_COLOURS, TRAFFIC_LEVELS } from './traffic.ts';
+
+/** The traffic layer's switch and, while on, the links per congestion level. */
+export function TrafficLegend({
+  on,
+  onSwitch,
+  traffic,
+}: {
+  on: boolean;
+  onSwitch: (on: boolean) => void;
+  traffic: TrafficLinks | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="legend-traffic">
+      <label>
+        <input type="checkbox" checked={on} onChange={(e) => onSwitch(e.currentTarget.checked)} />{' '}
+        <span className="swatch line" style={{ background: rgb(TRAFFIC_COLOURS.severe) }} />{' '}
+        {t('layers.traffic.title')}
+      </label>
+      {on ? (
+        traffic ? (
+          <ul className="legend-sub small" data-testid="traffic-legend">
+            {[...TRAFFIC_LEVELS, 'none' as const].map((level) => (
+              <li key={level} data-testid={`traffic-count-${level}`} data-count={traffic.counts[level]}>
+                <span className="swatch line" style={{ background: rgb(TRAFFIC_COLOURS[level]) }} />{' '}
+                {level === 'none' ? t('layers.traffic.noData') : t(`layers.traffic.level.${level}`)}{' '}
+                {traffic.counts[level]}
+              </li>
+            ))}
+            <li>{t('layers.traffic.note')}</li>
+          </ul>
+        ) : (
+          <p className="legend-sub small">{t('layers.loading')}</p>
+        )
+      ) : null}
+    </div>
+  );
+}
