@@ -11,7 +11,7 @@ import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
-import type { SensingService } from './modules/sensing/index.ts';
+import type { SensingOptionsInput, SensingService } from './modules/sensing/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -46,6 +46,8 @@ export interface AppOptions {
   centre?: { schedulerIntervalMs?: number };
   /** Scenario timing, e.g. no crowd timer for tests on a ManualClock. */
   scenarios?: { crowdIntervalMs?: number };
+  /** Sensing settings (the demo: no-data grace at start). */
+  sensing?: SensingOptionsInput;
 }
 
 /** The wired application: its database, HTTP server and services. */
