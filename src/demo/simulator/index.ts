@@ -37,7 +37,7 @@ async function registeredDevices(app: App): Promise<SimDevice[]> {
  */
 export async function startDemoSimulator(
   app: App,
-  options: { rate: number; concurrency?: number },
+  options: { rate: number; concurrency?: number; now?: () => number },
 ): Promise<{ simulator?: DemoSimulator; banner: string }> {
   const url = app.mqtt?.url;
   if (!url) return { banner: '  simulator  off: this process has no MQTT ingest' };
@@ -58,6 +58,7 @@ export async function startDemoSimulator(
     rate: options.rate,
     logger: app.logger,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   simulator.start();
   const { devices, byType } = simulator.stats;

@@ -78,7 +78,10 @@ export interface SimulatorOptions {
   /** Share of the seed's devices that report, 0–1. */
   rate: number;
   logger: Logger;
-  /** Publishes in flight at once (default 64). */
+  /**
+   * Publishes in flight at once (default 1,000): each waits for its PUBACK, which comes once its
+   * batch is stored, so this bounds how many readings one commit can take.
+   */
   concurrency?: number;
   now?: () => number;
   /** How reports go out (default: MQTT as the devices, `publisher.ts`). */
@@ -116,7 +119,7 @@ export class DemoSimulator {
   constructor(options: SimulatorOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.concurrency = options.concurrency ?? 64;
+    this.concurrency = options.concurrency ?? 1000;
     this.publisher = options.publisher ?? mqttPublisher(options.mqttUrl);
     const byType: Record<string, number> = {};
     let count = 0;
