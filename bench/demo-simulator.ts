@@ -22,8 +22,9 @@ import { createLogger } from '../src/platform/logger.ts';
 import { option, size, smokeBanner } from './smoke.ts';
 
 const ENGINE = (option('engine') ?? 'pglite') as DatabaseKind;
-const SECONDS = Number(option('seconds') ?? size(120, 5));
-const WARMUP = Number(option('warmup') ?? size(330, 2));
+const SECONDS = Number(option('seconds') ?? size(120, 10));
+// Smoke: waves come every 10 s, so at least one falls in the warm-up; a small share.
+const WARMUP = Number(option('warmup') ?? size(330, 12));
 
 smokeBanner();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-sim-'));
@@ -38,7 +39,7 @@ const config = loadConfig(
     logLevel: 'warn',
   },
 );
-const RATE = Number(option('rate') ?? config.simulatorRate);
+const RATE = Number(option('rate') ?? size(config.simulatorRate, 0.02));
 const app = await createApp({
   config,
   logger: createLogger('warn'),

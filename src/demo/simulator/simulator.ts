@@ -234,6 +234,8 @@ export class DemoSimulator {
             this.stats.published++;
           },
           (error: unknown) => {
+            // Publishes cut short by stop() closing the connections are not failures.
+            if (!this.timer) return;
             this.stats.failed++;
             const now = this.now();
             if (now - this.lastFailureLog > MIN) {
