@@ -358,6 +358,7 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     },
     alertPublisher: alertsOut(outbox),
     rules: loadRuleFiles(DEFAULT_RULES_DIR),
+    ...(options.sensing ? { options: options.sensing } : {}),
     // An ingest process hands new readings to the rules processes through the outbox (see docs/sensing-pipeline.md).
     ...(plan.readingsOut ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
     // Several processes (NATS): registry changes reach the others' caches (src/wiring/rules-device-changes.ts).

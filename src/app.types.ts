@@ -12,7 +12,7 @@ import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
-import type { SensingService } from './modules/sensing/index.ts';
+import type { SensingOptionsInput, SensingService } from './modules/sensing/index.ts';
 import type { IntegratedServices } from './modules/services/index.ts';
 import type { TrafficOptions, TrafficService } from './modules/traffic/index.ts';
 import type { Bus, Outbox, OutboxRelay } from './platform/bus/index.ts';
@@ -53,6 +53,8 @@ export interface AppOptions {
   services?: { sweepMs?: number };
   /** Traffic alert rules and the evaluation timer (ms, default 30 s; 0 = none, e.g. tests on a ManualClock). */
   traffic?: Partial<TrafficOptions> & { intervalMs?: number };
+  /** Sensing settings (the demo: no-data grace at start). */
+  sensing?: SensingOptionsInput;
 }
 
 /** The wired application: its database, HTTP server and services. */

@@ -51,6 +51,11 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^(mysql|mariadb):\/\//, 'must start with mysql:// or mariadb://')
     .default('mysql://root@127.0.0.1:3306/citybrain_demo'),
+  /**
+   * Demo only: share of the seed's devices (and so of its load) the background simulator makes
+   * report over MQTT, 0–1 (`CITYBRAIN_SIMULATOR_RATE`, `citybrain demo --simulator-rate`); 0 = off.
+   */
+  simulatorRate: z.coerce.number().min(0).max(1).default(0.25),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */
   oidcIssuer: z.url().optional(),
   /** Expected `aud` of OIDC JWTs (`CITYBRAIN_OIDC_AUDIENCE`). */
@@ -77,6 +82,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   natsUrl: 'CITYBRAIN_NATS_URL',
   open311Key: 'CITYBRAIN_OPEN311_KEY',
   datahubMariadbUrl: 'CITYBRAIN_DATAHUB_MARIADB_URL',
+  simulatorRate: 'CITYBRAIN_SIMULATOR_RATE',
   oidcIssuer: 'CITYBRAIN_OIDC_ISSUER',
   oidcAudience: 'CITYBRAIN_OIDC_AUDIENCE',
   oidcJwksUrl: 'CITYBRAIN_OIDC_JWKS_URL',

@@ -16,8 +16,24 @@ export function registerCommands(program: Command, config: () => Config): void {
   program
     .command('demo')
     .description('run the Chongqing demo city: embedded database, demo data and users, web UI')
-    .action(async () => {
-      await runServer(config(), { demo: true });
+    .option(
+      '--no-simulator',
+      "do not run the background simulator that makes the demo's devices report over MQTT",
+    )
+    .option(
+      '--simulator-rate <share>',
+      "share of the seed's devices (and load) the simulator makes report, 0–1 (env CITYBRAIN_SIMULATOR_RATE, default 0.25)",
+    )
+    .action(async (options: { simulator: boolean; simulatorRate?: string }) => {
+      const cfg = config();
+      let rate = cfg.simulatorRate;
+      if (options.simulatorRate !== undefined) {
+        rate = Number(options.simulatorRate);
+        if (options.simulatorRate.trim() === '' || !(rate >= 0 && rate <= 1)) {
+          throw new CliError(`--simulator-rate must be a number from 0 to 1, not '${options.simulatorRate}'`);
+        }
+      }
+      await runServer(cfg, { demo: true, simulator: options.simulator ? { rate } : undefined });
     });
 
   program

@@ -4,6 +4,8 @@ import type { Config } from '../config.ts';
 /** Options of `citybrain serve` and `citybrain demo`. */
 export interface ServerOptions {
   demo: boolean;
+  /** Demo only: run the background device simulator at this share of the seed's load. */
+  simulator?: { rate: number };
   /** Which part this process runs (default all). */
   role?: 'all' | 'api' | 'ingest' | 'rules';
   /** Stable id of an ingest or rules process. */
@@ -25,6 +27,8 @@ export async function runServer(config: Config, options: ServerOptions): Promise
     ingestId: options.ingestId,
     partitions: options.partitions,
     streamPrefix: options.streamPrefix,
+    // A demo restarted after a pause does not report all its devices silent at once.
+    ...(options.demo ? { sensing: { noDataGraceAtStart: true } } : {}),
   });
   const banner: string[] = [];
   try {
@@ -35,6 +39,18 @@ export async function runServer(config: Config, options: ServerOptions): Promise
     throw error;
   }
   const url = await app.listen();
+  // The simulator publishes over MQTT like any device; never in `serve` (a real city's devices report themselves).
+  let simulator: { stop(): Promise<void> } | undefined;
+  if (options.demo) {
+    if (options.simulator) {
+      const { startDemoSimulator } = await import('../demo/simulator/index.ts');
+      const started = await startDemoSimulator(app, options.simulator);
+      simulator = started.simulator;
+      banner.push(started.banner);
+    } else {
+      banner.push('  simulator  off (--no-simulator): demo devices report only what you publish');
+    }
+  }
   const lines = [
     '',
     `citybrain ${options.demo ? 'demo' : 'server'} is running${options.role && options.role !== 'all' ? ` (role ${options.role})` : ''}`,
@@ -63,13 +79,15 @@ export async function runServer(config: Config, options: ServerOptions): Promise
       app.logger.error({ signal }, 'shutdown still running after 9 s; exiting');
       process.exit(1);
     }, 9000).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error) => {
-        app.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    (simulator ? simulator.stop() : Promise.resolve())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          app.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -22,6 +22,13 @@ export const SensingOptionsSchema = z.object({
    * raw data by at most this long).
    */
   tickSeconds: z.number().min(1).default(10),
+  /**
+   * At `start()`, no-data rules count silence from the start at the earliest, not from the last
+   * arrival before the process stopped: a restart after downtime does not report every device
+   * silent at once (the platform could not hear them). Off by default (a restart fires at once);
+   * the demo turns it on.
+   */
+  noDataGraceAtStart: z.boolean().default(false),
   /** Daily partitions created ahead of today. */
   partitionsAheadDays: z.number().int().min(0).max(31).default(2),
   /** One message (MQTT payload) larger than this is dead-lettered `too_large` without being decoded, bytes. */

@@ -259,6 +259,7 @@ export class SensingService {
 
   /** Loads rule state and starts the timer loop. */
   async start(): Promise<void> {
+    if (this.options.noDataGraceAtStart) this.engine.setNoDataSince(this.deps.clock.now().getTime());
     await this.evaluateTimers();
     this.timer = setInterval(() => {
       this.evaluateTimers().catch((error) =>

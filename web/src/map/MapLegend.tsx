@@ -151,7 +151,7 @@ function DeviceLegend({
       {devices ? (
         <ul className="legend-sub small">
           {DEVICE_STATUSES.map((s) => (
-            <li key={s}>
+            <li key={s} data-testid={`device-status-${s}`} data-count={devices.points.byStatus[s]}>
               <span className="swatch dot" style={{ background: rgb(MAP_COLOURS.device[s]) }} />{' '}
               {t(`deviceStatus.${s}`)} {devices.points.byStatus[s].toLocaleString()}
             </li>

@@ -12,6 +12,8 @@ export interface ConditionOptions {
   idleCloseMs: number;
   /** Local time zone offset, so day windows start at local midnight (Chongqing: 480). */
   dayOffsetMinutes: number;
+  /** No-data rules count silence from this clock time at the earliest (the process's start; see `noDataGraceAtStart`). */
+  noDataSince?: number;
 }
 
 /** Compiles a condition for one subject; undefined when it cannot apply to that subject. */
@@ -39,7 +41,7 @@ export function compileCondition(c: Condition, subject: Subject, o: ConditionOpt
     case 'rate_of_change':
       return rateOfChange({ ...c, overMs: c.overMinutes * 60_000 }) as Evaluator;
     case 'no_data':
-      return noData(c.minutes) as Evaluator;
+      return noData(c.minutes, o.noDataSince) as Evaluator;
     case 'composite': {
       const children = c.conditions.map((child) => compileCondition(child, subject, o));
       if (children.some((e) => e === undefined)) return undefined;

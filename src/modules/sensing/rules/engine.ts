@@ -71,6 +71,11 @@ export class RuleEngine {
     this.bySubject.clear();
   }
 
+  /** No-data rules compiled from now on count silence from `t` at the earliest (set before the first tick). */
+  setNoDataSince(t: number): void {
+    this.options.noDataSince = t;
+  }
+
   /** The active rule set. */
   get ruleSet(): readonly Rule[] {
     return this.rules;

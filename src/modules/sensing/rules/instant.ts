@@ -88,8 +88,11 @@ export interface NoDataState extends CondState {
   arrival: number;
 }
 
-/** Nothing arrived for `minutes` by the platform clock → active; the next arrival clears it. */
-export function noData(minutes: number): Evaluator<NoDataState> {
+/**
+ * Nothing arrived for `minutes` by the platform clock → active; the next arrival clears it.
+ * `since`: a restored state counts silence from then at the earliest (listening since a restart).
+ */
+export function noData(minutes: number, since?: number): Evaluator<NoDataState> {
   const span = minutes * 60_000;
   return {
     metrics: new Set(),
@@ -111,6 +114,7 @@ export function noData(minutes: number): Evaluator<NoDataState> {
     },
     restore(s, subject: Subject) {
       if (subject.lastSeenAt !== null && subject.lastSeenAt > s.arrival) s.arrival = subject.lastSeenAt;
+      if (since !== undefined && since > s.arrival) s.arrival = since;
     },
   };
 }
