@@ -53,7 +53,25 @@ export function Tasks() {
   const queued = useSyncExternalStore(queue.subscribe, queue.items);
   const refused = useSyncExternalStore(queue.subscribe, queue.refused);
   useEffect(startQueue, []);
-  useEffect(() => queue.onSent(() => void client.invalidateQueries({ queryKey: ['field-tasks'] })), [client]);
+  useEffect(
+    () =>
+      queue.onSent((sent) => {
+        // The sent action's status stays shown until the list is fetched again: otherwise the card
+        // falls back to the status it had before for a moment, and its photo input is unmounted.
+        const after = AFTER[sent.action];
+        if (after)
+          client.setQueriesData<FieldTasks>({ queryKey: ['field-tasks'] }, (data) =>
+            data
+              ? {
+                  ...data,
+                  items: data.items.map((t) => (t.id === sent.taskId ? { ...t, status: after } : t)),
+                }
+              : data,
+          );
+        void client.invalidateQueries({ queryKey: ['field-tasks'] });
+      }),
+    [client],
+  );
   const tasks = useQuery({
     queryKey: ['field-tasks', token],
     enabled: Boolean(token),
