@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     root: import.meta.dirname,
     include: ['tests/**/*.test.ts'],
+    // Prepares the demo city once; each file's server copies it (tests/demo-template.ts).
+    globalSetup: ['tests/demo-template.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

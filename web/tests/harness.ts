@@ -9,19 +9,21 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
+import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_PASSWORD, prepareCity } from '../../src/demo/prepare.ts';
-import { openTestDatabase } from '../../src/platform/db/testing.ts';
+import { openPglite } from '../../src/platform/db/database.ts';
 import { registerWebRoutes } from '../../src/platform/http/web.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { SERVER_SETTINGS } from './demo-template.ts';
 
 /** The built web app. */
 export const DIST_DIR = path.resolve(import.meta.dirname, '../dist');
 /** Where screenshots go (a CI artefact; ignored by git). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/web');
 /** Password of admin in these tests. */
-export const ADMIN_PASSWORD = 'admin-password-web';
+export const ADMIN_PASSWORD = SERVER_SETTINGS.adminPassword;
 
 /** Debian's Chromium; never a downloaded browser. */
 const CHROMIUM = process.env.CITYBRAIN_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,30 +38,32 @@ export interface Served {
 }
 
 /**
- * Boots the real app in-process on a free port with the Chongqing demo city (in-memory
- * PGlite), serving web/dist. Until src/app.ts registers the web routes itself, they are
- * added here (the placeholder keeps `/`, so the cockpit is reached at /cockpit).
+ * Boots the real app in-process on a free port with the Chongqing demo city, serving web/dist.
+ * The city comes from the template the global setup prepared (demo-template.ts), copied into this
+ * server's own data directory (embedded PGlite on files, as `citybrain demo` runs); without the
+ * template (another config) it is prepared here. Until src/app.ts registers the web routes itself,
+ * they are added here (the placeholder keeps `/`, so the cockpit is reached at /cockpit).
  */
 export async function serve(options: { open311Key?: string } = {}): Promise<Served> {
   if (!fs.existsSync(path.join(DIST_DIR, 'index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` first (npm run test:web does)');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-web-'));
+  const template = inject('demoTemplate');
+  if (template) fs.cpSync(template, dataDir, { recursive: true });
   const config = loadConfig(
     {},
     {
+      ...SERVER_SETTINGS,
       dataDir,
       port: 0,
-      host: '127.0.0.1',
-      adminPassword: ADMIN_PASSWORD,
-      tokenSecret: 'w'.repeat(40),
       ...(options.open311Key ? { open311Key: options.open311Key } : {}),
     },
   );
   const app = await createApp({
     config,
     logger: createLogger('silent'),
-    database: await openTestDatabase('pglite'),
+    database: await openPglite(path.join(dataDir, 'pgdata')),
   });
   await prepareCity(app, { demo: true });
   if (!app.http.hasRoute({ method: 'GET', url: '/*' }))
