@@ -10,7 +10,7 @@ export {
 export {
   type Coverage,
   computeCoverage,
-  coverageByIsochrones,
+  coverageByMultiSource,
   type StreetCoverage,
   streetCoverage,
 } from './lifecircle.coverage.ts';

@@ -29,11 +29,11 @@ export interface Coverage {
 const ALL = (1 << CATEGORIES.length) - 1;
 
 /** Sources (facility nodes and start metres) of one category, optionally only those `keep` accepts. */
-function sourcesOf(f: SnappedFacilities, category: Category, keep?: (k: number) => boolean) {
+function sourcesOf(f: SnappedFacilities, category: Category) {
   const nodes: number[] = [];
   const start: number[] = [];
   f.facilities.forEach((x, k) => {
-    if (x.category !== category || f.node[k]! < 0 || (keep && !keep(k))) return;
+    if (x.category !== category || f.node[k]! < 0) return;
     nodes.push(f.node[k]!);
     start.push(f.snapM[k]!);
   });
@@ -82,10 +82,32 @@ export function streetFigures(model: CityModel, s: number, mask: Uint8Array): St
   };
 }
 
+/** Walks one isochrone per facility (those `keep` accepts) and marks the cells each reaches. */
+function markFacilities(
+  model: CityModel,
+  facilities: SnappedFacilities,
+  mask: Uint8Array,
+  budgetM: number,
+  walker: Walker,
+  keep?: (k: number) => boolean,
+): void {
+  const one = new Int32Array(1);
+  const start = new Float64Array(1);
+  facilities.facilities.forEach((f, k) => {
+    if (facilities.node[k]! < 0 || (keep && !keep(k))) return;
+    one[0] = facilities.node[k]!;
+    start[0] = facilities.snapM[k]!;
+    walker.run(one, start, budgetM);
+    markReached(model, walker, 1 << CATEGORIES.indexOf(f.category), mask, budgetM);
+  });
+}
+
 /**
- * Coverage of every street: per category one Dijkstra from all its facilities at once (the union
- * of their 15-minute isochrones), then each cell's residents count as covered when the walk from
- * the cell's centre to its node and on to the nearest facility is within the budget.
+ * Coverage of every street: one 15-minute isochrone per facility (bounded Dijkstra), each marking
+ * the cells it reaches with its category's bit; a cell's residents count as covered when the walk
+ * from the cell's centre to its node and on to the facility is within the budget. Per-facility
+ * walks stay small and local in memory, which measured faster here than one multi-source walk per
+ * category over the whole city (see `coverageByMultiSource` and bench/lifecircle-coverage.ts).
  */
 export function computeCoverage(
   model: CityModel,
@@ -95,11 +117,7 @@ export function computeCoverage(
 ): Coverage {
   const t0 = performance.now();
   const mask = new Uint8Array(model.cells.count);
-  CATEGORIES.forEach((cat, k) => {
-    const { nodes, start } = sourcesOf(facilities, cat);
-    walker.run(nodes, start, budgetM);
-    markReached(model, walker, 1 << k, mask, budgetM);
-  });
+  markFacilities(model, facilities, mask, budgetM, walker);
   const streets = model.streets.map((_, s) => streetFigures(model, s, mask));
   const population = streets.reduce((a, s) => a + s.population, 0);
   const allCovered = streets.reduce((a, s) => a + s.allCovered, 0);
@@ -107,27 +125,27 @@ export function computeCoverage(
 }
 
 /**
- * The same coverage the naive way: one isochrone per facility, unioned. Slower; the benchmark's
- * baseline and the test's cross-check (the answers must be equal).
+ * The same cell mask from one multi-source Dijkstra per category (all its facilities at once: the
+ * union of their isochrones). The benchmark's baseline and the tests' cross-check (must be equal).
  */
-export function coverageByIsochrones(
+export function coverageByMultiSource(
   model: CityModel,
   facilities: SnappedFacilities,
   budgetM = WALK_BUDGET_M,
+  walker = new Walker(model.network),
 ): Uint8Array {
-  const walker = new Walker(model.network);
   const mask = new Uint8Array(model.cells.count);
-  facilities.facilities.forEach((f, k) => {
-    if (facilities.node[k]! < 0) return;
-    walker.run([facilities.node[k]!], [facilities.snapM[k]!], budgetM);
-    markReached(model, walker, 1 << CATEGORIES.indexOf(f.category), mask, budgetM);
+  CATEGORIES.forEach((cat, k) => {
+    const { nodes, start } = sourcesOf(facilities, cat);
+    walker.run(nodes, start, budgetM);
+    markReached(model, walker, 1 << k, mask, budgetM);
   });
   return mask;
 }
 
 /**
- * Coverage of one street alone: only facilities near enough to matter (within the budget plus
- * the settlement's reach of the street's cells, by straight line) seed the walks.
+ * Coverage of one street alone: only facilities near enough to matter (within the budget of the
+ * street's cells by straight line, a lower bound of the walk) are walked from.
  */
 export function streetCoverage(
   model: CityModel,
@@ -161,10 +179,6 @@ export function streetCoverage(
     );
   };
   const mask = new Uint8Array(model.cells.count);
-  CATEGORIES.forEach((cat, k) => {
-    const { nodes, start } = sourcesOf(facilities, cat, near);
-    walker.run(nodes, start, budgetM);
-    markReached(model, walker, 1 << k, mask, budgetM);
-  });
+  markFacilities(model, facilities, mask, budgetM, walker, near);
   return streetFigures(model, s, mask);
 }

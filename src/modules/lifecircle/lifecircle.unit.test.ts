@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../platform/errors.ts';
 import { CATEGORIES, WALK_BUDGET_M } from './lifecircle.categories.ts';
-import { computeCoverage, coverageByIsochrones, streetCoverage } from './lifecircle.coverage.ts';
+import { computeCoverage, coverageByMultiSource, streetCoverage } from './lifecircle.coverage.ts';
 import { demoFacilities, type Facility } from './lifecircle.facilities.ts';
 import { FIXTURE_ROADS, FIXTURE_STREETS } from './lifecircle.fixture.ts';
 import { parseFacilities } from './lifecircle.import.ts';
@@ -52,7 +52,7 @@ describe('coverage, gaps and best sites', () => {
   });
 
   it('multi-source coverage equals the union of per-facility isochrones; one street alone gives the same', () => {
-    expect([...coverageByIsochrones(model, snapped)]).toEqual([...coverage.mask]);
+    expect([...coverageByMultiSource(model, snapped)]).toEqual([...coverage.mask]);
     expect(streetCoverage(model, snapped, 1)).toEqual(coverage.streets[1]);
     const s = coverage.streets[0]!;
     for (const c of CATEGORIES) expect(s.share[c]).toBeGreaterThanOrEqual(0);
