@@ -110,6 +110,19 @@ describe.each(testBackends)('life circle on %s', (kind) => {
       'invalid_request',
     );
     expect((await get('/api/v1/lifecircle/gaps?limit=0', 'admin')).statusCode).toBe(400);
+    for (const url of [
+      '/api/v1/lifecircle/coverage?area=%00x',
+      '/api/v1/lifecircle/best-sites?candidates=abc',
+      '/api/v1/lifecircle/best-sites?limit=1000',
+      '/api/v1/lifecircle/gaps?category=education&area=a%2Fb',
+      '/api/v1/lifecircle/streets/%E2%80%AE..',
+    ]) {
+      const r = await get(url, 'admin');
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().error.code, url).toMatch(/^invalid_/);
+    }
+    expect((await get('/api/v1/lifecircle/best-sites?area=999999', 'admin')).statusCode).toBe(404);
+    expect((await api.inject({ method: 'GET', url: '/api/v1/lifecircle/coverage' })).statusCode).toBe(401);
   });
 
   it('adds the synthetic demo facilities, labelled, when the demo is on', async () => {
