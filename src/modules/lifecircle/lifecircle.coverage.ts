@@ -8,6 +8,8 @@ export interface StreetCoverage {
   name: string;
   districtCode: string;
   path: string;
+  /** [lon, lat] inside the street, where the map draws it. */
+  label: [number, number];
   population: number;
   covered: Record<Category, number>;
   share: Record<Category, number>;
@@ -74,6 +76,7 @@ export function streetFigures(model: CityModel, s: number, mask: Uint8Array): St
     name: street.name,
     districtCode: street.districtCode,
     path: street.path,
+    label: street.label,
     population,
     covered,
     share: Object.fromEntries(CATEGORIES.map((c) => [c, ratio(covered[c])])) as Record<Category, number>,

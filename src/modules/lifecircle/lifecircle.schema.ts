@@ -35,6 +35,7 @@ export const StreetCoverageSchema = z.object({
   name: z.string(),
   districtCode: z.string(),
   path: z.string(),
+  label: z.tuple([z.number(), z.number()]).describe('[lon, lat] inside the street, for the map'),
   population: z.number(),
   covered: PerCategory.describe('residents within 15 minutes of each category'),
   share: PerCategory.describe('their share, 0–1'),
