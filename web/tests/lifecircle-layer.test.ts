@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { binCounts, LIFECIRCLE_BINS, type LifeCircleStreet } from '../src/map/lifecircle.ts';
+import { binCounts, LIFECIRCLE_BINS, type LifeCircleStreet, meanShare } from '../src/map/lifecircle.ts';
 import { launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 import { waitForMap } from './map-check.ts';
 
@@ -27,7 +27,7 @@ describe('cockpit life circle layer in Chromium', () => {
     await served?.close();
   });
 
-  it('draws Yuzhong’s streets by mean 15-minute coverage; the legend counts equal the API; zh-CN legend', async () => {
+  it('draws Yuzhong’s streets by mean 15-minute coverage, legend counts equal the API; opens the weakest street’s report', async () => {
     const { baseUrl } = served;
     const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
       method: 'POST',
@@ -58,6 +58,21 @@ describe('cockpit life circle layer in Chromium', () => {
     expect(await page.getByTestId('lifecircle-legend').textContent()).toContain('合成');
     await page.waitForTimeout(800);
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-lifecircle-yuzhong') });
+
+    // The legend opens the report of the street with the lowest mean coverage.
+    const worst = api.streets.reduce((w, s) => (meanShare(s) < meanShare(w) ? s : w));
+    await page.getByTestId('lifecircle-worst').click();
+    await page.waitForURL(`**/lifecircle/${worst.code}`);
+    await page.getByRole('heading', { name: new RegExp(worst.name) }).waitFor();
+    const rows = page.getByTestId('lifecircle-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(8);
+    const shares: Record<string, number> = {};
+    for (const row of await rows.all())
+      shares[(await row.getAttribute('data-category'))!] = Number(await row.getAttribute('data-share'));
+    expect(shares).toEqual(worst.share);
+    await page.getByTestId('lifecircle-sites').locator('li').first().waitFor();
+    expect(await page.locator('main').textContent()).toContain('合成');
+    await page.screenshot({ path: shot('lifecircle-report') });
     expect(errors).toEqual([]);
   });
 });

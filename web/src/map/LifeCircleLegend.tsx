@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { LifeCircleCoverage } from '../cockpit/layers.ts';
+import { lifeCirclePath, navigate } from '../router.ts';
 import { rgb } from './basemap.ts';
-import { binCounts, LIFECIRCLE_BINS, LIFECIRCLE_COLOURS } from './lifecircle.ts';
+import { binCounts, LIFECIRCLE_BINS, LIFECIRCLE_COLOURS, meanShare } from './lifecircle.ts';
 
 /** The life circle layer's switch and, while on, the streets per bin of mean coverage. */
 export function LifeCircleLegend({
@@ -16,6 +17,10 @@ export function LifeCircleLegend({
   const { t } = useTranslation();
   const counts = coverage ? binCounts(coverage.streets) : [];
   const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const worst = coverage?.streets.reduce<(typeof coverage.streets)[number] | undefined>(
+    (w, s) => (!w || meanShare(s) < meanShare(w) ? s : w),
+    undefined,
+  );
   return (
     <div className="legend-lifecircle">
       <label>
@@ -41,6 +46,18 @@ export function LifeCircleLegend({
                 streets: coverage.streets.length,
               })}
             </li>
+            {worst ? (
+              <li>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="lifecircle-worst"
+                  onClick={() => navigate(lifeCirclePath(worst.code))}
+                >
+                  {t('layers.lifecircle.worst', { name: worst.name })}
+                </button>
+              </li>
+            ) : null}
           </ul>
         ) : (
           <p className="legend-sub small">{t('layers.loading')}</p>
