@@ -22,6 +22,7 @@ import {
   jurisdictionMigrations,
   registerJurisdictionRoutes,
 } from './modules/jurisdictions/index.ts';
+import { lifecircleMigrations, registerLifeCircleRoutes } from './modules/lifecircle/index.ts';
 import { LiveFeed, registerLiveRoutes } from './modules/live/index.ts';
 import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
@@ -57,6 +58,7 @@ import { SUBJECTS } from './subjects.ts';
 import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
+import { lifeCircleOf } from './wiring/lifecircle.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -86,6 +88,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   enforcementMigrations,
   servicesMigrations,
   trafficMigrations,
+  lifecircleMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -170,6 +173,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   });
   registerCrowdDensityRoutes(http, { sensing });
   registerTrafficRoutes(http, { traffic });
+  const lifecircle = lifeCircleOf({ db, audit, clock, jurisdictions, traffic });
+  registerLifeCircleRoutes(http, { lifecircle });
   const centre = wireEventCentre({
     db,
     http,
@@ -259,6 +264,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     integratedServices,
     traffic,
     congestion,
+    lifecircle,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

@@ -9,6 +9,7 @@ import type { Datahub, ExchangeGateway } from './modules/datahub/index.ts';
 import type { Enforcement } from './modules/enforcement/index.ts';
 import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
+import type { LifeCircleService } from './modules/lifecircle/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
@@ -103,6 +104,8 @@ export interface Services {
   integratedServices: IntegratedServices;
   /** Road network, detectors on links, congestion index and alerts. */
   traffic: TrafficService;
+  /** The 15-minute life circle: coverage per street, gaps, best sites (computed lazily on first use). */
+  lifecircle: LifeCircleService;
   /** Congestion alerts → event and response plan to the traffic police (src/workflows/traffic-congestion.ts). */
   congestion: { stop(): Promise<void> };
 }

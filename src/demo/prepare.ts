@@ -104,6 +104,8 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
       app.logger.info(roads, 'demo road network imported');
     }
     // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
+    // The life circle's synthetic demo facilities: a flag, nothing is computed until asked.
+    await app.services.lifecircle.enableDemo();
     await app.services.algorithms.loadRegisterFile(
       path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
       SYSTEM_PRINCIPAL,

@@ -7972,6 +7972,453 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lifecircle/best-sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where one more facility (default an elderly canteen: elderly_care) would cover the most residents */
+    get: {
+      parameters: {
+        query?: {
+          category?:
+            | 'education'
+            | 'health'
+            | 'elderly_care'
+            | 'culture_sport'
+            | 'commerce'
+            | 'transit'
+            | 'public_service'
+            | 'park';
+          /** @description district or street code: only its streets */
+          area?: string;
+          /** @description walking nodes tried, evenly thinned */
+          candidates?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              /** @enum {string} */
+              category:
+                | 'education'
+                | 'health'
+                | 'elderly_care'
+                | 'culture_sport'
+                | 'commerce'
+                | 'transit'
+                | 'public_service'
+                | 'park';
+              candidates: number;
+              searchSeconds: number;
+              items: {
+                node: number;
+                lon: number;
+                lat: number;
+                streetCode: string | null;
+                streetName: string | null;
+                /** @description residents not yet within 15 minutes of the category that a facility here would bring within */
+                gain: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per street in your jurisdiction: share of residents within a 15-minute walk of each facility category */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: only its streets */
+          area?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              population: number;
+              allShare: number;
+              share: {
+                education: number;
+                health: number;
+                elderly_care: number;
+                culture_sport: number;
+                commerce: number;
+                transit: number;
+                public_service: number;
+                park: number;
+              };
+              streets: {
+                code: string;
+                name: string;
+                districtCode: string;
+                path: string;
+                /** @description [lon, lat] inside the street, for the map */
+                label: [number, number];
+                population: number;
+                /** @description residents within 15 minutes of each category */
+                covered: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                /** @description their share, 0–1 */
+                share: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                allCovered: number;
+                /** @description share within 15 minutes of every category */
+                allShare: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/facilities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import facilities (CSV or JSON), all or nothing; a refused row is named
+     * @description Categories of TD/T 1062-2021: education, health, elderly_care, culture_sport, commerce, transit, public_service, park (or their zh-CN names). A row without coordinates or with an unknown category: 422 `invalid_data`, details `{ row, id, reason }`, nothing stored.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            format: 'csv' | 'json';
+            /** @description CSV with a header row (id, name, category, lon, lat), or JSON: an array, { facilities }, or a FeatureCollection of Points */
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              imported: number;
+              byCategory: {
+                [key: string]: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/gaps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Gap list: street × category, most residents beyond a 15-minute walk first */
+    get: {
+      parameters: {
+        query?: {
+          category?:
+            | 'education'
+            | 'health'
+            | 'elderly_care'
+            | 'culture_sport'
+            | 'commerce'
+            | 'transit'
+            | 'public_service'
+            | 'park';
+          /** @description district or street code: only its streets */
+          area?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              total: number;
+              items: {
+                code: string;
+                name: string;
+                districtCode: string;
+                /** @enum {string} */
+                category:
+                  | 'education'
+                  | 'health'
+                  | 'elderly_care'
+                  | 'culture_sport'
+                  | 'commerce'
+                  | 'transit'
+                  | 'public_service'
+                  | 'park';
+                population: number;
+                /** @description residents beyond 15 minutes of the category */
+                uncovered: number;
+                share: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/streets/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One street’s 15-minute coverage, computed for it alone */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              street: {
+                code: string;
+                name: string;
+                districtCode: string;
+                path: string;
+                /** @description [lon, lat] inside the street, for the map */
+                label: [number, number];
+                population: number;
+                /** @description residents within 15 minutes of each category */
+                covered: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                /** @description their share, 0–1 */
+                share: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                allCovered: number;
+                /** @description share within 15 minutes of every category */
+                allShare: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/live': {
     parameters: {
       query?: never;
