@@ -29,6 +29,7 @@ import {
   organisationMigrations,
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
+import { ParkingService, parkingMigrations, registerParkingRoutes } from './modules/parking/index.ts';
 import { planMigrations, wireScenarios } from './modules/scenarios/index.ts';
 import {
   DEFAULT_PARTITIONS,
@@ -86,6 +87,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   enforcementMigrations,
   servicesMigrations,
   trafficMigrations,
+  parkingMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -145,6 +147,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     bus,
     sensing,
     traffic,
+    parking,
   } = core;
   const db = database.db;
   const http = await createHttpServer({ logger, version: VERSION });
@@ -170,6 +173,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   });
   registerCrowdDensityRoutes(http, { sensing });
   registerTrafficRoutes(http, { traffic });
+  registerParkingRoutes(http, { parking });
   const centre = wireEventCentre({
     db,
     http,
@@ -259,6 +263,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     integratedServices,
     traffic,
     congestion,
+    parking,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
@@ -326,6 +331,15 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
   relay.start();
   // Traffic is built before sensing: its network checks and receives detector readings in the intake.
   let sensingRef: SensingService | undefined;
+  // Parking too: the spaces' occupancy sensors confirm bookings in the intake.
+  const parking = new ParkingService({
+    db,
+    audit,
+    clock,
+    logger,
+    locate: async (lon, lat) => (await jurisdictions.locate(lon, lat))?.chain.map((c) => c.code).join('/'),
+    options: options.parking,
+  });
   const traffic = new TrafficService({
     db,
     audit,
@@ -363,12 +377,14 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     ...(plan.readingsOut ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
     // Several processes (NATS): registry changes reach the others' caches (src/wiring/rules-device-changes.ts).
     ...(config.natsUrl ? { deviceChanges: deviceChangesOut(outbox, relay) } : {}),
-    observers: [traffic.observer()],
+    observers: [traffic.observer(), parking.observer()],
   });
   sensingRef = sensing;
   if (plan.sensingTimers) await sensing.start();
   // Congestion is evaluated where the sensing timers run; every process loads the network for the intake check.
   await traffic.start(plan.sensingTimers ? (options.traffic?.intervalMs ?? 30_000) : 0);
+  // The no-show / overstay sweep runs where the sensing timers run (SKIP LOCKED: several may).
+  parking.start(plan.sensingTimers ? (options.parking?.sweepMs ?? 30_000) : 0);
 
   return {
     config,
@@ -386,6 +402,7 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     partitions,
     sensing,
     traffic,
+    parking,
   };
 }
 
