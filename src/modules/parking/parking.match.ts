@@ -4,7 +4,8 @@
  * its walking distance whose offered windows cover the request and that is free by then (its
  * last assignment has ended). Processed in start order, a space's assignments are appended in
  * time order, so "free by then" is one comparison with its last end. The nearest-first search is
- * a kd-tree walk (geokdbush) that stops at the first feasible space. README.md says why this and
+ * a kd-tree walk (geokdbush) over cells of interchangeable spaces (same position, same windows)
+ * that stops at the first cell with a feasible space. README.md says why this and
  * not a min-cost assignment.
  */
 
@@ -41,23 +42,35 @@ export interface MatchResult {
   bookedMs: number;
 }
 
-/** The spaces' offered stretches over [from, to), prepared once for many feasibility checks. */
+/**
+ * The spaces grouped into cells — spaces at one position under the same windows are
+ * interchangeable (a site's shared spaces) — with each cell's offered stretches over [from, to),
+ * and a kd-tree of the cells.
+ */
 export function prepareSpaces(spaces: MatchSpace[], from: number, to: number, offsetMin: number) {
-  // Spaces share windows by the thousand: compute each distinct window set once.
-  const byKey = new Map<string, [number, number][]>();
-  const stretches = spaces.map((s) => {
-    const key = JSON.stringify(s.windows);
-    let o = byKey.get(key);
-    if (!o) {
-      o = occurrences(s.windows, from, to, offsetMin);
-      byKey.set(key, o);
+  const byWindows = new Map<string, [number, number][]>();
+  const cellOf = new Map<string, number>();
+  const cells: { lon: number; lat: number; stretches: [number, number][]; members: number[] }[] = [];
+  for (const [k, s] of spaces.entries()) {
+    const w = JSON.stringify(s.windows);
+    let stretches = byWindows.get(w);
+    if (!stretches) {
+      stretches = occurrences(s.windows, from, to, offsetMin);
+      byWindows.set(w, stretches);
     }
-    return o;
-  });
-  const index = new KDBush(spaces.length);
-  for (const s of spaces) index.add(s.lon, s.lat);
+    const key = `${s.lon},${s.lat},${w}`;
+    let c = cellOf.get(key);
+    if (c === undefined) {
+      c = cells.length;
+      cellOf.set(key, c);
+      cells.push({ lon: s.lon, lat: s.lat, stretches, members: [] });
+    }
+    cells[c]!.members.push(k);
+  }
+  const index = new KDBush(Math.max(1, cells.length));
+  for (const c of cells) index.add(c.lon, c.lat);
   index.finish();
-  return { stretches, index };
+  return { cells, index };
 }
 
 const fits = (stretches: [number, number][], from: number, to: number) => {
@@ -80,8 +93,10 @@ export function matchRequests(
   requests: MatchRequest[],
   span: { from: number; to: number; offsetMin: number },
 ): MatchResult {
-  const { stretches, index } = prepareSpaces(spaces, span.from, span.to, span.offsetMin);
+  const { cells, index } = prepareSpaces(spaces, span.from, span.to, span.offsetMin);
   const lastEnd = new Float64Array(spaces.length).fill(-Infinity);
+  // Earliest end among a cell's spaces: the cell has a free space at t when it is ≤ t.
+  const cellFree = new Float64Array(cells.length).fill(-Infinity);
   const order = requests.map((_, i) => i).sort((a, b) => requests[a]!.from - requests[b]!.from || a - b);
   const assigned = new Int32Array(requests.length).fill(-1);
   const walkM = new Float64Array(requests.length).fill(Number.NaN);
@@ -89,17 +104,27 @@ export function matchRequests(
   let bookedMs = 0;
   for (const i of order) {
     const r = requests[i]!;
-    const found = around(
+    const c = around(
       index,
       r.lon,
       r.lat,
       1,
       r.maxWalkM / 1000,
-      (k) => lastEnd[k]! <= r.from && fits(stretches[k]!, r.from, r.to),
+      (k) => cellFree[k]! <= r.from && fits(cells[k]!.stretches, r.from, r.to),
     )[0];
-    if (found === undefined) continue;
+    if (c === undefined) continue;
+    const cell = cells[c]!;
+    let found = -1;
+    let min = Infinity;
+    for (const k of cell.members) {
+      if (found < 0 && lastEnd[k]! <= r.from) {
+        found = k;
+        lastEnd[k] = r.to;
+      }
+      min = Math.min(min, lastEnd[k]!);
+    }
+    cellFree[c] = min;
     assigned[i] = found;
-    lastEnd[found] = r.to;
     const s = spaces[found]!;
     walkM[i] = distanceM(r.lon, r.lat, s.lon, s.lat);
     matched++;
@@ -118,7 +143,7 @@ export function matchNaive(
   span: { from: number; to: number; offsetMin: number },
   limit = requests.length,
 ): { matched: number; considered: number } {
-  const { stretches } = prepareSpaces(spaces, span.from, span.to, span.offsetMin);
+  const stretches = spaces.map((s) => occurrences(s.windows, span.from, span.to, span.offsetMin));
   const lastEnd = new Float64Array(spaces.length).fill(-Infinity);
   const order = requests.map((_, i) => i).sort((a, b) => requests[a]!.from - requests[b]!.from || a - b);
   let matched = 0;
