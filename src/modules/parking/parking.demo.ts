@@ -18,7 +18,8 @@ export type OwnerKind = (typeof OWNER_KINDS)[number];
 const WEEKDAYS = [1, 2, 3, 4, 5];
 /**
  * Staggered sharing by owner: offices share weekday nights and whole weekends, malls the late
- * night and early morning, residential compounds weekday daytime (when residents drive to work).
+ * night and early morning, residential compounds weekday daytime (07:30–19:30, when residents are
+ * at work — overlapping the offices' 19:00, so some space is offered at every hour of a weekday).
  * `ownerUse` is the share of the owner's own hours its own users park (for utilisation before sharing).
  */
 export const OWNER_OFFERS: Record<OwnerKind, { windows: OfferWindow[]; ownerUse: number; zh: string }> = {
@@ -35,7 +36,7 @@ export const OWNER_OFFERS: Record<OwnerKind, { windows: OfferWindow[]; ownerUse:
     ownerUse: 0.55,
     zh: '商场',
   },
-  residential: { windows: [{ days: WEEKDAYS, from: '08:00', to: '18:00' }], ownerUse: 0.85, zh: '小区' },
+  residential: { windows: [{ days: WEEKDAYS, from: '07:30', to: '19:30' }], ownerUse: 0.85, zh: '小区' },
 };
 
 /** Sites, spaces and sensors of the synthetic demo. */
@@ -78,7 +79,8 @@ export function buildDemoParking(sensors: Sensor[]): DemoSite[] {
   for (let i = 0; i < DEMO_SITES; i++) {
     // Within the site's own sensors, the one that puts consecutive sites in all six districts in turn.
     const anchor = sensors[(i * SENSORS_PER_SITE + (i % 6)) % sensors.length]!;
-    const ownerKind = OWNER_KINDS[i % 3]!;
+    // Consecutive sites go round the six districts; each district gets offices, malls and compounds in turn.
+    const ownerKind = OWNER_KINDS[Math.floor(i / 6) % 3]!;
     const districtCode = anchor.id.split('-')[1] ?? '';
     const id = `site-${String(i).padStart(3, '0')}`;
     const spaces = [];

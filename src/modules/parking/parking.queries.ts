@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { distanceM, matchRequests } from './parking.match.ts';
 import type { ParkingOptions } from './parking.options.ts';
 import type { ParkingRepository } from './parking.repository.ts';
-import type { SearchQuery, SiteResult, UtilisationDto } from './parking.schema.ts';
+import type { ParkingSpotDto, SearchQuery, SiteResult, UtilisationDto } from './parking.schema.ts';
 import { covers, dayStartMs, localDay, offeredMs } from './parking.windows.ts';
 
 const MIN = 60_000;
@@ -38,6 +38,23 @@ export class ParkingQueries {
     this.repo = repo;
     this.options = options;
     this.now = now;
+  }
+
+  /** One space as a ParkingSpot. */
+  async spot(id: string): Promise<ParkingSpotDto> {
+    const s = await this.repo.spot(this.db, id);
+    if (!s) throw new AppError('not_found', `parking spot '${id}' not found`, { id });
+    return {
+      id: s.id,
+      type: 'ParkingSpot',
+      status: s.status as ParkingSpotDto['status'],
+      category: [s.category as 'offStreet'],
+      refParkingSite: s.site_id,
+      refParkingGroup: s.group_id,
+      refDevice: s.sensor_id,
+      location: { type: 'Point', coordinates: [s.lon, s.lat] },
+      dateModified: s.status_at ? new Date(s.status_at).toISOString() : null,
+    };
   }
 
   private window(fromIso: string, toIso: string) {

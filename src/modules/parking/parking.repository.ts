@@ -114,6 +114,17 @@ export class ParkingRepository {
     return lock ? q.forUpdate('b').executeTakeFirst() : q.executeTakeFirst();
   }
 
+  /** One spot with its site's position. */
+  async spot(db: Db, id: string): Promise<(SpotRow & { lon: number; lat: number }) | undefined> {
+    return t(db)
+      .selectFrom('pk_spot as s')
+      .innerJoin('pk_site as x', 'x.id', 's.site_id')
+      .selectAll('s')
+      .select(['x.lon', 'x.lat'])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+  }
+
   /** Every spot with its site's position. */
   async allSpots(db: Db): Promise<(SpotRow & { lon: number; lat: number })[]> {
     return t(db)

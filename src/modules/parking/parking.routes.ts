@@ -8,6 +8,7 @@ import {
   CancelSchema,
   MatchBodySchema,
   MatchResultSchema,
+  ParkingSpotSchema,
   SearchQuerySchema,
   SearchResultSchema,
   UtilisationQuerySchema,
@@ -37,6 +38,19 @@ export function registerParkingRoutes(app: Api, deps: { parking: ParkingService 
       },
     },
     async (request) => parking.queries.search(request.query),
+  );
+  app.get(
+    '/api/v1/parking/spots/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'One shared space (ParkingSpot) with its status and sensor',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: ParkingSpotSchema },
+      },
+    },
+    async (request) => parking.queries.spot(request.params.id),
   );
   app.post(
     '/api/v1/parking/bookings',

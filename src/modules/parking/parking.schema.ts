@@ -51,6 +51,20 @@ export const SiteResultSchema = z.object({
 export const SearchResultSchema = z.object({ from: Instant, to: Instant, items: z.array(SiteResultSchema) });
 export type SiteResult = z.infer<typeof SiteResultSchema>;
 
+/** One shared space (ParkingSpot). */
+export const ParkingSpotSchema = z.object({
+  id: z.string(),
+  type: z.literal('ParkingSpot'),
+  status: z.enum(['free', 'occupied', 'closed', 'unknown']),
+  category: z.array(z.enum(['onStreet', 'offStreet'])),
+  refParkingSite: z.string(),
+  refParkingGroup: z.string(),
+  refDevice: z.string().nullable().describe('the occupancy sensor (a ParkingSpot device of the registry)'),
+  location: Location,
+  dateModified: Instant.nullable().describe('when the sensor last reported'),
+});
+export type ParkingSpotDto = z.infer<typeof ParkingSpotSchema>;
+
 /** POST /api/v1/parking/bookings. */
 export const BookSchema = z.object({
   spotId: z.string().min(1).max(100),

@@ -215,6 +215,14 @@ describe.each(testBackends)('parking on %s', (kind) => {
       status: 'occupied',
       occupiedAt: new Date(at('2025-11-24T19:25')).toISOString(),
     });
+    expect((await call('GET', '/api/v1/parking/spots/office-01')).body).toMatchObject({
+      type: 'ParkingSpot',
+      status: 'occupied',
+      category: ['offStreet'],
+      refParkingSite: 'office',
+      refDevice: 'ps-t1',
+    });
+    expect((await call('GET', '/api/v1/parking/spots/nowhere')).status).toBe(404);
     const after = await parking.queries.utilisation({ day: '2025-11-24' });
     expect(after.utilisationAfter).toBeGreaterThan(before.utilisationAfter);
     expect(after.utilisationBefore).toBe(before.utilisationBefore);
