@@ -67,8 +67,10 @@ export function prepareSpaces(spaces: MatchSpace[], from: number, to: number, of
     }
     cells[c]!.members.push(k);
   }
+  // kdbush wants at least one point: an empty city gets a far-away dummy no request reaches.
   const index = new KDBush(Math.max(1, cells.length));
   for (const c of cells) index.add(c.lon, c.lat);
+  if (cells.length === 0) index.add(-180, -90);
   index.finish();
   return { cells, index };
 }
@@ -112,7 +114,7 @@ export function matchRequests(
       r.maxWalkM / 1000,
       (k) => cellFree[k]! <= r.from && fits(cells[k]!.stretches, r.from, r.to),
     )[0];
-    if (c === undefined) continue;
+    if (c === undefined || c >= cells.length) continue;
     const cell = cells[c]!;
     let found = -1;
     let min = Infinity;

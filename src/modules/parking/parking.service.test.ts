@@ -10,6 +10,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
 import { SensingService, sensingMigrations } from '../sensing/index.ts';
 import type { DemoSite } from './parking.demo.ts';
+import { matchRequests } from './parking.match.ts';
 import { parkingMigrations } from './parking.migrations.ts';
 import { registerParkingRoutes } from './parking.routes.ts';
 import { ParkingService } from './parking.service.ts';
@@ -269,6 +270,16 @@ describe.each(testBackends)('parking on %s', (kind) => {
       { id: 'f', ...JFB, from: at('2025-11-25T10:00'), to: at('2025-11-25T12:00'), maxWalkM: 10 },
     ];
     expect((await call('POST', '/api/v1/parking/match', { requests: reqs })).status).toBe(401);
+    expect((await call('POST', '/api/v1/parking/match', { requests: [] }, 'op')).body).toMatchObject({
+      matched: 0,
+    });
+    expect(
+      matchRequests(
+        [],
+        reqs.map((r) => ({ ...r, from: Date.parse(r.from), to: Date.parse(r.to) })),
+        { from: 0, to: 1, offsetMin: 480 },
+      ).matched,
+    ).toBe(0);
     const m = await call('POST', '/api/v1/parking/match', { requests: reqs }, 'op');
     expect(m.status).toBe(200);
     const spot = Object.fromEntries(
