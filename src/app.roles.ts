@@ -132,6 +132,7 @@ export async function closeApp(app: App, built: Built): Promise<void> {
   await step('scenarios', () => services.scenarios.stop());
   await step('centre', () => services.centre.stop());
   await step('traffic', () => services.traffic.stop());
+  await step('parking', () => services.parking.stop());
   await step('sensing', () => services.sensing.stop());
   await step('relay', () => relay.stop());
   await step('bus', () => bus.close());

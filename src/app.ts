@@ -22,6 +22,7 @@ import {
   jurisdictionMigrations,
   registerJurisdictionRoutes,
 } from './modules/jurisdictions/index.ts';
+import { lifecircleMigrations, registerLifeCircleRoutes } from './modules/lifecircle/index.ts';
 import { LiveFeed, registerLiveRoutes } from './modules/live/index.ts';
 import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
@@ -29,6 +30,7 @@ import {
   organisationMigrations,
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
+import { ParkingService, parkingMigrations, registerParkingRoutes } from './modules/parking/index.ts';
 import { planMigrations, wireScenarios } from './modules/scenarios/index.ts';
 import {
   DEFAULT_PARTITIONS,
@@ -57,6 +59,7 @@ import { SUBJECTS } from './subjects.ts';
 import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
+import { lifeCircleOf } from './wiring/lifecircle.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -86,6 +89,8 @@ export const ALL_MIGRATIONS: Migrations[] = [
   enforcementMigrations,
   servicesMigrations,
   trafficMigrations,
+  lifecircleMigrations,
+  parkingMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -145,6 +150,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     bus,
     sensing,
     traffic,
+    parking,
   } = core;
   const db = database.db;
   const http = await createHttpServer({ logger, version: VERSION });
@@ -170,6 +176,9 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   });
   registerCrowdDensityRoutes(http, { sensing });
   registerTrafficRoutes(http, { traffic });
+  const lifecircle = lifeCircleOf({ db, audit, clock, jurisdictions, traffic });
+  registerLifeCircleRoutes(http, { lifecircle });
+  registerParkingRoutes(http, { parking });
   const centre = wireEventCentre({
     db,
     http,
@@ -259,6 +268,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     integratedServices,
     traffic,
     congestion,
+    lifecircle,
+    parking,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
@@ -326,6 +337,15 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
   relay.start();
   // Traffic is built before sensing: its network checks and receives detector readings in the intake.
   let sensingRef: SensingService | undefined;
+  // Parking too: the spaces' occupancy sensors confirm bookings in the intake.
+  const parking = new ParkingService({
+    db,
+    audit,
+    clock,
+    logger,
+    locate: async (lon, lat) => (await jurisdictions.locate(lon, lat))?.chain.map((c) => c.code).join('/'),
+    options: options.parking,
+  });
   const traffic = new TrafficService({
     db,
     audit,
@@ -363,12 +383,14 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     ...(plan.readingsOut ? { readingsOut: readingsOut(outbox, relay, partitions) } : {}),
     // Several processes (NATS): registry changes reach the others' caches (src/wiring/rules-device-changes.ts).
     ...(config.natsUrl ? { deviceChanges: deviceChangesOut(outbox, relay) } : {}),
-    observers: [traffic.observer()],
+    observers: [traffic.observer(), parking.observer()],
   });
   sensingRef = sensing;
   if (plan.sensingTimers) await sensing.start();
   // Congestion is evaluated where the sensing timers run; every process loads the network for the intake check.
   await traffic.start(plan.sensingTimers ? (options.traffic?.intervalMs ?? 30_000) : 0);
+  // The no-show / overstay sweep runs where the sensing timers run (SKIP LOCKED: several may).
+  parking.start(plan.sensingTimers ? (options.parking?.sweepMs ?? 30_000) : 0);
 
   return {
     config,
@@ -386,6 +408,7 @@ async function buildCore(options: AppOptions, plan: RolePlan) {
     partitions,
     sensing,
     traffic,
+    parking,
   };
 }
 

@@ -9,8 +9,10 @@ import type { Datahub, ExchangeGateway } from './modules/datahub/index.ts';
 import type { Enforcement } from './modules/enforcement/index.ts';
 import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
+import type { LifeCircleService } from './modules/lifecircle/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
+import type { ParkingOptions, ParkingService } from './modules/parking/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingOptionsInput, SensingService } from './modules/sensing/index.ts';
 import type { IntegratedServices } from './modules/services/index.ts';
@@ -53,6 +55,8 @@ export interface AppOptions {
   services?: { sweepMs?: number };
   /** Traffic alert rules and the evaluation timer (ms, default 30 s; 0 = none, e.g. tests on a ManualClock). */
   traffic?: Partial<TrafficOptions> & { intervalMs?: number };
+  /** Parking booking rules and the no-show / overstay sweep (ms, default 30 s; 0 = none, tests call `sweep()`). */
+  parking?: Partial<ParkingOptions> & { sweepMs?: number };
   /** Sensing settings (the demo: no-data grace at start). */
   sensing?: SensingOptionsInput;
 }
@@ -103,8 +107,12 @@ export interface Services {
   integratedServices: IntegratedServices;
   /** Road network, detectors on links, congestion index and alerts. */
   traffic: TrafficService;
+  /** The 15-minute life circle: coverage per street, gaps, best sites (computed lazily on first use). */
+  lifecircle: LifeCircleService;
   /** Congestion alerts → event and response plan to the traffic police (src/workflows/traffic-congestion.ts). */
   congestion: { stop(): Promise<void> };
+  /** Shared staggered parking: sites, spaces, bookings, occupancy, matching, utilisation. */
+  parking: ParkingService;
 }
 
 /** A process role (`citybrain serve --role`). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { ensureOpen311Key } from '../modules/open311/index.ts';
+import { buildDemoParking, demoSensors } from '../modules/parking/index.ts';
 import { DEMO_DEVICES_CSV } from '../modules/sensing/index.ts';
 import { DEMO_ROADS_FILE } from '../modules/traffic/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
@@ -103,7 +104,18 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
       );
       app.logger.info(roads, 'demo road network imported');
     }
+    // The demo's SYNTHETIC shared parking: 14,800 spaces in the central districts, fitted with the demo's parking sensors.
+    if ((await app.services.parking.spaceCount()) === 0) {
+      const parking = await app.services.parking.addSites(
+        SYSTEM_PRINCIPAL,
+        buildDemoParking(demoSensors(DEMO_DEVICES_CSV)),
+        true,
+      );
+      app.logger.info(parking, 'demo shared parking added (synthetic)');
+    }
     // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
+    // The life circle's synthetic demo facilities: a flag, nothing is computed until asked.
+    await app.services.lifecircle.enableDemo();
     await app.services.algorithms.loadRegisterFile(
       path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
       SYSTEM_PRINCIPAL,

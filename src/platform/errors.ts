@@ -26,6 +26,10 @@ export const ERROR_STATUS = {
   seed_mismatch: 409,
   /** A visit within the quiet period of another visit to the same enterprise, without a recorded reason. */
   repeat_inspection: 409,
+  /** A parking booking outside the windows its space is offered in (details: the offered stretches). */
+  outside_window: 422,
+  /** A parking space already booked for an overlapping time. */
+  taken: 409,
   rate_limited: 429,
   /** A consumer application used up its quota (details carry `retryAfterSeconds`). */
   over_quota: 429,

@@ -74,3 +74,14 @@ export function openedFromCockpit(): boolean {
   const state = history.state as { from?: string } | null;
   return state?.from === 'cockpit';
 }
+
+/** The cockpit's 15-minute life circle report of one street. */
+export function lifeCirclePath(code: string): string {
+  return `/lifecircle/${encodeURIComponent(code)}`;
+}
+
+/** The street code of a `/lifecircle/:code` path, if it is one. */
+export function lifeCircleCodeOf(pathname: string): string | undefined {
+  const m = /^\/lifecircle\/([0-9A-Za-z_-]{1,32})\/?$/.exec(pathname);
+  return m?.[1];
+}

@@ -1,4 +1,5 @@
 /** Public surface of the jurisdictions module. */
+export { labelPoint, polygonsOf } from './jurisdictions.geometry.ts';
 export { jurisdictionMigrations } from './jurisdictions.migrations.ts';
 export { registerJurisdictionRoutes } from './jurisdictions.routes.ts';
 export {

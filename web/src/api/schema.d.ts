@@ -7972,6 +7972,453 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lifecircle/best-sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where one more facility (default an elderly canteen: elderly_care) would cover the most residents */
+    get: {
+      parameters: {
+        query?: {
+          category?:
+            | 'education'
+            | 'health'
+            | 'elderly_care'
+            | 'culture_sport'
+            | 'commerce'
+            | 'transit'
+            | 'public_service'
+            | 'park';
+          /** @description district or street code: only its streets */
+          area?: string;
+          /** @description walking nodes tried, evenly thinned */
+          candidates?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              /** @enum {string} */
+              category:
+                | 'education'
+                | 'health'
+                | 'elderly_care'
+                | 'culture_sport'
+                | 'commerce'
+                | 'transit'
+                | 'public_service'
+                | 'park';
+              candidates: number;
+              searchSeconds: number;
+              items: {
+                node: number;
+                lon: number;
+                lat: number;
+                streetCode: string | null;
+                streetName: string | null;
+                /** @description residents not yet within 15 minutes of the category that a facility here would bring within */
+                gain: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per street in your jurisdiction: share of residents within a 15-minute walk of each facility category */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: only its streets */
+          area?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              population: number;
+              allShare: number;
+              share: {
+                education: number;
+                health: number;
+                elderly_care: number;
+                culture_sport: number;
+                commerce: number;
+                transit: number;
+                public_service: number;
+                park: number;
+              };
+              streets: {
+                code: string;
+                name: string;
+                districtCode: string;
+                path: string;
+                /** @description [lon, lat] inside the street, for the map */
+                label: [number, number];
+                population: number;
+                /** @description residents within 15 minutes of each category */
+                covered: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                /** @description their share, 0–1 */
+                share: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                allCovered: number;
+                /** @description share within 15 minutes of every category */
+                allShare: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/facilities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import facilities (CSV or JSON), all or nothing; a refused row is named
+     * @description Categories of TD/T 1062-2021: education, health, elderly_care, culture_sport, commerce, transit, public_service, park (or their zh-CN names). A row without coordinates or with an unknown category: 422 `invalid_data`, details `{ row, id, reason }`, nothing stored.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            format: 'csv' | 'json';
+            /** @description CSV with a header row (id, name, category, lon, lat), or JSON: an array, { facilities }, or a FeatureCollection of Points */
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              imported: number;
+              byCategory: {
+                [key: string]: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/gaps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Gap list: street × category, most residents beyond a 15-minute walk first */
+    get: {
+      parameters: {
+        query?: {
+          category?:
+            | 'education'
+            | 'health'
+            | 'elderly_care'
+            | 'culture_sport'
+            | 'commerce'
+            | 'transit'
+            | 'public_service'
+            | 'park';
+          /** @description district or street code: only its streets */
+          area?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              total: number;
+              items: {
+                code: string;
+                name: string;
+                districtCode: string;
+                /** @enum {string} */
+                category:
+                  | 'education'
+                  | 'health'
+                  | 'elderly_care'
+                  | 'culture_sport'
+                  | 'commerce'
+                  | 'transit'
+                  | 'public_service'
+                  | 'park';
+                population: number;
+                /** @description residents beyond 15 minutes of the category */
+                uncovered: number;
+                share: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lifecircle/streets/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One street’s 15-minute coverage, computed for it alone */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              walk: {
+                kmh: number;
+                minutes: number;
+                budgetM: number;
+              };
+              /** @description what the figures rest on; `synthetic` marks generated demo data */
+              data: {
+                walkingNetwork: string;
+                population: string;
+                facilities: {
+                  imported: number;
+                  synthetic: number;
+                };
+              };
+              network: {
+                nodes: number;
+                edges: number;
+                cells: number;
+              };
+              /** @description walking network and population, built once */
+              buildSeconds: number;
+              /** @description isochrones and coverage */
+              computeSeconds: number;
+              street: {
+                code: string;
+                name: string;
+                districtCode: string;
+                path: string;
+                /** @description [lon, lat] inside the street, for the map */
+                label: [number, number];
+                population: number;
+                /** @description residents within 15 minutes of each category */
+                covered: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                /** @description their share, 0–1 */
+                share: {
+                  education: number;
+                  health: number;
+                  elderly_care: number;
+                  culture_sport: number;
+                  commerce: number;
+                  transit: number;
+                  public_service: number;
+                  park: number;
+                };
+                allCovered: number;
+                /** @description share within 15 minutes of every category */
+                allShare: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/live': {
     parameters: {
       query?: never;
@@ -8166,6 +8613,454 @@ export interface paths {
                 at: string;
                 value: number | boolean | string;
               }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/bookings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Book a shared space for a window
+     * @description Refusals: 422 `outside_window` (the space is not offered for the whole window; details list the offered stretches), 409 `taken` (an overlapping booking holds it), 404 `not_found`, 400 `invalid_request`. A booking nobody occupies within 15 minutes of its start is released (`no_show`).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            spotId: string;
+            /** @description licence plate, e.g. 渝A12345 */
+            plate: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              refParkingSpot: string;
+              refParkingSite: string;
+              /** @description masked: 渝A***45 */
+              plate: string;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              /** @enum {string} */
+              status: 'booked' | 'occupied' | 'completed' | 'cancelled' | 'no_show';
+              /** @description still occupied after the booked end (plus grace) */
+              overstay: boolean;
+              occupiedAt: string | null;
+              releasedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/bookings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A booking (plate masked) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              refParkingSpot: string;
+              refParkingSite: string;
+              /** @description masked: 渝A***45 */
+              plate: string;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              /** @enum {string} */
+              status: 'booked' | 'occupied' | 'completed' | 'cancelled' | 'no_show';
+              /** @description still occupied after the booked end (plus grace) */
+              overstay: boolean;
+              occupiedAt: string | null;
+              releasedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/bookings/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a booking not yet occupied (the plate it was made for proves the caller) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the plate the booking was made for */
+            plate: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              refParkingSpot: string;
+              refParkingSite: string;
+              /** @description masked: 渝A***45 */
+              plate: string;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              /** @enum {string} */
+              status: 'booked' | 'occupied' | 'completed' | 'cancelled' | 'no_show';
+              /** @description still occupied after the booked end (plus grace) */
+              overstay: boolean;
+              occupiedAt: string | null;
+              releasedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/match': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Match a day of parking requests to the shared spaces (greedy by start, nearest feasible space) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            requests: {
+              id: string;
+              lon: number;
+              lat: number;
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              /** @default 800 */
+              maxWalkM?: number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              requests: number;
+              matched: number;
+              meanWalkM: number | null;
+              assignments: {
+                request: string;
+                spotId: string | null;
+              }[];
+              ms: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/spaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Shared parking near a destination with the spaces free for a whole window, nearest first
+     * @description Sites (OffStreetParking) within `radius` m, their groups (ParkingGroup: the weekly windows the owner shares the spaces in) and the ids of free ParkingSpot. 400 `invalid_request` when the window ends before it starts or is longer than 24 h.
+     */
+    get: {
+      parameters: {
+        query: {
+          lon: number;
+          lat: number;
+          /** @description metres around the destination */
+          radius?: number;
+          /** @description start of the wanted window */
+          from: string;
+          /** @description end of the wanted window (at most 24 h after from) */
+          to: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              from: string;
+              /** Format: date-time */
+              to: string;
+              items: {
+                id: string;
+                /** @enum {string} */
+                type: 'OffStreetParking';
+                name: string;
+                /** @enum {string} */
+                ownerKind: 'office' | 'mall' | 'residential';
+                /** @description generated demo data */
+                synthetic: boolean;
+                location: {
+                  /** @enum {string} */
+                  type: 'Point';
+                  coordinates: [number, number];
+                };
+                distanceM: number;
+                totalSpotNumber: number;
+                availableSpotNumber: number;
+                /** @description spaces whose sensor reports occupied now */
+                occupiedSpotNumber: number;
+                /** @description occupiedSpotNumber / totalSpotNumber */
+                occupancy: number;
+                groups: {
+                  id: string;
+                  /** @enum {string} */
+                  type: 'ParkingGroup';
+                  name: string;
+                  refParkingSite: string;
+                  totalSpotNumber: number;
+                  /** @description spaces of the group free for the whole wanted window */
+                  availableSpotNumber: number;
+                  offeredWindows: {
+                    days: number[];
+                    /** @description local start, HH:MM */
+                    from: string;
+                    /** @description local end, HH:MM (24:00 = midnight; ≤ from = the next day) */
+                    to: string;
+                  }[];
+                }[];
+                /** @description ids of ParkingSpot free for the window (up to 10) */
+                freeSpots: string[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/spots/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One shared space (ParkingSpot) with its status and sensor */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string} */
+              type: 'ParkingSpot';
+              /** @enum {string} */
+              status: 'free' | 'occupied' | 'closed' | 'unknown';
+              category: ('onStreet' | 'offStreet')[];
+              refParkingSite: string;
+              refParkingGroup: string;
+              /** @description the occupancy sensor (a ParkingSpot device of the registry) */
+              refDevice: string | null;
+              location: {
+                /** @enum {string} */
+                type: 'Point';
+                coordinates: [number, number];
+              };
+              /** @description when the sensor last reported */
+              dateModified: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/parking/utilisation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Utilisation of the shared spaces in a day: owners only (before) and with the bookings (after) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description local day (UTC+8), YYYY-MM-DD; default today */
+          day?: string;
+          /** @description one site (OffStreetParking id) */
+          site?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              day: string;
+              spaces: number;
+              /** @description space-hours the owners share in the day */
+              offeredHours: number;
+              /** @description space-hours the owners’ own users park */
+              ownerHours: number;
+              /** @description space-hours of confirmed bookings */
+              sharedHours: number;
+              /** @description owners only: ownerHours / (spaces × 24 h) */
+              utilisationBefore: number;
+              /** @description shared: (ownerHours + sharedHours) / (spaces × 24 h) */
+              utilisationAfter: number;
             };
           };
         };

@@ -4,14 +4,16 @@ import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import '../styles/mobile.css';
 import { ComplaintForm } from './ComplaintForm.tsx';
 import { Draws } from './Draws.tsx';
+import { Parking } from './Parking.tsx';
 import { Requests } from './Requests.tsx';
 
-/** The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests. */
+/** The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests; book shared parking. */
 export default function CitizenApp() {
   const { t } = useTranslation();
   const { pathname, search } = useLocation();
   const onRequests = pathname.startsWith('/citizen/requests');
   const onDraws = pathname.startsWith('/citizen/draws');
+  const onParking = pathname.startsWith('/citizen/parking');
   const focus = new URLSearchParams(search).get('id') ?? undefined;
   return (
     <div className="mobile">
@@ -22,7 +24,7 @@ export default function CitizenApp() {
       <nav className="tabs" aria-label={t('citizen.nav')}>
         <a
           href="/citizen"
-          aria-current={onRequests || onDraws ? undefined : 'page'}
+          aria-current={onRequests || onDraws || onParking ? undefined : 'page'}
           onClick={(e) => {
             e.preventDefault();
             navigate('/citizen');
@@ -50,9 +52,27 @@ export default function CitizenApp() {
         >
           {t('citizen.drawsTab')}
         </a>
+        <a
+          href="/citizen/parking"
+          aria-current={onParking ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/citizen/parking');
+          }}
+        >
+          {t('citizen.parkingTab')}
+        </a>
       </nav>
       <main className="mobile-main">
-        {onDraws ? <Draws /> : onRequests ? <Requests focus={focus} /> : <ComplaintForm />}
+        {onParking ? (
+          <Parking />
+        ) : onDraws ? (
+          <Draws />
+        ) : onRequests ? (
+          <Requests focus={focus} />
+        ) : (
+          <ComplaintForm />
+        )}
       </main>
     </div>
   );

@@ -20,6 +20,7 @@ import {
   type AreaMeasure,
   type LayerSwitches,
   useCrowdDensity,
+  useLifeCircle,
   useTrafficLinks,
   useWaterSections,
   useWorkload,
@@ -102,11 +103,17 @@ export function Cockpit({ me }: { me: Me }) {
   // The choropleth: open events or overdue tasks per area, counted by the server over everything
   // in scope (the event list above is only the latest 200); the list's counts until it answers.
   const [measure, setMeasure] = useState<AreaMeasure>('openEvents');
-  const [layers, setLayers] = useState<LayerSwitches>({ water: false, crowd: false, traffic: false });
+  const [layers, setLayers] = useState<LayerSwitches>({
+    water: false,
+    crowd: false,
+    traffic: false,
+    lifecircle: false,
+  });
   const workload = useWorkload();
   const water = useWaterSections(layers.water);
   const crowd = useCrowdDensity(layers.crowd);
   const traffic = useTrafficLinks(layers.traffic);
+  const lifecircle = useLifeCircle(layers.lifecircle);
   // Switching a layer on shows the current state, not the cached answer of the last time it was on.
   const { refetch: refetchWater } = water;
   const { refetch: refetchCrowd } = crowd;
@@ -213,6 +220,7 @@ export function Cockpit({ me }: { me: Me }) {
               water={water.data}
               crowd={crowd.data}
               traffic={traffic.data}
+              lifecircle={lifecircle.data}
               teams={teamsInView}
               events={eventsInView}
               devices={deviceLayer}

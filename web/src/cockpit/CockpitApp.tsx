@@ -1,17 +1,19 @@
 import { useTranslation } from 'react-i18next';
 import { useMe, useToken } from '../api/queries.ts';
-import { planIdOf, useLocation } from '../router.ts';
+import { lifeCircleCodeOf, planIdOf, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
 import { DATA_PATH, DataPage } from './DataPage.tsx';
+import { LifeCirclePage } from './LifeCirclePage.tsx';
 import { PlanPage } from './PlanPage.tsx';
 
 /**
  * The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction (with an event's page
- * over it at `/events/:id`, see Cockpit), a plan's page (`/plans/:id`), or
+ * over it at `/events/:id`, see Cockpit), a plan's page (`/plans/:id`), a street's life circle
+ * report (`/lifecircle/:code`), or
  * the data-sharing page (`/data`).
  */
 export default function CockpitApp() {
@@ -20,6 +22,7 @@ export default function CockpitApp() {
   const me = useMe();
   const { pathname } = useLocation();
   const planId = planIdOf(pathname);
+  const lifeCircleCode = lifeCircleCodeOf(pathname);
   if (!token) {
     return (
       <div className="cockpit-login">
@@ -34,6 +37,7 @@ export default function CockpitApp() {
   }
   if (!me.data) return <Loading />;
   if (planId) return <PlanPage id={planId} me={me.data} />;
+  if (lifeCircleCode) return <LifeCirclePage code={lifeCircleCode} me={me.data} />;
   if (pathname === DATA_PATH || pathname === `${DATA_PATH}/`) return <DataPage me={me.data} />;
   return <Cockpit me={me.data} />;
 }

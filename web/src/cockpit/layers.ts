@@ -11,6 +11,8 @@ export type WaterSection = WaterSections['items'][number];
 export type CrowdDensity = GetOk<'/api/v1/crowd/density'>;
 /** Road links in scope with their latest congestion level (GET /api/v1/traffic/links). */
 export type TrafficLinks = GetOk<'/api/v1/traffic/links'>;
+/** 15-minute life circle coverage per street in scope (GET /api/v1/lifecircle/coverage). */
+export type LifeCircleCoverage = GetOk<'/api/v1/lifecircle/coverage'>;
 /** Open events and overdue tasks per jurisdiction code (GET /api/v1/areas/workload). */
 export type Workload = GetOk<'/api/v1/areas/workload'>;
 
@@ -22,6 +24,7 @@ export interface LayerSwitches {
   water: boolean;
   crowd: boolean;
   traffic: boolean;
+  lifecircle: boolean;
 }
 
 /** Water classes of the sections in scope, fetched while the layer is on, refreshed every minute. */
@@ -54,6 +57,17 @@ export function useTrafficLinks(enabled: boolean) {
     enabled: Boolean(token) && enabled,
     refetchInterval: 60_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/traffic/links')),
+  });
+}
+
+/** Life circle coverage per street, fetched once the layer is first on (it changes only on facility imports). */
+export function useLifeCircle(enabled: boolean) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['lifecircle-coverage', token],
+    enabled: Boolean(token) && enabled,
+    staleTime: 10 * 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/lifecircle/coverage')),
   });
 }
 

@@ -39,6 +39,7 @@ export default function CityMap(props: CityMapProps) {
     rivers,
     crowd: props.layers.crowd ? props.crowd : undefined,
     traffic: props.layers.traffic ? props.traffic : undefined,
+    lifecircle: props.layers.lifecircle ? props.lifecircle : undefined,
     radiusM: crowdRadius(focus.level),
   });
   useEvents(instance, showEvents ? props.events : NONE);
@@ -70,6 +71,7 @@ export default function CityMap(props: CityMapProps) {
         water={props.water}
         crowd={props.crowd}
         traffic={props.traffic}
+        lifecircle={props.lifecircle}
         crowdDomain={crowdDomain}
       />
     </>

@@ -3,6 +3,7 @@ import type {
   AreaMeasure,
   CrowdDensity,
   LayerSwitches,
+  LifeCircleCoverage,
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
@@ -50,6 +51,8 @@ export interface CityMapProps {
   crowd?: CrowdDensity;
   /** Road links with their congestion level, while the traffic layer is on. */
   traffic?: TrafficLinks;
+  /** 15-minute life circle coverage per street, while that layer is on. */
+  lifecircle?: LifeCircleCoverage;
   /** Teams to draw at their positions. */
   teams: Team[];
   /** Events to draw as dots (open ones red, closed ones grey). */

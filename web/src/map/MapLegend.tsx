@@ -5,10 +5,12 @@ import type {
   AreaMeasure,
   CrowdDensity,
   LayerSwitches,
+  LifeCircleCoverage,
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
 import { MAP_COLOURS, rgb } from './basemap.ts';
+import { LifeCircleLegend } from './LifeCircleLegend.tsx';
 import { CrowdLegend, WaterLegend } from './ThematicLegend.tsx';
 import { TrafficLegend } from './TrafficLegend.tsx';
 import type { DeviceLayerData } from './teams.ts';
@@ -31,6 +33,7 @@ export interface MapLegendProps {
   water: WaterSections | undefined;
   crowd: CrowdDensity | undefined;
   traffic: TrafficLinks | undefined;
+  lifecircle: LifeCircleCoverage | undefined;
   crowdDomain: [number, number] | undefined;
 }
 
@@ -78,6 +81,11 @@ export function MapLegend(props: MapLegendProps) {
         on={layers.traffic}
         onSwitch={(traffic) => onLayers({ ...layers, traffic })}
         traffic={props.traffic}
+      />
+      <LifeCircleLegend
+        on={layers.lifecircle}
+        onSwitch={(lifecircle) => onLayers({ ...layers, lifecircle })}
+        coverage={props.lifecircle}
       />
     </details>
   );

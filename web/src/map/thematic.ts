@@ -1,4 +1,5 @@
-import type { CrowdDensity, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import type { CrowdDensity, LifeCircleCoverage, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import { LIFECIRCLE_COLOURS, type LifeCircleStreet, lifeCircleBin } from './lifecircle.ts';
 import { trafficColour } from './traffic.ts';
 import { packStations, type Reach, riverReaches } from './water.ts';
 
@@ -23,6 +24,7 @@ export interface ThematicInput {
   rivers?: GeoJSON.FeatureCollection;
   crowd?: CrowdDensity;
   traffic?: TrafficLinks;
+  lifecircle?: LifeCircleCoverage;
   crowdRadiusM: number;
   /** Called with the people range of the hexagons once deck.gl has aggregated them. */
   onCrowdDomain: (domain: [number, number]) => void;
@@ -30,6 +32,7 @@ export interface ThematicInput {
     section: (s: WaterSections['items'][number]) => string;
     hexagon: (people: number, counters: number) => string;
     link: (l: TrafficLinks['items'][number]) => string;
+    street: (s: LifeCircleStreet) => string;
   };
 }
 
@@ -41,6 +44,7 @@ export interface Thematic {
   reaches: number;
   crowdPoints: number;
   trafficLinks: number;
+  lifecircleStreets: number;
 }
 
 type Deck = {
@@ -71,6 +75,7 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     reaches: 0,
     crowdPoints: 0,
     trafficLinks: 0,
+    lifecircleStreets: 0,
   };
   let reaches: Reach[] = [];
   const sections = input.water?.items ?? [];
@@ -118,8 +123,29 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     );
     out.trafficLinks = input.traffic.items.length;
   }
-  const tooltipLink = (id: string, object: unknown) =>
-    id === 'traffic-links' && object ? input.text.link(object as Link) : undefined;
+  // Streets as dots at their label points, coloured by mean 15-minute coverage, sized by residents.
+  if (input.lifecircle) {
+    out.layers.push(
+      new L.ScatterplotLayer<LifeCircleStreet>({
+        id: 'lifecircle-streets',
+        data: input.lifecircle.streets,
+        getPosition: (s) => s.label as [number, number],
+        getFillColor: (s) => [...LIFECIRCLE_COLOURS[lifeCircleBin(s)]!, 230],
+        getRadius: (s) => 3 + Math.min(7, Math.sqrt(s.population / 4000)),
+        radiusUnits: 'pixels',
+        stroked: true,
+        getLineColor: [255, 255, 255, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1,
+        pickable: true,
+      }),
+    );
+    out.lifecircleStreets = input.lifecircle.streets.length;
+  }
+  const tooltipLink = (id: string, object: unknown) => {
+    if (id === 'lifecircle-streets' && object) return input.text.street(object as LifeCircleStreet);
+    return id === 'traffic-links' && object ? input.text.link(object as Link) : undefined;
+  };
 
   if (input.water) {
     if (input.rivers) reaches = riverReaches(input.rivers, sections);
@@ -167,7 +193,7 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
   } else out.tooltip = (id, _index, object) => tooltipCrowd(id, object);
 
   function tooltipCrowd(id: string, object: unknown): string | null | undefined {
-    if (id === 'traffic-links') return tooltipLink(id, object);
+    if (id === 'traffic-links' || id === 'lifecircle-streets') return tooltipLink(id, object);
     if (id !== 'crowd-hexagons') return undefined;
     const hex = object as { colorValue?: number; count?: number } | null;
     return hex ? input.text.hexagon(Math.round(hex.colorValue ?? 0), hex.count ?? 0) : null;

@@ -21,6 +21,16 @@ export function thematicText(t: TFunction): ThematicInput['text'] {
         speed: l.speedKmh ?? '—',
         freeFlow: l.freeFlowKmh,
       }),
+    street: (s) =>
+      t('layers.lifecircle.tooltip', {
+        name: s.name,
+        all: Math.round(s.allShare * 100),
+        elderly: Math.round(s.share.elderly_care * 100),
+        population: s.population,
+        shares: Object.entries(s.share)
+          .map(([k, v]) => `${t(`layers.lifecircle.category.${k}`)} ${Math.round(v * 100)}%`)
+          .join('，'),
+      }),
   };
 }
 

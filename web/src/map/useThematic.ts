@@ -2,7 +2,7 @@ import type { RefObject } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import riversUrl from '../../../data/chongqing/rivers.geojson?url';
-import type { CrowdDensity, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import type { CrowdDensity, LifeCircleCoverage, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
 import { buildThematic } from './thematic.ts';
 import { thematicText } from './tooltips.ts';
 import type { MapInstance } from './useMapInstance.ts';
@@ -30,6 +30,7 @@ export interface ThematicData {
   rivers: GeoJSON.FeatureCollection | undefined;
   crowd: CrowdDensity | undefined;
   traffic: TrafficLinks | undefined;
+  lifecircle: LifeCircleCoverage | undefined;
   radiusM: number;
 }
 
@@ -39,7 +40,7 @@ export interface ThematicData {
  */
 export function useThematic(
   { teams, container, ready }: MapInstance,
-  { water, rivers, crowd, traffic, radiusM }: ThematicData,
+  { water, rivers, crowd, traffic, lifecircle, radiusM }: ThematicData,
 ): [number, number] | undefined {
   const { t } = useTranslation();
   const [crowdDomain, setCrowdDomain] = useState<[number, number]>();
@@ -51,6 +52,7 @@ export function useThematic(
       rivers,
       crowd,
       traffic,
+      lifecircle,
       crowdRadiusM: radiusM,
       onCrowdDomain: (d) => live && setCrowdDomain((old) => (old?.[0] === d[0] && old[1] === d[1] ? old : d)),
       text: thematicText(t),
@@ -63,18 +65,25 @@ export function useThematic(
     return () => {
       live = false;
     };
-  }, [teams, container, ready, water, rivers, crowd, traffic, radiusM, t]);
+  }, [teams, container, ready, water, rivers, crowd, traffic, lifecircle, radiusM, t]);
   return crowdDomain;
 }
 
 /** The counts tests read: water stations and reaches drawn, crowd points aggregated, road links drawn. */
 function setCounts(
   container: RefObject<HTMLDivElement | null>,
-  built: { stations: number; reaches: number; crowdPoints: number; trafficLinks: number },
+  built: {
+    stations: number;
+    reaches: number;
+    crowdPoints: number;
+    trafficLinks: number;
+    lifecircleStreets: number;
+  },
 ): void {
   const el = container.current;
   el?.setAttribute('data-water-stations', String(built.stations));
   el?.setAttribute('data-water-reaches', String(built.reaches));
   el?.setAttribute('data-crowd', String(built.crowdPoints));
   el?.setAttribute('data-traffic-links', String(built.trafficLinks));
+  el?.setAttribute('data-lifecircle-streets', String(built.lifecircleStreets));
 }
