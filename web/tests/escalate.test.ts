@@ -65,6 +65,12 @@ describe('event page URL and manual escalation in Chromium', () => {
     const card = event.locator('.task', { hasText: '500103003:urban_management' });
     await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('street');
     await expect(card.locator('.task-level').textContent()).resolves.toContain('跟踪中心: 街道');
+    // Why this team: rendered from the server's reason code in the page's language (no English, no codes).
+    const why = card.locator('.task-reason');
+    await expect(why.textContent()).resolves.toMatch(
+      /^就近选派 .+：距离 \d+ 米，在岗，具备“油烟治理”技能，在办 \d+\/\d+；/,
+    );
+    await expect(why.textContent()).resolves.not.toMatch(/chosen|skill|[a-z]+_[a-z]+|\d{9}:/);
     await page.screenshot({ path: shot('escalate-1-event-by-url') });
 
     // Keyboard only: focus the labelled reason field, type, Enter submits.
@@ -101,6 +107,12 @@ describe('event page URL and manual escalation in Chromium', () => {
     await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('district');
     expect(new URL(page.url()).pathname).toBe(`/events/${filed.event.id}`);
     await page.screenshot({ path: shot('escalate-3-after-reload') });
+    // In English, the same reason in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect
+      .poll(() => why.textContent())
+      .toMatch(/^Nearest team .+ chosen: \d+ m away, on duty, skill “cooking smoke”, \d+\/\d+ tasks; /);
+    await page.getByRole('button', { name: '中文' }).click();
 
     // Opened by URL (no cockpit history): closing goes to the map, replacing the entry.
     await event.getByRole('button', { name: '关闭事件详情' }).click();

@@ -107,9 +107,22 @@ describe('Assigner.choose: the nearest available team', () => {
     const choice = await choose(a);
     expect(choice.team?.id).toBe('near');
     expect(choice.decisionId).toBe('d1');
-    expect(choice.reason).toBe(
-      "team team near (NEAR) chosen: 100 m, on duty, skill 'street_vending', 2/3 tasks; next best team mid (MID) at 300 m",
-    );
+    expect(choice.reason).toEqual({
+      text: "team team near (NEAR) chosen: 100 m, on duty, skill 'street_vending', 2/3 tasks; next best team mid (MID) at 300 m",
+      // The code and parameters a client renders in its reader's language.
+      code: 'chosen',
+      params: {
+        team: 'team near',
+        teamCode: 'NEAR',
+        distanceM: 100,
+        skill: 'street_vending',
+        load: 2,
+        capacity: 3,
+        nextTeam: 'team mid',
+        nextTeamCode: 'MID',
+        nextDistanceM: 300,
+      },
+    });
     expect(decisions[0]?.output).toEqual({
       teamId: 'near',
       teamCode: 'NEAR',
@@ -133,7 +146,8 @@ describe('Assigner.choose: the nearest available team', () => {
     const { assigner: a } = assigner([team('nearer', over), team('ok', { lat: 29.5 + 500 * M })]);
     const choice = await choose(a);
     expect(choice.team?.id).toBe('ok');
-    expect(choice.reason).toContain('; no other team available');
+    expect(choice.reason.text).toContain('; no other team available');
+    expect(choice.reason.params).toMatchObject({ nextTeam: null, nextDistanceM: null });
   });
 
   it('takes a team with one slot left (load = capacity − 1)', async () => {
@@ -147,7 +161,11 @@ describe('Assigner.choose: the nearest available team', () => {
     expect(choice).toEqual({
       team: null,
       decisionId: 'd1',
-      reason: "no team of type urban_management with skill 'street_vending' is on duty with spare capacity",
+      reason: {
+        code: 'no_team',
+        params: { departmentType: 'urban_management', skill: 'street_vending' },
+        text: "no team of type urban_management with skill 'street_vending' is on duty with spare capacity",
+      },
     });
     expect(decisions[0]?.output).toMatchObject({ teamId: null, scope: null, candidates: [] });
   });
@@ -190,7 +208,7 @@ describe('Assigner.choose: the nearest available team', () => {
     for (let i = 0; i < 5; i++) {
       const choice = await choose(assigner(teams).assigner);
       picks.add(choice.team?.id);
-      expect(choice.reason).toMatch(/200 m, .*next best team [ab] \([AB]\) at 200 m$/);
+      expect(choice.reason.text).toMatch(/200 m, .*next best team [ab] \([AB]\) at 200 m$/);
     }
     expect(picks.size).toBe(1);
   });
@@ -229,7 +247,15 @@ describe('Assigner.choose: the pick checked against the team’s owner', () => {
       { fresh: () => ({ onDuty: false }) },
     );
     const choice = await choose(run.assigner);
-    expect(choice).toEqual({ team: null, decisionId: 'd3', reason: 'team T3 no longer available' });
+    expect(choice).toEqual({
+      team: null,
+      decisionId: 'd3',
+      reason: {
+        code: 'team_unavailable',
+        params: { team: 'team t3', teamCode: 'T3' },
+        text: 'team T3 no longer available',
+      },
+    });
     expect(run.decisions).toHaveLength(3);
   });
 
@@ -239,7 +265,11 @@ describe('Assigner.choose: the pick checked against the team’s owner', () => {
     expect(choice).toEqual({
       team: null,
       decisionId: 'd1',
-      reason: 'nearest-team algorithm not available (algorithm_not_in_use)',
+      reason: {
+        code: 'algorithm_unavailable',
+        params: { reason: 'algorithm_not_in_use' },
+        text: 'nearest-team algorithm not available (algorithm_not_in_use)',
+      },
     });
   });
 });

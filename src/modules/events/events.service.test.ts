@@ -46,6 +46,13 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
     expect(first.tasks[0]?.assignReason).toMatch(
       /^team JFB-1 \(JFB-1\) chosen: \d+ m, on duty, skill 'smoke', 0\/10 tasks; next best JFB-2/,
     );
+    // The same reason as a code and parameters, stored (jsonb) and read back, for clients to render.
+    const stored = await ec.dispatch.get(people.district, first.tasks[0]!.id);
+    expect(stored).toMatchObject({
+      assignReasonCode: 'chosen',
+      assignReasonParams: { teamCode: 'JFB-1', skill: 'smoke', load: 0, capacity: 10, nextTeamCode: 'JFB-2' },
+    });
+    expect(stored.assignReasonParams?.distanceM).toEqual(expect.any(Number));
     ec.clock.advance(30 * 60_000);
     const second = await ec.events.intake(people.citizen, 'citizen', {
       description: '较场口夜市烧烤油烟很大呛人',
@@ -136,6 +143,8 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
       status: 'pending',
       team: null,
       assignReason: expect.stringContaining("skill 'sanitation'"),
+      assignReasonCode: 'no_team',
+      assignReasonParams: { departmentType: 'urban_management', skill: 'sanitation' },
     });
     const inbox = await ec.notify.list(people.street, {
       recipient: 'centre:500103003',

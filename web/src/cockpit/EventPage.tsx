@@ -14,7 +14,7 @@ import {
 import type { Me } from '../api/types.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { isWithin } from './drill.ts';
-import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { assignReasonLabel, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 
 /**
  * The event page (`/events/:id`): what, where, timeline, tasks per department with photos, why,
@@ -205,7 +205,7 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
         {t('event.due')}: {timeOf(task.resolveDueAt)}
         {task.escalations ? ` · ${t('event.escalations', { count: task.escalations })}` : ''}
       </div>
-      {task.assignReason ? <div className="muted small">{task.assignReason}</div> : null}
+      {task.assignReason ? <div className="muted small task-reason">{assignReasonLabel(t, task)}</div> : null}
       {task.note ? <div className="small">“{task.note}”</div> : null}
       {evidence.data?.length ? (
         <div className="small">
