@@ -102,7 +102,11 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await page.getByText('露天烧烤油烟').first().waitFor();
     await expect(page.locator('.task').count()).resolves.toBe(2);
     await page.locator('.why li').first().waitFor();
-    await expect(page.textContent()).resolves.toContain('500103003:urban_management');
+    // The lead department by its name (the code only in data-code).
+    await expect(page.locator('.task-department').first().textContent()).resolves.toBe(
+      '解放碑街道城市管理部门',
+    );
+    await expect(page.locator('.task').first().textContent()).resolves.not.toContain(':urban_management');
     // The citizen's photo: fetched with the operator's token, shown from a blob URL, opens large.
     await page.getByText('市民提交的照片（1 张）').waitFor();
     const thumb = page.locator('.photo-thumb[data-kind="report"]');

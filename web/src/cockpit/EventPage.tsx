@@ -12,6 +12,7 @@ import {
   useWhy,
 } from '../api/events.ts';
 import type { Me } from '../api/types.ts';
+import { useDepartmentNames } from '../shared/names.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { isWithin } from './drill.ts';
 import { assignReasonLabel, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
@@ -120,9 +121,10 @@ export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: ()
 /** Timeline from the event's and its tasks' timestamps (the API has no separate history). */
 function Timeline({ event }: { event: EventDetail }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames(event.tasks.map((task) => task.departmentCode));
   const rows: [string, string][] = [[event.createdAt, t('timeline.reported')]];
   for (const task of event.tasks) {
-    const who = task.team?.name ?? task.departmentCode;
+    const who = task.team?.name ?? department(task.departmentCode);
     if (task.assignedAt) rows.push([task.assignedAt, t('timeline.assigned', { who })]);
     if (task.acceptedAt) rows.push([task.acceptedAt, t('timeline.accepted', { who })]);
     if (task.arrivedAt) rows.push([task.arrivedAt, t('timeline.arrived', { who })]);
@@ -180,6 +182,7 @@ function useEscalate(eventId: string) {
 
 function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames([task.departmentCode]);
   const evidence = useEvidence(task.id);
   const actions = useEventActions(eventId);
   const escalate = useEscalate(eventId);
@@ -197,7 +200,10 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
   return (
     <li className="task">
       <div>
-        <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong> {task.departmentCode}{' '}
+        <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong>{' '}
+        <span className="task-department" data-code={task.departmentCode}>
+          {department(task.departmentCode)}
+        </span>{' '}
         <span className={`badge ts-${task.status}`}>{taskStatusLabel(t, task.status)}</span>
       </div>
       <div className="small task-level" data-level={task.level} data-escalations={task.escalations}>

@@ -5,6 +5,7 @@ import { type EventDetail, useEvent, useLiveStream, usePlan } from '../api/event
 import type { Me } from '../api/types.ts';
 import { eventPath, FROM_COCKPIT, navigate } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
+import { useDepartmentNames } from '../shared/names.ts';
 import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 import './plan.css';
 
@@ -190,7 +191,13 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
           <dd>{t('plan.progressValue', { done, acknowledged, total })}</dd>
           <dt>{t('plan.template')}</dt>
           <dd>
-            {plan.templateKey} v{plan.templateVersion} · {t(`plan.scenarios.${plan.scenario}`, plan.scenario)}
+            <span className="plan-template" data-key={plan.templateKey}>
+              {t('plan.templateValue', {
+                name: t(`planTemplates.${plan.templateKey}`, plan.templateKey),
+                version: plan.templateVersion,
+              })}
+            </span>{' '}
+            · {t(`plan.scenarios.${plan.scenario}`, plan.scenario)}
           </dd>
         </dl>
         <div
@@ -270,6 +277,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
 /** One step: a department's task with its status, team, times and elapsed against its due time. */
 function StepCard({ plan, task, now }: { plan: PlanDetail; task: PlanTask; now: number }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames([task.departmentCode]);
   const clock = taskClock(plan, task, now);
   const late = clock.overdue && !['cancelled'].includes(task.status);
   return (
@@ -294,7 +302,10 @@ function StepCard({ plan, task, now }: { plan: PlanDetail; task: PlanTask; now: 
       <dl className="plan-facts small">
         <dt>{t('plan.level')}</dt>
         <dd>
-          {t(`levels.${task.level}`, task.level)} · {task.departmentCode}
+          {t(`levels.${task.level}`, task.level)} ·{' '}
+          <span className="task-department" data-code={task.departmentCode}>
+            {department(task.departmentCode)}
+          </span>
         </dd>
         <dt>{t('event.team')}</dt>
         <dd>{task.team ?? '—'}</dd>
