@@ -151,6 +151,8 @@ export class Assigner {
       jurisdictionPath: task.jurisdiction_path,
       title: '待人工派遣 Task needs a team',
       body: `${task.category} @ ${task.department_code}: ${reason.text}`,
+      code: 'task.needs_team',
+      params: { category: task.category, department: task.department_code, reasonCode: reason.code },
     });
     await this.deps.audit.append(trx, {
       actor,
@@ -219,6 +221,8 @@ export class Assigner {
       jurisdictionPath: task.jurisdiction_path,
       title: '新任务 New task',
       body: `${task.category} — ${reason.text}`,
+      code: 'task.new',
+      params: { category: task.category, department: task.department_code },
     });
     return updated;
   }
