@@ -74,6 +74,12 @@ describe('event page URL and manual escalation in Chromium', () => {
       /^就近选派 .+：距离 \d+ 米，在岗，具备“油烟治理”技能，在办 \d+\/\d+；/,
     );
     await expect(why.textContent()).resolves.not.toMatch(/chosen|skill|[a-z]+_[a-z]+|\d{9}:/);
+    // The "why" panel too: the nearest-team decision from its code, nothing in English.
+    await expect
+      .poll(() => event.locator('.why-text').allTextContents(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/^就近选派 .+：距离 \d+ 米/));
+    for (const text of await event.locator('.why-text').allTextContents())
+      expect(text).not.toMatch(/chosen:/);
     await page.screenshot({ path: shot('escalate-1-event-by-url') });
 
     // Keyboard only: focus the labelled reason field, type, Enter submits.
@@ -119,6 +125,9 @@ describe('event page URL and manual escalation in Chromium', () => {
     await expect(co.locator('.task-department').textContent()).resolves.toBe(
       'Ecology & environment (渝中区)',
     );
+    await expect
+      .poll(() => event.locator('.why-text').allTextContents())
+      .toContainEqual(expect.stringMatching(/^Nearest team .+ chosen: \d+ m away/));
     await page.getByRole('button', { name: '中文' }).click();
 
     // Opened by URL (no cockpit history): closing goes to the map, replacing the entry.

@@ -15,14 +15,14 @@ import type { Me } from '../api/types.ts';
 import { useDepartmentNames } from '../shared/names.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { isWithin } from './drill.ts';
-import { assignReasonLabel, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { assignReasonLabel, explanationLabel, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 
 /**
  * The event page (`/events/:id`): what, where, timeline, tasks per department with photos, why,
  * and actions. An unknown event, or one outside the user's jurisdiction, is a not-found view.
  */
 export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const event = useEvent(id);
   const why = useWhy('event', id);
   const e = event.data;
@@ -102,7 +102,7 @@ export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: ()
                   <span className="muted small">
                     {d.version} · {timeOf(d.at)}
                   </span>
-                  <div>{d.explanation?.zh ?? d.explanation?.text ?? d.reason ?? d.outcome}</div>
+                  <div className="why-text">{explanationLabel(t, i18n.language, d)}</div>
                   {d.overrides.length ? (
                     <div className="muted small">{t('event.overridden', { count: d.overrides.length })}</div>
                   ) : null}

@@ -55,3 +55,28 @@ export function assignReasonLabel(t: TFunction, task: ReasonOf): string | null {
       : t('assignReasons.noNext'))
   );
 }
+
+/** A logged decision as the "why" panel shows it. */
+export interface DecisionOf {
+  key: string;
+  explanation?: { text: string; zh?: string; data?: Record<string, unknown> } | null;
+  reason?: string | null;
+  outcome: string;
+}
+
+/**
+ * A decision's explanation in the reader's language: the nearest-team algorithm's from its reason
+ * code (as the task shows it), others in Chinese (`zh`) or English (`text`) as the language asks.
+ */
+export function explanationLabel(t: TFunction, lng: string, d: DecisionOf): string {
+  const e = d.explanation;
+  if (!e) return d.reason ?? d.outcome;
+  const code = typeof e.data?.code === 'string' ? e.data.code : undefined;
+  const params = e.data?.params as ReasonParams | undefined;
+  if (d.key === 'dispatch.nearest-team' && code && params)
+    return (
+      assignReasonLabel(t, { assignReason: e.text, assignReasonCode: code, assignReasonParams: params }) ??
+      e.text
+    );
+  return lng === 'en' ? e.text : (e.zh ?? e.text);
+}
