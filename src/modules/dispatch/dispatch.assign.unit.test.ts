@@ -62,7 +62,7 @@ const task = (over: Partial<TaskRow> = {}): TaskRow =>
 /** An Assigner over `teams`; `fresh` answers what the owner says now (default: the indexed team). */
 function assigner(
   teams: IndexedTeam[],
-  options: { fresh?: (id: string) => Partial<IndexedTeam>; gate?: 'off' } = {},
+  options: { fresh?: (id: string) => Partial<IndexedTeam>; gate?: 'off' | 'text-only' } = {},
 ) {
   const index = new TeamIndex(teams);
   const decisions: { input: { excluded: string[] }; output?: NearestOutput }[] = [];
@@ -88,6 +88,8 @@ function assigner(
         }
         const result = await impl(input, { key, version: '1.0.0' });
         decisions.push({ input, output: result.output });
+        // Another implementation may explain itself in text only, without a reason code.
+        if (options.gate === 'text-only') result.explanation = { text: result.explanation.text };
         return { decided: true, decisionId: `d${n}`, key, version: '1.0.0', subjects: [], ...result };
       },
     },
@@ -211,6 +213,27 @@ describe('Assigner.choose: the nearest available team', () => {
       expect(choice.reason.text).toMatch(/200 m, .*next best team [ab] \([AB]\) at 200 m$/);
     }
     expect(picks.size).toBe(1);
+  });
+
+  it('builds the reason code from the output when the algorithm explains itself in text only', async () => {
+    const run = assigner([team('near', { load: 1 }), team('mid', { lat: 29.5 + 300 * M })], {
+      gate: 'text-only',
+    });
+    const choice = await choose(run.assigner);
+    expect(choice.reason).toMatchObject({
+      code: 'chosen',
+      params: {
+        teamCode: 'NEAR',
+        distanceM: 0,
+        load: 1,
+        capacity: 3,
+        nextTeamCode: 'MID',
+        nextDistanceM: 300,
+      },
+      text: expect.stringMatching(/^team team near \(NEAR\) chosen: 0 m/),
+    });
+    const none = await choose(assigner([], { gate: 'text-only' }).assigner);
+    expect(none.reason).toMatchObject({ code: 'no_team', params: { skill: 'street_vending' } });
   });
 
   it('leaves out excluded teams (a dispatcher’s “not this one”)', async () => {
