@@ -215,6 +215,16 @@ describe('event page URL and manual escalation in Chromium', () => {
     await expect(page.locator('.plan-page').textContent()).resolves.not.toMatch(
       /\d{6,9}:[a-z_]+|water\.spill v2/,
     );
+    // In English: the plan and its template by their English names.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Spill threatening a drinking-water intake' })
+      .waitFor({ timeout: 10_000 });
+    await expect(page.locator('.plan-template').textContent()).resolves.toBe(
+      'Spill threatening a drinking-water intake (version 2)',
+    );
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: plan.name }).waitFor();
     await page.getByRole('link', { name: '打开事件详情' }).click();
     await page.waitForURL(`**/events/${plan.eventId}`);
     await page.locator('.event-page').getByRole('heading', { name: '事件详情' }).waitFor();

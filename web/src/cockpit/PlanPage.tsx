@@ -6,7 +6,7 @@ import type { Me } from '../api/types.ts';
 import { eventPath, FROM_COCKPIT, navigate } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { useDepartmentNames } from '../shared/names.ts';
-import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { planName, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 import './plan.css';
 
 /** A plan as GET /api/v1/plans/{id} answers. */
@@ -59,6 +59,7 @@ function timeline(
   event: EventDetail | undefined,
   now: number,
   t: ReturnType<typeof useTranslation>['t'],
+  lng: string,
 ): Moment[] {
   const dept = (task: PlanTask) => t(`departments.${task.departmentType}`, task.departmentType);
   const moments: Moment[] = [];
@@ -67,7 +68,7 @@ function timeline(
   moments.push({
     key: 'started',
     at: plan.startedAt,
-    text: t('plan.tl.started', { name: plan.name }),
+    text: t('plan.tl.started', { name: planName(t, lng, plan) }),
     tone: 'plain',
   });
   for (const task of plan.tasks) {
@@ -162,7 +163,7 @@ export function PlanPage({ id, me }: { id: string; me: Me }) {
 }
 
 function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail | undefined; now: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const active = plan.status === 'active';
   const elapsed = active ? (now - Date.parse(plan.startedAt)) / MINUTE : plan.progress.elapsedMinutes;
   const overdue = active ? elapsed > plan.targetMinutes : plan.progress.onTime === false;
@@ -171,7 +172,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
     <>
       <section className="plan-hero" aria-label={t('plan.summary')}>
         <div className="plan-hero-head">
-          <h1 id="plan-title">{plan.name}</h1>
+          <h1 id="plan-title">{planName(t, i18n.language, plan)}</h1>
           <span className={`badge ${active ? 'plan-active' : 'plan-completed'}`}>
             {active ? t('plan.active') : t('plan.completed')}
           </span>
@@ -262,7 +263,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
         <section className="plan-timeline" aria-labelledby="plan-timeline-title">
           <h2 id="plan-timeline-title">{t('plan.timeline')}</h2>
           <ol className="plan-moments">
-            {timeline(plan, event, now, t).map((m) => (
+            {timeline(plan, event, now, t, i18n.language).map((m) => (
               <li key={m.key} className={`moment ${m.tone}`}>
                 <time dateTime={m.at}>{timeOf(m.at)}</time> <span>{m.text}</span>
               </li>

@@ -80,3 +80,8 @@ export function explanationLabel(t: TFunction, lng: string, d: DecisionOf): stri
     );
   return lng === 'en' ? e.text : (e.zh ?? e.text);
 }
+
+/** A plan's name in the reader's language: the template's name from the catalogue in English, the plan's own in Chinese. */
+export function planName(t: TFunction, lng: string, plan: { name: string; templateKey: string }): string {
+  return lng === 'en' ? t(`planTemplates.${plan.templateKey}`, plan.name) : plan.name;
+}
