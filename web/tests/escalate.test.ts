@@ -62,9 +62,24 @@ describe('event page URL and manual escalation in Chromium', () => {
     await event.getByRole('heading', { name: '事件详情' }).waitFor({ timeout: 20_000 });
     await event.getByText('较场口夜市露天烧烤油烟太大').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/events/${filed.event.id}`);
-    const card = event.locator('.task', { hasText: '500103003:urban_management' });
+    const card = event.locator('.task:has(.task-department[data-code="500103003:urban_management"])');
+    // Departments by name in the page's language, never by code.
+    await expect.poll(() => card.locator('.task-department').textContent()).toBe('解放碑街道城市管理部门');
+    await expect(event.locator('.task').first().textContent()).resolves.not.toMatch(/\d{6,9}:[a-z_]+/);
     await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('street');
     await expect(card.locator('.task-level').textContent()).resolves.toContain('跟踪中心: 街道');
+    // Why this team: rendered from the server's reason code in the page's language (no English, no codes).
+    const why = card.locator('.task-reason');
+    await expect(why.textContent()).resolves.toMatch(
+      /^就近选派 .+：距离 \d+ 米，在岗，具备“油烟治理”技能，在办 \d+\/\d+；/,
+    );
+    await expect(why.textContent()).resolves.not.toMatch(/chosen|skill|[a-z]+_[a-z]+|\d{9}:/);
+    // The "why" panel too: the nearest-team decision from its code, nothing in English.
+    await expect
+      .poll(() => event.locator('.why-text').allTextContents(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/^就近选派 .+：距离 \d+ 米/));
+    for (const text of await event.locator('.why-text').allTextContents())
+      expect(text).not.toMatch(/chosen:/);
     await page.screenshot({ path: shot('escalate-1-event-by-url') });
 
     // Keyboard only: focus the labelled reason field, type, Enter submits.
@@ -83,7 +98,8 @@ describe('event page URL and manual escalation in Chromium', () => {
     // (as for the co task the district follows from the start).
     for (const name of ['上报上级', '重新派遣', '取消任务'])
       await expect(card.getByRole('button', { name }).count()).resolves.toBe(0);
-    const co = event.locator('.task', { hasText: '500103:ecology_environment' });
+    const co = event.locator('.task:has(.task-department[data-code="500103:ecology_environment"])');
+    await expect(co.locator('.task-department').textContent()).resolves.toBe('渝中区生态环境部门');
     await expect(co.getByRole('button').count()).resolves.toBe(0);
     await page.waitForTimeout(300);
     await page.screenshot({ path: shot('escalate-2-escalated-to-district') });
@@ -101,6 +117,18 @@ describe('event page URL and manual escalation in Chromium', () => {
     await expect.poll(() => card.locator('.task-level').getAttribute('data-level')).toBe('district');
     expect(new URL(page.url()).pathname).toBe(`/events/${filed.event.id}`);
     await page.screenshot({ path: shot('escalate-3-after-reload') });
+    // In English, the same reason in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect
+      .poll(() => why.textContent())
+      .toMatch(/^Nearest team .+ chosen: \d+ m away, on duty, skill “cooking smoke”, \d+\/\d+ tasks; /);
+    await expect(co.locator('.task-department').textContent()).resolves.toBe(
+      'Ecology & environment (渝中区)',
+    );
+    await expect
+      .poll(() => event.locator('.why-text').allTextContents())
+      .toContainEqual(expect.stringMatching(/^Nearest team .+ chosen: \d+ m away/));
+    await page.getByRole('button', { name: '中文' }).click();
 
     // Opened by URL (no cockpit history): closing goes to the map, replacing the entry.
     await event.getByRole('button', { name: '关闭事件详情' }).click();
@@ -177,6 +205,26 @@ describe('event page URL and manual escalation in Chromium', () => {
     await page.goto(url(`/plans/${plan.id}`));
     await signIn(page, op);
     await page.getByRole('heading', { level: 1, name: plan.name }).waitFor({ timeout: 20_000 });
+    // The template and the steps' departments by name, not by id or code.
+    await expect(page.locator('.plan-template').textContent()).resolves.toBe(
+      '突发水污染事件应急处置预案（第 2 版）',
+    );
+    await expect
+      .poll(async () => (await page.locator('.plan-step .task-department').allTextContents()).join('|'))
+      .toMatch(/部门/);
+    await expect(page.locator('.plan-page').textContent()).resolves.not.toMatch(
+      /\d{6,9}:[a-z_]+|water\.spill v2/,
+    );
+    // In English: the plan and its template by their English names.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Spill threatening a drinking-water intake' })
+      .waitFor({ timeout: 10_000 });
+    await expect(page.locator('.plan-template').textContent()).resolves.toBe(
+      'Spill threatening a drinking-water intake (version 2)',
+    );
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { level: 1, name: plan.name }).waitFor();
     await page.getByRole('link', { name: '打开事件详情' }).click();
     await page.waitForURL(`**/events/${plan.eventId}`);
     await page.locator('.event-page').getByRole('heading', { name: '事件详情' }).waitFor();

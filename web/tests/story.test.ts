@@ -83,6 +83,17 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await citizen.screenshot({ path: shot('story-1-citizen-filed'), fullPage: true });
     await citizen.getByRole('button', { name: '查看办理进度' }).click();
     await expect.poll(() => citizen.locator('.req-status').getAttribute('data-status')).toBe('open');
+    // While open: the latest progress in the portal's language, no closing note.
+    await expect
+      .poll(() => citizen.locator('.progress-note').textContent())
+      .toMatch(/^最新进展: (已派遣至\S+|已受理，正在安排处置力量)$/);
+    await expect(citizen.locator('.closing-note').count()).resolves.toBe(0);
+    await citizen.getByRole('button', { name: 'English' }).click();
+    await expect
+      .poll(() => citizen.locator('.progress-note').textContent())
+      .toMatch(/^Latest update: (Dispatched to \S+|Received; a team is being arranged)$/);
+    await citizen.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => citizen.locator('.progress-note').textContent()).toMatch(/^最新进展: /);
     // My own photo, downloaded with my token.
     await expect.poll(() => widths(citizen, 'article.request .thumbs img')).toEqual([48]);
     await citizen.screenshot({ path: shot('story-1b-citizen-tracking'), fullPage: true });
@@ -102,7 +113,12 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await page.getByText('露天烧烤油烟').first().waitFor();
     await expect(page.locator('.task').count()).resolves.toBe(2);
     await page.locator('.why li').first().waitFor();
-    await expect(page.textContent()).resolves.toContain('500103003:urban_management');
+    // The lead department by its name (the code only in data-code).
+    await expect
+      .poll(() => page.locator('.task-department[data-code="500103003:urban_management"]').textContent())
+      .toBe('解放碑街道城市管理部门');
+    for (const text of await page.locator('.task').allTextContents())
+      expect(text).not.toMatch(/\d{6,9}:[a-z_]+/);
     // The citizen's photo: fetched with the operator's token, shown from a blob URL, opens large.
     await page.getByText('市民提交的照片（1 张）').waitFor();
     const thumb = page.locator('.photo-thumb[data-kind="report"]');
@@ -252,7 +268,14 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     await expect
       .poll(() => citizen.locator('.req-status').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('closed');
-    await expect(citizen.locator('.closing-note').textContent()).resolves.toContain('经核查，油烟问题已整改');
+    await expect(citizen.locator('.closing-note').textContent()).resolves.toBe(
+      '办结说明: 经核查，油烟问题已整改',
+    );
+    await expect(citizen.locator('.progress-note').count()).resolves.toBe(0);
+    // The closing message in the portal's language only (rendered from its code), not bilingual.
+    await expect
+      .poll(() => citizen.locator('.notice').first().textContent(), { timeout: 20_000 })
+      .toBe('您反映的问题已办结 经核查，油烟问题已整改（请对办理结果评价 1–5 星）');
     // The proof photos of the work (one per task), and still my own.
     await expect.poll(() => widths(citizen, 'img.result-photo'), { timeout: 20_000 }).toEqual([32, 32]);
     await expect.poll(() => widths(citizen, 'article.request .thumbs img')).toEqual([48]);

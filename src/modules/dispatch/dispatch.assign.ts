@@ -3,6 +3,15 @@ import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { DispatchDeps } from './dispatch.deps.ts';
 import type { Candidate, IndexedTeam } from './dispatch.nearest.ts';
+import {
+  type AssignReason,
+  algorithmUnavailableReason,
+  chosenReason,
+  noTeamReason,
+  reasonOf,
+  teamFullReason,
+  teamUnavailableReason,
+} from './dispatch.reasons.ts';
 import { DispatchRepository, type TaskRow, toTaskDto } from './dispatch.repository.ts';
 import { dispatchSubjects } from './dispatch.subjects.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
@@ -23,13 +32,13 @@ export interface NearestOutput {
 export interface TeamChoice {
   team: IndexedTeam | null;
   decisionId: string | null;
-  reason: string;
+  reason: AssignReason;
 }
 
 /** The result of trying to assign a task. */
 export type AssignOutcome =
-  | { assigned: true; task: TaskRow; decisionId: string; reason: string }
-  | { assigned: false; task: TaskRow; decisionId: string | null; reason: string };
+  | { assigned: true; task: TaskRow; decisionId: string; reason: AssignReason }
+  | { assigned: false; task: TaskRow; decisionId: string | null; reason: AssignReason };
 
 /** Paths from a node up to the city: `50/500103/500103003` → itself, `50/500103`, `50`. */
 export function scopesUp(path: string): string[] {
@@ -57,25 +66,44 @@ export class Assigner {
    * against the team's owner (fresh duty, skill, load); a stale pick is excluded and re-decided.
    */
   async choose(actor: Principal, task: TaskRow, exclude = new Set<string>()): Promise<TeamChoice> {
-    let last: TeamChoice = { team: null, decisionId: null, reason: 'no decision' };
+    let last: TeamChoice = {
+      team: null,
+      decisionId: null,
+      reason: noTeamReason(task.department_type, task.skill),
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       const decision = await this.decide(actor, task, exclude);
       if (!decision.decided) {
         return {
           team: null,
           decisionId: decision.decisionId || null,
-          reason: `nearest-team algorithm not available (${decision.reason})`,
+          reason: algorithmUnavailableReason(decision.reason),
         };
       }
       const out = decision.output;
-      if (!out.teamId)
-        return { team: null, decisionId: decision.decisionId, reason: decision.explanation.text };
+      const { text, data } = decision.explanation;
+      // The algorithm's own reason code when it gives one; else one built from its output.
+      const given = reasonOf(data, text);
+      if (!out.teamId) {
+        const reason = given ?? { ...noTeamReason(task.department_type, task.skill), text };
+        return { team: null, decisionId: decision.decisionId, reason };
+      }
       const team = await this.deps.teams.fresh(out.teamId);
       if (team.onDuty && team.skills.includes(task.skill) && team.load < team.capacity) {
-        return { team, decisionId: decision.decisionId, reason: decision.explanation.text };
+        const next = out.candidates[1];
+        const reason = given ?? {
+          ...chosenReason(
+            team,
+            out.distanceM ?? 0,
+            task.skill,
+            next && { team: { name: next.teamCode, code: next.teamCode }, distanceM: next.distanceM },
+          ),
+          text,
+        };
+        return { team, decisionId: decision.decisionId, reason };
       }
       exclude.add(team.id);
-      last = { team: null, decisionId: decision.decisionId, reason: `team ${team.code} no longer available` };
+      last = { team: null, decisionId: decision.decisionId, reason: teamUnavailableReason(team) };
     }
     return last;
   }
@@ -104,7 +132,7 @@ export class Assigner {
         );
         return { assigned: true, task: assigned, decisionId: choice.decisionId ?? '', reason };
       }
-      reason = `team ${choice.team.code} became full`;
+      reason = teamFullReason(choice.team);
     }
     const pending = await this.repo.update(db, task.id, {
       status: 'pending',
@@ -114,7 +142,7 @@ export class Assigner {
       team_department_code: null,
       team_path: null,
       assign_decision_id: choice.decisionId,
-      assign_reason: reason,
+      ...reasonColumns(reason),
       updated_at: this.deps.clock.now(),
     });
     await this.deps.notifier.send(trx, [{ id: `centre:${task.centre_code}` }], {
@@ -122,7 +150,9 @@ export class Assigner {
       subjectId: task.id,
       jurisdictionPath: task.jurisdiction_path,
       title: '待人工派遣 Task needs a team',
-      body: `${task.category} @ ${task.department_code}: ${reason}`,
+      body: `${task.category} @ ${task.department_code}: ${reason.text}`,
+      code: 'task.needs_team',
+      params: { category: task.category, department: task.department_code, reasonCode: reason.code },
     });
     await this.deps.audit.append(trx, {
       actor,
@@ -130,7 +160,7 @@ export class Assigner {
       subjectType: 'task',
       subjectId: task.id,
       jurisdictionPath: task.jurisdiction_path,
-      details: { reason, decisionId: choice.decisionId, ...created, status: 'pending' },
+      details: { reason: reason.text, decisionId: choice.decisionId, ...created, status: 'pending' },
     });
     return { assigned: false, task: pending, decisionId: choice.decisionId, reason };
   }
@@ -142,7 +172,7 @@ export class Assigner {
     task: TaskRow,
     team: { id: string; code: string; name: string; departmentCode: string; path: string },
     decisionId: string | null,
-    reason: string,
+    reason: AssignReason,
     created?: Record<string, unknown>,
   ): Promise<TaskRow> {
     const now = this.deps.clock.now();
@@ -154,7 +184,7 @@ export class Assigner {
       team_department_code: team.departmentCode,
       team_path: team.path,
       assign_decision_id: decisionId,
-      assign_reason: reason,
+      ...reasonColumns(reason),
       assigned_at: now,
       accepted_at: null,
       updated_at: now,
@@ -166,7 +196,7 @@ export class Assigner {
     await this.outbox.enqueue(
       trx,
       'dispatch.task.assigned',
-      { ...ref, teamId: team.id, teamCode: team.code, decisionId, reason },
+      { ...ref, teamId: team.id, teamCode: team.code, decisionId, reason: reason.text },
       { key: task.event_id },
     );
     await this.deps.audit.append(trx, {
@@ -182,7 +212,7 @@ export class Assigner {
         teamCode: team.code,
         previousTeamId: task.team_id,
         decisionId,
-        reason,
+        reason: reason.text,
       },
     });
     await this.deps.notifier.send(trx, [{ id: `team:${team.id}` }], {
@@ -190,7 +220,9 @@ export class Assigner {
       subjectId: task.id,
       jurisdictionPath: task.jurisdiction_path,
       title: '新任务 New task',
-      body: `${task.category} — ${reason}`,
+      body: `${task.category} — ${reason.text}`,
+      code: 'task.new',
+      params: { category: task.category, department: task.department_code },
     });
     return updated;
   }
@@ -236,7 +268,7 @@ export class Assigner {
       );
       if (found.length) return explain(task, found, scope);
     }
-    const text = `no team of type ${task.department_type} with skill '${task.skill}' is on duty with spare capacity`;
+    const { text, code, params } = noTeamReason(task.department_type, task.skill);
     return {
       output: {
         teamId: null,
@@ -245,7 +277,11 @@ export class Assigner {
         scope: null,
         candidates: [],
       } satisfies NearestOutput,
-      explanation: { text, zh: `无可用队伍：${task.department_type} / ${task.skill}` },
+      explanation: {
+        text,
+        zh: `无可用队伍：${task.department_type} / ${task.skill}`,
+        data: { code, params },
+      },
     };
   }
 }
@@ -260,9 +296,7 @@ function scopeOfNode(path: string, node: string): string {
 function explain(task: TaskRow, found: Candidate[], scope: string) {
   const [best, next] = found as [Candidate, Candidate | undefined];
   const t = best.team;
-  const nextText = next
-    ? `; next best ${next.team.name} (${next.team.code}) at ${next.distanceM} m`
-    : '; no other team available';
+  const { text, code, params } = chosenReason(t, best.distanceM, task.skill, next);
   const nextZh = next ? `；次优 ${next.team.name}，${next.distanceM} 米` : '；无其他可用队伍';
   const output: NearestOutput = {
     teamId: t.id,
@@ -280,10 +314,19 @@ function explain(task: TaskRow, found: Candidate[], scope: string) {
   return {
     output,
     explanation: {
-      text: `team ${t.name} (${t.code}) chosen: ${best.distanceM} m, on duty, skill '${task.skill}', ${t.load}/${t.capacity} tasks${nextText}`,
+      text,
       zh: `选派 ${t.name}：距离 ${best.distanceM} 米，在岗，具备“${task.skill}”技能，在办 ${t.load}/${t.capacity}${nextZh}`,
-      data: { distanceM: best.distanceM, nextBestM: next?.distanceM ?? null, scope },
+      data: { distanceM: best.distanceM, nextBestM: next?.distanceM ?? null, scope, code, params },
     },
+  };
+}
+
+/** The task columns a reason is stored in: English text, code, parameters. */
+export function reasonColumns(reason: AssignReason) {
+  return {
+    assign_reason: reason.text,
+    assign_reason_code: reason.code,
+    assign_reason_params: reason.params,
   };
 }
 

@@ -62,7 +62,7 @@ const task = (over: Partial<TaskRow> = {}): TaskRow =>
 /** An Assigner over `teams`; `fresh` answers what the owner says now (default: the indexed team). */
 function assigner(
   teams: IndexedTeam[],
-  options: { fresh?: (id: string) => Partial<IndexedTeam>; gate?: 'off' } = {},
+  options: { fresh?: (id: string) => Partial<IndexedTeam>; gate?: 'off' | 'text-only' } = {},
 ) {
   const index = new TeamIndex(teams);
   const decisions: { input: { excluded: string[] }; output?: NearestOutput }[] = [];
@@ -88,6 +88,8 @@ function assigner(
         }
         const result = await impl(input, { key, version: '1.0.0' });
         decisions.push({ input, output: result.output });
+        // Another implementation may explain itself in text only, without a reason code.
+        if (options.gate === 'text-only') result.explanation = { text: result.explanation.text };
         return { decided: true, decisionId: `d${n}`, key, version: '1.0.0', subjects: [], ...result };
       },
     },
@@ -107,9 +109,22 @@ describe('Assigner.choose: the nearest available team', () => {
     const choice = await choose(a);
     expect(choice.team?.id).toBe('near');
     expect(choice.decisionId).toBe('d1');
-    expect(choice.reason).toBe(
-      "team team near (NEAR) chosen: 100 m, on duty, skill 'street_vending', 2/3 tasks; next best team mid (MID) at 300 m",
-    );
+    expect(choice.reason).toEqual({
+      text: "team team near (NEAR) chosen: 100 m, on duty, skill 'street_vending', 2/3 tasks; next best team mid (MID) at 300 m",
+      // The code and parameters a client renders in its reader's language.
+      code: 'chosen',
+      params: {
+        team: 'team near',
+        teamCode: 'NEAR',
+        distanceM: 100,
+        skill: 'street_vending',
+        load: 2,
+        capacity: 3,
+        nextTeam: 'team mid',
+        nextTeamCode: 'MID',
+        nextDistanceM: 300,
+      },
+    });
     expect(decisions[0]?.output).toEqual({
       teamId: 'near',
       teamCode: 'NEAR',
@@ -133,7 +148,8 @@ describe('Assigner.choose: the nearest available team', () => {
     const { assigner: a } = assigner([team('nearer', over), team('ok', { lat: 29.5 + 500 * M })]);
     const choice = await choose(a);
     expect(choice.team?.id).toBe('ok');
-    expect(choice.reason).toContain('; no other team available');
+    expect(choice.reason.text).toContain('; no other team available');
+    expect(choice.reason.params).toMatchObject({ nextTeam: null, nextDistanceM: null });
   });
 
   it('takes a team with one slot left (load = capacity − 1)', async () => {
@@ -147,7 +163,11 @@ describe('Assigner.choose: the nearest available team', () => {
     expect(choice).toEqual({
       team: null,
       decisionId: 'd1',
-      reason: "no team of type urban_management with skill 'street_vending' is on duty with spare capacity",
+      reason: {
+        code: 'no_team',
+        params: { departmentType: 'urban_management', skill: 'street_vending' },
+        text: "no team of type urban_management with skill 'street_vending' is on duty with spare capacity",
+      },
     });
     expect(decisions[0]?.output).toMatchObject({ teamId: null, scope: null, candidates: [] });
   });
@@ -190,9 +210,30 @@ describe('Assigner.choose: the nearest available team', () => {
     for (let i = 0; i < 5; i++) {
       const choice = await choose(assigner(teams).assigner);
       picks.add(choice.team?.id);
-      expect(choice.reason).toMatch(/200 m, .*next best team [ab] \([AB]\) at 200 m$/);
+      expect(choice.reason.text).toMatch(/200 m, .*next best team [ab] \([AB]\) at 200 m$/);
     }
     expect(picks.size).toBe(1);
+  });
+
+  it('builds the reason code from the output when the algorithm explains itself in text only', async () => {
+    const run = assigner([team('near', { load: 1 }), team('mid', { lat: 29.5 + 300 * M })], {
+      gate: 'text-only',
+    });
+    const choice = await choose(run.assigner);
+    expect(choice.reason).toMatchObject({
+      code: 'chosen',
+      params: {
+        teamCode: 'NEAR',
+        distanceM: 0,
+        load: 1,
+        capacity: 3,
+        nextTeamCode: 'MID',
+        nextDistanceM: 300,
+      },
+      text: expect.stringMatching(/^team team near \(NEAR\) chosen: 0 m/),
+    });
+    const none = await choose(assigner([], { gate: 'text-only' }).assigner);
+    expect(none.reason).toMatchObject({ code: 'no_team', params: { skill: 'street_vending' } });
   });
 
   it('leaves out excluded teams (a dispatcher’s “not this one”)', async () => {
@@ -229,7 +270,15 @@ describe('Assigner.choose: the pick checked against the team’s owner', () => {
       { fresh: () => ({ onDuty: false }) },
     );
     const choice = await choose(run.assigner);
-    expect(choice).toEqual({ team: null, decisionId: 'd3', reason: 'team T3 no longer available' });
+    expect(choice).toEqual({
+      team: null,
+      decisionId: 'd3',
+      reason: {
+        code: 'team_unavailable',
+        params: { team: 'team t3', teamCode: 'T3' },
+        text: 'team T3 no longer available',
+      },
+    });
     expect(run.decisions).toHaveLength(3);
   });
 
@@ -239,7 +288,11 @@ describe('Assigner.choose: the pick checked against the team’s owner', () => {
     expect(choice).toEqual({
       team: null,
       decisionId: 'd1',
-      reason: 'nearest-team algorithm not available (algorithm_not_in_use)',
+      reason: {
+        code: 'algorithm_unavailable',
+        params: { reason: 'algorithm_not_in_use' },
+        text: 'nearest-team algorithm not available (algorithm_not_in_use)',
+      },
     });
   });
 });

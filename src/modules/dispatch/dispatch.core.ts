@@ -104,6 +104,8 @@ export class DispatchCore {
         jurisdictionPath: task.jurisdiction_path,
         title: to === 'returned' ? '任务退回 Task returned' : '无法完成 Task cannot be completed',
         body: `${task.category} @ ${task.department_code}: ${reason ?? ''}`,
+        code: to === 'returned' ? 'task.returned' : 'task.unable',
+        params: { category: task.category, department: task.department_code, reason: reason ?? null },
       });
     }
     const dto = toTaskDto(updated);

@@ -71,4 +71,15 @@ export const dispatchMigrations: Migrations = {
       await db.schema.createIndex('dp_evidence_task').on('dp_evidence').columns(['task_id']).execute();
     },
   },
+  '202612071300_dispatch_assign_reason_code': {
+    async up(db: Kysely<unknown>) {
+      // Why a task has its team, as a code and parameters clients render in the reader's language
+      // (dispatch.reasons.ts); assign_reason stays the English text. Older rows keep null codes.
+      await db.schema
+        .alterTable('dp_task')
+        .addColumn('assign_reason_code', 'text')
+        .addColumn('assign_reason_params', 'jsonb')
+        .execute();
+    },
+  },
 };

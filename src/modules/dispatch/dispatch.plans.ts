@@ -150,6 +150,8 @@ function taskRow(
     team_path: null,
     assign_decision_id: null,
     assign_reason: null,
+    assign_reason_code: null,
+    assign_reason_params: null,
     accept_due_at: due(rule.limits.acceptMinutes),
     arrive_due_at: due(rule.limits.arriveMinutes),
     resolve_due_at: due(rule.limits.resolveMinutes),

@@ -178,6 +178,8 @@ export function toTaskDto(r: TaskRow): TaskDto {
         : null,
     assignDecisionId: r.assign_decision_id,
     assignReason: r.assign_reason,
+    assignReasonCode: r.assign_reason_code as TaskDto['assignReasonCode'],
+    assignReasonParams: r.assign_reason_params,
     acceptDueAt: r.accept_due_at.toISOString(),
     arriveDueAt: r.arrive_due_at.toISOString(),
     resolveDueAt: r.resolve_due_at.toISOString(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ASSIGN_REASON_CODES, ReasonParamsSchema } from './dispatch.reasons.ts';
 
 /** Levels of the three governance centres, lowest first. */
 export const CENTRE_LEVELS = ['street', 'district', 'city'] as const;
@@ -62,7 +63,17 @@ export const TaskSchema = z.object({
     .object({ id: z.string(), code: z.string(), name: z.string(), departmentCode: z.string() })
     .nullable(),
   assignDecisionId: z.string().nullable(),
-  assignReason: z.string().nullable(),
+  assignReason: z
+    .string()
+    .nullable()
+    .describe('why the task has its team (or none), in English: the fallback text'),
+  assignReasonCode: z
+    .enum(ASSIGN_REASON_CODES)
+    .nullable()
+    .describe(
+      'the reason as a code for clients to render in their language (null on tasks assigned before codes)',
+    ),
+  assignReasonParams: ReasonParamsSchema.nullable().describe('the parameters of assignReasonCode'),
   acceptDueAt: iso,
   arriveDueAt: iso,
   resolveDueAt: iso,

@@ -27,6 +27,9 @@ export interface DispatchTables {
     team_path: string | null;
     assign_decision_id: string | null;
     assign_reason: string | null;
+    /** See dispatch.reasons.ts; null on rows written before codes. */
+    assign_reason_code: string | null;
+    assign_reason_params: Record<string, string | number | null> | null;
     accept_due_at: Date;
     arrive_due_at: Date;
     resolve_due_at: Date;

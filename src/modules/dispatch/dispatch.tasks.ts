@@ -3,6 +3,7 @@ import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { TeamChoice } from './dispatch.assign.ts';
 import { assertTransition, type DispatchCore } from './dispatch.core.ts';
+import { manualReason } from './dispatch.reasons.ts';
 import { toTaskDto } from './dispatch.repository.ts';
 import { FINAL_STATUSES, type TaskDto, type TaskStatus, TRANSITIONS } from './dispatch.schema.ts';
 import type { DispatchTables } from './dispatch.tables.ts';
@@ -35,7 +36,7 @@ export async function assign(
         new Set(current.team_id ? [current.team_id] : []),
       );
       if (!choice.team)
-        throw new AppError('conflict', `no other team is available: ${choice.reason}`, {
+        throw new AppError('conflict', `no other team is available: ${choice.reason.text}`, {
           reason: 'no_team',
         });
     } else {
@@ -53,12 +54,12 @@ export async function assign(
       }
       if (!team.onDuty)
         throw new AppError('conflict', `team ${team.code} is off duty`, { reason: 'off_duty' });
-      choice = { team, decisionId: null, reason: `assigned by ${principal.name}: ${input.reason}` };
+      choice = { team, decisionId: null, reason: manualReason(principal.name, input.reason) };
     }
     const task = await core.change(principal, id, 'assign', async (trx, locked) => {
       core.assertFollows(principal, locked);
       const outcome = await core.assigner.apply(trx, principal, locked, choice);
-      if (!outcome.assigned) throw new AppError('conflict', outcome.reason, { reason: 'no_team' });
+      if (!outcome.assigned) throw new AppError('conflict', outcome.reason.text, { reason: 'no_team' });
       return 'done';
     });
     return { task, overridden: input.teamId ? current.assign_decision_id : null };

@@ -136,6 +136,8 @@ export async function escalateTask(
         jurisdictionPath: task.jurisdiction_path,
         title: '任务仍超时 Task still overdue',
         body: `${task.category}: ${kind} limit missed at the city centre`,
+        code: 'task.still_overdue',
+        params: { category: task.category, kind },
       });
     }
     return undefined;
@@ -196,6 +198,16 @@ export async function escalateTask(
     body: manual
       ? `${task.category}: escalated by ${manual.actor.name} from the ${from} centre: ${manual.reason}; now followed by ${centreCode}`
       : `${task.category}: the ${kind} limit (${missed?.dueAt.toISOString()}) was missed; now followed by ${centreCode}`,
+    code: manual ? 'task.escalated_manually' : 'task.escalated',
+    params: {
+      category: task.category,
+      from,
+      to: next,
+      centre: centreCode,
+      kind: manual ? null : kind,
+      by: manual?.actor.name ?? null,
+      reason: manual?.reason ?? null,
+    },
   });
   await listener?.taskChanged(trx, toTaskDto(updated), {
     action: 'escalate',

@@ -128,7 +128,10 @@ export async function reopen(
         },
         { key: master },
       );
-      await core.notifyCentre(trx, row, '市民要求重办 Reopened by the citizen', input.reason);
+      await core.notifyCentre(trx, row, '市民要求重办 Reopened by the citizen', input.reason, {
+        code: 'event.reopened',
+        params: { reason: input.reason },
+      });
       return toEventDto(updated);
     });
   } catch (err) {

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { type Refusals, refusals } from '../audit/index.ts';
 import type { TaskDto, TaskPlan } from '../dispatch/index.ts';
 import { DEFAULT_EVENT_OPTIONS, type EventDeps, type EventOptions, type Rule } from './events.deps.ts';
+import { noteColumns, notes } from './events.notes.ts';
 import { CitizenPhotos, reportPhoto } from './events.photos.ts';
 import { EventRepository, type EventRow, toEventDto } from './events.repository.ts';
 import type { EventDetail, IntakeResult } from './events.schema.ts';
@@ -103,7 +104,7 @@ export class EventCore {
       multi_department: row.multi_department || departments.size > 1,
       expected_at: lead ? new Date(lead.resolveDueAt) : null,
       triage_reason: null,
-      status_note: lead?.team ? `dispatched to ${lead.team.name}` : 'waiting for a team',
+      ...noteColumns(lead?.team ? notes.dispatched(lead.team.name) : notes.waitingForTeam()),
       updated_at: this.deps.clock.now(),
     });
     return { row: updated, tasks };
@@ -199,13 +200,20 @@ export class EventCore {
   }
 
   /** Tells the centre of the event's place (inside the transaction). */
-  async notifyCentre(trx: Db, row: EventRow, title: string, body: string): Promise<void> {
+  async notifyCentre(
+    trx: Db,
+    row: EventRow,
+    title: string,
+    body: string,
+    notice?: { code: string; params: Record<string, string | number | null> },
+  ): Promise<void> {
     await this.deps.notifier.send(trx, [{ id: `centre:${row.jurisdiction_code}` }], {
       subjectType: 'event',
       subjectId: row.id,
       jurisdictionPath: row.jurisdiction_path,
       title,
       body,
+      ...notice,
     });
   }
 }

@@ -7,6 +7,7 @@ import type { TaskDto } from '../dispatch/index.ts';
 import type { EventCore, Routing } from './events.core.ts';
 import { classifyText, findDuplicate } from './events.decide.ts';
 import type { Rule } from './events.deps.ts';
+import { noteColumns, notes } from './events.notes.ts';
 import { type EventRow, toEventDto } from './events.repository.ts';
 import {
   type EventStatus,
@@ -276,7 +277,10 @@ async function write(core: EventCore, actor: Principal, draft: Draft): Promise<I
       ({ row: stored, tasks } = await core.route(trx, actor, row, routing));
     } else {
       const body = `${input.description.slice(0, 80)} — ${row.triage_reason}`;
-      await core.notifyCentre(trx, row, '待分拨 Needs triage', body);
+      await core.notifyCentre(trx, row, '待分拨 Needs triage', body, {
+        code: 'event.needs_triage',
+        params: { description: input.description.slice(0, 80), category: row.category },
+      });
     }
     return { event: toEventDto(stored), tasks, token, duplicate: dedupe.mergeInto !== null };
   });
@@ -311,7 +315,7 @@ function eventRow(actor: Principal, draft: Draft): EventRow {
     merged_into: dedupe.mergeInto,
     dedupe_decision_id: dedupe.dedupeDecisionId,
     triage_reason: triageReason,
-    status_note: dedupe.mergeInto ? 'merged with an earlier report of the same problem' : triageReason,
+    ...noteColumns(dedupe.mergeInto ? notes.merged() : triageReason ? notes.triage(triageReason) : null),
     created_by: `${actor.kind}:${actor.id}`,
     created_at: now,
     updated_at: now,

@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { forTables } from '../../platform/db/database.ts';
 import type { TaskDto } from '../dispatch/index.ts';
 import type { EventCore } from './events.core.ts';
+import { noteColumns, notes, type StatusNote } from './events.notes.ts';
 import type { EventStatus } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
 
@@ -26,11 +27,14 @@ export async function taskChanged(
     await core.repo.update(db, row.id, {
       status: 'triage',
       triage_reason: reason,
-      status_note: reason,
+      ...noteColumns(notes.returned(task.departmentCode, change.reason ?? '')),
       updated_at: now,
     });
     await core.statusChanged(trx, row, 'triage');
-    await core.notifyCentre(trx, row, '任务退回待改派 Returned: re-route', reason);
+    await core.notifyCentre(trx, row, '任务退回待改派 Returned: re-route', reason, {
+      code: 'event.task_returned',
+      params: { department: task.departmentCode, reason: change.reason ?? null },
+    });
     return;
   }
   if (row.status === 'triage') return;
@@ -45,7 +49,7 @@ export async function taskChanged(
   if (next === row.status && !note) return;
   await core.repo.update(db, row.id, {
     status: next,
-    status_note: note ?? row.status_note,
+    ...(note ? noteColumns(note) : {}),
     resolved_at: next === 'resolved' ? now : null,
     updated_at: now,
   });
@@ -57,26 +61,27 @@ export async function taskChanged(
         row,
         '待核查结案 Ready for verification',
         `${row.category}: all tasks completed`,
+        { code: 'event.ready_for_verification', params: { category: row.category } },
       );
   }
 }
 
 /** The public status note for a task change. */
-function noteFor(task: TaskDto, action: string): string | null {
+function noteFor(task: TaskDto, action: string): StatusNote | null {
   const team = task.team?.name ?? task.departmentCode;
   switch (action) {
     case 'accept':
-      return `accepted by ${team}`;
+      return notes.accepted(team);
     case 'en_route':
-      return `${team} is on the way`;
+      return notes.enRoute(team);
     case 'arrive':
-      return `${team} arrived on scene`;
+      return notes.arrived(team);
     case 'complete':
-      return `${team} completed the work${task.note ? `: ${task.note}` : ''}`;
+      return notes.completed(team, task.note);
     case 'unable':
-      return `${team} could not complete: ${task.note ?? ''}`;
+      return notes.unable(team, task.note);
     case 'assign':
-      return `dispatched to ${team}`;
+      return notes.dispatched(team);
     default:
       return null;
   }

@@ -75,4 +75,15 @@ export const eventMigrations: Migrations = {
     },
   },
   ...photoMigrations,
+  '202612071310_events_status_note_code': {
+    async up(db: Kysely<unknown>) {
+      // The public status note as a code and parameters rendered in the reader's language
+      // (events.notes.ts); status_note stays the English text. Older rows keep null codes.
+      await db.schema
+        .alterTable('ev_event')
+        .addColumn('status_note_code', 'text')
+        .addColumn('status_note_params', 'jsonb')
+        .execute();
+    },
+  },
 };

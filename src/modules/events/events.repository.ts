@@ -153,6 +153,8 @@ export function toEventDto(r: EventRow): EventDto {
     dedupeDecisionId: r.dedupe_decision_id,
     triageReason: r.triage_reason,
     statusNote: r.status_note,
+    statusNoteCode: r.status_note_code as EventDto['statusNoteCode'],
+    statusNoteParams: r.status_note_params,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     expectedAt: iso(r.expected_at),

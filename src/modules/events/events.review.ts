@@ -2,6 +2,7 @@ import { type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventCore } from './events.core.ts';
+import { noteColumns, notes } from './events.notes.ts';
 import type { EventRow } from './events.repository.ts';
 import type { EventDetail } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
@@ -101,7 +102,7 @@ async function reject(
   const updated = await core.repo.update(db, id, {
     status: 'in_progress',
     resolved_at: null,
-    status_note: `verification failed: ${note}`,
+    ...noteColumns(notes.verificationFailed(note)),
     updated_at: now,
   });
   await core.deps.audit.append(trx, {
@@ -123,7 +124,7 @@ async function close(core: EventCore, trx: Db, principal: Principal, row: EventR
     status: 'closed',
     closed_at: now,
     verified_by: `${principal.kind}:${principal.id}`,
-    status_note: note,
+    ...noteColumns(notes.closed(note)),
     updated_at: now,
   });
   const reporters = await core.repo.reporters(db, id);
@@ -163,6 +164,8 @@ async function close(core: EventCore, trx: Db, principal: Principal, row: EventR
       jurisdictionPath: row.jurisdiction_path,
       title: '您反映的问题已办结 Your report has been resolved',
       body: `${note}（请对办理结果评价 1–5 星 / please rate the result 1–5）`,
+      code: 'event.closed',
+      params: { note },
     },
   );
 }

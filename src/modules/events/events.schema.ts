@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JURISDICTION_PATH } from '../../platform/access.ts';
 import { TaskSchema } from '../dispatch/index.ts';
+import { NoteParamsSchema, STATUS_NOTE_CODES } from './events.notes.ts';
 import { EventPhotoSchema, MAX_PHOTOS_PER_REPORT } from './events.photos.ts';
 
 /** Where an event came from. */
@@ -109,7 +110,12 @@ export const EventSchema = z.object({
   mergedInto: z.string().nullable(),
   dedupeDecisionId: z.string().nullable(),
   triageReason: z.string().nullable(),
-  statusNote: z.string().nullable(),
+  statusNote: z.string().nullable().describe('the public status note in English: the fallback text'),
+  statusNoteCode: z
+    .enum(STATUS_NOTE_CODES)
+    .nullable()
+    .describe('the note as a code for clients to render in their language (null on older events)'),
+  statusNoteParams: NoteParamsSchema.nullable().describe('the parameters of statusNoteCode'),
   createdAt: iso,
   updatedAt: iso,
   expectedAt: iso.nullable(),

@@ -37,6 +37,9 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
     expect(first.event).toMatchObject({
       category: 'barbecue_smoke',
       status: 'dispatched',
+      statusNote: 'dispatched to JFB-1',
+      statusNoteCode: 'dispatched',
+      statusNoteParams: { team: 'JFB-1' },
       multiDepartment: true,
     });
     expect(first.tasks.map((t) => [t.role, t.departmentCode, t.team?.code])).toEqual([
@@ -46,6 +49,13 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
     expect(first.tasks[0]?.assignReason).toMatch(
       /^team JFB-1 \(JFB-1\) chosen: \d+ m, on duty, skill 'smoke', 0\/10 tasks; next best JFB-2/,
     );
+    // The same reason as a code and parameters, stored (jsonb) and read back, for clients to render.
+    const stored = await ec.dispatch.get(people.district, first.tasks[0]!.id);
+    expect(stored).toMatchObject({
+      assignReasonCode: 'chosen',
+      assignReasonParams: { teamCode: 'JFB-1', skill: 'smoke', load: 0, capacity: 10, nextTeamCode: 'JFB-2' },
+    });
+    expect(stored.assignReasonParams?.distanceM).toEqual(expect.any(Number));
     ec.clock.advance(30 * 60_000);
     const second = await ec.events.intake(people.citizen, 'citizen', {
       description: '较场口夜市烧烤油烟很大呛人',
@@ -68,8 +78,23 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
     await ec.events.verify(people.street, first.event.id, { approve: true, note: '已整改' });
     for (const token of [first.token, second.token]) {
       const inbox = await ec.notify.inbox((await ec.events.reporterIds(token)).map((id) => `reporter:${id}`));
-      expect(inbox).toEqual([expect.objectContaining({ subjectId: first.event.id, status: 'delivered' })]);
+      // A code and parameters for the portal to render in the citizen's language; the text stays as a fallback.
+      expect(inbox).toEqual([
+        expect.objectContaining({
+          subjectId: first.event.id,
+          status: 'delivered',
+          code: 'event.closed',
+          params: { note: '已整改' },
+          title: expect.stringContaining('已办结'),
+        }),
+      ]);
     }
+    // The public status note: the operator's closing note, as a code with the note.
+    expect(await ec.events.get(people.street, first.event.id)).toMatchObject({
+      statusNote: '已整改',
+      statusNoteCode: 'closed',
+      statusNoteParams: { note: '已整改' },
+    });
     const rated = await ec.events.rate(second.event.id, { token: second.token, rating: 4 });
     expect(rated.id).toBe(first.event.id);
     expect((await fail(ec.events.rate(far.event.id, { token: far.token, rating: 5 }))).code).toBe(
@@ -136,6 +161,8 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
       status: 'pending',
       team: null,
       assignReason: expect.stringContaining("skill 'sanitation'"),
+      assignReasonCode: 'no_team',
+      assignReasonParams: { departmentType: 'urban_management', skill: 'sanitation' },
     });
     const inbox = await ec.notify.list(people.street, {
       recipient: 'centre:500103003',
@@ -143,6 +170,10 @@ describe.each(testBackends)('event centre services on %s', (kind) => {
       limit: 5,
     });
     expect(inbox[0]?.title).toContain('Task needs a team');
+    expect(inbox[0]).toMatchObject({
+      code: 'task.needs_team',
+      params: { category: 'litter', department: r.tasks[0]!.departmentCode, reasonCode: 'no_team' },
+    });
   });
 
   it('refuses bad transitions, foreign tasks and bad photos, auditing each refusal', async () => {

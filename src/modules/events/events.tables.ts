@@ -30,6 +30,9 @@ export interface EventTables {
     dedupe_decision_id: string | null;
     triage_reason: string | null;
     status_note: string | null;
+    /** See events.notes.ts; null on rows written before codes. */
+    status_note_code: string | null;
+    status_note_params: Record<string, string | number | null> | null;
     created_by: string;
     created_at: Created;
     updated_at: Date;

@@ -5,6 +5,13 @@ export { DEFAULT_EVENT_OPTIONS, type EventDeps, type EventOptions, type Rule } f
 export { computeKpis, type Kpis } from './events.kpis.ts';
 export { eventMigrations } from './events.migrations.ts';
 export {
+  type NoteLanguage,
+  noteLanguage,
+  renderNote,
+  STATUS_NOTE_CODES,
+  type StatusNoteCode,
+} from './events.notes.ts';
+export {
   type CitizenPhotos,
   citizenPhotoPath,
   type EventPhoto,

@@ -39,4 +39,15 @@ export const notifyMigrations: Migrations = {
         .execute();
     },
   },
+  '202612071320_notify_code': {
+    async up(db: Kysely<unknown>) {
+      // The message as a code and parameters clients render in the reader's language; title and
+      // body stay the text fallback (SMS, e-mail, webhooks, older clients). Older rows keep nulls.
+      await db.schema
+        .alterTable('nt_notification')
+        .addColumn('code', 'text')
+        .addColumn('params', 'jsonb')
+        .execute();
+    },
+  },
 };

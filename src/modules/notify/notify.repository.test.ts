@@ -141,6 +141,8 @@ describe.each(testBackends)('notify repository on %s', (kind) => {
       subjectId: 'T1',
       title: '受理 Accepted',
       body: '已受理',
+      code: null,
+      params: null,
       status: 'delivered',
       attempts: 3,
       createdAt: '2025-11-20T08:00:00.000Z',

@@ -63,6 +63,8 @@ export function toNotificationDto(r: Row): NotificationDto {
     subjectId: r.subject_id,
     title: r.title,
     body: r.body,
+    code: r.code,
+    params: r.params,
     status: r.status as NotificationDto['status'],
     attempts: r.attempts,
     createdAt: r.created_at.toISOString(),

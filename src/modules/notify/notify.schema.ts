@@ -13,6 +13,9 @@ export interface NotifyTables {
     jurisdiction_path: string;
     title: string;
     body: string;
+    /** What the message says as a code and parameters clients render in the reader's language (null on older rows). */
+    code: string | null;
+    params: Record<string, string | number | null> | null;
     status: string;
     attempts: ColumnType<number, number | undefined, number>;
     last_error: string | null;
@@ -35,8 +38,12 @@ export interface Message {
   subjectType: string;
   subjectId: string;
   jurisdictionPath: string;
+  /** The text channels without a language of their own (SMS, e-mail, webhooks) send. */
   title: string;
   body: string;
+  /** The message as a code (web catalogue `notices.<code>`) and its parameters, for clients to render. */
+  code?: string;
+  params?: Record<string, string | number | null>;
 }
 
 /** One notification as the API returns it. */
@@ -46,8 +53,13 @@ export const NotificationSchema = z.object({
   channel: z.string(),
   subjectType: z.string(),
   subjectId: z.string(),
-  title: z.string(),
+  title: z.string().describe('the text fallback (may be bilingual)'),
   body: z.string(),
+  code: z.string().nullable().describe('the message as a code for clients to render in their language'),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number(), z.null()]))
+    .nullable()
+    .describe('the parameters of code'),
   status: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number().int(),
   createdAt: z.iso.datetime({ offset: true }),

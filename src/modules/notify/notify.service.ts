@@ -81,6 +81,8 @@ export class NotifyService implements Notifier {
             jurisdiction_path: message.jurisdictionPath,
             title: storable(message.title),
             body: storable(message.body),
+            code: message.code ?? null,
+            params: message.params ?? null,
             status: ch.deliver ? 'pending' : 'delivered',
             attempts: ch.deliver ? 0 : 1,
             last_error: null,

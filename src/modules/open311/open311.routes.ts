@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Api } from '../../platform/http/server.ts';
+import { noteLanguage } from '../events/index.ts';
 import { open311Status } from './open311.errors.ts';
 import { GetRequestsSchema, Open311Failure, PostRequestSchema } from './open311.schema.ts';
 import type { Open311Service } from './open311.service.ts';
@@ -150,7 +151,12 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
           },
         },
         async (req, reply) =>
-          send(reply, req.params.format, REQUESTS, await open311.list(req.query, baseOf(req))),
+          send(
+            reply,
+            req.params.format,
+            REQUESTS,
+            await open311.list(req.query, baseOf(req), noteLanguage(req.headers['accept-language'])),
+          ),
       );
       scope.get(
         '/requests/:id.:format',
@@ -159,7 +165,12 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
           schema: { tags, summary: 'One service request', params: F.extend({ id: z.string() }) },
         },
         async (req, reply) =>
-          send(reply, req.params.format, REQUESTS, await open311.get(req.params.id, baseOf(req))),
+          send(
+            reply,
+            req.params.format,
+            REQUESTS,
+            await open311.get(req.params.id, baseOf(req), noteLanguage(req.headers['accept-language'])),
+          ),
       );
       scope.get(
         '/tokens/:token.:format',

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { type EventDetail, type EventService, uploadIdOf } from '../events/index.ts';
+import {
+  type EventDetail,
+  type EventService,
+  type NoteLanguage,
+  renderNote,
+  uploadIdOf,
+} from '../events/index.ts';
 import { Gazetteer, type Place } from './open311.gazetteer.ts';
 import {
   Open311Failure,
@@ -221,6 +227,7 @@ export class Open311Service {
       status?: string;
     },
     base = '',
+    lang: NoteLanguage = 'zh-CN',
   ): Promise<RequestDto[]> {
     if (q.service_request_id) {
       const ids = q.service_request_id
@@ -232,7 +239,7 @@ export class Open311Service {
       return Promise.all(
         found
           .filter((e): e is EventDetail => e !== undefined && e.source === 'citizen')
-          .map((e) => this.toRequest(e, base)),
+          .map((e) => this.toRequest(e, base, lang)),
       );
     }
     const end = q.end_date ? date(q.end_date, 'end_date') : this.deps.clock.now();
@@ -253,7 +260,7 @@ export class Open311Service {
     for (const e of events) {
       const detail = await this.deps.events.publicGet(e.id);
       if (!detail) continue;
-      const request = await this.toRequest(detail, base);
+      const request = await this.toRequest(detail, base, lang);
       if (codes && !codes.includes(request.service_code)) continue;
       if (statuses && !statuses.includes(request.status)) continue;
       out.push(request);
@@ -262,10 +269,10 @@ export class Open311Service {
   }
 
   /** GET requests/{id}. */
-  async get(id: string, base = ''): Promise<RequestDto[]> {
+  async get(id: string, base = '', lang: NoteLanguage = 'zh-CN'): Promise<RequestDto[]> {
     const e = await this.deps.events.publicGet(id);
     if (e?.source !== 'citizen') throw new Open311Failure(404, `service_request_id ${id} not found`);
-    return [await this.toRequest(e, base)];
+    return [await this.toRequest(e, base, lang)];
   }
 
   /** GET tokens/{token}. */
@@ -280,7 +287,7 @@ export class Open311Service {
    * else the first photo the reporter sent, else the URL they gave. Our photos are personal data
    * and not published: downloading one needs the reporter's `?token=` (or staff credentials).
    */
-  private async toRequest(e: EventDetail, base: string): Promise<RequestDto> {
+  private async toRequest(e: EventDetail, base: string, lang: NoteLanguage): Promise<RequestDto> {
     const master = e.mergedInto ? ((await this.deps.events.publicGet(e.mergedInto)) ?? e) : e;
     const services = await this.services();
     const code = serviceCodeOf(e, services, this.file.general.service_code);
@@ -288,7 +295,8 @@ export class Open311Service {
     return {
       service_request_id: e.id,
       status: closed ? 'closed' : 'open',
-      status_notes: master.statusNote,
+      // In the requester's language (Accept-Language; zh-CN by default), from the note's code.
+      status_notes: renderNote(master, lang),
       service_name: services.find((s) => s.service_code === code)?.service_name ?? null,
       service_code: code,
       description: e.description,

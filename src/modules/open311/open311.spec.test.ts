@@ -170,6 +170,32 @@ describe.each(testBackends)('Open311 GeoReport v2 on %s', (kind) => {
     expect(got.address).toBe('重庆市渝中区解放碑街道');
   });
 
+  it('gives status_notes in the requester’s language: Accept-Language, else zh-CN; the event keeps the code', async () => {
+    const filed = await post({ ...base, ...where() });
+    const id = filed.body[0].service_request_id as string;
+    const notes = async (lang?: string) => {
+      const res = await app.http.inject({
+        url: `/open311/v2/requests/${id}.json`,
+        headers: lang ? { 'accept-language': lang } : {},
+      });
+      return res.json()[0].status_notes as string;
+    };
+    const event = await app.services.centre.events.get(SYSTEM_PRINCIPAL, id);
+    expect(event.statusNoteCode).toMatch(/^(dispatched|waiting_for_team|triage)$/);
+    const zh = await notes();
+    expect(zh).toMatch(/^(已派遣至.+|已受理，正在安排处置力量|已受理，正在人工分拨)$/);
+    expect(await notes('zh-CN,zh;q=0.9,en;q=0.8')).toBe(zh);
+    expect(await notes('en-GB,en;q=0.9,zh-CN;q=0.5')).toMatch(
+      /^(Dispatched to .+|Received; a team is being arranged|Received; being routed by a dispatcher)$/,
+    );
+    // A list answers in the same language.
+    const listed = await app.http.inject({
+      url: `/open311/v2/requests.json?service_request_id=${id}`,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(listed.json()[0].status_notes).toMatch(/^(Dispatched|Received)/);
+  });
+
   it('gives keywords as the same comma-separated string in JSON and XML', async () => {
     const json = (await get('/open311/v2/services.json')).body as {
       service_code: string;

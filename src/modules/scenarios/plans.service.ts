@@ -319,6 +319,8 @@ export class PlanService {
         jurisdictionPath: event.jurisdictionPath,
         title: `预案启动 ${template.name}`,
         body: summary,
+        code: 'plan.started',
+        params: { template: template.key, version: template.version },
       });
     }
   }

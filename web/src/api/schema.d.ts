@@ -2303,8 +2303,15 @@ export interface paths {
                 channel: string;
                 subjectType: string;
                 subjectId: string;
+                /** @description the text fallback (may be bilingual) */
                 title: string;
                 body: string;
+                /** @description the message as a code for clients to render in their language */
+                code: string | null;
+                /** @description the parameters of code */
+                params: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** @enum {string} */
                 status: 'pending' | 'delivered' | 'failed';
                 attempts: number;
@@ -2506,7 +2513,29 @@ export interface paths {
                 mergedInto: string | null;
                 dedupeDecisionId: string | null;
                 triageReason: string | null;
+                /** @description the public status note in English: the fallback text */
                 statusNote: string | null;
+                /** @description the note as a code for clients to render in their language (null on older events) */
+                statusNoteCode:
+                  | (
+                      | 'dispatched'
+                      | 'waiting_for_team'
+                      | 'merged'
+                      | 'triage'
+                      | 'returned'
+                      | 'accepted'
+                      | 'en_route'
+                      | 'arrived'
+                      | 'completed'
+                      | 'unable'
+                      | 'verification_failed'
+                      | 'closed'
+                    )
+                  | null;
+                /** @description the parameters of statusNoteCode */
+                statusNoteParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -2557,7 +2586,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -2758,7 +2803,29 @@ export interface paths {
               mergedInto: string | null;
               dedupeDecisionId: string | null;
               triageReason: string | null;
+              /** @description the public status note in English: the fallback text */
               statusNote: string | null;
+              /** @description the note as a code for clients to render in their language (null on older events) */
+              statusNoteCode:
+                | (
+                    | 'dispatched'
+                    | 'waiting_for_team'
+                    | 'merged'
+                    | 'triage'
+                    | 'returned'
+                    | 'accepted'
+                    | 'en_route'
+                    | 'arrived'
+                    | 'completed'
+                    | 'unable'
+                    | 'verification_failed'
+                    | 'closed'
+                  )
+                | null;
+              /** @description the parameters of statusNoteCode */
+              statusNoteParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -2846,7 +2913,29 @@ export interface paths {
               mergedInto: string | null;
               dedupeDecisionId: string | null;
               triageReason: string | null;
+              /** @description the public status note in English: the fallback text */
               statusNote: string | null;
+              /** @description the note as a code for clients to render in their language (null on older events) */
+              statusNoteCode:
+                | (
+                    | 'dispatched'
+                    | 'waiting_for_team'
+                    | 'merged'
+                    | 'triage'
+                    | 'returned'
+                    | 'accepted'
+                    | 'en_route'
+                    | 'arrived'
+                    | 'completed'
+                    | 'unable'
+                    | 'verification_failed'
+                    | 'closed'
+                  )
+                | null;
+              /** @description the parameters of statusNoteCode */
+              statusNoteParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -5918,7 +6007,29 @@ export interface paths {
                 mergedInto: string | null;
                 dedupeDecisionId: string | null;
                 triageReason: string | null;
+                /** @description the public status note in English: the fallback text */
                 statusNote: string | null;
+                /** @description the note as a code for clients to render in their language (null on older events) */
+                statusNoteCode:
+                  | (
+                      | 'dispatched'
+                      | 'waiting_for_team'
+                      | 'merged'
+                      | 'triage'
+                      | 'returned'
+                      | 'accepted'
+                      | 'en_route'
+                      | 'arrived'
+                      | 'completed'
+                      | 'unable'
+                      | 'verification_failed'
+                      | 'closed'
+                    )
+                  | null;
+                /** @description the parameters of statusNoteCode */
+                statusNoteParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6026,7 +6137,29 @@ export interface paths {
                 mergedInto: string | null;
                 dedupeDecisionId: string | null;
                 triageReason: string | null;
+                /** @description the public status note in English: the fallback text */
                 statusNote: string | null;
+                /** @description the note as a code for clients to render in their language (null on older events) */
+                statusNoteCode:
+                  | (
+                      | 'dispatched'
+                      | 'waiting_for_team'
+                      | 'merged'
+                      | 'triage'
+                      | 'returned'
+                      | 'accepted'
+                      | 'en_route'
+                      | 'arrived'
+                      | 'completed'
+                      | 'unable'
+                      | 'verification_failed'
+                      | 'closed'
+                    )
+                  | null;
+                /** @description the parameters of statusNoteCode */
+                statusNoteParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6077,7 +6210,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6173,7 +6322,29 @@ export interface paths {
               mergedInto: string | null;
               dedupeDecisionId: string | null;
               triageReason: string | null;
+              /** @description the public status note in English: the fallback text */
               statusNote: string | null;
+              /** @description the note as a code for clients to render in their language (null on older events) */
+              statusNoteCode:
+                | (
+                    | 'dispatched'
+                    | 'waiting_for_team'
+                    | 'merged'
+                    | 'triage'
+                    | 'returned'
+                    | 'accepted'
+                    | 'en_route'
+                    | 'arrived'
+                    | 'completed'
+                    | 'unable'
+                    | 'verification_failed'
+                    | 'closed'
+                  )
+                | null;
+              /** @description the parameters of statusNoteCode */
+              statusNoteParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -6223,7 +6394,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6344,7 +6531,29 @@ export interface paths {
               mergedInto: string | null;
               dedupeDecisionId: string | null;
               triageReason: string | null;
+              /** @description the public status note in English: the fallback text */
               statusNote: string | null;
+              /** @description the note as a code for clients to render in their language (null on older events) */
+              statusNoteCode:
+                | (
+                    | 'dispatched'
+                    | 'waiting_for_team'
+                    | 'merged'
+                    | 'triage'
+                    | 'returned'
+                    | 'accepted'
+                    | 'en_route'
+                    | 'arrived'
+                    | 'completed'
+                    | 'unable'
+                    | 'verification_failed'
+                    | 'closed'
+                  )
+                | null;
+              /** @description the parameters of statusNoteCode */
+              statusNoteParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -6394,7 +6603,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6513,7 +6738,29 @@ export interface paths {
               mergedInto: string | null;
               dedupeDecisionId: string | null;
               triageReason: string | null;
+              /** @description the public status note in English: the fallback text */
               statusNote: string | null;
+              /** @description the note as a code for clients to render in their language (null on older events) */
+              statusNoteCode:
+                | (
+                    | 'dispatched'
+                    | 'waiting_for_team'
+                    | 'merged'
+                    | 'triage'
+                    | 'returned'
+                    | 'accepted'
+                    | 'en_route'
+                    | 'arrived'
+                    | 'completed'
+                    | 'unable'
+                    | 'verification_failed'
+                    | 'closed'
+                  )
+                | null;
+              /** @description the parameters of statusNoteCode */
+              statusNoteParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -6563,7 +6810,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6679,7 +6942,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6770,7 +7049,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -6906,7 +7201,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -7015,7 +7326,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -7122,7 +7449,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -7230,7 +7573,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -7384,7 +7743,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -7491,7 +7866,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -8498,8 +8889,15 @@ export interface paths {
                 channel: string;
                 subjectType: string;
                 subjectId: string;
+                /** @description the text fallback (may be bilingual) */
                 title: string;
                 body: string;
+                /** @description the message as a code for clients to render in their language */
+                code: string | null;
+                /** @description the parameters of code */
+                params: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** @enum {string} */
                 status: 'pending' | 'delivered' | 'failed';
                 attempts: number;
@@ -10680,8 +11078,15 @@ export interface paths {
                 channel: string;
                 subjectType: string;
                 subjectId: string;
+                /** @description the text fallback (may be bilingual) */
                 title: string;
                 body: string;
+                /** @description the message as a code for clients to render in their language */
+                code: string | null;
+                /** @description the parameters of code */
+                params: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** @enum {string} */
                 status: 'pending' | 'delivered' | 'failed';
                 attempts: number;
@@ -10780,7 +11185,23 @@ export interface paths {
                   departmentCode: string;
                 } | null;
                 assignDecisionId: string | null;
+                /** @description why the task has its team (or none), in English: the fallback text */
                 assignReason: string | null;
+                /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+                assignReasonCode:
+                  | (
+                      | 'chosen'
+                      | 'no_team'
+                      | 'team_unavailable'
+                      | 'team_full'
+                      | 'algorithm_unavailable'
+                      | 'manual'
+                    )
+                  | null;
+                /** @description the parameters of assignReasonCode */
+                assignReasonParams: {
+                  [key: string]: string | number | null;
+                } | null;
                 /** Format: date-time */
                 acceptDueAt: string;
                 /** Format: date-time */
@@ -10882,7 +11303,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -10992,7 +11429,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -11099,7 +11552,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */
@@ -11206,7 +11675,23 @@ export interface paths {
                 departmentCode: string;
               } | null;
               assignDecisionId: string | null;
+              /** @description why the task has its team (or none), in English: the fallback text */
               assignReason: string | null;
+              /** @description the reason as a code for clients to render in their language (null on tasks assigned before codes) */
+              assignReasonCode:
+                | (
+                    | 'chosen'
+                    | 'no_team'
+                    | 'team_unavailable'
+                    | 'team_full'
+                    | 'algorithm_unavailable'
+                    | 'manual'
+                  )
+                | null;
+              /** @description the parameters of assignReasonCode */
+              assignReasonParams: {
+                [key: string]: string | number | null;
+              } | null;
               /** Format: date-time */
               acceptDueAt: string;
               /** Format: date-time */

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
+import { noticeText } from '../shared/notices.ts';
 import { type Filed, fetchPhotos, fetchStatus, idOfToken, myRequests, remember } from './open311.ts';
 
 /** "My requests": the ones filed from this browser (or added by token), with status, closing note, rating and reopen. */
@@ -56,13 +57,13 @@ export function Requests({ focus }: { focus?: string }) {
 }
 
 function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const id = useId();
   const status = useQuery({
-    queryKey: ['request', filed.id],
+    queryKey: ['request', filed.id, i18n.language],
     refetchInterval: 10_000,
-    queryFn: () => fetchStatus(filed.id),
+    queryFn: () => fetchStatus(filed.id, i18n.language),
   });
   const inbox = useQuery({
     queryKey: ['inbox', filed.token],
@@ -126,9 +127,13 @@ function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
         </strong>
         {s?.agency ? <span className="small muted"> · {s.agency}</span> : null}
       </p>
-      {s?.statusNotes ? (
+      {s?.statusNotes && closed ? (
         <p className="closing-note">
           {t('citizen.closingNote')}: {s.statusNotes}
+        </p>
+      ) : s?.statusNotes ? (
+        <p className="progress-note small">
+          {t('citizen.progress')}: {s.statusNotes}
         </p>
       ) : null}
       {mine.length ? (
@@ -160,11 +165,14 @@ function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
         <details open={open}>
           <summary>{t('citizen.messages', { count: inbox.data.length })}</summary>
           <ul className="small">
-            {inbox.data.map((n) => (
-              <li key={n.id}>
-                <strong>{n.title}</strong> {n.body}
-              </li>
-            ))}
+            {inbox.data.map((n) => {
+              const text = noticeText(t, n);
+              return (
+                <li key={n.id} className="notice">
+                  <strong>{text.title}</strong> {text.body}
+                </li>
+              );
+            })}
           </ul>
         </details>
       ) : null}

@@ -183,8 +183,11 @@ export interface RequestStatus {
   long: number | null;
 }
 
-export async function fetchStatus(id: string): Promise<RequestStatus> {
-  const res = await fetch(`/open311/v2/requests/${encodeURIComponent(id)}.json`);
+/** One request's status; its `status_notes` in `lang` (the server renders them from their codes). */
+export async function fetchStatus(id: string, lang: string): Promise<RequestStatus> {
+  const res = await fetch(`/open311/v2/requests/${encodeURIComponent(id)}.json`, {
+    headers: { 'accept-language': lang },
+  });
   const body: unknown = await res.json().catch(() => null);
   const r = Array.isArray(body) ? (body[0] as Record<string, unknown>) : undefined;
   if (!res.ok || !r) throw new Error(String((r?.description as string) ?? `HTTP ${res.status}`));

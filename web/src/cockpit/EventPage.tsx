@@ -12,16 +12,17 @@ import {
   useWhy,
 } from '../api/events.ts';
 import type { Me } from '../api/types.ts';
+import { useDepartmentNames } from '../shared/names.ts';
 import { useAuthorizedPhoto } from '../shared/photos.ts';
 import { isWithin } from './drill.ts';
-import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { assignReasonLabel, explanationLabel, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 
 /**
  * The event page (`/events/:id`): what, where, timeline, tasks per department with photos, why,
  * and actions. An unknown event, or one outside the user's jurisdiction, is a not-found view.
  */
 export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const event = useEvent(id);
   const why = useWhy('event', id);
   const e = event.data;
@@ -101,7 +102,7 @@ export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: ()
                   <span className="muted small">
                     {d.version} · {timeOf(d.at)}
                   </span>
-                  <div>{d.explanation?.zh ?? d.explanation?.text ?? d.reason ?? d.outcome}</div>
+                  <div className="why-text">{explanationLabel(t, i18n.language, d)}</div>
                   {d.overrides.length ? (
                     <div className="muted small">{t('event.overridden', { count: d.overrides.length })}</div>
                   ) : null}
@@ -120,9 +121,10 @@ export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: ()
 /** Timeline from the event's and its tasks' timestamps (the API has no separate history). */
 function Timeline({ event }: { event: EventDetail }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames(event.tasks.map((task) => task.departmentCode));
   const rows: [string, string][] = [[event.createdAt, t('timeline.reported')]];
   for (const task of event.tasks) {
-    const who = task.team?.name ?? task.departmentCode;
+    const who = task.team?.name ?? department(task.departmentCode);
     if (task.assignedAt) rows.push([task.assignedAt, t('timeline.assigned', { who })]);
     if (task.acceptedAt) rows.push([task.acceptedAt, t('timeline.accepted', { who })]);
     if (task.arrivedAt) rows.push([task.arrivedAt, t('timeline.arrived', { who })]);
@@ -180,6 +182,7 @@ function useEscalate(eventId: string) {
 
 function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames([task.departmentCode]);
   const evidence = useEvidence(task.id);
   const actions = useEventActions(eventId);
   const escalate = useEscalate(eventId);
@@ -197,7 +200,10 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
   return (
     <li className="task">
       <div>
-        <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong> {task.departmentCode}{' '}
+        <strong>{task.role === 'lead' ? t('event.lead') : t('event.co')}</strong>{' '}
+        <span className="task-department" data-code={task.departmentCode}>
+          {department(task.departmentCode)}
+        </span>{' '}
         <span className={`badge ts-${task.status}`}>{taskStatusLabel(t, task.status)}</span>
       </div>
       <div className="small task-level" data-level={task.level} data-escalations={task.escalations}>
@@ -205,7 +211,7 @@ function TaskCard({ task, eventId, me }: { task: Task; eventId: string; me: Me }
         {t('event.due')}: {timeOf(task.resolveDueAt)}
         {task.escalations ? ` · ${t('event.escalations', { count: task.escalations })}` : ''}
       </div>
-      {task.assignReason ? <div className="muted small">{task.assignReason}</div> : null}
+      {task.assignReason ? <div className="muted small task-reason">{assignReasonLabel(t, task)}</div> : null}
       {task.note ? <div className="small">“{task.note}”</div> : null}
       {evidence.data?.length ? (
         <div className="small">

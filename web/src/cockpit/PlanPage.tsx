@@ -5,7 +5,8 @@ import { type EventDetail, useEvent, useLiveStream, usePlan } from '../api/event
 import type { Me } from '../api/types.ts';
 import { eventPath, FROM_COCKPIT, navigate } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
-import { statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { useDepartmentNames } from '../shared/names.ts';
+import { planName, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
 import './plan.css';
 
 /** A plan as GET /api/v1/plans/{id} answers. */
@@ -58,6 +59,7 @@ function timeline(
   event: EventDetail | undefined,
   now: number,
   t: ReturnType<typeof useTranslation>['t'],
+  lng: string,
 ): Moment[] {
   const dept = (task: PlanTask) => t(`departments.${task.departmentType}`, task.departmentType);
   const moments: Moment[] = [];
@@ -66,7 +68,7 @@ function timeline(
   moments.push({
     key: 'started',
     at: plan.startedAt,
-    text: t('plan.tl.started', { name: plan.name }),
+    text: t('plan.tl.started', { name: planName(t, lng, plan) }),
     tone: 'plain',
   });
   for (const task of plan.tasks) {
@@ -161,7 +163,7 @@ export function PlanPage({ id, me }: { id: string; me: Me }) {
 }
 
 function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail | undefined; now: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const active = plan.status === 'active';
   const elapsed = active ? (now - Date.parse(plan.startedAt)) / MINUTE : plan.progress.elapsedMinutes;
   const overdue = active ? elapsed > plan.targetMinutes : plan.progress.onTime === false;
@@ -170,7 +172,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
     <>
       <section className="plan-hero" aria-label={t('plan.summary')}>
         <div className="plan-hero-head">
-          <h1 id="plan-title">{plan.name}</h1>
+          <h1 id="plan-title">{planName(t, i18n.language, plan)}</h1>
           <span className={`badge ${active ? 'plan-active' : 'plan-completed'}`}>
             {active ? t('plan.active') : t('plan.completed')}
           </span>
@@ -190,7 +192,13 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
           <dd>{t('plan.progressValue', { done, acknowledged, total })}</dd>
           <dt>{t('plan.template')}</dt>
           <dd>
-            {plan.templateKey} v{plan.templateVersion} · {t(`plan.scenarios.${plan.scenario}`, plan.scenario)}
+            <span className="plan-template" data-key={plan.templateKey}>
+              {t('plan.templateValue', {
+                name: t(`planTemplates.${plan.templateKey}`, plan.templateKey),
+                version: plan.templateVersion,
+              })}
+            </span>{' '}
+            · {t(`plan.scenarios.${plan.scenario}`, plan.scenario)}
           </dd>
         </dl>
         <div
@@ -255,7 +263,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
         <section className="plan-timeline" aria-labelledby="plan-timeline-title">
           <h2 id="plan-timeline-title">{t('plan.timeline')}</h2>
           <ol className="plan-moments">
-            {timeline(plan, event, now, t).map((m) => (
+            {timeline(plan, event, now, t, i18n.language).map((m) => (
               <li key={m.key} className={`moment ${m.tone}`}>
                 <time dateTime={m.at}>{timeOf(m.at)}</time> <span>{m.text}</span>
               </li>
@@ -270,6 +278,7 @@ function PlanBody({ plan, event, now }: { plan: PlanDetail; event: EventDetail |
 /** One step: a department's task with its status, team, times and elapsed against its due time. */
 function StepCard({ plan, task, now }: { plan: PlanDetail; task: PlanTask; now: number }) {
   const { t } = useTranslation();
+  const department = useDepartmentNames([task.departmentCode]);
   const clock = taskClock(plan, task, now);
   const late = clock.overdue && !['cancelled'].includes(task.status);
   return (
@@ -294,7 +303,10 @@ function StepCard({ plan, task, now }: { plan: PlanDetail; task: PlanTask; now: 
       <dl className="plan-facts small">
         <dt>{t('plan.level')}</dt>
         <dd>
-          {t(`levels.${task.level}`, task.level)} · {task.departmentCode}
+          {t(`levels.${task.level}`, task.level)} ·{' '}
+          <span className="task-department" data-code={task.departmentCode}>
+            {department(task.departmentCode)}
+          </span>
         </dd>
         <dt>{t('event.team')}</dt>
         <dd>{task.team ?? '—'}</dd>

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Plan } from '../api/devices.ts';
 import { navigate, planPath } from '../router.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
-import { timeOf } from './eventText.ts';
+import { planName, timeOf } from './eventText.ts';
 import './plan.css';
 
 /** Tasks of a plan counted per department type, in the plan's order. */
@@ -18,7 +18,7 @@ function perDepartment(plan: Plan): [string, number][] {
  * page (`/plans/:id`).
  */
 export function PlansPanel({ plans, loading }: { plans: readonly Plan[] | undefined; loading: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const active = (plans ?? []).filter((p) => p.status === 'active');
   const completed = (plans ?? []).length - active.length;
   return (
@@ -48,7 +48,7 @@ export function PlansPanel({ plans, loading }: { plans: readonly Plan[] | undefi
                       navigate(planPath(plan.id));
                     }}
                   >
-                    {plan.name}
+                    {planName(t, i18n.language, plan)}
                   </a>
                   <span className="muted small">{timeOf(plan.startedAt)}</span>
                 </div>
