@@ -85,3 +85,6 @@ export function lifeCircleCodeOf(pathname: string): string | undefined {
   const m = /^\/lifecircle\/([0-9A-Za-z_-]{1,32})\/?$/.exec(pathname);
   return m?.[1];
 }
+
+/** The cockpit's traffic index page (city and districts, a day beside another). */
+export const TRAFFIC_PATH = '/traffic';

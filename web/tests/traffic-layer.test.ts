@@ -131,4 +131,43 @@ describe('cockpit traffic layer in Chromium', () => {
     expect(on[1]! - off[1]!).toBeGreaterThan(500);
     expect(errors).toEqual([]);
   });
+
+  it('opens the traffic index page from the legend: figures equal the API, curves drawn, districts ranked; English too', async () => {
+    const token = await tokenOf('operator.500103', DEMO_PASSWORD);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(clock.now());
+    const api = (await (
+      await fetch(`${baseUrl}/api/v1/traffic/index?day=${day}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { figures: { tti: number; arterialSpeedKmh: number; links: number }; districts: unknown[] };
+    expect(api.figures.links).toBeGreaterThan(100);
+
+    const page = await watchedPage(browser, contexts, errors, { viewport: { width: 1440, height: 900 } });
+    await page.goto(`${baseUrl}/`);
+    await signIn(page, 'operator.500103', DEMO_PASSWORD);
+    await page.getByRole('checkbox', { name: /道路交通/ }).check();
+    await page.getByTestId('traffic-index-link').click();
+    await page.getByRole('heading', { name: '交通运行指数' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/traffic');
+    const figure = page.getByTestId('traffic-figures');
+    await expect
+      .poll(() => figure.locator('[data-figure="tti"]').textContent())
+      .toContain(api.figures.tti.toFixed(2));
+    expect(await figure.locator('[data-figure="arterialSpeedKmh"]').textContent()).toContain(
+      `${api.figures.arterialSpeedKmh.toFixed(1)} km/h`,
+    );
+    expect(await figure.locator('[data-figure="links"]').textContent()).toBe(String(api.figures.links));
+    // Two charts (index with the comparison day, arterial speed), each a canvas with its ARIA description.
+    await expect.poll(() => page.locator('.chart canvas').count()).toBe(2);
+    expect(await page.locator('.chart').first().getAttribute('aria-label')).toContain(api.figures.tti.toFixed(2));
+    await expect
+      .poll(() => page.getByTestId('traffic-districts').locator('tbody tr').count())
+      .toBe(api.districts.length);
+    expect(await page.getByTestId('traffic-districts').textContent()).toContain('渝中区');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: shot('traffic-index-page') });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Traffic congestion index' }).waitFor();
+    expect(errors).toEqual([]);
+  });
 });

@@ -161,25 +161,32 @@ export function Parking() {
         </p>
       ) : null}
       {search.data && search.data.items.length === 0 ? <EmptyState title={t('parking.none')} /> : null}
-      {(search.data?.items ?? []).map((site) => (
-        <article key={site.id} className="card" aria-label={site.name}>
-          <h3>
-            {site.name} {site.synthetic ? <span className="badge">{t('parking.synthetic')}</span> : null}
-          </h3>
-          <p>
-            {t('parking.distance', { m: site.distanceM })} · {t(`parking.owner.${site.ownerKind}`)} ·{' '}
-            {t('parking.available', { count: site.availableSpotNumber, total: site.totalSpotNumber })}
-          </p>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={!plateOk || site.availableSpotNumber === 0 || book.isPending || Boolean(book.data)}
-            onClick={() => reserve(site)}
-          >
-            {plateOk ? t('parking.book') : t('parking.plateFirst')}
-          </button>
-        </article>
-      ))}
+      {/* Sites with a space free for the whole stay first (nearest first), then the full ones. */}
+      {[...(search.data?.items ?? [])]
+        .sort((a, b) => Number(b.availableSpotNumber > 0) - Number(a.availableSpotNumber > 0))
+        .map((site) => (
+          <article key={site.id} className="card" aria-label={site.name}>
+            <h3>
+              {site.name} {site.synthetic ? <span className="badge">{t('parking.synthetic')}</span> : null}
+            </h3>
+            <p>
+              {t('parking.distance', { m: site.distanceM })} · {t(`parking.owner.${site.ownerKind}`)} ·{' '}
+              {t('parking.available', { count: site.availableSpotNumber, total: site.totalSpotNumber })}
+            </p>
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={!plateOk || site.availableSpotNumber === 0 || book.isPending || Boolean(book.data)}
+              onClick={() => reserve(site)}
+            >
+              {site.availableSpotNumber === 0
+                ? t('parking.full')
+                : plateOk
+                  ? t('parking.book')
+                  : t('parking.plateFirst')}
+            </button>
+          </article>
+        ))}
     </>
   );
 }

@@ -11,10 +11,9 @@ import {
 } from '../api/datahub.ts';
 import type { Me } from '../api/types.ts';
 import type { Flow } from '../charts/SankeyChart.tsx';
-import { navigate } from '../router.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
-import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import './data.css';
+import { PageHeader } from './PageHeader.tsx';
 
 const SankeyChart = lazy(() => import('../charts/SankeyChart.tsx'));
 
@@ -56,19 +55,7 @@ export function DataPage({ me }: { me: Me }) {
   const deptName = useDepartmentName(kpis.data);
   return (
     <div className="cockpit data-page-wrap">
-      <header className="cockpit-header">
-        <button type="button" className="btn btn-ghost" onClick={() => navigate('/')}>
-          ← {t('datahub.back')}
-        </button>
-        <div className="brand">
-          <span className="logo" aria-hidden="true" />
-          <span>{t('cockpit.title')}</span>
-        </div>
-        <div className="user">
-          <span className="user-name">{me.user?.displayName ?? me.principal.name}</span>
-          <LanguageSwitch />
-        </div>
-      </header>
+      <PageHeader me={me} backLabel={t('datahub.back')} />
       <main className="data-page" aria-labelledby="data-title">
         <h1 id="data-title">{t('datahub.title')}</h1>
         {mayKpis ? (

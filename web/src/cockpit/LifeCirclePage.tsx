@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../api/client.ts';
 import { useToken } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
-import { navigate } from '../router.ts';
-import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
+import { PageHeader } from './PageHeader.tsx';
 import './plan.css';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -42,19 +41,7 @@ export function LifeCirclePage({ code, me }: { code: string; me: Me }) {
   const r = report.data;
   return (
     <div className="cockpit plan-page-wrap">
-      <header className="cockpit-header">
-        <button type="button" className="btn btn-ghost" onClick={() => navigate('/')}>
-          ← {t('plan.back')}
-        </button>
-        <div className="brand">
-          <span className="logo" aria-hidden="true" />
-          <span>{t('cockpit.title')}</span>
-        </div>
-        <div className="user">
-          <span className="user-name">{me.user?.displayName ?? me.principal.name}</span>
-          <LanguageSwitch />
-        </div>
-      </header>
+      <PageHeader me={me} backLabel={t('plan.back')} />
       <main className="plan-page lifecircle-page" aria-labelledby="lifecircle-title">
         {!r ? (
           <section className="plan-missing">

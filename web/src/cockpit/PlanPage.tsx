@@ -4,9 +4,9 @@ import { ApiError } from '../api/client.ts';
 import { type EventDetail, useEvent, useLiveStream, usePlan } from '../api/events.ts';
 import type { Me } from '../api/types.ts';
 import { eventPath, FROM_COCKPIT, navigate } from '../router.ts';
-import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { useDepartmentNames } from '../shared/names.ts';
 import { planName, statusLabel, taskStatusLabel, timeOf } from './eventText.ts';
+import { PageHeader } from './PageHeader.tsx';
 import './plan.css';
 
 /** A plan as GET /api/v1/plans/{id} answers. */
@@ -125,23 +125,10 @@ export function PlanPage({ id, me }: { id: string; me: Me }) {
   const p = plan.data;
   const event = useEvent(p?.eventId);
   const now = useNow(15_000);
-  const back = () => navigate('/');
 
   return (
     <div className="cockpit plan-page-wrap">
-      <header className="cockpit-header">
-        <button type="button" className="btn btn-ghost" onClick={back}>
-          ← {t('plan.back')}
-        </button>
-        <div className="brand">
-          <span className="logo" aria-hidden="true" />
-          <span>{t('cockpit.title')}</span>
-        </div>
-        <div className="user">
-          <span className="user-name">{me.user?.displayName ?? me.principal.name}</span>
-          <LanguageSwitch />
-        </div>
-      </header>
+      <PageHeader me={me} backLabel={t('plan.back')} />
       <main className="plan-page" aria-labelledby="plan-title">
         {!p ? (
           <section className="plan-missing">

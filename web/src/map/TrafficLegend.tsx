@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { TrafficLinks } from '../cockpit/layers.ts';
+import { navigate, TRAFFIC_PATH } from '../router.ts';
 import { rgb } from './basemap.ts';
 import { TRAFFIC_COLOURS, TRAFFIC_LEVELS } from './traffic.ts';
 
@@ -32,6 +33,18 @@ export function TrafficLegend({
               </li>
             ))}
             <li>{t('layers.traffic.note')}</li>
+            <li>
+              <a
+                href={TRAFFIC_PATH}
+                data-testid="traffic-index-link"
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(TRAFFIC_PATH);
+                }}
+              >
+                {t('trafficPage.link')}
+              </a>
+            </li>
           </ul>
         ) : (
           <p className="legend-sub small">{t('layers.loading')}</p>

@@ -35,13 +35,9 @@ export function departmentLabel(t: TFunction, lng: string, code: string, place?:
     : t('departmentKind', { kind });
 }
 
-/**
- * Names of departments by code, in the reader's language: the places of their nodes are read
- * once each (public jurisdiction list, no geometry) and kept for the session.
- */
-export function useDepartmentNames(codes: readonly string[]): (code: string) => string {
-  const { t, i18n } = useTranslation();
-  const nodes = [...new Set(codes.map((c) => c.split(':')[0] ?? ''))].filter((n) => levelOf(n));
+/** Places by node code (public jurisdiction list, no geometry), each read once and kept for the session. */
+function usePlaces(codes: readonly string[]): Map<string, Place> {
+  const nodes = [...new Set(codes)].filter((n) => levelOf(n));
   const places = useQueries({
     queries: nodes.map((node) => ({
       queryKey: ['place', node],
@@ -56,5 +52,25 @@ export function useDepartmentNames(codes: readonly string[]): (code: string) => 
   });
   const byNode = new Map<string, Place>();
   for (const q of places) if (q.data) byNode.set(q.data.code, q.data);
+  return byNode;
+}
+
+/**
+ * Names of departments by code, in the reader's language: the places of their nodes are read
+ * once each and kept for the session.
+ */
+export function useDepartmentNames(codes: readonly string[]): (code: string) => string {
+  const { t, i18n } = useTranslation();
+  const byNode = usePlaces(codes.map((c) => c.split(':')[0] ?? ''));
   return (code) => departmentLabel(t, i18n.language, code, byNode.get(code.split(':')[0] ?? ''));
+}
+
+/** Names of places (city, district, street) by code in the reader's language; the code while unknown. */
+export function usePlaceNames(codes: readonly string[]): (code: string) => string {
+  const { i18n } = useTranslation();
+  const byNode = usePlaces(codes);
+  return (code) => {
+    const place = byNode.get(code);
+    return place ? placeName(place, i18n.language) : code;
+  };
 }
