@@ -1,93 +1,36 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { DEMO_PASSWORD, prepareCity } from '../demo/prepare.ts';
+import type { App } from '../app.ts';
 import { ManualClock } from '../platform/clock.ts';
-import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
-import { createLogger } from '../platform/logger.ts';
+import { testBackends } from '../platform/db/testing.ts';
 import type { Driver } from './driver.ts';
+import { openStoryApp, type StoryApp } from './in-process.testing.ts';
 import { serviceStory } from './services-stories.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The integrated-services stories on simulated time against the demo city in-process (HTTP by inject). */
 describe.each(testBackends)('services stories on %s', (kind) => {
+  let story: StoryApp;
   let app: App;
+  let driver: Driver;
   let dataDir: string;
   // Wednesday 2 December 2026, 09:00 in Chongqing: a working day.
   const clock = new ManualClock('2026-12-02T09:00:00+08:00');
-  const tokens = new Map<string, string | null>();
-  const lines: string[] = [];
-  const login = async (user: string) => {
-    if (!tokens.has(user)) {
-      const res = await app.http.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { username: user, password: DEMO_PASSWORD },
-      });
-      tokens.set(user, res.statusCode === 200 ? res.json().token : null);
-    }
-    return tokens.get(user) ?? null;
-  };
-  const driver: Driver = {
-    async call(method, url, user, body, headers = {}) {
-      const token = user ? await login(user) : null;
-      const res = await app.http.inject({
-        method,
-        url,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        ...(body === undefined ? {} : { payload: body as string }),
-      });
-      const type = String(res.headers['content-type'] ?? '');
-      return { status: res.statusCode, body: type.includes('json') ? res.json() : res.body };
-    },
-    canLogin: async (user) => (await login(user)) !== null,
-    async publish() {},
-    now: () => clock.now().getTime(),
-    async advance(ms) {
-      clock.advance(ms);
-      await app.services.integratedServices.timers.tick();
-    },
-    async until(what, probe) {
-      const v = await probe();
-      if (!v) throw new Error(`${what}: not reached`);
-      return v;
-    },
-    log: (line) => lines.push(line),
-  };
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-sv-'));
-    const config = loadConfig(
-      {},
-      {
-        dataDir,
-        port: 0,
-        adminPassword: 'admin-password-sv',
-        tokenSecret: 's'.repeat(40),
-        // No MariaDB in tests: the demo's departmental records come from the CSV files.
-        datahubMariadbUrl: 'mysql://root@127.0.0.1:1/none',
-      },
-    );
-    app = await createApp({
-      config,
-      logger: createLogger((process.env.TEST_LOG_LEVEL as 'error') ?? 'error'),
+    story = await openStoryApp(kind, {
       clock,
-      database: await openTestDatabase(kind),
-      scenarios: { crowdIntervalMs: 0 },
-      services: { sweepMs: 0 },
+      app: { services: { sweepMs: 0 } },
+      // No MariaDB in tests: the demo's departmental records come from the CSV files.
+      config: { datahubMariadbUrl: 'mysql://root@127.0.0.1:1/none' },
+      // The step timers are ticked by hand on simulated time.
+      afterAdvance: (a) => a.services.integratedServices.timers.tick(),
     });
-    await prepareCity(app, { demo: true });
+    ({ app, driver, dataDir } = story);
   }, 240_000);
-  afterAll(async () => {
-    await app?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (process.env.SHOW_STORIES) console.log(lines.join('\n'));
-  });
+  afterAll(() => story?.close());
 
   it('newborn: 6 items, 7 departments, 18 materials of which at most 2 from the parents, within 2 hours', async () => {
     const { outcome } = await serviceStory(driver, 'newborn');
