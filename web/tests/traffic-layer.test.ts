@@ -159,7 +159,9 @@ describe('cockpit traffic layer in Chromium', () => {
     expect(await figure.locator('[data-figure="links"]').textContent()).toBe(String(api.figures.links));
     // Two charts (index with the comparison day, arterial speed), each a canvas with its ARIA description.
     await expect.poll(() => page.locator('.chart canvas').count()).toBe(2);
-    expect(await page.locator('.chart').first().getAttribute('aria-label')).toContain(api.figures.tti.toFixed(2));
+    expect(await page.locator('.chart').first().getAttribute('aria-label')).toContain(
+      api.figures.tti.toFixed(2),
+    );
     await expect
       .poll(() => page.getByTestId('traffic-districts').locator('tbody tr').count())
       .toBe(api.districts.length);
