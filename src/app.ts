@@ -192,6 +192,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     algorithms,
     bus,
     ...options.centre,
+    events: { trackingPrefix: config.trackingPrefix },
   });
   await centre.start();
   const { datahub, gateway } = wireDatahub({

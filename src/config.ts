@@ -56,6 +56,14 @@ export const ConfigSchema = z.object({
    * report over MQTT, 0–1 (`CITYBRAIN_SIMULATOR_RATE`, `citybrain demo --simulator-rate`); 0 = off.
    */
   simulatorRate: z.coerce.number().min(0).max(1).default(0.25),
+  /**
+   * Prefix of the tracking numbers citizens are given, `CQ-20261207-000123`
+   * (`CITYBRAIN_TRACKING_PREFIX`): two to six capital letters, usually the city's short name.
+   */
+  trackingPrefix: z
+    .string()
+    .regex(/^[A-Z]{2,6}$/, 'must be two to six capital letters A–Z')
+    .default('CQ'),
   /** OpenID Connect issuer whose JWTs are accepted (`CITYBRAIN_OIDC_ISSUER`). */
   oidcIssuer: z.url().optional(),
   /** Expected `aud` of OIDC JWTs (`CITYBRAIN_OIDC_AUDIENCE`). */
@@ -83,6 +91,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   open311Key: 'CITYBRAIN_OPEN311_KEY',
   datahubMariadbUrl: 'CITYBRAIN_DATAHUB_MARIADB_URL',
   simulatorRate: 'CITYBRAIN_SIMULATOR_RATE',
+  trackingPrefix: 'CITYBRAIN_TRACKING_PREFIX',
   oidcIssuer: 'CITYBRAIN_OIDC_ISSUER',
   oidcAudience: 'CITYBRAIN_OIDC_AUDIENCE',
   oidcJwksUrl: 'CITYBRAIN_OIDC_JWKS_URL',

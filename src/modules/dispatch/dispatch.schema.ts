@@ -127,6 +127,9 @@ export const AssignSchema = z.object({
 
 /** What the field card shows of the task's event (given by the event centre; see DispatchDeps.fieldContext). */
 export const FieldEventSchema = z.object({
+  trackingNo: z
+    .string()
+    .describe('the number the citizen was given (CQ-20261207-000123): the one a caller quotes'),
   description: z.string().describe("the problem as reported (the event's description)"),
   chain: z
     .array(z.string())

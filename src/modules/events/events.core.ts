@@ -122,8 +122,9 @@ export class EventCore {
     return { ...toEventDto(row), tasks, reporters: reporters.length, photos };
   }
 
-  /** One event with its tasks; not_found outside the principal's jurisdiction. */
-  async get(principal: Principal, id: string): Promise<EventDetail> {
+  /** One event (by id or tracking number) with its tasks; not_found outside the principal's jurisdiction. */
+  async get(principal: Principal, ref: string): Promise<EventDetail> {
+    const id = await this.repo.idOf(this.db(), ref);
     return this.detail(await this.visibleRow(this.db(), principal, id, false));
   }
 

@@ -18,6 +18,8 @@ export interface EventOptions {
   dedupeMinSimilarity: number;
   /** A citizen may reopen a closed request within this many hours. Default 72. */
   reopenWithinHours: number;
+  /** Prefix of tracking numbers (events.tracking.ts). Default `CQ`. */
+  trackingPrefix: string;
 }
 
 /** Defaults of the event centre's options. */
@@ -26,6 +28,7 @@ export const DEFAULT_EVENT_OPTIONS: EventOptions = {
   dedupeWindowMinutes: 120,
   dedupeMinSimilarity: 0.35,
   reopenWithinHours: 72,
+  trackingPrefix: 'CQ',
 };
 
 /** A responsibility-list rule with its display names (organisation's RuleVersion fits). */

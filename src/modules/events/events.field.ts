@@ -20,6 +20,7 @@ export async function fieldContexts(
     const filed = new Set([row.id, ...reporters.map((r) => r.filed_event_id)]);
     const photos = await core.photos.ofEvents([...filed]);
     out.set(id, {
+      trackingNo: row.tracking_no,
       description: row.description,
       chain: row.chain.filter((c) => c.level !== 'city').map((c) => c.name),
       landmark: (await landmarkNear?.(row.lon, row.lat)) ?? null,

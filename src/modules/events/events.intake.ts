@@ -17,6 +17,7 @@ import {
   type Source,
 } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
+import { nextTrackingNumber } from './events.tracking.ts';
 
 const DEG_PER_M_LAT = 1 / 111_320;
 
@@ -229,9 +230,10 @@ async function plan(
 async function write(core: EventCore, actor: Principal, draft: Draft): Promise<IntakeResult> {
   const { id, source, input, photoIds, dedupe, routing } = draft;
   const token = randomBytes(18).toString('base64url');
-  const row = eventRow(actor, draft);
   return core.deps.routing.transaction(async (trx) => {
     const db = forTables<EventTables>(trx);
+    const trackingNo = await nextTrackingNumber(trx, core.options.trackingPrefix, draft.now);
+    const row = eventRow(actor, draft, trackingNo);
     await core.repo.insert(db, {
       ...row,
       chain: JSON.stringify(row.chain),
@@ -287,12 +289,13 @@ async function write(core: EventCore, actor: Principal, draft: Draft): Promise<I
 }
 
 /** The event row a draft becomes: merged, dispatched (once routed) or in triage. */
-function eventRow(actor: Principal, draft: Draft): EventRow {
+function eventRow(actor: Principal, draft: Draft, trackingNo: string): EventRow {
   const { id, source, input, place, classified, dedupe, now } = draft;
   const { rule, category, triageReason } = classified;
   const status: EventStatus = dedupe.mergeInto ? 'merged' : category ? 'dispatched' : 'triage';
   return {
     id,
+    tracking_no: trackingNo,
     source,
     external_ref: input.externalRef ?? null,
     service_code: input.serviceCode ?? null,

@@ -86,4 +86,31 @@ export const eventMigrations: Migrations = {
         .execute();
     },
   },
+  '202612071620_events_tracking_no': {
+    async up(db: Kysely<unknown>) {
+      // Tracking numbers (events.tracking.ts): a day counter, and a number for every event; events
+      // written before get theirs in the order they were made on their local (UTC+8) day.
+      await db.schema
+        .createTable('ev_tracking_day')
+        .addColumn('day', 'text', (c) => c.primaryKey())
+        .addColumn('last', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('ev_event').addColumn('tracking_no', 'text').execute();
+      await sql`
+        with numbered as (
+          select id, to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMMDD') as day,
+                 row_number() over (
+                   partition by to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMMDD')
+                   order by created_at, id) as seq
+          from ev_event)
+        update ev_event e set tracking_no = 'CQ-' || n.day || '-' || (case when n.seq < 1000000 then lpad(n.seq::text, 6, '0') else n.seq::text end)
+        from numbered n where n.id = e.id`.execute(db);
+      await sql`
+        insert into ev_tracking_day (day, last)
+        select to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMMDD'), count(*)
+        from ev_event group by 1`.execute(db);
+      await sql`alter table ev_event alter column tracking_no set not null`.execute(db);
+      await sql`create unique index ev_event_tracking_no on ev_event (tracking_no)`.execute(db);
+    },
+  },
 };

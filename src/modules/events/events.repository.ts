@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { escapeLike, inScope, type Principal, withinPath } from '../../platform/access.ts';
 import type { EventDto, EventQuery } from './events.schema.ts';
 import type { EventTables } from './events.tables.ts';
+import { isTrackingNumber } from './events.tracking.ts';
 
 /** A stored event row. */
 export type EventRow = Selectable<EventTables['ev_event']>;
@@ -19,6 +20,17 @@ export class EventRepository {
     let q = db.selectFrom('ev_event').selectAll().where('id', '=', id);
     if (lock) q = q.forUpdate();
     return q.executeTakeFirst();
+  }
+
+  /** The id of the event a reference names: an event id as it is, a tracking number resolved (events.tracking.ts). */
+  async idOf(db: Db, ref: string): Promise<string> {
+    if (!isTrackingNumber(ref)) return ref;
+    const row = await db
+      .selectFrom('ev_event')
+      .select('id')
+      .where('tracking_no', '=', ref)
+      .executeTakeFirst();
+    return row?.id ?? ref;
   }
 
   async byExternalRef(db: Db, source: string, ref: string): Promise<EventRow | undefined> {
@@ -69,12 +81,14 @@ export class EventRepository {
     if (q.within) query = query.where(withinPath(q.within, 'jurisdiction_path'));
     if (q.priority) query = query.where('priority', '=', q.priority);
     if (q.q) {
-      const text = escapeLike(q.q);
+      const words = q.q;
+      const text = escapeLike(words);
       query = query.where((eb) =>
         eb.or([
           eb('description', 'ilike', `%${text}%`),
           eb('address', 'ilike', `%${text}%`),
           eb('id', 'like', `${text}%`),
+          eb('tracking_no', '=', words.toUpperCase()),
         ]),
       );
     }
@@ -131,6 +145,7 @@ export function toEventDto(r: EventRow): EventDto {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: r.id,
+    trackingNo: r.tracking_no,
     source: r.source as EventDto['source'],
     externalRef: r.external_ref,
     serviceCode: r.service_code,

@@ -89,6 +89,11 @@ export const CreateEventSchema = IntakeSchema.extend({ source: z.enum(SOURCES).o
 /** An event as the API returns it. */
 export const EventSchema = z.object({
   id: z.string(),
+  trackingNo: z
+    .string()
+    .describe(
+      'the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is',
+    ),
   source: z.enum(SOURCES),
   externalRef: z.string().nullable(),
   serviceCode: z.string().nullable(),
@@ -160,7 +165,7 @@ export const EventQuerySchema = z.object({
     .min(1)
     .max(100)
     .optional()
-    .describe('words of the description or address, or the start of the event id'),
+    .describe('words of the description or address, the start of the event id, or a tracking number'),
   within: WithinSchema.optional(),
   ids: z.array(z.string()).optional(),
   from: iso.optional(),

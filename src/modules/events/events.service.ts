@@ -52,9 +52,10 @@ export class EventService {
     return this.core.get(principal, id);
   }
 
-  /** An event by id for public reads (Open311): no scoping, callers show only public fields. */
-  async publicGet(id: string): Promise<EventDetail | undefined> {
-    const row = await this.core.repo.find(this.core.db(), id);
+  /** An event by id or tracking number for public reads (Open311): no scoping, callers show only public fields. */
+  async publicGet(ref: string): Promise<EventDetail | undefined> {
+    const db = this.core.db();
+    const row = await this.core.repo.find(db, await this.core.repo.idOf(db, ref));
     return row ? this.core.detail(row) : undefined;
   }
 

@@ -7,6 +7,8 @@ type Json<T> = ColumnType<T, string, string>;
 export interface EventTables {
   ev_event: {
     id: string;
+    /** `CQ-20261207-000123` (events.tracking.ts); unique. */
+    tracking_no: string;
     source: string;
     external_ref: string | null;
     service_code: string | null;
@@ -43,6 +45,8 @@ export interface EventTables {
     reopened: ColumnType<number, number | undefined, number>;
     multi_department: ColumnType<boolean, boolean | undefined, boolean>;
   };
+  /** The last tracking number given on each local day (`YYYYMMDD`). */
+  ev_tracking_day: { day: string; last: number };
   ev_reporter: {
     id: string;
     event_id: string;

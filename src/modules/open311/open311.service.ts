@@ -204,10 +204,13 @@ export class Open311Service {
     });
     // Every service is realtime: the request exists now, so GeoReport answers its id and no
     // `token`. The reporter's own secret (follow the request, download its photos) is the
-    // extension field `reporter_token`; GET tokens/{reporter_token} answers the id too.
+    // extension field `reporter_token`; GET tokens/{reporter_token} answers the id too. The
+    // extension `tracking_number` is what people read (CQ-20261207-000123); GET requests/{id} and
+    // `service_request_id=` accept it in place of the id.
     return [
       {
         service_request_id: result.event.id,
+        tracking_number: result.event.trackingNo,
         reporter_token: result.token,
         service_notice: result.duplicate
           ? '已与同一问题的其他反映合并办理 Merged with an earlier report of the same problem'
@@ -294,6 +297,7 @@ export class Open311Service {
     const closed = master.status === 'closed';
     return {
       service_request_id: e.id,
+      tracking_number: e.trackingNo,
       status: closed ? 'closed' : 'open',
       // In the requester's language (Accept-Language; zh-CN by default), from the note's code.
       status_notes: renderNote(master, lang),

@@ -168,6 +168,18 @@ describe.each(testBackends)('Open311 GeoReport v2 on %s', (kind) => {
     expect(xml.body).not.toContain('<token>');
     const got = (await get(`/open311/v2/requests/${answer.service_request_id}.json`)).body[0];
     expect(got.address).toBe('重庆市渝中区解放碑街道');
+    // The number people read: given on filing, in every request, accepted in place of the id.
+    expect(answer.tracking_number).toMatch(/^CQ-\d{8}-\d{6}$/);
+    expect(got.tracking_number).toBe(answer.tracking_number);
+    expect(xml.body).toMatch(/<tracking_number>CQ-\d{8}-\d{6}<\/tracking_number>/);
+    const byNumber = (await get(`/open311/v2/requests/${answer.tracking_number}.json`)).body;
+    expect(byNumber.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([
+      answer.service_request_id,
+    ]);
+    const listed = (await get(`/open311/v2/requests.json?service_request_id=${answer.tracking_number}`)).body;
+    expect(listed.map((r: { tracking_number: string }) => r.tracking_number)).toEqual([
+      answer.tracking_number,
+    ]);
   });
 
   it('gives status_notes in the requester’s language: Accept-Language, else zh-CN; the event keeps the code', async () => {
