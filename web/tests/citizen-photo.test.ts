@@ -27,7 +27,8 @@ describe('citizen portal photos through the citizen API, in Chromium', () => {
       viewport: { width: 390, height: 844 },
       locale: 'zh-CN',
       geolocation: { longitude: 106.574, latitude: 29.551 },
-      permissions: ['geolocation'],
+      permissions: ['geolocation', 'clipboard-read', 'clipboard-write'],
+      acceptDownloads: true,
     });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
@@ -102,5 +103,46 @@ describe('citizen portal photos through the citizen API, in Chromium', () => {
       new RegExp(`^/api/v1/citizen/photos/${ids[0]}\\?token=`),
     );
     await page.screenshot({ path: shot('citizen-photo-filed'), fullPage: true });
+  });
+
+  it('adds photos from the camera and the gallery, removes one; gives a short tracking number and a token to copy or save', async () => {
+    await fillForm('解放碑步行街路灯不亮');
+    const camera = page.getByLabel('拍照');
+    expect(await camera.getAttribute('capture')).toBe('environment');
+    await camera.setInputFiles({ name: 'camera.png', mimeType: 'image/png', buffer: SMALL });
+    await page.getByLabel('照片（可选，最多 6 张）').setInputFiles([
+      { name: 'a.png', mimeType: 'image/png', buffer: png(30, 30, [20, 120, 20]) },
+      { name: 'b.png', mimeType: 'image/png', buffer: png(40, 30, [20, 20, 160]) },
+    ]);
+    await expect.poll(() => page.locator('form .thumbs img').count()).toBe(3);
+    await page.getByRole('button', { name: '移除照片 2' }).click();
+    await expect
+      .poll(() =>
+        page.$$eval('form .thumbs img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth)),
+      )
+      .toEqual([60, 40]);
+    await page.screenshot({ path: shot('citizen-photo-pick'), fullPage: true });
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('heading', { name: '已提交，感谢您的反映' }).waitFor({ timeout: 30_000 });
+    await page.getByText('已随诉求提交 2 张照片').waitFor();
+    const tracking = (await page.locator('strong.tracking').textContent()) ?? '';
+    expect(tracking).toMatch(/^CQ-\d{8}-\d{6}$/);
+    const token = (await page.locator('code.token').textContent()) ?? '';
+    await page.getByRole('button', { name: '复制凭证' }).click();
+    await page.getByRole('button', { name: '已复制' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: '保存为文件' }).click();
+    const file = await saved;
+    expect(file.suggestedFilename()).toBe(`${tracking}.txt`);
+    const chunks: Buffer[] = [];
+    for await (const c of (await file.createReadStream())!) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).toContain(`查询编号: ${tracking}`);
+    expect(text).toContain(token);
+    await page.screenshot({ path: shot('citizen-tracking-number'), fullPage: true });
+    // The number is what the citizen quotes on the phone: the operator's event page finds it too.
+    const res = await fetch(`${served.baseUrl}/open311/v2/requests/${tracking}.json`);
+    expect(((await res.json()) as { tracking_number: string }[])[0]?.tracking_number).toBe(tracking);
   });
 });

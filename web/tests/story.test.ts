@@ -78,11 +78,15 @@ describe('Jiaochangkou, citizen to closed, in Chromium', { shuffle: false }, () 
     expect((await filed).status()).toBe(201);
     await citizen.getByRole('heading', { name: '已提交，感谢您的反映' }).waitFor();
     await citizen.getByText('已随诉求提交 1 张照片').waitFor();
-    requestId = (await citizen.locator('strong.tracking').textContent()) ?? '';
-    expect(requestId).toMatch(/\S{6,}/);
+    // The short number people read (CQ-YYYYMMDD-NNNNNN); the request's id is behind it.
+    const tracking = (await citizen.locator('strong.tracking').textContent()) ?? '';
+    expect(tracking).toMatch(/^CQ-\d{8}-\d{6}$/);
     await citizen.screenshot({ path: shot('story-1-citizen-filed'), fullPage: true });
     await citizen.getByRole('button', { name: '查看办理进度' }).click();
     await expect.poll(() => citizen.locator('.req-status').getAttribute('data-status')).toBe('open');
+    await expect.poll(() => citizen.locator('article.request .tracking').textContent()).toBe(tracking);
+    requestId = (await citizen.locator('article.request').getAttribute('data-request')) ?? '';
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     // While open: the latest progress in the portal's language, no closing note.
     await expect
       .poll(() => citizen.locator('.progress-note').textContent())

@@ -5,10 +5,14 @@ import { api, unwrap } from '../api/client.ts';
 import { placeName } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { fileRequest, PhotoUploadError, remember, uploadPhoto, useOpen311 } from './open311.ts';
+import { TokenBox } from './TokenBox.tsx';
 
 const PinMap = lazy(() => import('../map/PinMap.tsx'));
 
 type Point = { lon: number; lat: number };
+
+/** Photos one request may carry (the server's limit). */
+const MAX_PHOTOS = 6;
 
 /** The complaint form: description, photos, and a place from the map or the device's location. */
 export function ComplaintForm() {
@@ -51,6 +55,12 @@ export function ComplaintForm() {
   const available = Boolean(open311.data?.available);
   const previews = usePreviews(photos);
 
+  // Photos taken or chosen add up (at most six); the input is emptied so the same file can be picked again.
+  const addPhotos = (input: HTMLInputElement) => {
+    const picked = [...(input.files ?? [])];
+    input.value = '';
+    setPhotos((list) => [...list, ...picked].slice(0, MAX_PHOTOS));
+  };
   const locateMe = () => {
     setGeoError('');
     if (!navigator.geolocation) return setGeoError(t('citizen.geoUnsupported'));
@@ -66,24 +76,21 @@ export function ComplaintForm() {
   };
 
   if (file.data) {
+    const filed = file.data;
     return (
       <section className="card" aria-live="polite">
         <h2>{t('citizen.filed')}</h2>
         <p>
-          {t('citizen.trackingNumber')}: <strong className="tracking">{file.data.id}</strong>
+          {t('citizen.trackingNumber')}: <strong className="tracking">{filed.trackingNo ?? filed.id}</strong>
         </p>
-        <p className="small muted">
-          {t('citizen.tokenNote')} <code className="token">{file.data.token}</code>
-        </p>
-        {file.data.photos ? (
-          <p className="small">{t('citizen.photosSent', { count: file.data.photos })}</p>
-        ) : null}
-        {file.data.notice ? <p className="small">{file.data.notice}</p> : null}
+        <TokenBox filed={filed} />
+        {filed.photos ? <p className="small">{t('citizen.photosSent', { count: filed.photos })}</p> : null}
+        {filed.notice ? <p className="small">{filed.notice}</p> : null}
         <div className="row">
           <button
             type="button"
             className="btn btn-primary"
-            onClick={() => navigate(`/citizen/requests?id=${encodeURIComponent(file.data.id)}`)}
+            onClick={() => navigate(`/citizen/requests?id=${encodeURIComponent(filed.id)}`)}
           >
             {t('citizen.follow')}
           </button>
@@ -135,20 +142,50 @@ export function ComplaintForm() {
         value={description}
         onChange={(e) => setDescription(e.target.value)}
       />
-      <label htmlFor={`${id}-photo`}>{t('citizen.photos')}</label>
-      <input
-        id={`${id}-photo`}
-        type="file"
-        accept="image/*"
-        capture="environment"
-        multiple
-        onChange={(e) => setPhotos([...(e.target.files ?? [])].slice(0, 6))}
-      />
+      <p id={`${id}-photos`} className="label">
+        {t('citizen.photos')}
+      </p>
+      <div className="photo-pick">
+        {/* The camera straight away on a phone; the gallery (several at once) beside it. */}
+        <input
+          id={`${id}-camera`}
+          className="sr-only"
+          type="file"
+          accept="image/*"
+          capture="environment"
+          disabled={photos.length >= MAX_PHOTOS}
+          onChange={(e) => addPhotos(e.currentTarget)}
+        />
+        <label htmlFor={`${id}-camera`} className="btn btn-secondary">
+          {t('citizen.takePhoto')}
+        </label>
+        <input
+          id={`${id}-photo`}
+          className="sr-only"
+          type="file"
+          accept="image/*"
+          multiple
+          aria-labelledby={`${id}-photos ${id}-photo-label`}
+          disabled={photos.length >= MAX_PHOTOS}
+          onChange={(e) => addPhotos(e.currentTarget)}
+        />
+        <label id={`${id}-photo-label`} htmlFor={`${id}-photo`} className="btn btn-secondary">
+          {t('citizen.choosePhotos')}
+        </label>
+      </div>
       {previews.length ? (
         <ul className="thumbs" aria-label={t('citizen.photosChosen', { count: previews.length })}>
           {previews.map((src, i) => (
             <li key={src}>
               <img src={src} alt={t('citizen.photoN', { n: i + 1 })} />
+              <button
+                type="button"
+                className="thumb-remove"
+                aria-label={t('citizen.removePhoto', { n: i + 1 })}
+                onClick={() => setPhotos((list) => list.filter((_, j) => j !== i))}
+              >
+                ×
+              </button>
             </li>
           ))}
         </ul>

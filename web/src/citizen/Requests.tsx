@@ -111,7 +111,8 @@ function RequestCard({ filed, open }: { filed: Filed; open: boolean }) {
   return (
     <article className="card request" aria-labelledby={`${id}-title`} data-request={filed.id}>
       <h3 id={`${id}-title`}>
-        {t('citizen.trackingNumber')} <span className="tracking">{filed.id}</span>
+        {t('citizen.trackingNumber')}{' '}
+        <span className="tracking">{filed.trackingNo ?? status.data?.trackingNo ?? filed.id}</span>
       </h3>
       {filed.description ? <p>{filed.description}</p> : null}
       <p>

@@ -58,6 +58,8 @@ export function useOpen311() {
 /** A filed request as the portal remembers it (the token is the citizen's secret). */
 export interface Filed {
   id: string;
+  /** The number people read and type, e.g. CQ-20261207-000123 (older entries may lack it). */
+  trackingNo?: string;
   token: string;
   description: string;
   filedAt: string;
@@ -106,7 +108,7 @@ export async function uploadPhoto(file: Blob): Promise<UploadedPhoto> {
   return { id: answer.id, url: answer.url };
 }
 
-/** Files a request; resolves with its id (the tracking number) and token. */
+/** Files a request; resolves with its id, tracking number and token. */
 export async function fileRequest(fields: {
   serviceCode: string;
   description: string;
@@ -137,7 +139,13 @@ export async function fileRequest(fields: {
         },
       }),
     );
-    return { id: result.event.id, token: result.token, description: fields.description, filedAt };
+    return {
+      id: result.event.id,
+      trackingNo: result.event.trackingNo,
+      token: result.token,
+      description: fields.description,
+      filedAt,
+    };
   }
   const form = new URLSearchParams({
     api_key: key,
@@ -162,6 +170,7 @@ export async function fileRequest(fields: {
     throw new Error('no tracking number in the answer');
   return {
     id,
+    ...(typeof first.tracking_number === 'string' ? { trackingNo: first.tracking_number } : {}),
     token: first.reporter_token,
     description: fields.description,
     filedAt,
@@ -171,6 +180,7 @@ export async function fileRequest(fields: {
 
 /** One request's public status (GET /open311/v2/requests/{id}.json). */
 export interface RequestStatus {
+  trackingNo: string | null;
   status: 'open' | 'closed' | string;
   statusNotes: string | null;
   agency: string | null;
@@ -194,6 +204,7 @@ export async function fetchStatus(id: string, lang: string): Promise<RequestStat
   const s = (k: string) => (typeof r[k] === 'string' && r[k] ? (r[k] as string) : null);
   const n = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : null);
   return {
+    trackingNo: s('tracking_number'),
     status: s('status') ?? 'open',
     statusNotes: s('status_notes'),
     agency: s('agency_responsible'),

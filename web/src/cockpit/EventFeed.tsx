@@ -60,7 +60,8 @@ export function EventFeed({
                 <span className={`badge st-${e.status}`}>{statusLabel(t, e.status)}</span>
                 <span className="feed-text">{e.description}</span>
                 <span className="feed-meta muted small">
-                  {timeOf(e.createdAt)} · {e.category ? t(`categories.${e.category}`, e.category) : '—'} ·{' '}
+                  {e.trackingNo} · {timeOf(e.createdAt)} ·{' '}
+                  {e.category ? t(`categories.${e.category}`, e.category) : '—'} ·{' '}
                   {e.chain.at(-1)?.name ?? e.jurisdictionCode}
                 </span>
               </a>

@@ -56,6 +56,8 @@ export function EventPage({ id, me, onClose }: { id: string; me: Me; onClose: ()
         <>
           <p className="event-desc">{e.description}</p>
           <dl className="facts">
+            <dt>{t('event.trackingNo')}</dt>
+            <dd className="tracking">{e.trackingNo}</dd>
             <dt>{t('event.status')}</dt>
             <dd>
               <span className={`badge st-${e.status}`}>{statusLabel(t, e.status)}</span>

@@ -122,6 +122,7 @@ export function stamp(d = new Date()): string {
 /** The events as CSV, with headers and values in the user's language. */
 export function eventsCsv(t: TFunction, events: readonly EventItem[], language: string): string {
   const head = [
+    'trackingNo',
     'id',
     'createdAt',
     'status',
@@ -142,6 +143,7 @@ export function eventsCsv(t: TFunction, events: readonly EventItem[], language: 
   return toCsv([
     head.map((h) => t(`filters.csv.${h}`)),
     ...events.map((e) => [
+      e.trackingNo,
       e.id,
       local(e.createdAt),
       statusLabel(t, e.status),

@@ -208,6 +208,8 @@ function TaskCard({
           <>
             <dt>{t('field.description')}</dt>
             <dd className="description">{task.event.description}</dd>
+            <dt>{t('field.trackingNo')}</dt>
+            <dd className="tracking small">{task.event.trackingNo}</dd>
           </>
         ) : null}
         <dt>{t('field.team')}</dt>
