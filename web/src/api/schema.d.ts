@@ -2482,6 +2482,8 @@ export interface paths {
             'application/json': {
               event: {
                 id: string;
+                /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+                trackingNo: string;
                 /** @enum {string} */
                 source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
                 externalRef: string | null;
@@ -2772,6 +2774,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+              trackingNo: string;
               /** @enum {string} */
               source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
               externalRef: string | null;
@@ -2882,6 +2886,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+              trackingNo: string;
               /** @enum {string} */
               source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
               externalRef: string | null;
@@ -5953,7 +5959,7 @@ export interface paths {
           category?: string;
           source?: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
           priority?: 'low' | 'normal' | 'high' | 'urgent';
-          /** @description words of the description or address, or the start of the event id */
+          /** @description words of the description or address, the start of the event id, or a tracking number */
           q?: string;
           /** @description only this area (its jurisdiction path, e.g. 50/500103) — inside your own scope */
           within?: string;
@@ -5976,6 +5982,8 @@ export interface paths {
             'application/json': {
               items: {
                 id: string;
+                /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+                trackingNo: string;
                 /** @enum {string} */
                 source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
                 externalRef: string | null;
@@ -6106,6 +6114,8 @@ export interface paths {
             'application/json': {
               event: {
                 id: string;
+                /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+                trackingNo: string;
                 /** @enum {string} */
                 source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
                 externalRef: string | null;
@@ -6291,6 +6301,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+              trackingNo: string;
               /** @enum {string} */
               source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
               externalRef: string | null;
@@ -6500,6 +6512,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+              trackingNo: string;
               /** @enum {string} */
               source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
               externalRef: string | null;
@@ -6707,6 +6721,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description the short number people read and type, e.g. CQ-20261207-000123; accepted wherever an event id is */
+              trackingNo: string;
               /** @enum {string} */
               source: 'sensor_alert' | 'citizen' | 'patrol' | 'system';
               externalRef: string | null;
@@ -6982,6 +6998,8 @@ export interface paths {
                 /** Format: date-time */
                 updatedAt: string;
                 event?: {
+                  /** @description the number the citizen was given (CQ-20261207-000123): the one a caller quotes */
+                  trackingNo: string;
                   /** @description the problem as reported (the event's description) */
                   description: string;
                   /** @description jurisdiction names from the district down, e.g. ["渝中区", "解放碑街道"] */
@@ -7089,6 +7107,8 @@ export interface paths {
                 /** Format: date-time */
                 updatedAt: string;
                 event?: {
+                  /** @description the number the citizen was given (CQ-20261207-000123): the one a caller quotes */
+                  trackingNo: string;
                   /** @description the problem as reported (the event's description) */
                   description: string;
                   /** @description jurisdiction names from the district down, e.g. ["渝中区", "解放碑街道"] */
