@@ -107,6 +107,17 @@ describe('citizen portal photos through the citizen API, in Chromium', () => {
 
   it('adds photos from the camera and the gallery, removes one; gives a short tracking number and a token to copy or save', async () => {
     await fillForm('解放碑步行街路灯不亮');
+    // The place by name instead: the city's gazetteer, the pin and the map follow.
+    await page.getByLabel('搜索地点').fill('较场口');
+    const result = page.locator('.place-results button').first();
+    await result.waitFor();
+    expect(await page.locator('.place-results button').allTextContents()).toContainEqual(
+      expect.stringMatching(/^较场口/),
+    );
+    await result.click();
+    await expect.poll(() => page.locator('.place').textContent()).toMatch(/渝中区 \/ \S+街道/);
+    await expect.poll(() => page.locator('.place-results').count()).toBe(0);
+    await page.screenshot({ path: shot('citizen-address-search'), fullPage: true });
     const camera = page.getByLabel('拍照');
     expect(await camera.getAttribute('capture')).toBe('environment');
     await camera.setInputFiles({ name: 'camera.png', mimeType: 'image/png', buffer: SMALL });

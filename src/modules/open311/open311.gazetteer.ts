@@ -72,6 +72,33 @@ export class Gazetteer {
     this.longest = Math.max(0, ...[...this.byForm.keys()].map((k) => k.length));
   }
 
+  /**
+   * Places whose name (or short name: 解放碑 for 解放碑街道) contains the text, for a search box:
+   * whole-name matches first, then names that start with it, then the rest; shorter names first
+   * within each, then the more specific level. One entry per place.
+   */
+  search(text: string, limit = 8): Place[] {
+    const q = text.replace(/\s+/g, '');
+    if (!q) return [];
+    const hits: { place: Place; rank: number; length: number }[] = [];
+    for (const [form, places] of this.byForm) {
+      const at = form.indexOf(q);
+      if (at < 0) continue;
+      const rank = form === q ? 0 : at === 0 ? 1 : 2;
+      for (const place of places) hits.push({ place, rank, length: form.length });
+    }
+    hits.sort((a, b) => a.rank - b.rank || a.length - b.length || RANK[b.place.level] - RANK[a.place.level]);
+    const seen = new Set<Place>();
+    const out: Place[] = [];
+    for (const { place } of hits) {
+      if (seen.has(place) || place.level === 'city') continue;
+      seen.add(place);
+      out.push(place);
+      if (out.length === limit) break;
+    }
+    return out;
+  }
+
   /** The place an address names, or throws a 400 naming the address. */
   locate(address: string): Placed {
     const text = address.replace(/\s+/g, '');

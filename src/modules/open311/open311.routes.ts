@@ -183,6 +183,41 @@ export function registerOpen311Routes(app: Api, deps: { open311: Open311Service 
     },
     { prefix: '/open311/v2' },
   );
+  // The portal's address search over the same names address_string is placed by (outside the
+  // Open311 scope: the platform's own error shape).
+  app.get(
+    '/api/v1/citizen/places',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['citizen'],
+        summary: 'Named places whose name contains the text (address search)',
+        description:
+          'Districts, streets and landmarks (crowd areas, metro stations, malls, monitoring sections) the city knows, ' +
+          'for placing a report: whole names first, then names starting with the text. The point is the place’s ' +
+          'label point or location (WGS84).',
+        querystring: z.object({
+          q: z.string().trim().min(1).max(50),
+          limit: z.coerce.number().int().min(1).max(20).default(8),
+        }),
+        response: { 200: PlacesSchema },
+      },
+    },
+    async (req) => ({ items: await open311.searchPlaces(req.query.q, req.query.limit) }),
+  );
 }
+
+const PlacesSchema = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      level: z.enum(['city', 'district', 'street', 'grid', 'landmark']),
+      lon: z.number(),
+      lat: z.number(),
+      path: z.string().optional(),
+      hint: z.string().optional().describe('the parent area, where names repeat'),
+    }),
+  ),
+});
 
 export { Open311Failure };

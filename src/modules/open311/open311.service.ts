@@ -82,6 +82,11 @@ export class Open311Service {
     return (await this.places()).gazetteer.locate(address);
   }
 
+  /** Named places (streets, districts, landmarks) whose name contains the text: the portal's address search. */
+  async searchPlaces(text: string, limit: number): Promise<Place[]> {
+    return (await this.places()).gazetteer.search(text, limit);
+  }
+
   /** The nearest named landmark within `maxMetres` of a point (a field card's "near …"), or null. */
   async landmarkNear(lon: number, lat: number, maxMetres = 400): Promise<string | null> {
     let best: { name: string; d: number } | null = null;

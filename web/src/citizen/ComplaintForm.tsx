@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client.ts';
 import { placeName } from '../i18n.ts';
 import { navigate } from '../router.ts';
+import { AddressSearch } from './AddressSearch.tsx';
 import { fileRequest, PhotoUploadError, remember, uploadPhoto, useOpen311 } from './open311.ts';
 import { TokenBox } from './TokenBox.tsx';
 
@@ -22,6 +23,8 @@ export function ComplaintForm() {
   const [description, setDescription] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
   const [point, setPoint] = useState<Point>();
+  // A place found by name is shown close up; a tap on the map keeps the view.
+  const [zoomIn, setZoomIn] = useState(false);
   const [service, setService] = useState('');
   const [geoError, setGeoError] = useState('');
   const [uploaded, setUploaded] = useState<{ done: number; total: number }>();
@@ -65,7 +68,10 @@ export function ComplaintForm() {
     setGeoError('');
     if (!navigator.geolocation) return setGeoError(t('citizen.geoUnsupported'));
     navigator.geolocation.getCurrentPosition(
-      (pos) => setPoint({ lon: round(pos.coords.longitude), lat: round(pos.coords.latitude) }),
+      (pos) => {
+        setZoomIn(true);
+        setPoint({ lon: round(pos.coords.longitude), lat: round(pos.coords.latitude) });
+      },
       (err) => setGeoError(t('citizen.geoFailed', { message: err.message })),
       { enableHighAccuracy: true, timeout: 10_000 },
     );
@@ -195,10 +201,23 @@ export function ComplaintForm() {
         <button type="button" className="btn btn-secondary" onClick={locateMe}>
           {t('citizen.useMyLocation')}
         </button>
+        <AddressSearch
+          onPick={(p) => {
+            setZoomIn(true);
+            setPoint({ lon: p.lon, lat: p.lat });
+          }}
+        />
         <p className="muted small">{t('citizen.pinHint')}</p>
         <div className="pin-map">
           <Suspense fallback={<div className="loading">{t('map.loading')}</div>}>
-            <PinMap point={point} onPick={setPoint} />
+            <PinMap
+              point={point}
+              zoomIn={zoomIn}
+              onPick={(p) => {
+                setZoomIn(false);
+                setPoint(p);
+              }}
+            />
           </Suspense>
         </div>
         <p aria-live="polite" className="place">

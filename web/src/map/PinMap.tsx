@@ -21,9 +21,12 @@ const START: [number, number, number, number] = [106.42, 29.45, 106.68, 29.65];
 /** A small light map to drop a pin on; districts and rivers from our own data. */
 export default function PinMap({
   point,
+  zoomIn = false,
   onPick,
 }: {
   point?: { lon: number; lat: number };
+  /** Centre on the point at street level (a place found by name or the device's location). */
+  zoomIn?: boolean;
   onPick: (p: { lon: number; lat: number }) => void;
 }) {
   const { t } = useTranslation();
@@ -99,9 +102,10 @@ export default function PinMap({
     }
     marker.current ??= new Marker({ color: '#c2410c' });
     marker.current.setLngLat([point.lon, point.lat]).addTo(m);
-    if (!m.getBounds().contains([point.lon, point.lat]))
+    if (zoomIn) m.easeTo({ center: [point.lon, point.lat], zoom: Math.max(m.getZoom(), 15) });
+    else if (!m.getBounds().contains([point.lon, point.lat]))
       m.easeTo({ center: [point.lon, point.lat], zoom: 13 });
-  }, [point]);
+  }, [point, zoomIn]);
 
   if (failure) return <p role="alert">{t('map.failed', { message: failure })}</p>;
   return <div ref={container} className="map" />;
