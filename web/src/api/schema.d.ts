@@ -2415,6 +2415,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/citizen/places': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Named places whose name contains the text (address search)
+     * @description Districts, streets and landmarks (crowd areas, metro stations, malls, monitoring sections) the city knows, for placing a report: whole names first, then names starting with the text. The point is the place’s label point or location (WGS84).
+     */
+    get: {
+      parameters: {
+        query: {
+          q: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                name: string;
+                /** @enum {string} */
+                level: 'city' | 'district' | 'street' | 'grid' | 'landmark';
+                lon: number;
+                lat: number;
+                path?: string;
+                /** @description the parent area, where names repeat */
+                hint?: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/citizen/requests': {
     parameters: {
       query?: never;
