@@ -31,6 +31,7 @@ describe.each(testBackends)('matching on %s', (kind) => {
   let api: Api;
   const city = testPrincipal('50', ['city_operator']);
   const street = testPrincipal('50/500103/500103002', ['street_operator']);
+  const other = testPrincipal('50/500104', ['district_operator']);
   const call = async (method: 'GET' | 'POST', url: string, body?: unknown, token = 'city') =>
     api.inject({
       method,
@@ -58,7 +59,7 @@ describe.each(testBackends)('matching on %s', (kind) => {
       facilities: () => lifecircle.facilities(),
     });
     lifecircle.useUnmetNeeds(() => matching.unmetByStreet());
-    api = await createTestApi({ city, street });
+    api = await createTestApi({ city, street, other });
     registerLifeCircleRoutes(api, { lifecircle });
     registerMatchingRoutes(api, { matching });
     await api.ready();
@@ -204,6 +205,10 @@ describe.each(testBackends)('matching on %s', (kind) => {
     expect(gaps.find((g) => g.code === '500103002')?.unmetNeeds).toBe(2);
     expect(gaps.find((g) => g.code === '500103001')?.unmetNeeds ?? 0).toBe(0);
     clock.advance(60_000);
+    // Another district's operator matches only its own district's needs: none here.
+    expect((await call('POST', '/api/v1/matching/runs', undefined, 'other')).json()).toMatchObject({
+      needs: 0,
+    });
     const again = (await call('POST', '/api/v1/matching/runs')).json();
     expect(again).toMatchObject({ needs: 2, matched: 0 });
     const k = (await call('GET', '/api/v1/matching/kpis')).json();

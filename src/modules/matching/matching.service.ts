@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
+import { canSee, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -107,14 +107,29 @@ export class MatchingService {
     return { stored: resources.length, ids: resources.map((r) => r.id) };
   }
 
-  /** Matches every open need (greedy by urgency, then distance); matches made earlier are kept. */
+  /**
+   * Matches the open needs in the caller's jurisdiction (greedy by urgency, then distance) against
+   * every resource within reach; matches made earlier are kept. Needs in no street: city level only.
+   */
   async run(principal: Principal) {
     requireRole(principal, 'city_operator', 'district_operator');
     const { db, clock } = this.deps;
     const model = await this.deps.model();
     await this.seedDemo(model);
     const t0 = performance.now();
-    const needs = await this.repo.openNeeds(db);
+    const open = await this.repo.openNeeds(db);
+    const placedOpen = place(model, open);
+    const cityLevel = !principal.jurisdictionPath.includes('/');
+    const keep = open.map((_, k) => {
+      const s = placedOpen.street[k]!;
+      return s >= 0 && model ? canSee(principal, model.streets[s]!.path) : cityLevel;
+    });
+    const needs = open.filter((_, k) => keep[k]);
+    const placed = {
+      node: placedOpen.node.filter((_, k) => keep[k]),
+      snapM: placedOpen.snapM.filter((_, k) => keep[k]),
+      street: placedOpen.street.filter((_, k) => keep[k]),
+    };
     const stored = await this.repo.resources(db);
     const facilities = facilityResources(await this.deps.facilities());
     const resources = [...stored, ...facilities];
@@ -124,7 +139,6 @@ export class MatchingService {
       const k = index.get(u.resource_id);
       if (k !== undefined) used.set(`${k}|${u.slot_day}`, u.units);
     }
-    const placed = place(model, needs);
     const candidates = candidatesOf(needs, resources, model, placed);
     const outcomes = matchNeeds(needs, resources, candidates, used);
     const seconds = (performance.now() - t0) / 1000;
