@@ -23,8 +23,8 @@ import {
   registerJurisdictionRoutes,
 } from './modules/jurisdictions/index.ts';
 import { lifecircleMigrations, registerLifeCircleRoutes } from './modules/lifecircle/index.ts';
-import { matchingMigrations, registerMatchingRoutes } from './modules/matching/index.ts';
 import { LiveFeed, registerLiveRoutes } from './modules/live/index.ts';
+import { matchingMigrations, registerMatchingRoutes } from './modules/matching/index.ts';
 import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
   createOrganisation,

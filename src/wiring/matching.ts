@@ -25,6 +25,6 @@ export function matchingOf(deps: {
     },
     facilities: () => lifecircle.facilities(),
   });
-  lifecircle.useUnmetNeeds(() => matching.unmetByStreet());
+  lifecircle.setUnmetNeedsSource(() => matching.unmetByStreet());
   return matching;
 }

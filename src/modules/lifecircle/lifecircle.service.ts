@@ -65,7 +65,7 @@ export class LifeCircleService {
   }
 
   /** Lets the gap list show unmet needs per street and category (set by the wiring of the matching). */
-  useUnmetNeeds(source: UnmetNeedsSource): void {
+  setUnmetNeedsSource(source: UnmetNeedsSource): void {
     this.unmetNeeds = source;
   }
 

@@ -55,7 +55,10 @@ const MIX: [NeedCategory, number][] = [
 
 const pick = (u: number): NeedCategory => {
   let acc = 0;
-  for (const [c, w] of MIX) if (u < (acc += w)) return c;
+  for (const [c, w] of MIX) {
+    acc += w;
+    if (u < acc) return c;
+  }
   return MIX[MIX.length - 1]![0];
 };
 

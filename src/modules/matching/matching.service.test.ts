@@ -58,7 +58,7 @@ describe.each(testBackends)('matching on %s', (kind) => {
       model: () => lifecircle.walkingModel(),
       facilities: () => lifecircle.facilities(),
     });
-    lifecircle.useUnmetNeeds(() => matching.unmetByStreet());
+    lifecircle.setUnmetNeedsSource(() => matching.unmetByStreet());
     api = await createTestApi({ city, street, other });
     registerLifeCircleRoutes(api, { lifecircle });
     registerMatchingRoutes(api, { matching });
