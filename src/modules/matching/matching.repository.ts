@@ -123,7 +123,7 @@ export class MatchingRepository {
     return out;
   }
 
-  /** Inserts needs (ids new). */
+  /** Inserts needs; an id already stored is kept as it is (the caller refuses those it must). */
   async insertNeeds(db: Db, needs: Need[], at: Date): Promise<void> {
     for (let i = 0; i < needs.length; i += CHUNK) {
       await t(db)
@@ -145,6 +145,7 @@ export class MatchingRepository {
             stored_at: at,
           })),
         )
+        .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
   }

@@ -274,6 +274,7 @@ export class MatchingService {
   /** Stores the synthetic demo needs and resources once, when the demo is on and the network is there. */
   private async seedDemo(model: CityModel | undefined): Promise<void> {
     if (!model || (await this.repo.setting(this.deps.db, 'demo')) !== 'pending') return;
+    // Two runs at once may both seed: needs keep the first copy (same ids), resources are replaced.
     const { needs, resources } = demoSupplyAndDemand(model, this.deps.clock.now().getTime());
     const at = this.deps.clock.now();
     await this.deps.db.transaction().execute(async (trx) => {
