@@ -24,6 +24,7 @@ import {
 } from './modules/jurisdictions/index.ts';
 import { lifecircleMigrations, registerLifeCircleRoutes } from './modules/lifecircle/index.ts';
 import { LiveFeed, registerLiveRoutes } from './modules/live/index.ts';
+import { matchingMigrations, registerMatchingRoutes } from './modules/matching/index.ts';
 import { crowdPlaces, sectionPlaces } from './modules/open311/index.ts';
 import {
   createOrganisation,
@@ -60,6 +61,7 @@ import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
 import { lifeCircleOf } from './wiring/lifecircle.ts';
+import { matchingOf } from './wiring/matching.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -90,6 +92,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   servicesMigrations,
   trafficMigrations,
   lifecircleMigrations,
+  matchingMigrations,
   parkingMigrations,
 ];
 
@@ -178,6 +181,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   registerTrafficRoutes(http, { traffic });
   const lifecircle = lifeCircleOf({ db, audit, clock, jurisdictions, traffic });
   registerLifeCircleRoutes(http, { lifecircle });
+  const matching = matchingOf({ db, audit, clock, lifecircle });
+  registerMatchingRoutes(http, { matching });
   registerParkingRoutes(http, { parking });
   const centre = wireEventCentre({
     db,
@@ -270,6 +275,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     traffic,
     congestion,
     lifecircle,
+    matching,
     parking,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });

@@ -11,6 +11,7 @@ import type { IdentityService } from './modules/identity/index.ts';
 import type { JurisdictionService } from './modules/jurisdictions/index.ts';
 import type { LifeCircleService } from './modules/lifecircle/index.ts';
 import type { LiveFeed } from './modules/live/index.ts';
+import type { MatchingService } from './modules/matching/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { ParkingOptions, ParkingService } from './modules/parking/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
@@ -109,6 +110,8 @@ export interface Services {
   traffic: TrafficService;
   /** The 15-minute life circle: coverage per street, gaps, best sites (computed lazily on first use). */
   lifecircle: LifeCircleService;
+  /** Need — resource — match (issue 17). */
+  matching: MatchingService;
   /** Congestion alerts → event and response plan to the traffic police (src/workflows/traffic-congestion.ts). */
   congestion: { stop(): Promise<void> };
   /** Shared staggered parking: sites, spaces, bookings, occupancy, matching, utilisation. */

@@ -116,6 +116,8 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
     // A real city files and approves its algorithms itself; the demo files the platform's own as in use.
     // The life circle's synthetic demo facilities: a flag, nothing is computed until asked.
     await app.services.lifecircle.enableDemo();
+    // The matching's SYNTHETIC needs, providers and volunteers: a flag, stored at the first matching run.
+    await app.services.matching.enableDemo();
     await app.services.algorithms.loadRegisterFile(
       path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
       SYSTEM_PRINCIPAL,

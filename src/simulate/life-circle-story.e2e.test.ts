@@ -4,7 +4,7 @@ import type { Driver } from './driver.ts';
 import { openStoryApp, type StoryApp } from './in-process.testing.ts';
 import { lifeCircleStory } from './life-circle-story.ts';
 
-/** The life-circle story against the real demo app in-process (HTTP by inject); read-only, no devices or time. */
+/** The life-circle story against the real demo app in-process (HTTP by inject), with the need–resource matching; no devices or time. */
 describe.each(testBackends)('life-circle story on %s', (kind) => {
   let story: StoryApp;
   let driver: Driver;
@@ -29,5 +29,8 @@ describe.each(testBackends)('life-circle story on %s', (kind) => {
     expect(outcome.populationCovered as number).toBeLessThan(1);
     expect(outcome.computeSeconds as number).toBeLessThanOrEqual(60);
     expect((outcome.bestSite as { gain: number }).gain).toBeGreaterThan(0);
+    expect(outcome.needsMet as number).toBeGreaterThan(0);
+    expect(outcome.needsMet as number).toBeLessThanOrEqual(1);
+    expect(outcome.medianMatchSeconds as number).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,14 +1,16 @@
 /**
  * The life-circle story: the 15-minute life circle of every street of the city (TD/T 1062-2021's
  * eight facility categories, a 15-minute walk at 4.5 km/h), the streets furthest from an elderly
- * canteen, and where one more would help most. Read-only: it asks the running demo's HTTP API as
- * the city auditor and as the 解放碑 street operator. Runs in-process (the test) and against a
+ * canteen, and where one more would help most. It asks the running demo's HTTP API as
+ * the city auditor and as the 解放碑 street operator; then the 渝中 district operator runs the
+ * need–resource matching (writes match results) and reads its KPIs. Runs in-process (the test) and against a
  * running demo (`citybrain simulate --story life-circle`).
  */
 import type { Driver, Json } from './driver.ts';
 import type { StoryOutcome } from './outcomes.ts';
 
 const CITY_USER = 'auditor';
+const DISTRICT_USER = 'district.yuzhong';
 const STREET_USER = 'street.jiefangbei';
 const STREET = '500103003';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -62,6 +64,31 @@ export async function lifeCircleStory(d: Driver): Promise<{ outcome: StoryOutcom
     `  解放碑街道单独计算 ${(one.computeSeconds * 1000).toFixed(1)} ms，八类全覆盖 ${pct(one.street?.allShare ?? 0)}`,
   );
 
+  // Need — resource — match in 渝中区 (the district operator runs it for the district's open needs).
+  d.log('需求—资源—匹配（渝中区；合成需求、服务商、志愿者，设施来自生活圈）');
+  const run = await d.call('POST', '/api/v1/matching/runs', DISTRICT_USER);
+  const ran = run.body as Json;
+  if (run.status === 200)
+    d.log(
+      `  匹配 ${ran.needs} 项需求：满足 ${ran.matched}，未满足 ${ran.unmet}（资源 ${ran.resources.stored} + 设施 ${ran.resources.facilities}；${ran.seconds.toFixed(2)} s）`,
+    );
+  const kpis = (await d.call('GET', '/api/v1/matching/kpis', DISTRICT_USER)).body as Json;
+  const matches = (await d.call('GET', '/api/v1/matching/matches?status=matched&limit=20', DISTRICT_USER))
+    .body as Json;
+  const example = matches.items?.[0];
+  if (example)
+    d.log(
+      `  例：${example.needId}（${example.category}）→ ${example.resourceId}，步行 ${example.explanation.distance.m} m（上限 ${example.explanation.distance.limitM} m），${example.explanation.slot.start}，当日容量 ${example.explanation.capacity.usedAfter}/${example.explanation.capacity.capacity}，备选 ${example.explanation.alternative?.resourceId ?? '无'}`,
+    );
+  if (kpis.needs)
+    d.log(
+      `  满足率 ${pct(kpis.shareMet)}；匹配用时 中位 ${((kpis.medianMatchSeconds ?? 0) / 3600).toFixed(1)} h，P90 ${((kpis.p90MatchSeconds ?? 0) / 3600).toFixed(1)} h（合成需求创建于此前 48 小时内）；未满足原因 ${JSON.stringify(kpis.unmetReasons)}`,
+    );
+  const unmetGaps = (await d.call('GET', '/api/v1/lifecircle/gaps?area=500103&limit=10000', DISTRICT_USER))
+    .body as Json;
+  const unmetInGaps = (unmetGaps.items ?? []).reduce((a: number, g: Json) => a + g.unmetNeeds, 0);
+  d.log(`  未满足需求进入缺口清单：${unmetInGaps} 项（按街道 × 类别）`);
+
   const shaped = streets.every(
     (s) =>
       Object.keys(s.share).length === 8 &&
@@ -85,6 +112,24 @@ export async function lifeCircleStory(d: Driver): Promise<{ outcome: StoryOutcom
       mine.streets?.length === 1 && JSON.stringify(one.street) === JSON.stringify(inCity),
       'a street sees its own street, computed alone the same as in the city run',
     ],
+    [
+      run.status === 200 && ran.needs > 0,
+      'the district operator runs the need–resource matching over its open needs',
+    ],
+    [
+      (matches.items ?? []).length > 0 &&
+        matches.items.every(
+          (m: Json) =>
+            m.explanation.distance.m <= m.explanation.distance.limitM &&
+            m.explanation.capacity.usedAfter <= m.explanation.capacity.capacity,
+        ),
+      'each match is explained and within reach and capacity',
+    ],
+    [
+      kpis.needs > 0 && kpis.shareMet > 0 && kpis.shareMet <= 1 && kpis.medianMatchSeconds > 0,
+      'share of needs met and time to match are measured',
+    ],
+    [unmetInGaps === kpis.unmet, 'every unmet need shows in the life-circle gap list'],
   ];
   const failed = checks.filter(([ok]) => !ok).map(([, what]) => what);
   return {
@@ -114,6 +159,11 @@ export async function lifeCircleStory(d: Driver): Promise<{ outcome: StoryOutcom
             candidates: best.candidates,
           }
         : null,
+      needsMet: kpis.shareMet ?? null,
+      medianMatchSeconds: kpis.medianMatchSeconds ?? null,
+      p90MatchSeconds: kpis.p90MatchSeconds ?? null,
+      needs: kpis.needs ?? 0,
+      needsArea: '500103',
       synthetic: true,
     },
   };

@@ -74,6 +74,10 @@ export const GapsSchema = z.object({
       population: z.number(),
       uncovered: z.number().describe('residents beyond 15 minutes of the category'),
       share: z.number(),
+      unmetNeeds: z
+        .number()
+        .int()
+        .describe('needs of the category in the street left unmet by the need–resource matching'),
     }),
   ),
 });

@@ -35,6 +35,9 @@ export interface DataLabels {
   facilities: { imported: number; synthetic: number };
 }
 
+/** Unmet needs per street code and life-circle category (from the need–resource matching). */
+export type UnmetNeedsSource = () => Promise<{ streetCode: string; category: string; needs: number }[]>;
+
 interface Computed {
   model: CityModel;
   snapped: SnappedFacilities;
@@ -48,6 +51,7 @@ export class LifeCircleService {
   private readonly repo = new LifeCircleRepository();
   private model?: Promise<CityModel>;
   private computed?: Promise<Computed>;
+  private unmetNeeds?: UnmetNeedsSource;
 
   constructor(deps: LifeCircleDeps) {
     this.deps = deps;
@@ -58,6 +62,16 @@ export class LifeCircleService {
     if ((await this.repo.setting(this.deps.db, 'demo')) === true) return;
     await this.repo.setSetting(this.deps.db, 'demo', true);
     this.computed = undefined;
+  }
+
+  /** Lets the gap list show unmet needs per street and category (set by the wiring of the matching). */
+  setUnmetNeedsSource(source: UnmetNeedsSource): void {
+    this.unmetNeeds = source;
+  }
+
+  /** The walking network, streets and population (built on first use), for other modules' distances. */
+  walkingModel(): Promise<CityModel> {
+    return this.cityModel();
   }
 
   /** Forgets the walking network and population (after the streets or roads changed). */
@@ -131,7 +145,10 @@ export class LifeCircleService {
   /** Street × category gaps, most residents beyond 15 minutes first. */
   async gaps(principal: Principal, q: { category?: Category; area?: string; limit: number }) {
     const c = await this.compute();
+    const unmet = new Map<string, number>();
+    for (const u of (await this.unmetNeeds?.()) ?? []) unmet.set(`${u.streetCode}|${u.category}`, u.needs);
     const items: Gap[] = gapList(c.coverage, {
+      unmet,
       ...(q.category ? { category: q.category } : {}),
       keep: (path) => this.visible(principal, path, q.area),
     });

@@ -12,19 +12,26 @@ export interface Gap {
   population: number;
   uncovered: number;
   share: number;
+  /** Needs of the category in the street the matching left unmet (0 without matching). */
+  unmetNeeds: number;
 }
 
-/** Street × category gaps, most residents left out first (ties: lower share first, then code). */
+/**
+ * Street × category gaps, most residents left out first (ties: more unmet needs, lower share, then
+ * code). `unmet` (`street|category` → needs) adds the matching's unmet needs; a street with unmet
+ * needs is listed even when every resident is within 15 minutes.
+ */
 export function gapList(
   coverage: Coverage,
-  options: { category?: Category; keep?: (path: string) => boolean } = {},
+  options: { category?: Category; keep?: (path: string) => boolean; unmet?: Map<string, number> } = {},
 ): Gap[] {
   const gaps: Gap[] = [];
   for (const s of coverage.streets) {
     if (options.keep && !options.keep(s.path)) continue;
     for (const category of options.category ? [options.category] : CATEGORIES) {
       const uncovered = s.population - s.covered[category];
-      if (uncovered <= 0) continue;
+      const unmetNeeds = options.unmet?.get(`${s.code}|${category}`) ?? 0;
+      if (uncovered <= 0 && unmetNeeds <= 0) continue;
       gaps.push({
         code: s.code,
         name: s.name,
@@ -33,10 +40,17 @@ export function gapList(
         population: s.population,
         uncovered,
         share: s.share[category],
+        unmetNeeds,
       });
     }
   }
-  return gaps.sort((a, b) => b.uncovered - a.uncovered || a.share - b.share || a.code.localeCompare(b.code));
+  return gaps.sort(
+    (a, b) =>
+      b.uncovered - a.uncovered ||
+      b.unmetNeeds - a.unmetNeeds ||
+      a.share - b.share ||
+      a.code.localeCompare(b.code),
+  );
 }
 
 /** A candidate site and the residents not yet covered that a new facility there would bring within 15 minutes. */

@@ -8773,6 +8773,8 @@ export interface paths {
                 /** @description residents beyond 15 minutes of the category */
                 uncovered: number;
                 share: number;
+                /** @description needs of the category in the street left unmet by the need–resource matching */
+                unmetNeeds: number;
               }[];
             };
           };
@@ -8921,6 +8923,282 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/matching/kpis': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Share of needs met and time to match (median, p90), overall and per category */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              needs: number;
+              matched: number;
+              unmet: number;
+              /** @description not yet in a run */
+              pending: number;
+              /** @description matched / needs, 0–1 */
+              shareMet: number;
+              /** @description need created → matched */
+              medianMatchSeconds: number | null;
+              p90MatchSeconds: number | null;
+              /** @description stored resources (life-circle facilities come on top) */
+              resources: number;
+              unmetReasons: {
+                [key: string]: number;
+              };
+              byCategory: {
+                [key: string]: {
+                  needs: number;
+                  matched: number;
+                  unmet: number;
+                  /** @description not yet in a run */
+                  pending: number;
+                  /** @description matched / needs, 0–1 */
+                  shareMet: number;
+                  /** @description need created → matched */
+                  medianMatchSeconds: number | null;
+                  p90MatchSeconds: number | null;
+                };
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/matching/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Decisions (matched or unmet) with their explanations, in your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'matched' | 'unmet';
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                needId: string;
+                runId: string;
+                /** @enum {string} */
+                status: 'matched' | 'unmet';
+                category: string;
+                source: string;
+                resourceId: string | null;
+                streetCode: string | null;
+                distanceM: number | null;
+                slotStart: string | null;
+                createdAt: string;
+                decidedAt: string;
+                synthetic: boolean;
+                /** @description matched: rule, order, distance {m, limitM, method, mode}, slot, capacity {day, capacity, usedBefore, usedAfter}, hours, candidates, nearerRejected {closed, full}, alternative; unmet: rule, order, reason, candidates, rejected */
+                explanation: {
+                  [key: string]: unknown;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/matching/needs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add needs (citizen requests, elderly-care needs, service applications), all or nothing
+     * @description A bad row refuses the whole request with 422 `invalid_data`, details `{ row, id, field, reason }` (reason e.g. unknown_category, missing_coordinates, window_end_before_start, capacity_not_positive); nothing is stored. An id already stored: 409 `conflict`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description rows { id?, source (citizen_request | elderly_care | service_application), category (meal_delivery, day_care, home_visit, health_checkup, home_nursing, after_school, sports_class, errand, certificate, home_repair or zh-CN name), lon, lat, windowStart, windowEnd (ISO 8601), quantity?, durationMinutes?, urgency? 1–5, createdAt? } */
+            needs: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              stored: number;
+              ids: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/matching/resources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add or replace resources (providers, volunteers, facilities), all or nothing
+     * @description A bad row refuses the whole request with 422 `invalid_data`, details `{ row, id, field, reason }` (reason e.g. unknown_category, missing_coordinates, window_end_before_start, capacity_not_positive); nothing is stored.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description rows { id?, kind (facility | provider | volunteer), name, categories[], capacity (units per day, > 0), hours [{ days [1–7], open HH:MM, close HH:MM }] (UTC+8), lon, lat, radiusM? } */
+            resources: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              stored: number;
+              ids: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/matching/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Match every open need: greedy by urgency, then walking distance; earlier matches are kept */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              runId: string;
+              /** @description open needs considered */
+              needs: number;
+              matched: number;
+              unmet: number;
+              resources: {
+                stored: number;
+                facilities: number;
+              };
+              distance: string;
+              seconds: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
