@@ -105,6 +105,45 @@ describe.each(testBackends)('sensing HTTP routes on %s', (kind) => {
     expect(list.json().items).toEqual([]);
   });
 
+  it('serves the map’s device points as columns, scoped and narrowed to an area', async () => {
+    const points = async (query: string, who: keyof typeof principals = 'admin') =>
+      (await app.inject({ method: 'GET', url: `/api/v1/devices/points${query}`, headers: auth(who) })).json();
+    const all = await points('');
+    const listed = (
+      await app.inject({ method: 'GET', url: '/api/v1/devices?limit=5000', headers: auth('admin') })
+    ).json().items as { id: string; type: string; status: string; location: { lon: number; lat: number } }[];
+    expect(all.count).toBe(listed.length);
+    expect(all.count).toBeGreaterThan(0);
+    // The same devices, in the same order, as the list says: id, type, status, position.
+    expect(
+      all.ids.map((id: string, i: number) => ({
+        id,
+        type: all.types[all.type[i]],
+        status: all.statuses[all.status[i]],
+        lon: all.lon[i],
+        lat: all.lat[i],
+      })),
+    ).toEqual(
+      listed.map((d) => ({
+        id: d.id,
+        type: d.type,
+        status: d.status,
+        lon: Math.round(d.location.lon * 1e5) / 1e5,
+        lat: Math.round(d.location.lat * 1e5) / 1e5,
+      })),
+    );
+    // A district operator sees only their district; an area narrows; another district's area gives nothing.
+    expect((await points('', 'qijiang')).ids).toEqual([PUHE_STATION.id]);
+    expect((await points('?area=500110001')).ids).toEqual([PUHE_STATION.id]);
+    expect((await points('?area=500103', 'qijiang')).count).toBe(0);
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/v1/devices/points?status=asleep',
+      headers: auth('admin'),
+    });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid_request']);
+  });
+
   it('takes observation batches from a device with its credentials', async () => {
     const body = [
       { observedAt: now(), O2: 6.1, NH4: 1.8 },

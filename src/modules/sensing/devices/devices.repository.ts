@@ -5,7 +5,7 @@ import type { Gb3838Class, WaterBody } from '../../water/index.ts';
 import type { DeviceType } from '../sensing.catalogue.ts';
 import type { SensingTables } from '../sensing.tables.ts';
 import { areaFilter } from '../store/series.repository.ts';
-import type { DeviceQuery, DeviceStatus } from './devices.schema.ts';
+import type { DevicePointsQuery, DeviceQuery, DeviceStatus } from './devices.schema.ts';
 
 /** A device as held in memory and stored. */
 export interface DeviceRecord {
@@ -138,6 +138,22 @@ export class DeviceRepository {
     if (q.afterId) query = query.where('id', '>', q.afterId);
     const rows = await query.orderBy('id').limit(q.limit).execute();
     return rows.map(toRecord);
+  }
+
+  /** Id, type, status and position of every device in scope (the map's points), by id. */
+  async points(
+    db: Db,
+    principal: Principal,
+    q: DevicePointsQuery,
+  ): Promise<{ id: string; type: string; status: string; lon: number; lat: number }[]> {
+    let query = forTables<SensingTables>(db)
+      .selectFrom('sensing_devices')
+      .select(['id', 'type', 'status', 'lon', 'lat'])
+      .where(inScope(principal, 'jurisdiction_path'));
+    if (q.type) query = query.where('type', '=', q.type);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.area) query = query.where(areaFilter(q.area));
+    return query.orderBy('id').execute();
   }
 
   /** Marks devices seen at the given times (and online unless under fault), one statement. */

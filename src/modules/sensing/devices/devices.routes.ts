@@ -8,6 +8,8 @@ import {
   DeviceIdSchema,
   DeviceInputSchema,
   DevicePatchSchema,
+  DevicePointsQuerySchema,
+  DevicePointsSchema,
   DeviceQuerySchema,
   DeviceSchema,
 } from './devices.schema.ts';
@@ -55,6 +57,20 @@ export function registerDeviceRoutes(app: Api, sensing: SensingService): void {
     async (request) => ({
       items: (await devices.list(principalOf(request), request.query)).map(toDeviceDto),
     }),
+  );
+  app.get(
+    '/api/v1/devices/points',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Every device in your jurisdiction as compact columns for a map layer (id, type, status, position)',
+        querystring: DevicePointsQuerySchema,
+        response: { 200: DevicePointsSchema },
+      },
+    },
+    async (request) => devices.points(principalOf(request), request.query),
   );
   app.post(
     '/api/v1/devices',

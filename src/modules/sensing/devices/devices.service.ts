@@ -11,7 +11,17 @@ import { newDeviceSecret, secretMatches } from './devices.credentials.ts';
 import { devicesFromCsv, devicesFromGeoJson } from './devices.import.ts';
 import { asInput, prepareDevices } from './devices.prepare.ts';
 import { type DeviceRecord, DeviceRepository } from './devices.repository.ts';
-import type { DeviceChanged, DeviceInput, DevicePatch, DeviceQuery, Locator } from './devices.schema.ts';
+import {
+  DEVICE_STATUSES,
+  type DeviceChanged,
+  type DeviceInput,
+  type DevicePatch,
+  type DevicePointsDto,
+  type DevicePointsQuery,
+  type DeviceQuery,
+  type DeviceStatus,
+  type Locator,
+} from './devices.schema.ts';
 
 /**
  * Port to the bus for registry changes: `publish` runs inside the transaction that changes the
@@ -190,6 +200,37 @@ export class DeviceRegistry {
   /** Devices visible to the principal. */
   list(principal: Principal, q: DeviceQuery): Promise<DeviceRecord[]> {
     return this.repo.list(this.deps.db, principal, q);
+  }
+
+  /** Every device in scope as columns for a map layer (DevicePointsSchema). */
+  async points(principal: Principal, q: DevicePointsQuery): Promise<DevicePointsDto> {
+    const rows = await this.repo.points(this.deps.db, principal, q);
+    const types: string[] = [];
+    const typeCode = new Map<string, number>();
+    const round = (x: number) => Math.round(x * 1e5) / 1e5;
+    const out: DevicePointsDto = {
+      count: rows.length,
+      types,
+      statuses: [...DEVICE_STATUSES],
+      ids: new Array(rows.length),
+      type: new Array(rows.length),
+      status: new Array(rows.length),
+      lon: new Array(rows.length),
+      lat: new Array(rows.length),
+    };
+    rows.forEach((r, i) => {
+      let code = typeCode.get(r.type);
+      if (code === undefined) {
+        code = types.push(r.type) - 1;
+        typeCode.set(r.type, code);
+      }
+      out.ids[i] = r.id;
+      out.type[i] = code;
+      out.status[i] = Math.max(0, DEVICE_STATUSES.indexOf(r.status as DeviceStatus));
+      out.lon[i] = round(r.lon);
+      out.lat[i] = round(r.lat);
+    });
+    return out;
   }
 
   /** For the MQTT broker's auth hook and the HTTP batch endpoint: true when the secret is the device's. */
