@@ -237,6 +237,31 @@ describe('citybrain web in Chromium', () => {
     expect(painted(shown) - painted(hidden)).toBeGreaterThan(1000);
     await page.getByRole('checkbox', { name: /^设备/ }).check();
     await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(total));
+
+    // Drilled into a district, the layer holds that district's devices only.
+    const yuzhong = (await get('/api/v1/devices/points?area=500103')) as { count: number };
+    expect(yuzhong.count).toBeGreaterThan(0);
+    expect(yuzhong.count).toBeLessThan(total);
+    await page.goto(cockpit('?at=500103'));
+    await waitForMap(page, '500103');
+    await expect.poll(() => count.getAttribute('data-count')).toBe(String(yuzhong.count));
+    await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(yuzhong.count));
+    await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-devices-yuzhong') });
+    // The map's points are columns: a fraction of the device list's bytes.
+    const size = async (url: string) =>
+      (
+        await (
+          await fetch(`${served.baseUrl}${url}`, { headers: { authorization: `Bearer ${token}` } })
+        ).text()
+      ).length;
+    const [pointsBytes, listBytes] = [
+      await size('/api/v1/devices/points'),
+      await size('/api/v1/devices?limit=5000'),
+    ];
+    console.log(
+      `device points: ${pointsBytes} bytes for ${total} devices; the list: ${listBytes} bytes per 5,000`,
+    );
+    expect(pointsBytes).toBeLessThan(listBytes);
   });
 
   it('shows the citizen form, locates a pin and stays honest about intake', async () => {

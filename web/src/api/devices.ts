@@ -13,68 +13,84 @@ export const DEVICE_STATUSES: readonly DeviceStatus[] = ['online', 'offline', 'f
 /**
  * Every device in scope packed into plain typed arrays, ready for deck.gl's binary
  * attributes (no per-point objects or React): [lon, lat] pairs, a status code per device
- * (index into {@link DEVICE_STATUSES}) and its id and name for tooltips.
+ * (index into {@link DEVICE_STATUSES}), a type code (index into `types`) and its id. From
+ * GET /api/v1/devices/points: columns, about a tenth of the device list's bytes; a tooltip
+ * reads the one device it shows ({@link deviceDetail}).
  */
 export interface DevicePoints {
   count: number;
   positions: Float32Array;
   status: Uint8Array;
+  type: Uint8Array;
+  types: string[];
   ids: string[];
-  names: string[];
   byStatus: Record<DeviceStatus, number>;
 }
 
-/** The server's largest page of devices. */
-const DEVICE_PAGE = 5000;
-
-/** Pages through every device the user may see (keyset paging by `afterId`). */
-export async function fetchDevicePoints(): Promise<DevicePoints> {
-  const pages: DeviceItem[][] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const { items } = unwrap(
-      await api.GET('/api/v1/devices', {
-        params: { query: { limit: DEVICE_PAGE, ...(afterId ? { afterId } : {}) } },
-      }),
-    );
-    pages.push(items);
-    if (items.length < DEVICE_PAGE) break;
-    afterId = items.at(-1)?.id;
-  }
-  const count = pages.reduce((n, p) => n + p.length, 0);
+/** The devices in scope, or in `area` (a jurisdiction code) and below, as map points. */
+export async function fetchDevicePoints(area?: string): Promise<DevicePoints> {
+  const c = unwrap(await api.GET('/api/v1/devices/points', { params: { query: area ? { area } : {} } }));
   const points: DevicePoints = {
-    count,
-    positions: new Float32Array(count * 2),
-    status: new Uint8Array(count),
-    ids: new Array<string>(count),
-    names: new Array<string>(count),
+    count: c.count,
+    positions: new Float32Array(c.count * 2),
+    status: new Uint8Array(c.count),
+    type: Uint8Array.from(c.type),
+    types: c.types,
+    ids: c.ids,
     byStatus: { online: 0, offline: 0, fault: 0 },
   };
-  let i = 0;
-  for (const page of pages) {
-    for (const d of page) {
-      points.positions[2 * i] = d.location.lon;
-      points.positions[2 * i + 1] = d.location.lat;
-      points.status[i] = Math.max(0, DEVICE_STATUSES.indexOf(d.status));
-      points.ids[i] = d.id;
-      points.names[i] = d.name;
-      points.byStatus[d.status]++;
-      i++;
-    }
+  for (let i = 0; i < c.count; i++) {
+    points.positions[2 * i] = c.lon[i]!;
+    points.positions[2 * i + 1] = c.lat[i]!;
+    const status = c.statuses[c.status[i]!] ?? 'offline';
+    points.status[i] = Math.max(0, DEVICE_STATUSES.indexOf(status));
+    points.byStatus[status]++;
   }
   return points;
 }
 
-/** All devices in the signed-in user's scope (the server scopes), refreshed every 2 minutes. */
-export function useDevices() {
+/**
+ * The devices of the area viewed (a jurisdiction code; all in scope when none), refreshed every
+ * 2 minutes: drilling into a district fetches and draws only its devices.
+ */
+export function useDevices(area?: string) {
   const token = useToken();
   return useQuery({
-    queryKey: ['devices', token],
+    queryKey: ['devices', token, area ?? ''],
     enabled: Boolean(token),
     staleTime: 60_000,
     refetchInterval: 120_000,
-    queryFn: fetchDevicePoints,
+    placeholderData: (previous) => previous,
+    queryFn: () => fetchDevicePoints(area),
   });
+}
+
+/** What a device's tooltip adds once read: its name and when it last reported. */
+export interface DeviceDetail {
+  name: string;
+  lastSeenAt: string | null;
+}
+
+const details = new Map<string, DeviceDetail | 'loading'>();
+
+/**
+ * The name and last report of a device, if already read; else starts reading it (GET
+ * /api/v1/devices/{id}) and answers undefined — the tooltip shows it on the next pointer move.
+ */
+export function deviceDetail(id: string): DeviceDetail | undefined {
+  const known = details.get(id);
+  if (known && known !== 'loading') return known;
+  if (!known) {
+    details.set(id, 'loading');
+    void api
+      .GET('/api/v1/devices/{id}', { params: { path: { id } } })
+      .then(({ data }) => {
+        if (data) details.set(id, { name: data.name, lastSeenAt: data.lastSeenAt });
+        else details.delete(id);
+      })
+      .catch(() => details.delete(id));
+  }
+  return undefined;
 }
 
 /** Ids of the devices (alert sources) with an open alert; refreshed with the live stream. */

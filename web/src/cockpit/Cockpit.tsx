@@ -65,7 +65,8 @@ export function Cockpit({ me }: { me: Me }) {
   const teams = useTeams();
   const events = useEvents();
   useLiveAlerts();
-  const devices = useDevices();
+  // Devices of the area viewed: a district's or a street's, not the city's 17,000.
+  const devices = useDevices(node && node.level !== 'city' ? node.code : undefined);
   const alerted = useAlertedDevices();
   const plans = usePlans();
   const deviceLayer = useMemo(

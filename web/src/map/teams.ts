@@ -66,7 +66,11 @@ export class TeamsOverlay {
   #removed = false;
   readonly #ready: Promise<void>;
 
-  constructor(map: MapLibreMap, tooltip: (team: Team) => string) {
+  constructor(
+    map: MapLibreMap,
+    tooltip: (team: Team) => string,
+    deviceTooltip: (points: DevicePoints, index: number) => string,
+  ) {
     this.#map = map;
     this.#ready = Promise.all([import('@deck.gl/mapbox'), import('@deck.gl/layers')]).then(
       ([{ MapboxOverlay }, { ScatterplotLayer }]) => {
@@ -79,8 +83,7 @@ export class TeamsOverlay {
             const extra = layer ? this.#extraTooltip?.(layer.id, index, object) : undefined;
             if (extra !== undefined) return extra;
             if (layer?.id === 'devices' && index >= 0 && this.#devices) {
-              const { points } = this.#devices;
-              return `${points.names[index] ?? ''} (${points.ids[index] ?? ''})`;
+              return deviceTooltip(this.#devices.points, index);
             }
             return object ? tooltip(object as Team) : null;
           },

@@ -1,4 +1,6 @@
 import type { TFunction } from 'i18next';
+import { DEVICE_STATUSES, type DevicePoints, deviceDetail } from '../api/devices.ts';
+import { timeOf } from '../cockpit/eventText.ts';
 import type { ThematicInput } from './thematic.ts';
 
 /** The tooltip texts of the thematic layers: a water section's class, a crowd hexagon's count. */
@@ -37,4 +39,26 @@ export function thematicText(t: TFunction): ThematicInput['text'] {
 /** The label of a team's marker. */
 export function teamText(team: { name: string }): string {
   return `${team.name}`;
+}
+
+/**
+ * A device's tooltip: its name and id, type and status, and when it last reported. The name and
+ * last report are read on first hover (the map's points carry neither): until then the tooltip
+ * says it is loading, and the next pointer move shows them.
+ */
+export function deviceText(t: TFunction, points: DevicePoints, index: number): string {
+  const id = points.ids[index] ?? '';
+  const type = points.types[points.type[index] ?? 0] ?? '';
+  const status = DEVICE_STATUSES[points.status[index] ?? 1] ?? 'offline';
+  const detail = deviceDetail(id);
+  const seen = !detail
+    ? t('common.loading')
+    : detail.lastSeenAt
+      ? t('map.deviceLastSeen', { time: timeOf(detail.lastSeenAt) })
+      : t('map.deviceNeverSeen');
+  return [
+    detail ? `${detail.name} (${id})` : id,
+    `${t(`deviceTypes.${type}`, type)} · ${t(`deviceStatus.${status}`)}`,
+    seen,
+  ].join('\n');
 }

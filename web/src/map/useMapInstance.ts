@@ -8,7 +8,7 @@ import { bindInteractions } from './interactions.ts';
 import { LabelLayer } from './labels.ts';
 import { addLayers } from './sources.ts';
 import { TeamsOverlay } from './teams.ts';
-import { teamText } from './tooltips.ts';
+import { deviceText, teamText } from './tooltips.ts';
 
 /** The MapLibre map and its overlays, once loaded (`ready`), or why it could not start. */
 export interface MapInstance {
@@ -23,6 +23,9 @@ export interface MapInstance {
 /** Creates the map in `container` on mount (fitted to the focus then) and removes it on unmount. */
 export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
   const { t } = useTranslation();
+  // Tooltips made after a language switch speak the new language.
+  const latestT = useRef(t);
+  latestT.current = t;
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | null>(null);
   const labels = useRef<LabelLayer | null>(null);
@@ -53,7 +56,9 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
       );
       instance.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
       labels.current = new LabelLayer(instance);
-      teams.current = new TeamsOverlay(instance, teamText);
+      teams.current = new TeamsOverlay(instance, teamText, (points, index) =>
+        deviceText(latestT.current, points, index),
+      );
       setReady(true);
     });
     bindInteractions(instance, latest, container);
