@@ -4569,6 +4569,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/devices/points': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every device in your jurisdiction as compact columns for a map layer (id, type, status, position) */
+    get: {
+      parameters: {
+        query?: {
+          type?: 'WaterQualityObserved' | 'CrowdFlowObserved' | 'TrafficFlowObserved' | 'ParkingSpot';
+          status?: 'online' | 'offline' | 'fault';
+          /** @description jurisdiction code: devices in that area and below */
+          area?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              count: number;
+              /** @description the type names the type codes index */
+              types: string[];
+              /** @description the status names the status codes index */
+              statuses: ('online' | 'offline' | 'fault')[];
+              ids: string[];
+              type: number[];
+              status: number[];
+              /** @description WGS84, 5 decimals (about a metre) */
+              lon: number[];
+              lat: number[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/domains': {
     parameters: {
       query?: never;
