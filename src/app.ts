@@ -31,6 +31,7 @@ import {
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
 import { ParkingService, parkingMigrations, registerParkingRoutes } from './modules/parking/index.ts';
+import { patrolMigrations, registerPatrolRoutes } from './modules/patrol/index.ts';
 import { planMigrations, wireScenarios } from './modules/scenarios/index.ts';
 import {
   DEFAULT_PARTITIONS,
@@ -60,6 +61,7 @@ import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
 import { lifeCircleOf } from './wiring/lifecircle.ts';
+import { patrolOf } from './wiring/patrol.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -91,6 +93,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   trafficMigrations,
   lifecircleMigrations,
   parkingMigrations,
+  patrolMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -194,6 +197,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     ...options.centre,
   });
   await centre.start();
+  const patrol = patrolOf({ db, clock, algorithms, jurisdictions, events: centre.events });
+  registerPatrolRoutes(http, { patrol });
   const { datahub, gateway } = wireDatahub({
     db,
     changes: database,
@@ -270,6 +275,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     congestion,
     lifecircle,
     parking,
+    patrol,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });
