@@ -1,3 +1,4 @@
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 
@@ -86,18 +87,29 @@ export function ringsAround(area: StudyArea, c: number, radius: number): Int32Ar
   return out;
 }
 
-/** Resolution of the coarse cells that tell which districts hold incidents (~36 km²). */
-export const COARSE_RES = 6;
+/** Resolution of the coarse cells that tell which districts hold incidents (~5 km²). */
+export const COARSE_RES = 7;
 
-/** District code by coarse H3 cell of the streets (their shapes and label points). */
-export function districtIndex(streets: StreetShape[]): Map<string, string> {
-  const out = new Map<string, string>();
+/** Finds the district of a point: coarse H3 cells narrow the streets, point-in-polygon decides. */
+export function districtLocator(streets: StreetShape[]): (lon: number, lat: number) => string | undefined {
+  const byCell = new Map<string, StreetShape[]>();
+  const add = (cell: string, s: StreetShape) => {
+    const list = byCell.get(cell);
+    if (!list) byCell.set(cell, [s]);
+    else if (!list.includes(s)) list.push(s);
+  };
   for (const s of streets) {
     const polys = s.geometry.type === 'Polygon' ? [s.geometry.coordinates] : s.geometry.coordinates;
+    // The cells holding the street, and their neighbours: a street's edge may cross a cell whose centre is outside.
     for (const p of polys)
-      for (const cell of polygonToCells(p, COARSE_RES, true)) out.set(cell, s.districtCode);
-    const own = latLngToCell(s.label[1], s.label[0], COARSE_RES);
-    if (!out.has(own)) out.set(own, s.districtCode);
+      for (const cell of polygonToCells(p, COARSE_RES, true)) for (const n of gridDisk(cell, 1)) add(n, s);
+    for (const n of gridDisk(latLngToCell(s.label[1], s.label[0], COARSE_RES), 1)) add(n, s);
   }
-  return out;
+  return (lon, lat) => {
+    const list = byCell.get(latLngToCell(lat, lon, COARSE_RES));
+    if (!list) return undefined;
+    const districts = new Set(list.map((s) => s.districtCode));
+    if (districts.size === 1) return list[0]!.districtCode;
+    return list.find((s) => booleanPointInPolygon([lon, lat], s.geometry))?.districtCode;
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cellToLatLng, latLngToCell } from 'h3-js';
+import { cellToLatLng } from 'h3-js';
 import { canSee, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -9,8 +9,7 @@ import { demoIncidents } from './patrol.demo.ts';
 import {
   buildStudyArea,
   CELL_RES,
-  COARSE_RES,
-  districtIndex,
+  districtLocator,
   type StreetShape,
   type StudyArea,
 } from './patrol.grid.ts';
@@ -67,7 +66,7 @@ export class PatrolService {
   private readonly repo = new PatrolRepository();
   private readonly fitted = new Map<number, Promise<Fitted>>();
   private areaOf?: { key: string; area: StudyArea };
-  private coarse?: { key: string; index: Map<string, string> };
+  private coarse?: { key: string; locate: (lon: number, lat: number) => string | undefined };
 
   constructor(deps: PatrolDeps) {
     this.deps = deps;
@@ -298,14 +297,19 @@ export class PatrolService {
     };
   }
 
-  /** District codes holding reported incidents (by coarse H3 cells of the streets: only to choose the study area). */
+  /** District codes holding reported incidents (only to choose the study area). */
   private locate(streets: StreetShape[], incidents: Incident[]): Set<string> {
     const key = streets.map((s) => s.code).join(',');
-    if (this.coarse?.key !== key) this.coarse = { key, index: districtIndex(streets) };
+    if (this.coarse?.key !== key) this.coarse = { key, locate: districtLocator(streets) };
     const out = new Set<string>();
+    const done = new Set<string>();
     for (const x of incidents) {
       if (!REPORTED_SOURCES.includes(x.source)) continue;
-      const d = this.coarse.index.get(latLngToCell(x.lat, x.lon, COARSE_RES));
+      // One point-in-polygon per ~100 m square is plenty to find the districts.
+      const k = `${Math.round(x.lon * 1000)},${Math.round(x.lat * 1000)}`;
+      if (done.has(k)) continue;
+      done.add(k);
+      const d = this.coarse.locate(x.lon, x.lat);
       if (d) out.add(d);
     }
     return out;
