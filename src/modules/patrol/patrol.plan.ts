@@ -13,6 +13,8 @@ export interface Beat {
   center: [number, number];
   streetCode: string;
   streetName: string;
+  /** The street's jurisdiction path (who may see the beat). */
+  streetPath: string;
   districtCode: string;
   /** Sum of the kernel density of its cells (expected reported incidents, relative). */
   risk: number;
@@ -53,6 +55,7 @@ export function buildBeats(
       center: [round(lon), round(lat)],
       streetCode: street.code,
       streetName: street.name,
+      streetPath: street.path,
       districtCode: street.districtCode,
       risk: round(cells.reduce((a, c) => a + score[c]!, 0)),
     });

@@ -6,6 +6,7 @@ import {
   DisplacementSchema,
   HotspotsQuerySchema,
   HotspotsSchema,
+  MyBeatsSchema,
   PatrolPlanSchema,
   PlanRequestSchema,
 } from './patrol.schema.ts';
@@ -57,6 +58,18 @@ export function registerPatrolRoutes(app: Api, deps: { patrol: PatrolService }):
       },
     },
     async (request) => ({ items: await patrol.plans(principalOf(request), request.query.limit) }),
+  );
+  app.get(
+    '/api/v1/patrol/beats/mine',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'My beats: those in my area of the newest patrol plan covering it (the field app)',
+        response: { 200: MyBeatsSchema },
+      },
+    },
+    async (request) => patrol.myBeats(principalOf(request)),
   );
   app.get(
     '/api/v1/patrol/plans/:id',

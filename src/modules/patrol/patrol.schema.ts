@@ -76,6 +76,7 @@ export const BeatSchema = z.object({
   center: z.tuple([z.number(), z.number()]),
   streetCode: z.string(),
   streetName: z.string(),
+  streetPath: z.string(),
   districtCode: z.string(),
   risk: z.number(),
   hours: z.number(),
@@ -161,4 +162,18 @@ export const DisplacementSchema = z.object({
   bufferMeasure: z.number().nullable(),
   wdq: z.number().nullable(),
   finding: z.enum(['diffusion', 'displacement', 'no_change_in_buffer', 'no_success', 'insufficient_data']),
+});
+
+/** GET /api/v1/patrol/beats/mine: the caller's beats in the newest plan covering their area. */
+export const MyBeatsSchema = z.object({
+  plan: z
+    .object({
+      id: z.string(),
+      createdAt: iso,
+      asOf: iso,
+      decisionId: z.string(),
+      jurisdictionPath: z.string(),
+    })
+    .nullable(),
+  beats: z.array(BeatSchema),
 });

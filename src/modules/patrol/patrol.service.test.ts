@@ -87,6 +87,10 @@ describe.each(testBackends)('patrol on %s', (kind) => {
   });
 
   it('refuses to plan while the algorithm is not filed and in use', async () => {
+    expect((await call('GET', '/api/v1/patrol/beats/mine', 'officer')).json()).toEqual({
+      plan: null,
+      beats: [],
+    });
     const r = await call('POST', '/api/v1/patrol/plans', 'district', { beats: 4, shareCap: 0.6 });
     expect(r.statusCode, r.body).toBe(409);
     expect(r.json().error.details.reason).toBe('algorithm_not_in_use');
@@ -135,6 +139,11 @@ describe.each(testBackends)('patrol on %s', (kind) => {
     expect(items[0]).toMatchObject({ key: 'patrol.hotspot-plan', outcome: 'decided' });
     expect(items[0].explanation.text).toContain('PAI');
     expect((await call('GET', `/api/v1/patrol/plans/${plan.id}`, 'street')).statusCode).toBe(404);
+    // The officer of 乙街道 sees the beats of the district's plan in their street only.
+    const mine = (await call('GET', '/api/v1/patrol/beats/mine', 'officer')).json();
+    expect(mine.plan.id).toBe(plan.id);
+    expect(mine.beats.length).toBeGreaterThan(0);
+    expect(mine.beats.every((b: { streetCode: string }) => b.streetCode === '500103002')).toBe(true);
     expect((await call('GET', `/api/v1/patrol/plans/${plan.id}`, 'district')).json().id).toBe(plan.id);
   });
 

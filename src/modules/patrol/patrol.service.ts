@@ -58,6 +58,9 @@ interface Fitted {
   refreshSeconds: number;
 }
 
+/** A district enters the study area with at least this share of the reported incidents. */
+const MIN_DISTRICT_SHARE = 0.01;
+
 const KERNEL = { ...DEFAULT_KERNEL, bandwidthRings: 1 };
 
 /** Patrol hot spots from reported incidents, their held-out accuracy, capped patrol plans, displacement. */
@@ -236,6 +239,21 @@ export class PatrolService {
       .slice(0, limit);
   }
 
+  /** The caller's beats: the newest plan whose area holds or lies in the caller's, its beats in the caller's area. */
+  async myBeats(principal: Principal) {
+    const mine = principal.jurisdictionPath;
+    const covers = (p: string) => mine === p || mine.startsWith(`${p}/`) || canSee(principal, p);
+    const plan = (await this.repo.plans(this.deps.db, 200)).find(
+      (p) => covers(p.jurisdictionPath) && p.beats.some((b) => canSee(principal, b.streetPath)),
+    );
+    if (!plan) return { plan: null, beats: [] };
+    const { id, createdAt, asOf, decisionId, jurisdictionPath } = plan;
+    return {
+      plan: { id, createdAt, asOf, decisionId, jurisdictionPath },
+      beats: plan.beats.filter((b) => canSee(principal, b.streetPath)),
+    };
+  }
+
   /** Weighted displacement quotient of a plan's treated cells, weeks before and after its time. */
   async displacement(principal: Principal, id: string, q: { weeks: number; bufferRings: number }) {
     const plan = await this.getPlan(principal, id);
@@ -269,7 +287,7 @@ export class PatrolService {
     const demo = (await this.repo.setting(this.deps.db, 'demo')) === true;
     const incidents = demo ? [...stored, ...demoIncidents(streets, this.deps.clock.now())] : stored;
     const t0 = performance.now();
-    // The study area: the streets of the districts with at least one reported incident.
+    // The study area: the streets of the districts holding at least 1% of the reported incidents.
     const districts = new Set<string>();
     for (const d of this.locate(streets, incidents)) districts.add(d);
     const inArea = streets.filter((s) => districts.has(s.districtCode));
@@ -297,22 +315,28 @@ export class PatrolService {
     };
   }
 
-  /** District codes holding reported incidents (only to choose the study area). */
+  /**
+   * Districts holding at least MIN_DISTRICT_SHARE of the reported incidents (only to choose the
+   * study area: a few strays over a border must not pull a whole rural district in).
+   */
   private locate(streets: StreetShape[], incidents: Incident[]): Set<string> {
     const key = streets.map((s) => s.code).join(',');
     if (this.coarse?.key !== key) this.coarse = { key, locate: districtLocator(streets) };
-    const out = new Set<string>();
-    const done = new Set<string>();
+    const count = new Map<string, number>();
+    const bySquare = new Map<string, string | undefined>();
+    let total = 0;
     for (const x of incidents) {
       if (!REPORTED_SOURCES.includes(x.source)) continue;
       // One point-in-polygon per ~100 m square is plenty to find the districts.
       const k = `${Math.round(x.lon * 1000)},${Math.round(x.lat * 1000)}`;
-      if (done.has(k)) continue;
-      done.add(k);
-      const d = this.coarse.locate(x.lon, x.lat);
-      if (d) out.add(d);
+      if (!bySquare.has(k)) bySquare.set(k, this.coarse.locate(x.lon, x.lat));
+      const d = bySquare.get(k);
+      total++;
+      if (d) count.set(d, (count.get(d) ?? 0) + 1);
     }
-    return out;
+    return new Set(
+      [...count].filter(([, n]) => n >= Math.max(1, MIN_DISTRICT_SHARE * total)).map(([d]) => d),
+    );
   }
 
   private keep(principal: Principal, area: StudyArea, code?: string): (c: number) => boolean {
