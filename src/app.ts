@@ -32,6 +32,7 @@ import {
   registerOrganisationRoutes,
 } from './modules/organisation/index.ts';
 import { ParkingService, parkingMigrations, registerParkingRoutes } from './modules/parking/index.ts';
+import { patrolMigrations, registerPatrolRoutes } from './modules/patrol/index.ts';
 import { planMigrations, wireScenarios } from './modules/scenarios/index.ts';
 import {
   DEFAULT_PARTITIONS,
@@ -62,6 +63,7 @@ import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
 import { lifeCircleOf } from './wiring/lifecircle.ts';
 import { matchingOf } from './wiring/matching.ts';
+import { patrolOf } from './wiring/patrol.ts';
 import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
@@ -94,6 +96,7 @@ export const ALL_MIGRATIONS: Migrations[] = [
   lifecircleMigrations,
   matchingMigrations,
   parkingMigrations,
+  patrolMigrations,
 ];
 
 /** Opens the database and runs migrations (used by `citybrain migrate` and at start). */
@@ -200,6 +203,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     events: { trackingPrefix: config.trackingPrefix },
   });
   await centre.start();
+  const patrol = patrolOf({ db, clock, algorithms, jurisdictions, events: centre.events });
+  registerPatrolRoutes(http, { patrol });
   const { datahub, gateway } = wireDatahub({
     db,
     changes: database,
@@ -277,6 +282,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     lifecircle,
     matching,
     parking,
+    patrol,
   };
   const live = new LiveFeed({ resolveDevices: (ids) => sensing.devices.cache.resolve(ids) });
   registerLiveRoutes(http, { feed: live });

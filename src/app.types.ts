@@ -14,6 +14,7 @@ import type { LiveFeed } from './modules/live/index.ts';
 import type { MatchingService } from './modules/matching/index.ts';
 import type { Organisation } from './modules/organisation/index.ts';
 import type { ParkingOptions, ParkingService } from './modules/parking/index.ts';
+import type { PatrolService } from './modules/patrol/index.ts';
 import type { Scenarios } from './modules/scenarios/index.ts';
 import type { SensingOptionsInput, SensingService } from './modules/sensing/index.ts';
 import type { IntegratedServices } from './modules/services/index.ts';
@@ -116,6 +117,8 @@ export interface Services {
   congestion: { stop(): Promise<void> };
   /** Shared staggered parking: sites, spaces, bookings, occupancy, matching, utilisation. */
   parking: ParkingService;
+  /** Patrol hot spots from reported incidents, held-out PAI, capped patrol plans (logged decisions), displacement. */
+  patrol: PatrolService;
 }
 
 /** A process role (`citybrain serve --role`). */

@@ -4,6 +4,7 @@ import { demoSecretsFile } from '../demo/prepare.ts';
 import { jointInspection } from '../simulate/enforcement-story.ts';
 import { lifeCircleStory } from '../simulate/life-circle-story.ts';
 import { parkingStory } from '../simulate/parking-story.ts';
+import { patrolStory } from '../simulate/patrol-story.ts';
 import { remoteDriver } from '../simulate/remote-driver.ts';
 import { serviceStory } from '../simulate/services-stories.ts';
 import {
@@ -30,6 +31,7 @@ const STORIES = [
   'traffic',
   'life-circle',
   'parking',
+  'patrol',
 ] as const;
 
 /** `citybrain simulate --story …`: drives a running demo instance from outside (MQTT as devices, HTTP as people). */
@@ -96,6 +98,7 @@ async function run(story: string, d: ReturnType<typeof remoteDriver>): Promise<S
   if (story === 'traffic') return (await trafficStory(d)).outcome;
   if (story === 'life-circle') return (await lifeCircleStory(d)).outcome;
   if (story === 'parking') return (await parkingStory(d)).outcome;
+  if (story === 'patrol') return (await patrolStory(d)).outcome;
   const listed = (await d.call('GET', '/api/v1/devices?type=CrowdFlowObserved&limit=500', 'operator.500103'))
     .body.items as { id: string; location: { lon: number; lat: number } }[];
   const devices = listed.map((x) => ({ id: x.id, lon: x.location.lon, lat: x.location.lat }));

@@ -122,6 +122,12 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
       path.resolve(import.meta.dirname, '../../data/algorithms/register.v1.json'),
       SYSTEM_PRINCIPAL,
     );
+    // Patrol hot spots: a year of synthetic reported incidents (a flag) and its filing.
+    await app.services.patrol.enableDemo();
+    await app.services.algorithms.loadRegisterFile(
+      path.resolve(import.meta.dirname, '../../data/algorithms/patrol.v1.json'),
+      SYSTEM_PRINCIPAL,
+    );
   }
   const hub = (await jurisdictions.list({ level: 'city' }))[0];
   if (!hub) {

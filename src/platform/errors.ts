@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   repeat_inspection: 409,
   /** A parking booking outside the windows its space is offered in (details: the offered stretches). */
   outside_window: 422,
+  /** A patrol plan would give one area (street or district) more than the cap's share of patrol hours (details name it). */
+  share_cap_exceeded: 422,
   /** A parking space already booked for an overlapping time. */
   taken: 409,
   rate_limited: 429,

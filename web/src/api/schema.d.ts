@@ -9876,6 +9876,539 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/patrol/beats/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My beats: those in my area of the newest patrol plan covering it (the field app) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              plan: {
+                id: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                asOf: string;
+                decisionId: string;
+                jurisdictionPath: string;
+              } | null;
+              beats: {
+                id: string;
+                cells: string[];
+                center: [number, number];
+                streetCode: string;
+                streetName: string;
+                streetPath: string;
+                districtCode: string;
+                risk: number;
+                hours: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/patrol/hotspots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Hot cells from reported incidents only, with the held-out PAI curve and its count baseline */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: only its cells */
+          area?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              model: {
+                method: string;
+                kernel: {
+                  bandwidthRings: number;
+                  halfLifeDays: number;
+                  windowDays: number;
+                };
+                cellResolution: number;
+                studyArea: {
+                  cells: number;
+                  streets: number;
+                  districts: string[];
+                };
+                /** Format: date-time */
+                trainedUntil: string;
+                /** @description incidents the model learns from (reported only) */
+                reportedIncidents: number;
+                /** @description sources of the incidents learnt from */
+                sources: string[];
+                fromReportedOnly: boolean;
+                /** @description incidents left out by source (patrol-discovered …) */
+                excluded: {
+                  [key: string]: number;
+                };
+                outside: number;
+                /** @description how many of the incidents learnt from are synthetic demo data */
+                synthetic: number;
+                accuracy: {
+                  /** @description PAI at 1% of the study area */
+                  pai: number;
+                  curve: {
+                    areaShare: number;
+                    cells: number;
+                    hits: number;
+                    hitRate: number;
+                    pai: number;
+                  }[];
+                  testIncidents: number;
+                  cells: number;
+                  testWeeks: {
+                    from: string;
+                    to: string;
+                    incidents: number;
+                    hitsAtHeadline: number;
+                  }[];
+                };
+                /** @description plain count per cell over the same window, same held-out weeks */
+                baseline: {
+                  /** @description PAI at 1% of the study area */
+                  pai: number;
+                  curve: {
+                    areaShare: number;
+                    cells: number;
+                    hits: number;
+                    hitRate: number;
+                    pai: number;
+                  }[];
+                  testIncidents: number;
+                  cells: number;
+                  testWeeks: {
+                    from: string;
+                    to: string;
+                    incidents: number;
+                    hitsAtHeadline: number;
+                  }[];
+                };
+                refreshSeconds: number;
+              };
+              cells: {
+                h3: string;
+                lon: number;
+                lat: number;
+                score: number;
+                streetCode: string;
+                streetName: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/patrol/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The newest patrol plans in your jurisdiction */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                /** Format: date-time */
+                asOf: string;
+                jurisdictionPath: string;
+                decisionId: string;
+                algorithm: {
+                  key: string;
+                  version: string;
+                };
+                params: {
+                  beats: number;
+                  cellsPerBeat: number;
+                  totalHours: number;
+                  shareCap: number;
+                  /** @enum {string} */
+                  capLevel: 'street' | 'district';
+                  manualHours: boolean;
+                };
+                beats: {
+                  id: string;
+                  cells: string[];
+                  center: [number, number];
+                  streetCode: string;
+                  streetName: string;
+                  streetPath: string;
+                  districtCode: string;
+                  risk: number;
+                  hours: number;
+                }[];
+                shares: {
+                  area: string;
+                  hours: number;
+                  share: number;
+                }[];
+                maxAreaShare: number;
+                reasons: string[];
+                model: {
+                  pai: number;
+                  baselinePai: number;
+                  reportedIncidents: number;
+                  fromReportedOnly: boolean;
+                  excluded: {
+                    [key: string]: number;
+                  };
+                  synthetic: number;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * A patrol plan: beats over the hottest cells, hours capped per area; a logged decision
+     * @description Operators. An area above `shareCap` of the hours: 422 `share_cap_exceeded`, details `{ area, areaName, level, share, shareCap, decisionId }`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description district or street code: only its cells */
+            area?: string;
+            /** @default 10 */
+            beats?: number;
+            /** @default 3 */
+            cellsPerBeat?: number;
+            /**
+             * @description officer-hours to allocate
+             * @default 80
+             */
+            totalHours?: number;
+            /**
+             * @description no area may take more than this share of the hours
+             * @default 0.25
+             */
+            shareCap?: number;
+            /**
+             * @default street
+             * @enum {string}
+             */
+            capLevel?: 'street' | 'district';
+            /**
+             * Format: date-time
+             * @description plan as of this time (default now): trains on incidents before it
+             */
+            asOf?: string;
+            /** @description hours per beat id set by hand instead of the allocation (checked against the cap) */
+            hours?: {
+              [key: string]: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              /** Format: date-time */
+              asOf: string;
+              jurisdictionPath: string;
+              decisionId: string;
+              algorithm: {
+                key: string;
+                version: string;
+              };
+              params: {
+                beats: number;
+                cellsPerBeat: number;
+                totalHours: number;
+                shareCap: number;
+                /** @enum {string} */
+                capLevel: 'street' | 'district';
+                manualHours: boolean;
+              };
+              beats: {
+                id: string;
+                cells: string[];
+                center: [number, number];
+                streetCode: string;
+                streetName: string;
+                streetPath: string;
+                districtCode: string;
+                risk: number;
+                hours: number;
+              }[];
+              shares: {
+                area: string;
+                hours: number;
+                share: number;
+              }[];
+              maxAreaShare: number;
+              reasons: string[];
+              model: {
+                pai: number;
+                baselinePai: number;
+                reportedIncidents: number;
+                fromReportedOnly: boolean;
+                excluded: {
+                  [key: string]: number;
+                };
+                synthetic: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/patrol/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One patrol plan */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+              createdBy: string;
+              /** Format: date-time */
+              asOf: string;
+              jurisdictionPath: string;
+              decisionId: string;
+              algorithm: {
+                key: string;
+                version: string;
+              };
+              params: {
+                beats: number;
+                cellsPerBeat: number;
+                totalHours: number;
+                shareCap: number;
+                /** @enum {string} */
+                capLevel: 'street' | 'district';
+                manualHours: boolean;
+              };
+              beats: {
+                id: string;
+                cells: string[];
+                center: [number, number];
+                streetCode: string;
+                streetName: string;
+                streetPath: string;
+                districtCode: string;
+                risk: number;
+                hours: number;
+              }[];
+              shares: {
+                area: string;
+                hours: number;
+                share: number;
+              }[];
+              maxAreaShare: number;
+              reasons: string[];
+              model: {
+                pai: number;
+                baselinePai: number;
+                reportedIncidents: number;
+                fromReportedOnly: boolean;
+                excluded: {
+                  [key: string]: number;
+                };
+                synthetic: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/patrol/plans/{id}/displacement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Displacement check: weighted displacement quotient of the rings around the plan’s cells */
+    get: {
+      parameters: {
+        query?: {
+          weeks?: number;
+          bufferRings?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              planId: string;
+              /** Format: date-time */
+              at: string;
+              weeks: number;
+              bufferRings: number;
+              treatedCells: number;
+              bufferCells: number;
+              controlCells: number;
+              before: {
+                from: string;
+                treated: number;
+                buffer: number;
+                control: number;
+              };
+              after: {
+                to: string;
+                treated: number;
+                buffer: number;
+                control: number;
+                complete: boolean;
+              };
+              successMeasure: number | null;
+              bufferMeasure: number | null;
+              wdq: number | null;
+              /** @enum {string} */
+              finding:
+                | 'diffusion'
+                | 'displacement'
+                | 'no_change_in_buffer'
+                | 'no_success'
+                | 'insufficient_data';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/plans': {
     parameters: {
       query?: never;

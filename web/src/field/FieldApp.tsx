@@ -6,6 +6,7 @@ import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import '../styles/mobile.css';
 import { installFieldApp } from './install.ts';
+import { MyBeat } from './MyBeat.tsx';
 import { Tasks } from './Tasks.tsx';
 
 const NAME_KEY = 'citybrain.field.name';
@@ -62,6 +63,7 @@ export default function FieldApp() {
               </button>
             </section>
             <Tasks />
+            <MyBeat />
           </>
         )}
       </main>
