@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { windowsText } from './parking.ts';
 import type { ThematicInput } from './thematic.ts';
 
 /** The tooltip texts of the thematic layers: a water section's class, a crowd hexagon's count. */
@@ -20,6 +21,13 @@ export function thematicText(t: TFunction): ThematicInput['text'] {
         tti: l.tti ?? '—',
         speed: l.speedKmh ?? '—',
         freeFlow: l.freeFlowKmh,
+      }),
+    site: (s) =>
+      t('layers.parking.tooltip', {
+        name: s.name,
+        free: s.free,
+        total: s.total,
+        windows: windowsText(s.windows, t('layers.parking.weekdays', { returnObjects: true }) as string[]),
       }),
     street: (s) =>
       t('layers.lifecircle.tooltip', {
