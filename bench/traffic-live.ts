@@ -8,23 +8,28 @@
 // until the layer's answer shows that link severe is the figure. Baseline in the same run: the same
 // reading until its ingest batch is stored (committed), the floor any layer can follow.
 //
-//   ./node_modules/.bin/node bench/traffic-live.ts [--n 40] [--gap 1500] [--user admin] [--smoke]
+// With --browser the same run also opens the cockpit in Chromium (admin, traffic layer on) and
+// times each reading until the layer's legend counts the link as severe (fetch + React render).
+//
+//   ./node_modules/.bin/node bench/traffic-live.ts [--n 40] [--gap 1500] [--browser] [--smoke]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { DEMO_DATA_DIR } from '../src/demo/prepare.ts';
+import { DEMO_DATA_DIR, prepareCity } from '../src/demo/prepare.ts';
 import type { RawObservation } from '../src/modules/sensing/index.ts';
 import { DEMO_DEVICES_CSV } from '../src/modules/sensing/sensing.data.ts';
 import { DEMO_ROADS_FILE } from '../src/modules/traffic/demo-network.ts';
 import { SYSTEM_PRINCIPAL } from '../src/platform/access.ts';
 import { openTestDatabase } from '../src/platform/db/testing.ts';
+import { registerWebRoutes } from '../src/platform/http/web.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { startThrowawayMosquitto, uniqueClientId } from '../src/platform/mqtt/testing.ts';
 import { observationTopic } from '../src/platform/mqtt/topics.ts';
-import { bootApp, percentile } from './pipeline-common.ts';
+import { percentile } from './pipeline-common.ts';
 import { option, SMOKE, size, smokeBanner } from './smoke.ts';
 
 const N = Number(option('n') ?? size(40, 4));
@@ -33,13 +38,15 @@ const TIMEOUT_MS = 10_000;
 const SLOT_MS = 300_000;
 const DELAY_MS = 100;
 const MIN_GAP_MS = 1000;
+const BROWSER = process.argv.includes('--browser');
+const DIST_DIR = path.resolve(import.meta.dirname, '../web/dist');
+if (BROWSER && !fs.existsSync(path.join(DIST_DIR, 'index.html')))
+  throw new Error('run `npm run build:web` first');
 
 smokeBanner();
 const booting = performance.now();
 const mosquitto = await startThrowawayMosquitto();
-const { app, dispose } = SMOKE
-  ? await bootSmallCity(mosquitto.url)
-  : await bootApp('postgres', mosquitto.url);
+const { app, dispose } = await boot(mosquitto.url, SMOKE);
 const address = app.http.server.address();
 const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 console.log(
@@ -157,6 +164,17 @@ try {
   })().catch(() => undefined);
   await connected;
 
+  // The cockpit in Chromium: the legend's severe count rises by one per probe once the layer has the reading.
+  const cockpit = BROWSER ? await openCockpit(baseUrl) : undefined;
+  let severe = cockpit ? await cockpit.severe() : 0;
+  const browserMs: number[] = [];
+  const browserFetchMs: number[] = [];
+  const fetchedAt: number[] = [];
+  let browserMissed = 0;
+  cockpit?.page.on('requestfinished', (r) => {
+    if (r.url().includes('/api/v1/traffic/links')) fetchedAt.push(performance.now());
+  });
+
   const device = await mqtt.connectAsync(mosquitto.url, { clientId: uniqueClientId('detector') });
   let missed = 0;
   for (const link of probes) {
@@ -171,9 +189,24 @@ try {
       JSON.stringify({ observedAt: new Date(now).toISOString(), averageVehicleSpeed: 5, intensity: 10 }),
       { qos: 1 },
     );
+    const inBrowser = cockpit?.page
+      .waitForFunction(
+        `Number(document.querySelector('[data-testid="traffic-count-severe"]')?.getAttribute('data-count')) >= ${severe + 1}`,
+        undefined,
+        { polling: 10, timeout: TIMEOUT_MS },
+      )
+      .then(
+        () => browserMs.push(performance.now() - sent),
+        () => browserMissed++,
+      );
     const end = sent + TIMEOUT_MS;
     while (waiting.has(deviceId) && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
     if (waiting.delete(deviceId)) missed++;
+    await inBrowser;
+    // The cockpit's first layer fetch that finished after the reading was published.
+    const fetched = fetchedAt.find((t) => t > sent);
+    if (cockpit && fetched !== undefined) browserFetchMs.push(fetched - sent);
+    if (cockpit) severe = await cockpit.severe();
     await new Promise((r) => setTimeout(r, Math.max(0, GAP_MS - (performance.now() - sent))));
   }
   await device.endAsync();
@@ -196,12 +229,22 @@ try {
   console.log(line('reading → on the live stream', streamMs));
   console.log(line('layer fetch (GET /traffic/links)', fetchMs));
   console.log(line('reading → traffic layer shows it', shownMs));
+  if (cockpit) {
+    console.log(line('reading → the cockpit fetched', browserFetchMs));
+    console.log(line('reading → cockpit legend (Chromium)', browserMs), `(${browserMissed} not within 10 s)`);
+    await cockpit.browser.close();
+  }
   const p50 = (xs: number[]) => percentile(sorted(xs), 50);
   const p95 = (xs: number[]) => percentile(sorted(xs), 95);
   console.log(
     `ratio layer / stored: p50 ${(p50(shownMs) / p50(storedMs)).toFixed(1)}×, p95 ${(p95(shownMs) / p95(storedMs)).toFixed(1)}×; ` +
       `target p95 ≤ 2,000 ms: ${p95(shownMs) <= 2000 && missed === 0 ? 'met' : 'MISSED'}`,
   );
+  if (cockpit)
+    console.log(
+      `ratio cockpit legend / stored: p50 ${(p50(browserMs) / p50(storedMs)).toFixed(1)}×; ` +
+        `target p95 ≤ 2,000 ms in Chromium: ${p95(browserMs) <= 2000 && browserMissed === 0 ? 'met' : 'MISSED'}`,
+    );
 } finally {
   abort.abort();
   await dispose();
@@ -210,10 +253,11 @@ try {
 process.exit(0);
 
 /**
- * `--smoke`: the same app and path on a small city (the demo's jurisdictions, road network and
- * 400 of its traffic detectors; no organisation, parking or other devices), up in seconds.
+ * The app against the broker: the demo city (as `citybrain demo` prepares it), or under `--smoke`
+ * a small city (the demo's jurisdictions, road network and 400 of its traffic detectors; no
+ * organisation, parking or other devices), up in seconds. With `--browser` it serves web/dist.
  */
-async function bootSmallCity(mqttUrl: string) {
+async function boot(mqttUrl: string, small: boolean) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
   const config = loadConfig(
     {},
@@ -231,6 +275,21 @@ async function bootSmallCity(mqttUrl: string) {
     logger: createLogger('warn'),
     database: await openTestDatabase('postgres'),
   });
+  if (small) await smallCity(app);
+  else await prepareCity(app, { demo: true });
+  if (BROWSER && !app.http.hasRoute({ method: 'GET', url: '/*' }))
+    await registerWebRoutes(app.http, { distDir: DIST_DIR });
+  await app.listen();
+  return {
+    app,
+    async dispose() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function smallCity(app: Awaited<ReturnType<typeof createApp>>): Promise<void> {
   const { jurisdictions, identity, sensing, traffic } = app.services;
   await jurisdictions.importFile(SYSTEM_PRINCIPAL, path.join(DEMO_DATA_DIR, 'jurisdictions.geojson'), {
     level: 'auto',
@@ -250,12 +309,26 @@ async function bootSmallCity(mqttUrl: string) {
   const detectors = rows.filter((r) => r.startsWith('tf-')).filter((_, i) => i % 15 === 0);
   await sensing.devices.import(SYSTEM_PRINCIPAL, 'csv', [header, ...detectors].join('\n'));
   await traffic.importNetwork(SYSTEM_PRINCIPAL, JSON.parse(fs.readFileSync(DEMO_ROADS_FILE, 'utf8')));
-  await app.listen();
-  return {
-    app,
-    async dispose() {
-      await app.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+}
+
+/**
+ * `--browser`: the cockpit in Chromium as admin with the traffic layer on; resolves with the
+ * severe count its legend shows, and a function that waits until the legend shows at least n.
+ */
+async function openCockpit(
+  baseUrl: string,
+): Promise<{ browser: Browser; page: Page; severe: () => Promise<number> }> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill('bench-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('checkbox', { name: /道路交通/ }).check();
+  const count = page.getByTestId('traffic-count-severe');
+  await count.waitFor({ timeout: 60_000 });
+  return { browser, page, severe: async () => Number(await count.getAttribute('data-count')) };
 }
