@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { distanceM, matchRequests } from './parking.match.ts';
 import type { ParkingOptions } from './parking.options.ts';
 import type { ParkingRepository } from './parking.repository.ts';
-import type { ParkingSpotDto, SearchQuery, SiteResult, UtilisationDto } from './parking.schema.ts';
+import type { ParkingSpotDto, SearchQuery, SiteResult, SitesDto, UtilisationDto } from './parking.schema.ts';
 import { covers, dayStartMs, localDay, offeredMs } from './parking.windows.ts';
 
 const MIN = 60_000;
@@ -59,6 +59,55 @@ export class ParkingQueries {
 
   private window(fromIso: string, toIso: string) {
     return checkWindow(fromIso, toIso, this.options.maxBookingHours);
+  }
+
+  /**
+   * Every site in scope (an area's when given) with its availability now — the map layer: a space
+   * is free when its group is offered now, its sensor does not report it occupied or closed and no
+   * running booking holds it.
+   */
+  async sites(principal: Principal, q: { area?: string }): Promise<SitesDto> {
+    const at = this.now();
+    const sites = await this.repo.sitesInScope(this.db, principal, q.area);
+    const wanted = new Set(sites.map((s) => s.id));
+    const groups = (await this.repo.groups(this.db)).filter((g) => wanted.has(g.site_id));
+    const offset = this.options.dayOffsetMinutes;
+    const offered = new Set(
+      groups.filter((g) => covers(g.windows, at.getTime(), at.getTime() + MIN, offset)).map((g) => g.id),
+    );
+    const perSite = new Map<string, { total: number; free: number; occupied: number }>();
+    for (const r of await this.repo.statusPerGroup(this.db)) {
+      if (!wanted.has(r.site_id)) continue;
+      const c = perSite.get(r.site_id) ?? { total: 0, free: 0, occupied: 0 };
+      c.total += r.n;
+      if (r.status === 'occupied') c.occupied += r.n;
+      else if (r.status !== 'closed' && offered.has(r.group_id)) c.free += r.n;
+      perSite.set(r.site_id, c);
+    }
+    const siteOfGroup = new Map(groups.map((g) => [g.id, g.site_id]));
+    for (const b of await this.repo.holdingAt(this.db, at)) {
+      const c = perSite.get(siteOfGroup.get(b.group_id) ?? '');
+      if (c && b.status !== 'occupied' && b.status !== 'closed' && offered.has(b.group_id)) c.free--;
+    }
+    const totals = { sites: sites.length, total: 0, free: 0, occupied: 0 };
+    const items = sites.map((s) => {
+      const c = perSite.get(s.id) ?? { total: 0, free: 0, occupied: 0 };
+      totals.total += c.total;
+      totals.free += c.free;
+      totals.occupied += c.occupied;
+      const mine = groups.filter((g) => g.site_id === s.id);
+      return {
+        id: s.id,
+        name: s.name,
+        ownerKind: s.owner_kind as SitesDto['items'][number]['ownerKind'],
+        lon: s.lon,
+        lat: s.lat,
+        ...c,
+        sharedNow: mine.some((g) => offered.has(g.id)),
+        windows: mine.flatMap((g) => g.windows),
+      };
+    });
+    return { at: at.toISOString(), totals, items };
   }
 
   /** Sites within `radius` m of a destination, nearest first, with their spaces free for the whole window. */

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely';
+import { escapeLike, inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { ParkingTables } from './parking.tables.ts';
 
@@ -49,6 +50,45 @@ export class ParkingRepository {
       .where('lon', '<=', box.e)
       .where('lat', '>=', box.s)
       .where('lat', '<=', box.n)
+      .execute();
+  }
+
+  /** The sites visible to a principal (an area and below when given), by id. */
+  async sitesInScope(db: Db, principal: Principal, area?: string): Promise<SiteRow[]> {
+    let q = t(db).selectFrom('pk_site').selectAll().where(inScope(principal, 'jurisdiction_path'));
+    if (area) {
+      const a = escapeLike(area);
+      q = q.where((eb) =>
+        eb.or([
+          eb('jurisdiction_path', '=', area),
+          eb('jurisdiction_path', 'like', `${a}/%`),
+          eb('jurisdiction_path', 'like', `%/${a}`),
+          eb('jurisdiction_path', 'like', `%/${a}/%`),
+        ]),
+      );
+    }
+    return q.orderBy('id').execute();
+  }
+
+  /** Spaces per group and sensor status (free, occupied, closed, unknown), of every site. */
+  async statusPerGroup(db: Db): Promise<{ site_id: string; group_id: string; status: string; n: number }[]> {
+    const rows = await t(db)
+      .selectFrom('pk_spot')
+      .select(['site_id', 'group_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['site_id', 'group_id', 'status'])
+      .execute();
+    return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  }
+
+  /** Holding bookings running at `at`, with their space's group and sensor status. */
+  async holdingAt(db: Db, at: Date): Promise<{ spot_id: string; group_id: string; status: string }[]> {
+    return t(db)
+      .selectFrom('pk_booking as b')
+      .innerJoin('pk_spot as s', 's.id', 'b.spot_id')
+      .select(['b.spot_id', 's.group_id', 's.status'])
+      .where('b.status', 'in', [...HOLDING])
+      .where('b.starts_at', '<=', at)
+      .where('b.ends_at', '>', at)
       .execute();
   }
 

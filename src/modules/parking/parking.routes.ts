@@ -11,6 +11,8 @@ import {
   ParkingSpotSchema,
   SearchQuerySchema,
   SearchResultSchema,
+  SitesQuerySchema,
+  SitesSchema,
   UtilisationQuerySchema,
   UtilisationSchema,
 } from './parking.schema.ts';
@@ -38,6 +40,22 @@ export function registerParkingRoutes(app: Api, deps: { parking: ParkingService 
       },
     },
     async (request) => parking.queries.search(request.query),
+  );
+  app.get(
+    '/api/v1/parking/sites',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Shared parking sites in your jurisdiction with their free spaces now (the map layer)',
+        description:
+          'Compact: per site id, name, position, shared spaces, free now (offered now, not occupied or closed, ' +
+          'held by no running booking), occupied, and the weekly windows. `area`: a district or street code.',
+        querystring: SitesQuerySchema,
+        response: { 200: SitesSchema },
+      },
+    },
+    async (request) => parking.queries.sites(principalOf(request), request.query),
   );
   app.get(
     '/api/v1/parking/spots/:id',

@@ -51,6 +51,35 @@ export const SiteResultSchema = z.object({
 export const SearchResultSchema = z.object({ from: Instant, to: Instant, items: z.array(SiteResultSchema) });
 export type SiteResult = z.infer<typeof SiteResultSchema>;
 
+/** GET /api/v1/parking/sites. */
+export const SitesQuerySchema = z.object({
+  area: z.string().min(1).max(100).optional().describe('district or street code: its sites'),
+});
+
+/** One site on the map: compact (the cockpit's parking layer). */
+export const SiteStateSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  ownerKind: z.enum(['office', 'mall', 'residential']),
+  lon: z.number(),
+  lat: z.number(),
+  total: z.number().describe('shared spaces of the site (totalSpotNumber)'),
+  free: z
+    .number()
+    .describe('spaces offered now, not reported occupied or closed, held by no running booking'),
+  occupied: z.number().describe('spaces whose sensor reports occupied now'),
+  sharedNow: z.boolean().describe('whether any of its groups is offered now'),
+  windows: z.array(OfferWindowSchema).describe('the weekly windows of its groups (local time)'),
+});
+
+/** The parking layer: every site in scope with its availability now. */
+export const SitesSchema = z.object({
+  at: Instant,
+  totals: z.object({ sites: z.number(), total: z.number(), free: z.number(), occupied: z.number() }),
+  items: z.array(SiteStateSchema),
+});
+export type SitesDto = z.infer<typeof SitesSchema>;
+
 /** One shared space (ParkingSpot). */
 export const ParkingSpotSchema = z.object({
   id: z.string(),

@@ -104,6 +104,54 @@ describe.each(testBackends)('parking on %s', (kind) => {
     await database?.close();
   });
 
+  it('lists the sites in scope with their free spaces now for the map layer, following the sensors', async () => {
+    const sites = async (query = '') =>
+      (await call('GET', `/api/v1/parking/sites${query}`, undefined, 'op')).body;
+    // Monday 18:00: the compound shares (07:30–19:30), the office not yet (from 19:00).
+    const six = await sites();
+    expect(six.items).toMatchObject([
+      { id: 'home', total: 1, free: 1, occupied: 0, sharedNow: true, lon: 106.5745, lat: 29.5545 },
+      { id: 'office', total: 2, free: 0, occupied: 0, sharedNow: false },
+    ]);
+    expect(six.items[1].windows).toEqual([
+      { days: [1, 2, 3, 4, 5], from: '19:00', to: '08:00' },
+      { days: [6, 7], from: '00:00', to: '24:00' },
+    ]);
+    expect(six.totals).toEqual({ sites: 2, total: 3, free: 1, occupied: 0 });
+    clock.set(new Date(at('2025-11-24T20:00')));
+    try {
+      const report = (status: string) =>
+        sensing.ingest([
+          {
+            deviceId: 'ps-t0',
+            payload: { observedAt: clock.now().toISOString(), status },
+            receivedAt: clock.now(),
+          },
+        ]);
+      expect((await sites()).items[1]).toMatchObject({ id: 'office', free: 2, occupied: 0, sharedNow: true });
+      await report('occupied');
+      expect((await sites()).items[1]).toMatchObject({ id: 'office', free: 1, occupied: 1 });
+      expect((await sites()).totals).toEqual({ sites: 2, total: 3, free: 1, occupied: 1 });
+      clock.advance(60_000);
+      await report('free');
+      expect((await sites()).items[1]).toMatchObject({ id: 'office', free: 2, occupied: 0 });
+      // A running booking holds its space.
+      const booked = await book('office-01', '2025-11-24T20:00', '2025-11-24T21:00');
+      expect(booked.status).toBe(201);
+      expect((await sites()).items[1]).toMatchObject({ id: 'office', free: 1, occupied: 0 });
+      await call('POST', `/api/v1/parking/bookings/${booked.body.id}/cancel`, { plate: '渝A12345' });
+      expect((await sites()).items[1]).toMatchObject({ id: 'office', free: 2 });
+    } finally {
+      clock.set(new Date(at('2025-11-24T18:00')));
+    }
+    expect((await sites('?area=500103')).items).toHaveLength(2);
+    expect((await sites('?area=500101')).items).toHaveLength(0);
+    expect((await call('GET', '/api/v1/parking/sites')).status).toBe(401);
+    const bad = await call('GET', '/api/v1/parking/sites?area=', undefined, 'op');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_request');
+  });
+
   it('searches near a destination: sites in reach with the spaces offered and free for the window', async () => {
     const night = await call(
       'GET',

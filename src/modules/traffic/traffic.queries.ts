@@ -66,7 +66,10 @@ export class TrafficQueries {
     return new Date(at.getTime() + this.options.dayOffsetMinutes * 60_000).toISOString().slice(0, 10);
   }
 
-  /** Each link's latest closed slot in the 15 minutes before `at`, with its level. */
+  /**
+   * Each link's latest slot in the 15 minutes before `at`, with its level: the current slot (the
+   * one holding `at`) as it fills, else the latest closed one — a reading shows on the map at once.
+   */
   async links(principal: Principal, q: { area?: string; class?: RoadClass; at?: string }): Promise<LinksDto> {
     const at = q.at ? new Date(q.at) : this.now();
     const to = Math.floor(at.getTime() / SLOT_MS) * SLOT_MS;
@@ -74,7 +77,7 @@ export class TrafficQueries {
     const slots = await this.repo.slots(
       this.db,
       new Date(to - 15 * 60_000),
-      new Date(to),
+      new Date(to + SLOT_MS),
       links.length < 5000 ? links.map((l) => l.id) : undefined,
     );
     const latest = new Map<string, (typeof slots)[number]>();

@@ -12,7 +12,9 @@ export const LinksQuerySchema = z.object({
   at: z.iso
     .datetime({ offset: true })
     .optional()
-    .describe('default now: the latest closed slot of each link in the 15 minutes before'),
+    .describe(
+      'default now: the latest slot of each link in the 15 minutes before, the current one (as it fills) included',
+    ),
 });
 
 /** One link on the map. */

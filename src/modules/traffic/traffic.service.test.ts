@@ -175,4 +175,21 @@ describe.each(testBackends)('traffic on %s', (kind) => {
     expect(post.statusCode).toBe(403);
     await api.close();
   });
+  it('shows a link’s current slot on the layer as it fills, else its latest closed slot', async () => {
+    clock.set(new Date(at('10:02')));
+    // 09:55–10:00 closed at 50 km/h; the current slot 10:00–10:05 has one crawling reading so far.
+    await sensing.ingest(minuteReadings('tf-a', at('09:55'), at('10:00'), () => 50, 10));
+    const closed = await traffic.queries.links(SYSTEM_PRINCIPAL, {});
+    expect(closed.items.find((l) => l.id === 'jfb-1')).toMatchObject({
+      slotStart: new Date(at('09:55')).toISOString(),
+      speedKmh: 50,
+    });
+    await sensing.ingest(minuteReadings('tf-a', at('10:01'), at('10:02'), () => 10, 10));
+    const live = await traffic.queries.links(SYSTEM_PRINCIPAL, {});
+    expect(live.items.find((l) => l.id === 'jfb-1')).toMatchObject({
+      slotStart: new Date(at('10:00')).toISOString(),
+      speedKmh: 10,
+      level: 'severe',
+    });
+  });
 });

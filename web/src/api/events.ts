@@ -230,6 +230,44 @@ function coalescer(client: QueryClient, delayMs: number) {
   };
 }
 
+/** Map layers a device type's readings change (query key prefixes): refetched when one reports. */
+const LAYER_OF_TYPE: Record<string, readonly unknown[]> = {
+  TrafficFlowObserved: ['traffic-links'],
+  ParkingSpot: ['parking-sites'],
+};
+
+/**
+ * Refetches a map layer soon after a reading that changes it (`delayMs`, so a batch of readings
+ * is one fetch), at most once per `gapMs` while readings keep coming, and never cancels a fetch
+ * under way (it waits for it, then fetches again: the running one may predate the reading).
+ * Only layers that are on refetch (react-query refetches active queries only).
+ */
+function layerRefresher(client: QueryClient, delayMs: number, gapMs: number) {
+  const pending = new Map<string, readonly unknown[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  const fire = () => {
+    timer = undefined;
+    const keys = [...pending.values()];
+    if (keys.some((queryKey) => client.isFetching({ queryKey }) > 0)) {
+      timer = setTimeout(fire, 100);
+      return;
+    }
+    pending.clear();
+    last = Date.now();
+    for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+  };
+  return {
+    add(key: readonly unknown[]) {
+      pending.set(JSON.stringify(key), key);
+      timer ??= setTimeout(fire, Math.max(delayMs, last + gapMs - Date.now()));
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}
+
 /** One parsed Server-Sent Events message. */
 interface SseMessage {
   event: string;
@@ -266,7 +304,8 @@ function parseSse(buffer: string, onMessage: (m: SseMessage) => void): string {
  * Listens to the live stream (SSE over fetch: it needs the Authorization header, which
  * EventSource cannot send). An event change refetches the event list, that event, plans and,
  * when it moves them, the KPIs (once per burst); an alert refreshes alerts and, a moment later,
- * events (alerts become events). Reconnects with backoff (1 s doubling to 15 s) and sends the
+ * events (alerts become events); a traffic detector's or parking sensor's reading refetches the
+ * traffic or parking map layer while it is on (`layerRefresher`). Reconnects with backoff (1 s doubling to 15 s) and sends the
  * last id it saw as `Last-Event-ID`: the server replays what was missed if it still can, and
  * otherwise (`ready` with `resumed: false` after a reconnect) everything is refetched.
  */
@@ -277,6 +316,7 @@ export function useLiveStream(onAlert?: () => void) {
     if (!token) return;
     const abort = new AbortController();
     const refresh = coalescer(client, 150);
+    const layers = layerRefresher(client, 100, 1000);
     let stopped = false;
     let lastId: string | undefined;
     let connectedBefore = false;
@@ -291,6 +331,9 @@ export function useLiveStream(onAlert?: () => void) {
         setLiveState('live');
       } else if (m.event === 'event') {
         refresh.add(staleAfter(JSON.parse(m.data) as LiveEventChange));
+      } else if (m.event === 'reading') {
+        const layer = LAYER_OF_TYPE[(JSON.parse(m.data) as { type?: string }).type ?? ''];
+        if (layer) layers.add(layer);
       } else if (m.event === 'alert') {
         refresh.add([['alerts']]);
         setTimeout(() => refresh.add([['events']]), 500);
@@ -329,6 +372,7 @@ export function useLiveStream(onAlert?: () => void) {
       stopped = true;
       abort.abort();
       refresh.stop();
+      layers.stop();
       setLiveState('connecting');
     };
   }, [token, client, onAlert]);

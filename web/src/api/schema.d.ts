@@ -9671,6 +9671,81 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/parking/sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Shared parking sites in your jurisdiction with their free spaces now (the map layer)
+     * @description Compact: per site id, name, position, shared spaces, free now (offered now, not occupied or closed, held by no running booking), occupied, and the weekly windows. `area`: a district or street code.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: its sites */
+          area?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              totals: {
+                sites: number;
+                total: number;
+                free: number;
+                occupied: number;
+              };
+              items: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                ownerKind: 'office' | 'mall' | 'residential';
+                lon: number;
+                lat: number;
+                /** @description shared spaces of the site (totalSpotNumber) */
+                total: number;
+                /** @description spaces offered now, not reported occupied or closed, held by no running booking */
+                free: number;
+                /** @description spaces whose sensor reports occupied now */
+                occupied: number;
+                /** @description whether any of its groups is offered now */
+                sharedNow: boolean;
+                /** @description the weekly windows of its groups (local time) */
+                windows: {
+                  days: number[];
+                  /** @description local start, HH:MM */
+                  from: string;
+                  /** @description local end, HH:MM (24:00 = midnight; ≤ from = the next day) */
+                  to: string;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/parking/spaces': {
     parameters: {
       query?: never;
@@ -13687,7 +13762,7 @@ export interface paths {
           /** @description district or street code: its links */
           area?: string;
           class?: 'expressway' | 'arterial' | 'secondary';
-          /** @description default now: the latest closed slot of each link in the 15 minutes before */
+          /** @description default now: the latest slot of each link in the 15 minutes before, the current one (as it fills) included */
           at?: string;
         };
         header?: never;

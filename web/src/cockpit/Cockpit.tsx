@@ -21,6 +21,7 @@ import {
   type LayerSwitches,
   useCrowdDensity,
   useLifeCircle,
+  useParkingSites,
   useTrafficLinks,
   useWaterSections,
   useWorkload,
@@ -108,17 +109,27 @@ export function Cockpit({ me }: { me: Me }) {
     water: false,
     crowd: false,
     traffic: false,
+    parking: false,
     lifecircle: false,
   });
   const workload = useWorkload();
   const water = useWaterSections(layers.water);
   const crowd = useCrowdDensity(layers.crowd);
   const traffic = useTrafficLinks(layers.traffic);
+  // The parking layer of the area in focus (the whole scope at the user's own node).
+  const parking = useParkingSites(
+    layers.parking,
+    node && node.code !== scope.jurisdictionCode ? node.code : undefined,
+  );
   const lifecircle = useLifeCircle(layers.lifecircle);
   // Switching a layer on shows the current state, not the cached answer of the last time it was on.
   const { refetch: refetchWater } = water;
   const { refetch: refetchCrowd } = crowd;
   const { refetch: refetchTraffic } = traffic;
+  const { refetch: refetchParking } = parking;
+  useEffect(() => {
+    if (layers.parking) void refetchParking();
+  }, [layers.parking, refetchParking]);
   useEffect(() => {
     if (layers.traffic) void refetchTraffic();
   }, [layers.traffic, refetchTraffic]);
@@ -221,6 +232,7 @@ export function Cockpit({ me }: { me: Me }) {
               water={water.data}
               crowd={crowd.data}
               traffic={traffic.data}
+              parking={parking.data}
               lifecircle={lifecircle.data}
               teams={teamsInView}
               events={eventsInView}

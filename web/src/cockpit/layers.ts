@@ -11,6 +11,8 @@ export type WaterSection = WaterSections['items'][number];
 export type CrowdDensity = GetOk<'/api/v1/crowd/density'>;
 /** Road links in scope with their latest congestion level (GET /api/v1/traffic/links). */
 export type TrafficLinks = GetOk<'/api/v1/traffic/links'>;
+/** Shared parking sites in scope with their free spaces now (GET /api/v1/parking/sites). */
+export type ParkingSites = GetOk<'/api/v1/parking/sites'>;
 /** 15-minute life circle coverage per street in scope (GET /api/v1/lifecircle/coverage). */
 export type LifeCircleCoverage = GetOk<'/api/v1/lifecircle/coverage'>;
 /** Open events and overdue tasks per jurisdiction code (GET /api/v1/areas/workload). */
@@ -24,6 +26,7 @@ export interface LayerSwitches {
   water: boolean;
   crowd: boolean;
   traffic: boolean;
+  parking: boolean;
   lifecircle: boolean;
 }
 
@@ -49,7 +52,11 @@ export function useCrowdDensity(enabled: boolean) {
   });
 }
 
-/** Road links and their congestion levels, fetched while the layer is on, refreshed every minute. */
+/**
+ * Road links and their congestion levels (the current 5-minute slot as it fills), fetched while the
+ * layer is on; the live stream refetches them when a detector reports (`useLiveStream`), and every
+ * minute in any case.
+ */
 export function useTrafficLinks(enabled: boolean) {
   const token = useToken();
   return useQuery({
@@ -57,6 +64,22 @@ export function useTrafficLinks(enabled: boolean) {
     enabled: Boolean(token) && enabled,
     refetchInterval: 60_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/traffic/links')),
+  });
+}
+
+/**
+ * Shared parking sites of the area in focus with their free spaces now, fetched while the layer is
+ * on; the live stream refetches them when a space's sensor reports, and every 30 s in any case.
+ */
+export function useParkingSites(enabled: boolean, area: string | undefined) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['parking-sites', token, area],
+    enabled: Boolean(token) && enabled,
+    refetchInterval: 30_000,
+    placeholderData: (previous) => previous,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/parking/sites', { params: { query: area ? { area } : {} } })),
   });
 }
 

@@ -39,6 +39,7 @@ export default function CityMap(props: CityMapProps) {
     rivers,
     crowd: props.layers.crowd ? props.crowd : undefined,
     traffic: props.layers.traffic ? props.traffic : undefined,
+    parking: props.layers.parking ? props.parking : undefined,
     lifecircle: props.layers.lifecircle ? props.lifecircle : undefined,
     radiusM: crowdRadius(focus.level),
   });
@@ -71,6 +72,7 @@ export default function CityMap(props: CityMapProps) {
         water={props.water}
         crowd={props.crowd}
         traffic={props.traffic}
+        parking={props.parking}
         lifecircle={props.lifecircle}
         crowdDomain={crowdDomain}
       />

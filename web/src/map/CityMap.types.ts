@@ -4,6 +4,7 @@ import type {
   CrowdDensity,
   LayerSwitches,
   LifeCircleCoverage,
+  ParkingSites,
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
@@ -51,6 +52,8 @@ export interface CityMapProps {
   crowd?: CrowdDensity;
   /** Road links with their congestion level, while the traffic layer is on. */
   traffic?: TrafficLinks;
+  /** Shared parking sites of the area in focus with their free spaces, while that layer is on. */
+  parking?: ParkingSites;
   /** 15-minute life circle coverage per street, while that layer is on. */
   lifecircle?: LifeCircleCoverage;
   /** Teams to draw at their positions. */

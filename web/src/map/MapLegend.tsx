@@ -6,11 +6,13 @@ import type {
   CrowdDensity,
   LayerSwitches,
   LifeCircleCoverage,
+  ParkingSites,
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
 import { MAP_COLOURS, rgb } from './basemap.ts';
 import { LifeCircleLegend } from './LifeCircleLegend.tsx';
+import { ParkingLegend } from './ParkingLegend.tsx';
 import { CrowdLegend, WaterLegend } from './ThematicLegend.tsx';
 import { TrafficLegend } from './TrafficLegend.tsx';
 import type { DeviceLayerData } from './teams.ts';
@@ -33,6 +35,7 @@ export interface MapLegendProps {
   water: WaterSections | undefined;
   crowd: CrowdDensity | undefined;
   traffic: TrafficLinks | undefined;
+  parking: ParkingSites | undefined;
   lifecircle: LifeCircleCoverage | undefined;
   crowdDomain: [number, number] | undefined;
 }
@@ -81,6 +84,11 @@ export function MapLegend(props: MapLegendProps) {
         on={layers.traffic}
         onSwitch={(traffic) => onLayers({ ...layers, traffic })}
         traffic={props.traffic}
+      />
+      <ParkingLegend
+        on={layers.parking}
+        onSwitch={(parking) => onLayers({ ...layers, parking })}
+        parking={props.parking}
       />
       <LifeCircleLegend
         on={layers.lifecircle}

@@ -62,6 +62,8 @@ export class TeamsOverlay {
   #devicesLayer: unknown;
   /** Thematic layers drawn below devices and teams (water class, crowd density), with their tooltip. */
   #extra: unknown[] = [];
+  /** Thematic layers drawn above the devices, below the teams (parking sites: dots among device dots). */
+  #extraOver: unknown[] = [];
   #extraTooltip: ExtraTooltip | undefined;
   #removed = false;
   readonly #ready: Promise<void>;
@@ -149,15 +151,19 @@ export class TeamsOverlay {
     this.#render();
   }
 
-  /** Draws thematic layers below devices and teams; `tooltip` answers for their ids (undefined: not ours). */
-  setExtra(layers: unknown[], tooltip?: ExtraTooltip): void {
+  /**
+   * Draws thematic layers below devices and teams (`over`: above the devices); `tooltip` answers
+   * for their ids (undefined: not ours).
+   */
+  setExtra(layers: unknown[], tooltip?: ExtraTooltip, over: unknown[] = []): void {
     this.#extra = layers;
+    this.#extraOver = over;
     this.#extraTooltip = tooltip;
     this.#render();
   }
 
   #render(): void {
-    const layers = [...this.#extra, this.#devicesLayer, this.#teamsLayer].filter(Boolean);
+    const layers = [...this.#extra, this.#devicesLayer, ...this.#extraOver, this.#teamsLayer].filter(Boolean);
     this.#overlay?.setProps({ layers: layers as never });
   }
 

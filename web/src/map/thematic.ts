@@ -1,5 +1,12 @@
-import type { CrowdDensity, LifeCircleCoverage, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import type {
+  CrowdDensity,
+  LifeCircleCoverage,
+  ParkingSites,
+  TrafficLinks,
+  WaterSections,
+} from '../cockpit/layers.ts';
 import { LIFECIRCLE_COLOURS, type LifeCircleStreet, lifeCircleBin } from './lifecircle.ts';
+import { type ParkingSite, parkingColour, parkingRadius } from './parking.ts';
 import { trafficColour } from './traffic.ts';
 import { packStations, type Reach, riverReaches } from './water.ts';
 
@@ -24,6 +31,7 @@ export interface ThematicInput {
   rivers?: GeoJSON.FeatureCollection;
   crowd?: CrowdDensity;
   traffic?: TrafficLinks;
+  parking?: ParkingSites;
   lifecircle?: LifeCircleCoverage;
   crowdRadiusM: number;
   /** Called with the people range of the hexagons once deck.gl has aggregated them. */
@@ -33,17 +41,21 @@ export interface ThematicInput {
     hexagon: (people: number, counters: number) => string;
     link: (l: TrafficLinks['items'][number]) => string;
     street: (s: LifeCircleStreet) => string;
+    site: (s: ParkingSite) => string;
   };
 }
 
 /** What was built: deck.gl layers, a tooltip for them, and counts for the legend and tests. */
 export interface Thematic {
   layers: unknown[];
+  /** Layers drawn above the devices (the parking sites). */
+  over: unknown[];
   tooltip: (layerId: string, index: number, object: unknown) => string | null | undefined;
   stations: number;
   reaches: number;
   crowdPoints: number;
   trafficLinks: number;
+  parkingSites: number;
   lifecircleStreets: number;
 }
 
@@ -70,11 +82,13 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
   const { layers: L, aggregation: A } = await loadDeck();
   const out: Thematic = {
     layers: [],
+    over: [],
     tooltip: () => undefined,
     stations: 0,
     reaches: 0,
     crowdPoints: 0,
     trafficLinks: 0,
+    parkingSites: 0,
     lifecircleStreets: 0,
   };
   let reaches: Reach[] = [];
@@ -142,8 +156,30 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     );
     out.lifecircleStreets = input.lifecircle.streets.length;
   }
+  // Shared parking sites as dots coloured by their share of free spaces, sized by capacity; above the
+  // devices (a site is at one of its sensors: under the device dots it would not be seen).
+  if (input.parking) {
+    out.over.push(
+      new L.ScatterplotLayer<ParkingSite>({
+        id: 'parking-sites',
+        data: input.parking.items,
+        getPosition: (s) => [s.lon, s.lat],
+        getFillColor: (s) => [...parkingColour(s), 235],
+        getRadius: parkingRadius,
+        radiusUnits: 'pixels',
+        stroked: true,
+        getLineColor: [255, 255, 255, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1,
+        pickable: true,
+        updateTriggers: { getFillColor: input.parking.at },
+      }),
+    );
+    out.parkingSites = input.parking.items.length;
+  }
   const tooltipLink = (id: string, object: unknown) => {
     if (id === 'lifecircle-streets' && object) return input.text.street(object as LifeCircleStreet);
+    if (id === 'parking-sites' && object) return input.text.site(object as ParkingSite);
     return id === 'traffic-links' && object ? input.text.link(object as Link) : undefined;
   };
 
@@ -193,7 +229,8 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
   } else out.tooltip = (id, _index, object) => tooltipCrowd(id, object);
 
   function tooltipCrowd(id: string, object: unknown): string | null | undefined {
-    if (id === 'traffic-links' || id === 'lifecircle-streets') return tooltipLink(id, object);
+    if (id === 'traffic-links' || id === 'lifecircle-streets' || id === 'parking-sites')
+      return tooltipLink(id, object);
     if (id !== 'crowd-hexagons') return undefined;
     const hex = object as { colorValue?: number; count?: number } | null;
     return hex ? input.text.hexagon(Math.round(hex.colorValue ?? 0), hex.count ?? 0) : null;

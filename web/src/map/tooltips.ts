@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { DEVICE_STATUSES, type DevicePoints, deviceDetail } from '../api/devices.ts';
 import { timeOf } from '../cockpit/eventText.ts';
+import { windowsText } from './parking.ts';
 import type { ThematicInput } from './thematic.ts';
 
 /** The tooltip texts of the thematic layers: a water section's class, a crowd hexagon's count. */
@@ -22,6 +23,13 @@ export function thematicText(t: TFunction): ThematicInput['text'] {
         tti: l.tti ?? '—',
         speed: l.speedKmh ?? '—',
         freeFlow: l.freeFlowKmh,
+      }),
+    site: (s) =>
+      t('layers.parking.tooltip', {
+        name: s.name,
+        free: s.free,
+        total: s.total,
+        windows: windowsText(s.windows, t('layers.parking.weekdays', { returnObjects: true }) as string[]),
       }),
     street: (s) =>
       t('layers.lifecircle.tooltip', {

@@ -2,7 +2,13 @@ import type { RefObject } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import riversUrl from '../../../data/chongqing/rivers.geojson?url';
-import type { CrowdDensity, LifeCircleCoverage, TrafficLinks, WaterSections } from '../cockpit/layers.ts';
+import type {
+  CrowdDensity,
+  LifeCircleCoverage,
+  ParkingSites,
+  TrafficLinks,
+  WaterSections,
+} from '../cockpit/layers.ts';
 import { buildThematic } from './thematic.ts';
 import { thematicText } from './tooltips.ts';
 import type { MapInstance } from './useMapInstance.ts';
@@ -30,6 +36,7 @@ export interface ThematicData {
   rivers: GeoJSON.FeatureCollection | undefined;
   crowd: CrowdDensity | undefined;
   traffic: TrafficLinks | undefined;
+  parking: ParkingSites | undefined;
   lifecircle: LifeCircleCoverage | undefined;
   radiusM: number;
 }
@@ -40,7 +47,7 @@ export interface ThematicData {
  */
 export function useThematic(
   { teams, container, ready }: MapInstance,
-  { water, rivers, crowd, traffic, lifecircle, radiusM }: ThematicData,
+  { water, rivers, crowd, traffic, parking, lifecircle, radiusM }: ThematicData,
 ): [number, number] | undefined {
   const { t } = useTranslation();
   const [crowdDomain, setCrowdDomain] = useState<[number, number]>();
@@ -52,20 +59,21 @@ export function useThematic(
       rivers,
       crowd,
       traffic,
+      parking,
       lifecircle,
       crowdRadiusM: radiusM,
       onCrowdDomain: (d) => live && setCrowdDomain((old) => (old?.[0] === d[0] && old[1] === d[1] ? old : d)),
       text: thematicText(t),
     }).then((built) => {
       if (!live) return;
-      teams.current?.setExtra(built.layers, built.tooltip);
+      teams.current?.setExtra(built.layers, built.tooltip, built.over);
       setCounts(container, built);
       if (!crowd) setCrowdDomain(undefined);
     });
     return () => {
       live = false;
     };
-  }, [teams, container, ready, water, rivers, crowd, traffic, lifecircle, radiusM, t]);
+  }, [teams, container, ready, water, rivers, crowd, traffic, parking, lifecircle, radiusM, t]);
   return crowdDomain;
 }
 
@@ -77,6 +85,7 @@ function setCounts(
     reaches: number;
     crowdPoints: number;
     trafficLinks: number;
+    parkingSites: number;
     lifecircleStreets: number;
   },
 ): void {
@@ -85,5 +94,6 @@ function setCounts(
   el?.setAttribute('data-water-reaches', String(built.reaches));
   el?.setAttribute('data-crowd', String(built.crowdPoints));
   el?.setAttribute('data-traffic-links', String(built.trafficLinks));
+  el?.setAttribute('data-parking-sites', String(built.parkingSites));
   el?.setAttribute('data-lifecircle-streets', String(built.lifecircleStreets));
 }
