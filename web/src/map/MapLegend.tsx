@@ -9,7 +9,7 @@ import type {
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
-import { MAP_COLOURS, rgb } from './basemap.ts';
+import { MAP_COLOURS, rampColour, rgb } from './basemap.ts';
 import { LifeCircleLegend } from './LifeCircleLegend.tsx';
 import { CrowdLegend, WaterLegend } from './ThematicLegend.tsx';
 import { TrafficLegend } from './TrafficLegend.tsx';
@@ -114,7 +114,7 @@ function AreaLegend({ measure, onMeasure, max }: Pick<MapLegendProps, 'measure' 
         <span
           className="ramp"
           style={{
-            background: `linear-gradient(to right, ${MAP_COLOURS.area}, ${max > 0 ? MAP_COLOURS.areaHot : MAP_COLOURS.area})`,
+            background: `linear-gradient(to right, ${MAP_COLOURS.area}, ${rampColour(max, max)})`,
           }}
         />
         <span>{max}</span>
