@@ -240,8 +240,8 @@ describe('cockpit map layers in Chromium', () => {
       .toBeGreaterThanOrEqual(1800);
     await page.waitForTimeout(800);
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-crowd-yuzhong') });
-    const dark: [number, number, number] = [189, 0, 38];
-    const light: [number, number, number] = [254, 217, 118];
+    const dark: [number, number, number] = [129, 15, 124];
+    const light: [number, number, number] = [158, 188, 218];
     const on = await colourPaint(page, [dark, light], 40);
     await page.getByRole('checkbox', { name: /人流密度/ }).uncheck();
     await expect.poll(() => page.locator('.map').getAttribute('data-crowd')).toBe('0');

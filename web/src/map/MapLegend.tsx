@@ -10,7 +10,7 @@ import type {
   TrafficLinks,
   WaterSections,
 } from '../cockpit/layers.ts';
-import { MAP_COLOURS, rgb } from './basemap.ts';
+import { MAP_COLOURS, rampColour, rgb } from './basemap.ts';
 import { LifeCircleLegend } from './LifeCircleLegend.tsx';
 import { ParkingLegend } from './ParkingLegend.tsx';
 import { CrowdLegend, WaterLegend } from './ThematicLegend.tsx';
@@ -122,7 +122,7 @@ function AreaLegend({ measure, onMeasure, max }: Pick<MapLegendProps, 'measure' 
         <span
           className="ramp"
           style={{
-            background: `linear-gradient(to right, ${MAP_COLOURS.area}, ${max > 0 ? MAP_COLOURS.areaHot : MAP_COLOURS.area})`,
+            background: `linear-gradient(to right, ${MAP_COLOURS.area}, ${rampColour(max, max)})`,
           }}
         />
         <span>{max}</span>

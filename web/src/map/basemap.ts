@@ -42,10 +42,26 @@ export function baseStyle(tileUrl = configuredTileUrl()): StyleSpecification {
   };
 }
 
-/** Fill colour by open events: one colour while every value is 0, a ramp once there are events. */
+/**
+ * The count at which an area is drawn fully hot: the largest count shown, but never below
+ * {@link HOT_FLOOR} — one open event in a quiet district should tint its street, not paint it
+ * as red as a street with dozens.
+ */
+export const HOT_FLOOR = 5;
+export const hotTop = (max: number): number => Math.max(max, HOT_FLOOR);
+
+/** Fill colour by open events: one colour while every value is 0, a ramp up to {@link hotTop} once there are events. */
 export function valueColour(max: number): unknown {
   if (max <= 0) return MAP_COLOURS.area;
-  return ['interpolate', ['linear'], ['get', 'value'], 0, MAP_COLOURS.area, max, MAP_COLOURS.areaHot];
+  return ['interpolate', ['linear'], ['get', 'value'], 0, MAP_COLOURS.area, hotTop(max), MAP_COLOURS.areaHot];
+}
+
+/** The ramp's colour at `value` (what the legend shows for the largest count), as a CSS colour. */
+export function rampColour(value: number, max: number): string {
+  const f = max <= 0 ? 0 : Math.min(1, value / hotTop(max));
+  const hex = (c: string) => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16));
+  const [a, b] = [hex(MAP_COLOURS.area), hex(MAP_COLOURS.areaHot)];
+  return `rgb(${a.map((x, i) => Math.round(x + (b[i]! - x) * f)).join(',')})`;
 }
 
 /** A CSS colour for an RGB triple of the map's colours. */

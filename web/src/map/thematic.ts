@@ -10,14 +10,15 @@ import { type ParkingSite, parkingColour, parkingRadius } from './parking.ts';
 import { trafficColour } from './traffic.ts';
 import { packStations, type Reach, riverReaches } from './water.ts';
 
-/** Crowd hexagons, light to dark (ColorBrewer YlOrRd): few people → many. */
+/** Crowd hexagons, light to dark: few people → many. */
 export const CROWD_COLOURS: [number, number, number][] = [
-  [255, 255, 178],
-  [254, 217, 118],
-  [254, 178, 76],
-  [253, 141, 60],
-  [240, 59, 32],
-  [189, 0, 38],
+  // ColorBrewer BuPu, light to dark purple: apart from the events' blue-to-orange choropleth under it.
+  [237, 248, 251],
+  [191, 211, 230],
+  [158, 188, 218],
+  [140, 150, 198],
+  [136, 86, 167],
+  [129, 15, 124],
 ];
 
 /** Hexagon radius by the level in focus, metres: coarse for the city, fine for a street. */
