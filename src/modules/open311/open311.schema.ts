@@ -57,8 +57,6 @@ export interface ServiceDto {
 /** GeoReport's service request. */
 export interface RequestDto {
   service_request_id: string;
-  /** Extension: the number people read and type (CQ-20261207-000123), accepted in place of the id. */
-  tracking_number: string;
   status: 'open' | 'closed';
   status_notes: string | null;
   service_name: string | null;
@@ -76,6 +74,8 @@ export interface RequestDto {
   lat: number;
   long: number;
   media_url: string | null;
+  /** Extension: the number people read and type (CQ-20261207-000123), accepted in place of the id. */
+  tracking_number: string;
 }
 
 const optionalNumber = z.preprocess(

@@ -302,7 +302,6 @@ export class Open311Service {
     const closed = master.status === 'closed';
     return {
       service_request_id: e.id,
-      tracking_number: e.trackingNo,
       status: closed ? 'closed' : 'open',
       // In the requester's language (Accept-Language; zh-CN by default), from the note's code.
       status_notes: renderNote(master, lang),
@@ -321,6 +320,8 @@ export class Open311Service {
       lat: e.location.lat,
       long: e.location.lon,
       media_url: await this.mediaUrl(e, base),
+      // Extension fields after the spec's own, so a client reading the spec's order reads it unchanged.
+      tracking_number: e.trackingNo,
     };
   }
 
