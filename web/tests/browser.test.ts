@@ -73,6 +73,46 @@ describe('citybrain web in Chromium', () => {
     expect(nav.load).toBeGreaterThan(0);
   });
 
+  it('measures the weight of the signed-in city view and of a drill-down (issue 18: ≤ 600 KiB, ≤ 1 s)', async () => {
+    const page = await newPage();
+    await page.goto(cockpit());
+    const weight = () =>
+      page.evaluate(() => {
+        const rs = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+        const api = rs.filter((r) => r.name.includes('/api/'));
+        const kib = (xs: PerformanceResourceTiming[], k: 'transferSize' | 'decodedBodySize') =>
+          Math.round(xs.reduce((n, r) => n + (r[k] || 0), 0) / 1024);
+        return {
+          requests: rs.length,
+          transferredKiB: kib(rs, 'transferSize'),
+          decodedKiB: kib(rs, 'decodedBodySize'),
+          apiTransferredKiB: kib(api, 'transferSize'),
+          biggest: api
+            .sort((a, b) => b.transferSize - a.transferSize)
+            .slice(0, 4)
+            .map((r) => `${new URL(r.name).pathname} ${Math.round(r.transferSize / 1024)} KiB`),
+        };
+      });
+    await login(page, 'admin', ADMIN_PASSWORD);
+    const signedIn = Date.now();
+    await waitForMap(page, '50');
+    await page.getByTestId('device-count').waitFor({ timeout: 30_000 });
+    const cityMs = Date.now() - signedIn;
+    const city = await weight();
+    await page.evaluate(() => performance.clearResourceTimings());
+    const drilled = Date.now();
+    await page.getByRole('button', { name: /^渝中区/ }).click();
+    await waitForMap(page, '500103');
+    const drillMs = Date.now() - drilled;
+    const drill = await weight();
+    console.log(
+      `signed in as the city admin: map with devices in ${cityMs} ms, ${city.requests} requests, ` +
+        `${city.transferredKiB} KiB over the wire (${city.apiTransferredKiB} KiB API), ${city.decodedKiB} KiB decoded; ` +
+        `largest: ${city.biggest.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB`,
+    );
+    expect(city.transferredKiB).toBeGreaterThan(0);
+  });
+
   it('logs in with the keyboard only, announces a wrong password, and scopes a street operator', async () => {
     const page = await newPage();
     await page.goto(cockpit());

@@ -82,6 +82,14 @@ describe('operator tools in Chromium', () => {
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBeGreaterThan(1);
     await page.getByLabel('搜索描述、地址或编号').fill(tag);
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
+    // The tracking number a caller quotes (any case) finds their event.
+    const number = (await items.first().locator('.feed-meta').textContent())?.match(/CQ-\d{8}-\d{6}/)?.[0];
+    expect(number).toBeDefined();
+    await page.getByLabel('搜索描述、地址或编号').fill(number!.toLowerCase());
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(1);
+    await expect(items.first().textContent()).resolves.toContain(number!);
+    await page.getByLabel('搜索描述、地址或编号').fill(tag);
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
   });
 
   it('exports the filtered feed and the KPIs as CSV a spreadsheet reads', async () => {
@@ -92,7 +100,9 @@ describe('operator tools in Chromium', () => {
     const text = await readFile((await feedCsv.path())!, 'utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('编号,上报时间,状态,优先级,类别,来源,区域,描述,地址,办结时间');
+    expect(lines[0]).toBe('编号,事件 ID,上报时间,状态,优先级,类别,来源,区域,描述,地址,办结时间');
+    // The first column is the tracking number people quote.
+    expect(lines.slice(1).every((l) => /^CQ-\d{8}-\d{6},/.test(l))).toBe(true);
     expect(lines).toHaveLength(3);
     expect(lines.some((l) => l.includes(`井盖缺失有人受伤 ${tag}`) && l.includes('紧急'))).toBe(true);
 
