@@ -12,6 +12,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time (vitest's default here is cores − 1 = 1): most server files wait on
+    // databases, brokers, timers and child processes, and the machine idles at a load of about 1
+    // with one. Every file owns its databases (random names), bus prefixes and ports.
+    maxWorkers: 2,
     ...ciReport,
   },
 });

@@ -17,7 +17,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('citybrain CLI', () => {
+// Each test runs the CLI in child processes (a migrate imports the whole app): up to a minute
+// each on a loaded machine, so the tests get more than the suite's default 30 s.
+describe('citybrain CLI', { timeout: 150_000 }, () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('stops on a bad setting, naming the variable, with exit 2', () => {
