@@ -92,6 +92,10 @@ describe('accessibility of the three faces (axe-core)', () => {
     await page.goto(`${served.baseUrl}/citizen`);
     await page.getByRole('button', { name: /提交/ }).first().waitFor();
     expect(await audit(page, 'citizen-form')).toEqual([]);
+    // With the place search's results open.
+    await page.getByLabel('搜索地点').fill('解放碑');
+    await page.locator('.place-results button').first().waitFor();
+    expect(await audit(page, 'citizen-form-search')).toEqual([]);
   });
 
   it('field app on a phone: login and an officer’s task list', async () => {

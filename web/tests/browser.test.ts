@@ -310,6 +310,8 @@ describe('citybrain web in Chromium', () => {
     await page.getByLabel('问题描述').fill('解放碑步行街井盖缺失');
     await expect(page.getByLabel('照片（可选，最多 6 张）').getAttribute('accept')).resolves.toBe('image/*');
     await page.locator('.pin-map canvas').waitFor();
+    // On a phone the map is below the fold (description, photos and the place search come first).
+    await page.locator('.pin-map').scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     const map = await page.locator('.pin-map').boundingBox();
     await page.mouse.click(map!.x + map!.width * 0.62, map!.y + map!.height * 0.45);

@@ -47,7 +47,7 @@ export function AddressSearch({ onPick }: { onPick: (place: FoundPlace) => void 
         autoComplete="off"
         placeholder={t('citizen.searchPlaceHint')}
         value={text}
-        aria-controls={`${id}-list`}
+        aria-controls={open && query ? `${id}-list` : undefined}
         onChange={(e) => {
           setText(e.target.value);
           setOpen(true);
