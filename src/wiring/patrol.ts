@@ -1,7 +1,7 @@
 import type { AlgorithmRegistry } from '../modules/algorithms/index.ts';
 import type { EventService } from '../modules/events/index.ts';
 import type { JurisdictionService } from '../modules/jurisdictions/index.ts';
-import { PatrolService, type StreetShape } from '../modules/patrol/index.ts';
+import { PatrolService } from '../modules/patrol/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -21,26 +21,7 @@ export function patrolOf(deps: {
     db: deps.db,
     clock: deps.clock,
     algorithms: deps.algorithms,
-    streets: async () => {
-      const list = await deps.jurisdictions.list({ level: 'street' });
-      const shapes = await deps.jurisdictions.geojson({ level: 'street' });
-      const geometry = new Map(shapes.features.map((f) => [f.properties.code, f.geometry]));
-      return list.flatMap((s): StreetShape[] => {
-        const g = geometry.get(s.code);
-        return g
-          ? [
-              {
-                code: s.code,
-                name: s.name,
-                districtCode: s.parentCode ?? '',
-                path: s.path,
-                label: s.label,
-                geometry: g as StreetShape['geometry'],
-              },
-            ]
-          : [];
-      });
-    },
+    streets: () => deps.jurisdictions.streetShapes(),
     // Every source: the model itself keeps the reported ones. Merged duplicates are one incident.
     incidents: async (from, to) =>
       (

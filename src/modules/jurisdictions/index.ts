@@ -11,6 +11,7 @@ export {
   LEVELS,
   type Level,
   type Located,
+  type StreetShape,
 } from './jurisdictions.schema.ts';
 export {
   type ImportOptionsInput,

@@ -1,3 +1,4 @@
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { ColumnType } from 'kysely';
 import { z } from 'zod';
 
@@ -129,3 +130,14 @@ export const ImportResultSchema = z.object({
   byLevel: z.record(z.string(), z.number().int()),
 });
 export type ImportResult = z.infer<typeof ImportResultSchema>;
+
+/** A street with its shape: what the life circle and patrol hot spots build on. */
+export interface StreetShape {
+  code: string;
+  name: string;
+  districtCode: string;
+  path: string;
+  /** A point inside the shape (the settlement's centre). */
+  label: [number, number];
+  geometry: Polygon | MultiPolygon;
+}

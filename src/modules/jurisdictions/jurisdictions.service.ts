@@ -21,6 +21,7 @@ import {
   type JurisdictionTables,
   type ListQuery,
   type Located,
+  type StreetShape,
 } from './jurisdictions.schema.ts';
 
 /** What the service is built from. */
@@ -184,6 +185,27 @@ export class JurisdictionService {
         geometry,
       })),
     };
+  }
+  /** Every street that has a shape, with its district and label point (for grids and networks over streets). */
+  async streetShapes(): Promise<StreetShape[]> {
+    const list = await this.list({ level: 'street' });
+    const shapes = await this.geojson({ level: 'street' });
+    const geometry = new Map(shapes.features.map((f) => [f.properties.code, f.geometry]));
+    return list.flatMap((s): StreetShape[] => {
+      const g = geometry.get(s.code);
+      return g
+        ? [
+            {
+              code: s.code,
+              name: s.name,
+              districtCode: s.parentCode ?? '',
+              path: s.path,
+              label: s.label,
+              geometry: g as StreetShape['geometry'],
+            },
+          ]
+        : [];
+    });
   }
 }
 

@@ -1,20 +1,12 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import type { MultiPolygon, Polygon } from 'geojson';
 import { around } from 'geokdbush';
 import KDBush from 'kdbush';
+import type { StreetShape } from '../jurisdictions/index.ts';
 import { haversineM } from '../traffic/index.ts';
 import { hash32, seeded } from './lifecircle.random.ts';
 
-/** A street (街道/镇/乡) as the life circle needs it. */
-export interface StreetInput {
-  code: string;
-  name: string;
-  districtCode: string;
-  path: string;
-  /** A point inside the shape: the settlement's centre. */
-  label: [number, number];
-  geometry: Polygon | MultiPolygon;
-}
+/** A street with its shape (the jurisdictions' own type). */
+export type StreetInput = StreetShape;
 
 /** A road link of the traffic network. */
 export interface RoadInput {

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import { type Db, forTables } from '../../platform/db/database.ts';
+import { SettingsTable } from '../../platform/db/settings.ts';
 import type { Category } from './lifecircle.categories.ts';
 import type { FacilityRow } from './lifecircle.import.ts';
 
@@ -52,22 +53,16 @@ export class LifeCircleRepository {
     return rows.map((r) => ({ ...r, category: r.category as Category }));
   }
 
+  /** The module's settings. */
+  private readonly settings = new SettingsTable('lc_setting');
+
   /** A setting's value, or undefined. */
-  async setting(db: Db, key: string): Promise<unknown> {
-    const row = await t(db)
-      .selectFrom('lc_setting')
-      .select('value')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row?.value;
+  setting(db: Db, key: string): Promise<unknown> {
+    return this.settings.get(db, key);
   }
 
   /** Sets a setting. */
-  async setSetting(db: Db, key: string, value: unknown): Promise<void> {
-    await t(db)
-      .insertInto('lc_setting')
-      .values({ key, value: JSON.stringify(value) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
-      .execute();
+  setSetting(db: Db, key: string, value: unknown): Promise<void> {
+    return this.settings.set(db, key, value);
   }
 }

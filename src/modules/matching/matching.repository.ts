@@ -1,6 +1,7 @@
 import type { ColumnType, ExpressionBuilder } from 'kysely';
 import { inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
+import { SettingsTable } from '../../platform/db/settings.ts';
 import type { NeedCategory, NeedSource, ResourceKind } from './matching.categories.ts';
 import type { Need, Resource } from './matching.engine.ts';
 import type { OpeningInterval } from './matching.hours.ts';
@@ -354,22 +355,16 @@ export class MatchingRepository {
     return { needs: Number(n?.c ?? 0), resources: Number(r?.c ?? 0) };
   }
 
+  /** The module's settings. */
+  private readonly settings = new SettingsTable('mt_setting');
+
   /** A setting's value, or undefined. */
-  async setting(db: Db, key: string): Promise<unknown> {
-    const row = await t(db)
-      .selectFrom('mt_setting')
-      .select('value')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row?.value;
+  setting(db: Db, key: string): Promise<unknown> {
+    return this.settings.get(db, key);
   }
 
   /** Sets a setting. */
-  async setSetting(db: Db, key: string, value: unknown): Promise<void> {
-    await t(db)
-      .insertInto('mt_setting')
-      .values({ key, value: JSON.stringify(value) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
-      .execute();
+  setSetting(db: Db, key: string, value: unknown): Promise<void> {
+    return this.settings.set(db, key, value);
   }
 }

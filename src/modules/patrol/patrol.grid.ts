@@ -1,19 +1,12 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import type { MultiPolygon, Polygon } from 'geojson';
 import { gridDisk, latLngToCell, polygonToCells } from 'h3-js';
+import type { StreetShape } from '../jurisdictions/index.ts';
 
 /** H3 resolution of the hot-spot cells: ~0.105 km², edge ~174 m (the 150–250 m grids of the PAI literature). */
 export const CELL_RES = 9;
 
-/** A street of the study area with its shape (from the jurisdictions module, through the wiring). */
-export interface StreetShape {
-  code: string;
-  name: string;
-  districtCode: string;
-  path: string;
-  label: [number, number];
-  geometry: Polygon | MultiPolygon;
-}
+/** A street with its shape (the jurisdictions' own type). */
+export type { StreetShape };
 
 /** The study area: every H3 cell of the streets given, each with its street. */
 export interface StudyArea {
