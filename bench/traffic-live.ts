@@ -1,8 +1,9 @@
 // Reading → traffic layer on an open cockpit (target ≤ 2 s). The real app (demo city with its road
 // network, on PostgreSQL, MQTT ingest from a private Mosquitto as `serve` with an external broker
 // runs it) and a client that does exactly what the cockpit's traffic layer does: it holds the live
-// stream (GET /api/v1/live, SSE) open, and on a TrafficFlowObserved `reading` it refetches
-// GET /api/v1/traffic/links as web/src/api/events.ts `layerRefresher` does (100 ms after the
+// stream (GET /api/v1/live, SSE) open, holds the links (GET /api/v1/traffic/links, once), and on a
+// TrafficFlowObserved `reading` it refetches their levels (GET /api/v1/traffic/levels) as
+// web/src/api/events.ts `layerRefresher` and web/src/cockpit/layers.ts do (100 ms after the
 // reading, at most once a second, never cancelling a fetch under way). A detector publishes one
 // crawling speed (5 km/h: severe) over MQTT on a link without data in the current slot; the time
 // until the layer's answer shows that link severe is the figure. Baseline in the same run: the same
@@ -10,13 +11,15 @@
 //
 // With --browser the same run also opens the cockpit in Chromium (admin, traffic layer on) and
 // times each reading until the layer's legend counts the link as severe (fetch + React render).
+// With --profile (and --browser) it records the page's CPU profile over the readings and prints the
+// functions with the most self time (where the page spends the seconds after a fetch).
 //
-//   ./node_modules/.bin/node bench/traffic-live.ts [--n 40] [--gap 1500] [--browser] [--smoke]
+//   ./node_modules/.bin/node bench/traffic-live.ts [--n 40] [--gap 1500] [--browser [--profile]] [--smoke]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { DEMO_DATA_DIR, prepareCity } from '../src/demo/prepare.ts';
@@ -35,10 +38,10 @@ import { option, SMOKE, size, smokeBanner } from './smoke.ts';
 const N = Number(option('n') ?? size(40, 4));
 const GAP_MS = Number(option('gap') ?? size(1500, 1200));
 const TIMEOUT_MS = 10_000;
-const SLOT_MS = 300_000;
 const DELAY_MS = 100;
 const MIN_GAP_MS = 1000;
 const BROWSER = process.argv.includes('--browser');
+const PROFILE = BROWSER && process.argv.includes('--profile');
 const DIST_DIR = path.resolve(import.meta.dirname, '../web/dist');
 if (BROWSER && !fs.existsSync(path.join(DIST_DIR, 'index.html')))
   throw new Error('run `npm run build:web` first');
@@ -53,7 +56,7 @@ console.log(
   `app with the ${SMOKE ? 'small' : 'demo'} city up in ${((performance.now() - booting) / 1000).toFixed(1)} s`,
 );
 
-type Link = { id: string; detectors: string[]; level: string | null; slotStart: string | null };
+type Link = { id: string; detectors: string[]; level: string | null };
 const abort = new AbortController();
 try {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
@@ -64,18 +67,22 @@ try {
   const { token } = (await login.json()) as { token: string };
   const auth = { authorization: `Bearer ${token}` };
 
-  // The layer's fetch: the whole city for admin, as the cockpit at the user's own node asks.
+  // The layer's fetches: the whole city for admin, as the cockpit at the user's own node asks —
+  // the links once, then their levels on each refresh.
   const fetchMs: number[] = [];
   let bytes = 0;
-  const fetchLayer = async () => {
+  let linkBytes = 0;
+  const fetchJson = async <T>(url: string): Promise<T> => {
     const t0 = performance.now();
-    const res = await fetch(`${baseUrl}/api/v1/traffic/links`, { headers: auth });
+    const res = await fetch(`${baseUrl}${url}`, { headers: auth });
     const text = await res.text();
     fetchMs.push(performance.now() - t0);
     bytes = text.length;
-    return (JSON.parse(text) as { items: Link[] }).items;
+    return JSON.parse(text) as T;
   };
-  const first = await fetchLayer();
+  const first = (await fetchJson<{ items: Link[] }>('/api/v1/traffic/links')).items;
+  linkBytes = bytes;
+  fetchMs.length = 0;
   const candidates = first.filter((l) => l.detectors.length > 0 && l.level === null);
   if (candidates.length < N) throw new Error(`only ${candidates.length} links with detectors and no data`);
   // Spread over the city: every k-th link.
@@ -87,7 +94,7 @@ try {
   const storedMs: number[] = [];
   const streamMs: number[] = [];
   const shownMs: number[] = [];
-  const waiting = new Map<string, { linkId: string; sent: number; slot: number }>();
+  const waiting = new Map<string, { linkId: string; sent: number }>();
   const original = app.live.readings.bind(app.live);
   app.live.readings = (batch: readonly RawObservation[]) => {
     const now = performance.now();
@@ -103,12 +110,12 @@ try {
   let inFlight: Promise<void> | undefined;
   let last = 0;
   const refetch = async () => {
-    const items = await fetchLayer();
+    const levels = await fetchJson<{ ids: string[]; levels: (string | null)[] }>('/api/v1/traffic/levels');
     const now = performance.now();
-    const byId = new Map(items.map((l) => [l.id, l]));
+    const byId = new Map(levels.ids.map((id, i) => [id, levels.levels[i]]));
     for (const [device, w] of waiting) {
-      const l = byId.get(w.linkId);
-      if (l?.level === 'severe' && l.slotStart && Date.parse(l.slotStart) === w.slot) {
+      // The probes are links without data this slot: severe now is the probe's reading.
+      if (byId.get(w.linkId) === 'severe') {
         shownMs.push(now - w.sent);
         waiting.delete(device);
       }
@@ -166,13 +173,40 @@ try {
 
   // The cockpit in Chromium: the legend's severe count rises by one per probe once the layer has the reading.
   const cockpit = BROWSER ? await openCockpit(baseUrl) : undefined;
+  let metricsAtStart = new Map<string, number>();
+  const profiler = PROFILE && cockpit ? await cockpit.page.context().newCDPSession(cockpit.page) : undefined;
+  if (profiler) {
+    // How busy the page is with nothing arriving (5 s), by kind of work, then over the readings.
+    await profiler.send('Performance.enable');
+    const before = await pageMetrics(profiler);
+    await new Promise((r) => setTimeout(r, 5000));
+    printMetrics('page idle 5 s', before, await pageMetrics(profiler));
+    metricsAtStart = await pageMetrics(profiler);
+    if (process.env.TRACE)
+      await cockpit!.browser.startTracing(cockpit!.page, {
+        path: process.env.TRACE,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'gpu',
+          'cc',
+          'viz',
+          'blink',
+          'v8',
+          'toplevel',
+        ],
+      });
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.send('Profiler.start');
+  }
   let severe = cockpit ? await cockpit.severe() : 0;
   const browserMs: number[] = [];
   const browserFetchMs: number[] = [];
   const fetchedAt: number[] = [];
   let browserMissed = 0;
   cockpit?.page.on('requestfinished', (r) => {
-    if (r.url().includes('/api/v1/traffic/links')) fetchedAt.push(performance.now());
+    if (r.url().includes('/api/v1/traffic/levels')) fetchedAt.push(performance.now());
   });
 
   const device = await mqtt.connectAsync(mosquitto.url, { clientId: uniqueClientId('detector') });
@@ -180,10 +214,9 @@ try {
   for (const link of probes) {
     const deviceId = link.detectors[0]!;
     const now = Date.now();
-    const slot = Math.floor(now / SLOT_MS) * SLOT_MS;
     const sent = performance.now();
     sentAt.set(deviceId, sent);
-    waiting.set(deviceId, { linkId: link.id, sent, slot });
+    waiting.set(deviceId, { linkId: link.id, sent });
     await device.publishAsync(
       observationTopic(deviceId),
       JSON.stringify({ observedAt: new Date(now).toISOString(), averageVehicleSpeed: 5, intensity: 10 }),
@@ -222,13 +255,18 @@ try {
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
   console.log(
     `traffic live: ${N} readings (one per link, ${GAP_MS} ms apart) over MQTT (private Mosquitto), PostgreSQL, ` +
-      `cockpit client as admin (whole city: ${first.length} links, ${(bytes / 1024).toFixed(0)} KiB per layer fetch); ` +
+      `cockpit client as admin (whole city: ${first.length} links, ${(linkBytes / 1024).toFixed(0)} KiB once, ${(bytes / 1024).toFixed(0)} KiB per levels fetch); ` +
       `${missed} not shown within ${TIMEOUT_MS / 1000} s`,
   );
   console.log(line('reading → stored (baseline)', storedMs));
   console.log(line('reading → on the live stream', streamMs));
-  console.log(line('layer fetch (GET /traffic/links)', fetchMs));
+  console.log(line('levels fetch (GET /traffic/levels)', fetchMs));
   console.log(line('reading → traffic layer shows it', shownMs));
+  if (profiler) {
+    printMetrics(`page over the ${N} readings`, metricsAtStart, await pageMetrics(profiler));
+    printProfile((await profiler.send('Profiler.stop')).profile);
+    if (process.env.TRACE) await cockpit!.browser.stopTracing();
+  }
   if (cockpit) {
     console.log(line('reading → the cockpit fetched', browserFetchMs));
     console.log(line('reading → cockpit legend (Chromium)', browserMs), `(${browserMissed} not within 10 s)`);
@@ -331,4 +369,48 @@ async function openCockpit(
   const count = page.getByTestId('traffic-count-severe');
   await count.waitFor({ timeout: 60_000 });
   return { browser, page, severe: async () => Number(await count.getAttribute('data-count')) };
+}
+
+/** The page's functions by self time (CPU profile of the readings), the 25 largest, and the idle share. */
+function printProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): void {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const f = byNode.get(samples[i]!)?.callFrame;
+    if (!f) continue;
+    const ms = (deltas[i] ?? 0) / 1000;
+    total += ms;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').at(-1) ?? ''}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+  }
+  const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+  console.log(
+    `page CPU profile: ${(total / 1000).toFixed(1)} s sampled, ${((100 * (total - idle)) / total).toFixed(0)} % busy; self time:`,
+  );
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${v.toFixed(0).padStart(7)} ms  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+}
+
+/** The page's cumulative metrics (CDP Performance.getMetrics: durations in seconds). */
+async function pageMetrics(cdp: CDPSession): Promise<Map<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return new Map(metrics.map((m) => [m.name, m.value]));
+}
+
+/** Busy time between two samples by kind (task, script, layout, style), as a share of the wall time. */
+function printMetrics(what: string, a: Map<string, number>, b: Map<string, number>): void {
+  const d = (k: string) => (b.get(k) ?? 0) - (a.get(k) ?? 0);
+  const wall = d('Timestamp');
+  const pct = (k: string) => `${k.replace('Duration', '')} ${((100 * d(k)) / wall).toFixed(0)} %`;
+  console.log(
+    `${what}: ${wall.toFixed(1)} s, busy: ${['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map(pct).join(', ')}; ` +
+      `${d('LayoutCount')} layouts, ${d('RecalcStyleCount')} style recalcs`,
+  );
 }

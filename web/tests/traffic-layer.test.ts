@@ -123,6 +123,32 @@ describe('cockpit traffic layer in Chromium', () => {
       .poll(() => page.locator('.map').getAttribute('data-traffic-links'))
       .toBe(String(api.items.length));
     expect(await page.getByTestId('traffic-legend').textContent()).toContain('严重拥堵');
+
+    // Live: a detector on a free-flowing link reports a crawl; the layer refetches only the levels
+    // (not the links with their geometry) and the legend counts the link severe.
+    const linkFetches: string[] = [];
+    page.on('request', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p.startsWith('/api/v1/traffic/')) linkFetches.push(p);
+    });
+    const probe = (
+      await app.services.traffic.queries.links(SYSTEM_PRINCIPAL, { area: '500103' })
+    ).items.find((l) => l.level === 'free' && l.detectors.length > 0)!;
+    const now = clock.now().getTime();
+    const batch = [0, 1].map((i) => ({
+      deviceId: probe.detectors[0]!,
+      payload: { observedAt: new Date(now - i * 1000).toISOString(), averageVehicleSpeed: 3, intensity: 10 },
+      receivedAt: clock.now(),
+    }));
+    expect((await app.services.sensing.ingest(batch)).deadLettered).toBe(0);
+    await app.live.readings(batch);
+    await expect
+      .poll(async () => Number(await page.getByTestId('traffic-count-severe').getAttribute('data-count')), {
+        timeout: 15_000,
+      })
+      .toBe(api.counts.severe + 1);
+    expect(linkFetches).toContain('/api/v1/traffic/levels');
+    expect(linkFetches).not.toContain('/api/v1/traffic/links');
     await page.waitForTimeout(800);
     await page.locator('.map-wrap > .map').screenshot({ path: shot('layers-traffic-yuzhong') });
     const on = await colourPaint(page, [SEVERE, FREE]);

@@ -9,8 +9,8 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { aggregateIndex, curveOf, type IndexSums, ratioOver } from './traffic.index.ts';
 import { LEVELS, type Level, levelOf, type RoadClass, travelTimeIndex } from './traffic.levels.ts';
-import type { LinkRow, TrafficRepository } from './traffic.repository.ts';
-import type { Figures, IndexDto, IndexQuery, LinksDto } from './traffic.schema.ts';
+import type { LinkHead, LinkRow, TrafficRepository } from './traffic.repository.ts';
+import type { Figures, IndexDto, IndexQuery, LevelsDto, LinksDto, LinksQuery } from './traffic.schema.ts';
 
 const SLOT_MS = 5 * 60_000;
 const SLOTS = 288;
@@ -40,7 +40,7 @@ export class TrafficQueries {
   }
 
   /** Free-flow speed per link: night-time mean (cached 10 min) or the link's default. */
-  async freeFlow(links: readonly LinkRow[]): Promise<Map<string, number>> {
+  async freeFlow(links: readonly LinkHead[]): Promise<Map<string, number>> {
     const now = this.now().getTime();
     if (!this.night || now - this.night.at > 600_000 || now < this.night.at) {
       const rows = await this.repo.nightSpeeds(
@@ -70,10 +70,56 @@ export class TrafficQueries {
    * Each link's latest slot in the 15 minutes before `at`, with its level: the current slot (the
    * one holding `at`) as it fills, else the latest closed one — a reading shows on the map at once.
    */
-  async links(principal: Principal, q: { area?: string; class?: RoadClass; at?: string }): Promise<LinksDto> {
+  async links(principal: Principal, q: LinksQuery): Promise<LinksDto> {
     const at = q.at ? new Date(q.at) : this.now();
-    const to = Math.floor(at.getTime() / SLOT_MS) * SLOT_MS;
     const links = await this.repo.links(this.db, principal, q.area, q.class);
+    const { counts, states, freeFlow } = await this.states(links, at);
+    const detectors = new Map<string, string[]>();
+    for (const d of await this.repo.detectors(this.db))
+      detectors.set(d.link_id, [...(detectors.get(d.link_id) ?? []), d.device_id]);
+    const items = links.map((l, i) => {
+      const s = states[i]!;
+      return {
+        id: l.id,
+        name: l.name,
+        class: l.road_class as RoadClass,
+        coordinates: l.coordinates,
+        lengthM: l.length_m,
+        freeFlowKmh: r1(freeFlow.get(l.id)!) ?? l.free_flow_kmh,
+        districtCode: l.district_code,
+        approximate: l.approximate,
+        detectors: (detectors.get(l.id) ?? []).sort(),
+        slotStart: s.slotStart,
+        speedKmh: s.speedKmh,
+        tti: s.tti,
+        level: s.level,
+      };
+    });
+    return { at: at.toISOString(), counts, items };
+  }
+
+  /**
+   * The links layer's live part without geometry: per link (in id order, as `links`) its level,
+   * speed and index, as parallel arrays — what a map that already holds the geometry refetches
+   * when a detector reports (tens of KiB for a city instead of the whole layer).
+   */
+  async levels(principal: Principal, q: LinksQuery): Promise<LevelsDto> {
+    const at = q.at ? new Date(q.at) : this.now();
+    const links = await this.repo.linkHeads(this.db, principal, q.area, q.class);
+    const { counts, states } = await this.states(links, at);
+    return {
+      at: at.toISOString(),
+      counts,
+      ids: links.map((l) => l.id),
+      levels: states.map((s) => s.level),
+      speedKmh: states.map((s) => s.speedKmh),
+      tti: states.map((s) => s.tti),
+    };
+  }
+
+  /** The state of each link (aligned with `links`) at `at`, the counts per level, the free-flow speeds. */
+  private async states(links: readonly LinkHead[], at: Date) {
+    const to = Math.floor(at.getTime() / SLOT_MS) * SLOT_MS;
     const slots = await this.repo.slots(
       this.db,
       new Date(to - 15 * 60_000),
@@ -82,34 +128,22 @@ export class TrafficQueries {
     );
     const latest = new Map<string, (typeof slots)[number]>();
     for (const s of slots) if (s.speed_n > 0) latest.set(s.link_id, s);
-    const vf = await this.freeFlow(links);
-    const detectors = new Map<string, string[]>();
-    for (const d of await this.repo.detectors(this.db))
-      detectors.set(d.link_id, [...(detectors.get(d.link_id) ?? []), d.device_id]);
+    const freeFlow = await this.freeFlow(links);
     const counts = { free: 0, basic: 0, light: 0, moderate: 0, severe: 0, none: 0 };
-    const items = links.map((l) => {
+    const states = links.map((l) => {
       const s = latest.get(l.id);
       const speed = s ? s.speed_sum / s.speed_n : null;
-      const tti = speed === null ? null : travelTimeIndex(vf.get(l.id)!, speed);
+      const tti = speed === null ? null : travelTimeIndex(freeFlow.get(l.id)!, speed);
       const level = tti === null ? null : levelOf(tti);
       counts[level ?? 'none']++;
       return {
-        id: l.id,
-        name: l.name,
-        class: l.road_class as RoadClass,
-        coordinates: l.coordinates,
-        lengthM: l.length_m,
-        freeFlowKmh: r1(vf.get(l.id)!) ?? l.free_flow_kmh,
-        districtCode: l.district_code,
-        approximate: l.approximate,
-        detectors: (detectors.get(l.id) ?? []).sort(),
         slotStart: s ? s.slot_start.toISOString() : null,
         speedKmh: speed === null ? null : r1(speed),
         tti: tti === null ? null : r3(tti),
         level,
       };
     });
-    return { at: at.toISOString(), counts, items };
+    return { counts, states, freeFlow };
   }
 
   /** A day's index for the city (in scope) or a district, with its curve, and optionally another day's. */

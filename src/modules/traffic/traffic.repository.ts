@@ -1,10 +1,12 @@
-import { type Selectable, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import { escapeLike, inScope, type Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import type { TrafficTables } from './traffic.tables.ts';
 
 /** A stored link. */
 export type LinkRow = Selectable<TrafficTables['tr_link']>;
+/** A stored link's id, free-flow speed, place and class (no geometry). */
+export type LinkHead = Pick<LinkRow, 'id' | 'free_flow_kmh' | 'jurisdiction_path' | 'road_class'>;
 /** A link's sums in one slot. */
 export interface SlotRow {
   link_id: string;
@@ -30,6 +32,26 @@ const t = (db: Db) => forTables<TrafficTables>(db);
 const CHUNK = 1000;
 
 /** All of the traffic module's SQL. */
+/** Links visible to a principal, of an area and below and of a road class when given. */
+function linksOf(principal: Principal, area?: string, roadClass?: string) {
+  return (eb: ExpressionBuilder<TrafficTables, 'tr_link'>) => {
+    const and: Expression<SqlBool>[] = [inScope(principal, 'jurisdiction_path')(eb)];
+    if (area) {
+      const a = escapeLike(area);
+      and.push(
+        eb.or([
+          eb('jurisdiction_path', '=', area),
+          eb('jurisdiction_path', 'like', `${a}/%`),
+          eb('jurisdiction_path', 'like', `%/${a}`),
+          eb('jurisdiction_path', 'like', `%/${a}/%`),
+        ]),
+      );
+    }
+    if (roadClass) and.push(eb('road_class', '=', roadClass));
+    return eb.and(and);
+  };
+}
+
 export class TrafficRepository {
   /** Replaces the whole network (links, detector mapping); sums and alerts of links that are gone go too. */
   async replaceLinks(trx: Db, links: LinkRow[]): Promise<void> {
@@ -52,20 +74,22 @@ export class TrafficRepository {
 
   /** The links visible to a principal (an area and below when given). */
   async links(db: Db, principal: Principal, area?: string, roadClass?: string): Promise<LinkRow[]> {
-    let q = t(db).selectFrom('tr_link').selectAll().where(inScope(principal, 'jurisdiction_path'));
-    if (area) {
-      const a = escapeLike(area);
-      q = q.where((eb) =>
-        eb.or([
-          eb('jurisdiction_path', '=', area),
-          eb('jurisdiction_path', 'like', `${a}/%`),
-          eb('jurisdiction_path', 'like', `%/${a}`),
-          eb('jurisdiction_path', 'like', `%/${a}/%`),
-        ]),
-      );
-    }
-    if (roadClass) q = q.where('road_class', '=', roadClass);
-    return q.orderBy('id').execute();
+    return t(db)
+      .selectFrom('tr_link')
+      .selectAll()
+      .where(linksOf(principal, area, roadClass))
+      .orderBy('id')
+      .execute();
+  }
+
+  /** The same links without their geometry (the live levels layer). */
+  async linkHeads(db: Db, principal: Principal, area?: string, roadClass?: string): Promise<LinkHead[]> {
+    return t(db)
+      .selectFrom('tr_link')
+      .select(['id', 'free_flow_kmh', 'jurisdiction_path', 'road_class'])
+      .where(linksOf(principal, area, roadClass))
+      .orderBy('id')
+      .execute();
   }
 
   /** Every link id (the intake check). */

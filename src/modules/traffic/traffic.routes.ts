@@ -8,6 +8,7 @@ import {
   ImportResultSchema,
   IndexQuerySchema,
   IndexSchema,
+  LevelsSchema,
   LinksQuerySchema,
   LinksSchema,
 } from './traffic.schema.ts';
@@ -30,6 +31,22 @@ export function registerTrafficRoutes(app: Api, deps: { traffic: TrafficService 
       },
     },
     async (request) => traffic.queries.links(principalOf(request), request.query),
+  );
+  app.get(
+    '/api/v1/traffic/levels',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The links layer without geometry: each link’s latest level, speed and index (live refresh)',
+        description:
+          'Parallel arrays in link id order, as `/api/v1/traffic/links` lists them: a map that holds the ' +
+          'geometry refetches this when a detector reports.',
+        querystring: LinksQuerySchema,
+        response: { 200: LevelsSchema },
+      },
+    },
+    async (request) => traffic.queries.levels(principalOf(request), request.query),
   );
   app.get(
     '/api/v1/traffic/index',

@@ -48,6 +48,16 @@ export const LinksSchema = z.object({
   items: z.array(LinkStateSchema),
 });
 
+/** The links layer's live part: per link in id order (as the links layer), parallel arrays. */
+export const LevelsSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  counts: LinksSchema.shape.counts,
+  ids: z.array(z.string()).describe('link ids in the order of the links layer'),
+  levels: z.array(Level.nullable()).describe('level of ids[i]; null: no reading in the last 15 minutes'),
+  speedKmh: z.array(z.number().nullable()),
+  tti: z.array(z.number().nullable()).describe('travel-time index of ids[i]'),
+});
+
 /** GET /api/v1/traffic/index. */
 export const IndexQuerySchema = z.object({
   day: Day.optional().describe('default today'),
@@ -121,3 +131,5 @@ export type IndexQuery = z.infer<typeof IndexQuerySchema>;
 export type IndexDto = z.infer<typeof IndexSchema>;
 export type Figures = z.infer<typeof FiguresSchema>;
 export type LinksDto = z.infer<typeof LinksSchema>;
+export type LevelsDto = z.infer<typeof LevelsSchema>;
+export type LinksQuery = z.infer<typeof LinksQuerySchema>;

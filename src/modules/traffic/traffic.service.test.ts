@@ -153,6 +153,17 @@ describe.each(testBackends)('traffic on %s', (kind) => {
     expect((await get('/api/v1/traffic/links')).statusCode).toBe(401);
     const mine = (await get('/api/v1/traffic/links', 'street')).json();
     expect(mine.items.map((l: { id: string }) => l.id)).toEqual(['jfb-1', 'jfb-2']);
+    // The live part without geometry: the same links in the same order, the same states and counts.
+    expect((await get('/api/v1/traffic/levels')).statusCode).toBe(401);
+    const levels = (await get('/api/v1/traffic/levels', 'street')).json();
+    expect(levels.ids).toEqual(['jfb-1', 'jfb-2']);
+    expect(levels.counts).toEqual(mine.counts);
+    expect(levels.levels).toEqual(mine.items.map((l: { level: string | null }) => l.level));
+    expect(levels.speedKmh).toEqual(mine.items.map((l: { speedKmh: number | null }) => l.speedKmh));
+    expect(levels.tti).toEqual(mine.items.map((l: { tti: number | null }) => l.tti));
+    expect((await get('/api/v1/traffic/levels?class=motorway', 'street')).json().error.code).toBe(
+      'invalid_request',
+    );
     const idx = await get('/api/v1/traffic/index?day=2025-11-24&area=500103&compareDay=2025-11-23', 'city');
     expect(idx.statusCode).toBe(200);
     expect(idx.json()).toMatchObject({ area: '500103', compare: { figures: { peakTti: null } } });
@@ -191,5 +202,9 @@ describe.each(testBackends)('traffic on %s', (kind) => {
       speedKmh: 10,
       level: 'severe',
     });
+    const levels = await traffic.queries.levels(SYSTEM_PRINCIPAL, {});
+    const i = levels.ids.indexOf('jfb-1');
+    expect([levels.levels[i], levels.speedKmh[i]]).toEqual(['severe', 10]);
+    expect(levels.counts).toEqual(live.counts);
   });
 });

@@ -232,7 +232,7 @@ function coalescer(client: QueryClient, delayMs: number) {
 
 /** Map layers a device type's readings change (query key prefixes): refetched when one reports. */
 const LAYER_OF_TYPE: Record<string, readonly unknown[]> = {
-  TrafficFlowObserved: ['traffic-links'],
+  TrafficFlowObserved: ['traffic-levels'],
   ParkingSpot: ['parking-sites'],
 };
 

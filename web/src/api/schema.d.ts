@@ -13748,6 +13748,69 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/traffic/levels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The links layer without geometry: each link’s latest level, speed and index (live refresh)
+     * @description Parallel arrays in link id order, as `/api/v1/traffic/links` lists them: a map that holds the geometry refetches this when a detector reports.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description district or street code: its links */
+          area?: string;
+          class?: 'expressway' | 'arterial' | 'secondary';
+          /** @description default now: the latest slot of each link in the 15 minutes before, the current one (as it fills) included */
+          at?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              at: string;
+              counts: {
+                free: number;
+                basic: number;
+                light: number;
+                moderate: number;
+                severe: number;
+                none: number;
+              };
+              /** @description link ids in the order of the links layer */
+              ids: string[];
+              /** @description level of ids[i]; null: no reading in the last 15 minutes */
+              levels: (('free' | 'basic' | 'light' | 'moderate' | 'severe') | null)[];
+              speedKmh: (number | null)[];
+              /** @description travel-time index of ids[i] */
+              tti: (number | null)[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/traffic/links': {
     parameters: {
       query?: never;

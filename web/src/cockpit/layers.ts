@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
 import { api, unwrap } from '../api/client.ts';
 import { useToken } from '../api/queries.ts';
 import type { GetOk } from '../api/types.ts';
@@ -52,19 +53,94 @@ export function useCrowdDensity(enabled: boolean) {
   });
 }
 
+/** The links layer without geometry: levels, speeds and indexes in link order (GET /api/v1/traffic/levels). */
+export type TrafficLevels = GetOk<'/api/v1/traffic/levels'>;
+/** A road link of the layer (geometry and the state of the answer it came with). */
+export type TrafficLink = TrafficLinks['items'][number];
+
 /**
- * Road links and their congestion levels (the current 5-minute slot as it fills), fetched while the
- * layer is on; the live stream refetches them when a detector reports (`useLiveStream`), and every
- * minute in any case.
+ * The traffic layer: the road links (geometry, fetched when the layer is switched on) and their
+ * live state as arrays aligned with them. `links` keeps its identity while only the state
+ * changes, so the map recolours the links without rebuilding them.
+ */
+export interface TrafficLayer {
+  at: string;
+  counts: TrafficLinks['counts'];
+  links: TrafficLink[];
+  level: TrafficLink['level'][];
+  speedKmh: (number | null)[];
+  tti: (number | null)[];
+}
+
+/** Link i of the layer with its live state (for tooltips). */
+export function trafficLinkAt(layer: TrafficLayer, i: number): TrafficLink {
+  return { ...layer.links[i]!, level: layer.level[i]!, speedKmh: layer.speedKmh[i]!, tti: layer.tti[i]! };
+}
+
+/** The layer from the links answer alone (its own states). */
+function fromLinks(network: TrafficLinks): TrafficLayer {
+  return {
+    at: network.at,
+    counts: network.counts,
+    links: network.items,
+    level: network.items.map((l) => l.level),
+    speedKmh: network.items.map((l) => l.speedKmh),
+    tti: network.items.map((l) => l.tti),
+  };
+}
+
+/** The layer with a newer levels answer; undefined when it does not match the links (network re-imported). */
+function withLevels(network: TrafficLinks, levels: TrafficLevels): TrafficLayer | undefined {
+  const { items } = network;
+  if (levels.ids.length !== items.length || levels.ids.some((id, i) => id !== items[i]!.id)) return undefined;
+  return {
+    at: levels.at,
+    counts: levels.counts,
+    links: items,
+    level: levels.levels,
+    speedKmh: levels.speedKmh,
+    tti: levels.tti,
+  };
+}
+
+/**
+ * Road links and their congestion levels (the current 5-minute slot as it fills), while the layer
+ * is on: the links with their geometry once (again after 10 minutes), then only their levels —
+ * refetched when a detector reports (the live stream, `useLiveStream`) and every minute in any
+ * case. A city's levels are tens of KiB where the links are hundreds.
  */
 export function useTrafficLinks(enabled: boolean) {
   const token = useToken();
-  return useQuery({
-    queryKey: ['traffic-links', token],
+  const network = useQuery({
+    queryKey: ['traffic-network', token],
     enabled: Boolean(token) && enabled,
-    refetchInterval: 60_000,
+    staleTime: 10 * 60_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/traffic/links')),
   });
+  const levels = useQuery({
+    queryKey: ['traffic-levels', token],
+    enabled: Boolean(token) && enabled && Boolean(network.data),
+    refetchInterval: 60_000,
+    queryFn: async () => unwrap(await api.GET('/api/v1/traffic/levels')),
+  });
+  const { refetch: refetchNetwork } = network;
+  const stale = Boolean(
+    network.data &&
+      levels.data &&
+      levels.dataUpdatedAt > network.dataUpdatedAt &&
+      !withLevels(network.data, levels.data),
+  );
+  // Levels of another network (re-imported meanwhile): fetch the links again.
+  useEffect(() => {
+    if (stale) void refetchNetwork();
+  }, [stale, refetchNetwork]);
+  const data = useMemo(() => {
+    if (!network.data) return undefined;
+    const fresh = levels.data && levels.dataUpdatedAt > network.dataUpdatedAt;
+    return (fresh && withLevels(network.data, levels.data!)) || fromLinks(network.data);
+  }, [network.data, network.dataUpdatedAt, levels.data, levels.dataUpdatedAt]);
+  const { refetch } = levels;
+  return { data, refetch };
 }
 
 /**

@@ -5,7 +5,7 @@ import type {
   LayerSwitches,
   LifeCircleCoverage,
   ParkingSites,
-  TrafficLinks,
+  TrafficLayer,
   WaterSections,
 } from '../cockpit/layers.ts';
 import type { DeviceLayerData } from './teams.ts';
@@ -51,7 +51,7 @@ export interface CityMapProps {
   /** Latest crowd counts, while the crowd layer is on. */
   crowd?: CrowdDensity;
   /** Road links with their congestion level, while the traffic layer is on. */
-  traffic?: TrafficLinks;
+  traffic?: TrafficLayer;
   /** Shared parking sites of the area in focus with their free spaces, while that layer is on. */
   parking?: ParkingSites;
   /** 15-minute life circle coverage per street, while that layer is on. */

@@ -7,7 +7,7 @@ import type {
   LayerSwitches,
   LifeCircleCoverage,
   ParkingSites,
-  TrafficLinks,
+  TrafficLayer,
   WaterSections,
 } from '../cockpit/layers.ts';
 import { MAP_COLOURS, rampColour, rgb } from './basemap.ts';
@@ -34,7 +34,7 @@ export interface MapLegendProps {
   onLayers: (layers: LayerSwitches) => void;
   water: WaterSections | undefined;
   crowd: CrowdDensity | undefined;
-  traffic: TrafficLinks | undefined;
+  traffic: TrafficLayer | undefined;
   parking: ParkingSites | undefined;
   lifecircle: LifeCircleCoverage | undefined;
   crowdDomain: [number, number] | undefined;

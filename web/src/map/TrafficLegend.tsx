@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { TrafficLinks } from '../cockpit/layers.ts';
+import type { TrafficLayer } from '../cockpit/layers.ts';
 import { navigate, TRAFFIC_PATH } from '../router.ts';
 import { rgb } from './basemap.ts';
 import { TRAFFIC_COLOURS, TRAFFIC_LEVELS } from './traffic.ts';
@@ -12,7 +12,7 @@ export function TrafficLegend({
 }: {
   on: boolean;
   onSwitch: (on: boolean) => void;
-  traffic: TrafficLinks | undefined;
+  traffic: TrafficLayer | undefined;
 }) {
   const { t } = useTranslation();
   return (

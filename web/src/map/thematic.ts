@@ -1,9 +1,11 @@
-import type {
-  CrowdDensity,
-  LifeCircleCoverage,
-  ParkingSites,
-  TrafficLinks,
-  WaterSections,
+import {
+  type CrowdDensity,
+  type LifeCircleCoverage,
+  type ParkingSites,
+  type TrafficLayer,
+  type TrafficLink,
+  trafficLinkAt,
+  type WaterSections,
 } from '../cockpit/layers.ts';
 import { LIFECIRCLE_COLOURS, type LifeCircleStreet, lifeCircleBin } from './lifecircle.ts';
 import { type ParkingSite, parkingColour, parkingRadius } from './parking.ts';
@@ -31,7 +33,7 @@ export interface ThematicInput {
   water?: WaterSections;
   rivers?: GeoJSON.FeatureCollection;
   crowd?: CrowdDensity;
-  traffic?: TrafficLinks;
+  traffic?: TrafficLayer;
   parking?: ParkingSites;
   lifecircle?: LifeCircleCoverage;
   crowdRadiusM: number;
@@ -40,7 +42,7 @@ export interface ThematicInput {
   text: {
     section: (s: WaterSections['items'][number]) => string;
     hexagon: (people: number, counters: number) => string;
-    link: (l: TrafficLinks['items'][number]) => string;
+    link: (l: TrafficLink) => string;
     street: (s: LifeCircleStreet) => string;
     site: (s: ParkingSite) => string;
   };
@@ -120,23 +122,25 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
   }
 
   // Road links coloured by congestion level, under the water layer; links without a reading grey.
-  type Link = TrafficLinks['items'][number];
-  if (input.traffic) {
+  // The links keep their identity while only their levels change: deck.gl recolours, no rebuild.
+  const traffic = input.traffic;
+  if (traffic) {
     out.layers.push(
-      new L.PathLayer<Link>({
+      new L.PathLayer<TrafficLink>({
         id: 'traffic-links',
-        data: input.traffic.items,
+        data: traffic.links,
         // The API's [lon, lat] pairs (a tuple in the server's schema, number[][] in the generated type).
         getPath: (l) => l.coordinates as [number, number][],
-        getColor: (l) => [...trafficColour(l.level), 255],
+        getColor: (_, { index }) => [...trafficColour(traffic.level[index]), 255],
         getWidth: (l) => (l.class === 'secondary' ? 2 : 3.5),
         widthUnits: 'pixels',
         widthMinPixels: 1.5,
         capRounded: true,
         pickable: true,
+        updateTriggers: { getColor: traffic.level },
       }),
     );
-    out.trafficLinks = input.traffic.items.length;
+    out.trafficLinks = traffic.links.length;
   }
   // Streets as dots at their label points, coloured by mean 15-minute coverage, sized by residents.
   if (input.lifecircle) {
@@ -178,10 +182,12 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     );
     out.parkingSites = input.parking.items.length;
   }
-  const tooltipLink = (id: string, object: unknown) => {
+  const tooltipLink = (id: string, index: number, object: unknown) => {
     if (id === 'lifecircle-streets' && object) return input.text.street(object as LifeCircleStreet);
     if (id === 'parking-sites' && object) return input.text.site(object as ParkingSite);
-    return id === 'traffic-links' && object ? input.text.link(object as Link) : undefined;
+    return id === 'traffic-links' && traffic && index >= 0
+      ? input.text.link(trafficLinkAt(traffic, index))
+      : undefined;
   };
 
   if (input.water) {
@@ -225,13 +231,13 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     out.tooltip = (id, index, object) => {
       if (id === 'water-stations' && index >= 0) return input.text.section(sections[packed.section[index]!]!);
       if (id === 'water-reaches' && object) return input.text.section(sections[(object as Reach).section]!);
-      return tooltipCrowd(id, object);
+      return tooltipCrowd(id, index, object);
     };
-  } else out.tooltip = (id, _index, object) => tooltipCrowd(id, object);
+  } else out.tooltip = (id, index, object) => tooltipCrowd(id, index, object);
 
-  function tooltipCrowd(id: string, object: unknown): string | null | undefined {
+  function tooltipCrowd(id: string, index: number, object: unknown): string | null | undefined {
     if (id === 'traffic-links' || id === 'lifecircle-streets' || id === 'parking-sites')
-      return tooltipLink(id, object);
+      return tooltipLink(id, index, object);
     if (id !== 'crowd-hexagons') return undefined;
     const hex = object as { colorValue?: number; count?: number } | null;
     return hex ? input.text.hexagon(Math.round(hex.colorValue ?? 0), hex.count ?? 0) : null;

@@ -6,7 +6,7 @@ import type {
   CrowdDensity,
   LifeCircleCoverage,
   ParkingSites,
-  TrafficLinks,
+  TrafficLayer,
   WaterSections,
 } from '../cockpit/layers.ts';
 import { buildThematic } from './thematic.ts';
@@ -35,7 +35,7 @@ export interface ThematicData {
   water: WaterSections | undefined;
   rivers: GeoJSON.FeatureCollection | undefined;
   crowd: CrowdDensity | undefined;
-  traffic: TrafficLinks | undefined;
+  traffic: TrafficLayer | undefined;
   parking: ParkingSites | undefined;
   lifecircle: LifeCircleCoverage | undefined;
   radiusM: number;
