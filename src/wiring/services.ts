@@ -126,7 +126,11 @@ export async function wireServices(deps: {
         byUsername: async (username) => {
           const user = await deps.identity.users
             .findByUsername(SYSTEM_PRINCIPAL, username.trim().toLowerCase())
-            .catch(() => undefined);
+            .catch((err: unknown) => {
+              // Not found is "no such citizen"; anything else (the database down) is the caller's 5xx.
+              if (err instanceof AppError && err.code === 'not_found') return undefined;
+              throw err;
+            });
           return user && user.roles.length === 0 ? { id: user.id, name: user.displayName } : undefined;
         },
       },
