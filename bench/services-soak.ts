@@ -61,6 +61,8 @@ async function worker(url: string, mode: string, speed: number, t0: string): Pro
         },
       },
       calendar: WorkingDayCalendar.load(),
+      signingSeed: new Uint8Array(32),
+      accounts: { byUsername: async () => undefined },
     },
     loadBundleFiles(),
   );

@@ -92,6 +92,8 @@ async function main(): Promise<void> {
         notifier: new NotifyService({ db, clock, logger: createLogger('error') }),
         evidence,
         calendar: WorkingDayCalendar.load(),
+        signingSeed: new Uint8Array(32),
+        accounts: { byUsername: async () => undefined },
       },
       loadBundleFiles(),
     );

@@ -233,6 +233,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     organisation,
     notifier: centre.notify,
     gateway,
+    identity,
+    dataDir: config.dataDir,
     ...options.services,
   });
   const scenarios = wireScenarios({

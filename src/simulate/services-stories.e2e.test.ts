@@ -46,6 +46,11 @@ describe.each(testBackends)('services stories on %s', (kind) => {
       completed: true,
       wrongDeskRefused: true,
       retriedNoop: true,
+      proposalAccepted: true,
+      certificatesIssued: 6,
+      certificateVerified: true,
+      tamperedRefused: true,
+      pdfDownloaded: true,
     });
     expect(outcome.leadTimeMinutes).toBeLessThanOrEqual(120);
   });
@@ -58,6 +63,8 @@ describe.each(testBackends)('services stories on %s', (kind) => {
       items: 6,
       completed: true,
       leadTimeMinutes: 90,
+      certificatesIssued: 6,
+      certificateVerified: true,
     });
   });
 
@@ -97,7 +104,14 @@ describe.each(testBackends)('services stories on %s', (kind) => {
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     const last = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
-    expect(last).toMatchObject({ story: 'newborn', holds: true, completed: true, materialsFromCitizen: 2 });
+    expect(last).toMatchObject({
+      story: 'newborn',
+      holds: true,
+      completed: true,
+      materialsFromCitizen: 2,
+      certificatesIssued: 6,
+      certificateVerified: true,
+    });
     expect(last.leadTimeMinutes).toBeLessThanOrEqual(120);
     expect(run.stderr).toContain('新生儿出生一件事');
   }, 120_000);

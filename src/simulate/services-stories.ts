@@ -24,6 +24,8 @@ interface ServiceStory {
   maxFromCitizen?: number;
   /** The desk that tries a step that is not its own (refused), and that step. */
   wrongDesk?: { user: string; item: string };
+  /** Proactive start: the hospital's health department registers the birth and the parent accepts the proposal. */
+  birth?: { hospital: string; relation: 'mother' | 'father' };
 }
 
 const day = (now: number, back: number) => new Date(now - back * 86_400_000).toISOString().slice(0, 10);
@@ -45,6 +47,7 @@ const STORIES: Record<string, ServiceStory> = {
     targetMinutes: 120,
     maxFromCitizen: 2,
     wrongDesk: { user: deskUser('50:public_security'), item: 'birth-certificate' },
+    birth: { hospital: '重庆市妇幼保健院', relation: 'mother' },
   },
   'business-startup': {
     story: 'business-startup',
@@ -107,11 +110,34 @@ export async function serviceStory(d: Driver, name: string): Promise<{ outcome: 
   d.log(
     `  申请条件：${eligibility.eligible ? '符合' : eligibility.reasons.map((r: Json) => r.reasonZh).join('；')}`,
   );
-  let app = await call('POST', '/api/v1/services/applications', s.applicant, {
-    bundleId: s.bundleId,
-    form,
-    consent: true,
-  });
+  let app: Json;
+  let proposalAccepted: boolean | undefined;
+  if (s.birth) {
+    // The hospital registers the birth; the platform proposes the bundle to the parent, who accepts it.
+    const registrar = deskUser('50:health');
+    const proposal = await call('POST', '/api/v1/services/births', registrar, {
+      birthRecordNo: `CS-${new Date(d.now()).toISOString().slice(0, 10).replaceAll('-', '')}-${Math.random().toString(36).slice(2, 10)}`,
+      newbornName: form.newbornName,
+      birthDate: form.birthDate,
+      hospital: s.birth.hospital,
+      motherIdNumber: form.motherIdNumber,
+      fatherIdNumber: form.fatherIdNumber,
+      parent: { account: s.applicant, relation: s.birth.relation },
+    });
+    d.log(`  ${s.birth.hospital}登记出生 → 向 ${s.applicant} 推送“${bundle.titleZh}”（${proposal.id}）`);
+    const mine = (await call('GET', '/api/v1/services/proposals', s.applicant)).items as Json[];
+    if (!mine.some((p) => p.id === proposal.id)) throw new Error('the parent does not see the proposal');
+    app = await call('POST', `/api/v1/services/proposals/${proposal.id}/accept`, s.applicant, {
+      consent: true,
+    });
+    proposalAccepted = app.bundleId === s.bundleId && app.status === 'draft';
+    d.log(`  家长同意授权并接受 → 申请 ${app.id}`);
+  } else
+    app = await call('POST', '/api/v1/services/applications', s.applicant, {
+      bundleId: s.bundleId,
+      form,
+      consent: true,
+    });
   for (const m of app.materials as Json[])
     if (m.origin === 'shared_data')
       d.log(`  ✓ ${m.titleZh} ← ${m.owner}（${m.resourceId}，交换 ${m.exchangeId}）`);
@@ -169,6 +195,34 @@ export async function serviceStory(d: Driver, name: string): Promise<{ outcome: 
   d.log(
     `  ${completed ? '全部办结' : `未办结（${app.status}）`}，用时 ${leadTimeMinutes ?? '—'} 分钟（模拟时间），通知 ${notices.length} 条`,
   );
+  // The electronic certificates: one per item, the PDF downloaded, the QR text verified by anyone.
+  let certificatesIssued = 0;
+  let certificateVerified = false;
+  let tamperedRefused = false;
+  let pdfDownloaded = false;
+  if (completed) {
+    const certs = (await call('GET', `/api/v1/services/applications/${app.id}/certificates`, s.applicant))
+      .items as Json[];
+    certificatesIssued = certs.length;
+    const first = certs[0];
+    if (first) {
+      const pdf = await d.call('GET', first.pdf, s.applicant);
+      pdfDownloaded = pdf.status === 200 && String(pdf.body).startsWith('%PDF-');
+      const check = await call('POST', '/api/v1/services/certificates/verify', s.applicant, { qr: first.qr });
+      certificateVerified = check.valid === true;
+      const [h, , sig] = String(first.qr).split('.');
+      const forged = Buffer.from(
+        JSON.stringify({ ...first.claims, holder: { id: 'x', name: '冒名' } }),
+      ).toString('base64url');
+      const tampered = await call('POST', '/api/v1/services/certificates/verify', s.applicant, {
+        qr: `${h}.${forged}.${sig}`,
+      });
+      tamperedRefused = tampered.valid === false && tampered.reason === 'bad_signature';
+      d.log(
+        `  电子证照 ${certs.length} 份（${certs.map((c) => c.number).join('、')}）；验证 ${first.number}：${check.reason}；篡改后：${tampered.reason}`,
+      );
+    }
+  }
   const sum = app.summary as Json;
   const figures = {
     applicationId: app.id,
@@ -185,6 +239,11 @@ export async function serviceStory(d: Driver, name: string): Promise<{ outcome: 
     wrongDeskRefused: wrongDeskRefused ?? null,
     retriedNoop: retriedNoop ?? null,
     notices: notices.length,
+    proposalAccepted: proposalAccepted ?? null,
+    certificatesIssued,
+    certificateVerified,
+    tamperedRefused,
+    pdfDownloaded,
   };
   const checks: [boolean, string][] = [
     [eligibility.eligible === true, 'the applicant is eligible'],
@@ -196,6 +255,11 @@ export async function serviceStory(d: Driver, name: string): Promise<{ outcome: 
     ],
     [retriedNoop !== false, 'a step decided twice is decided once'],
     [notices.length > 0, 'the applicant is told at each step'],
+    [proposalAccepted !== false, 'the birth registered proposes the bundle, and the parent accepts it'],
+    [certificatesIssued === sum.items, 'one electronic certificate per item'],
+    [pdfDownloaded, 'the applicant downloads a certificate as PDF'],
+    [certificateVerified, 'a certificate’s QR text verifies'],
+    [tamperedRefused, 'a changed QR text is refused (bad_signature)'],
   ];
   if (s.maxFromCitizen !== undefined)
     checks.push([

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../modules/audit/index.ts';
 import { type Consumer, ConsumerService, type ExchangeGateway } from '../modules/datahub/index.ts';
+import type { IdentityService } from '../modules/identity/index.ts';
 import type { NotifyService } from '../modules/notify/index.ts';
 import type { Organisation } from '../modules/organisation/index.ts';
 import {
@@ -17,6 +18,7 @@ import type { Db } from '../platform/db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Api } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
+import { persistentSecret } from '../platform/secrets.ts';
 
 /** The purpose the services platform states at the gateway (the negative list may allow exactly it). */
 export const ONCE_ONLY_PURPOSE = 'once_only_service';
@@ -79,7 +81,9 @@ export function gatewayEvidence(
 /**
  * Integrated services (一件事一次办): bundle files validated at start (a bad one stops the start
  * naming file and field; departments must be the organisation's city-level ones), materials read
- * through the gateway, notices through notify, the step timers swept every 15 s.
+ * through the gateway, notices through notify (in-app, and the applicant's webhook), the step timers
+ * swept every 15 s, the certificates' key derived from a secret kept in the data directory, the
+ * parents of registered births found among identity's citizens.
  */
 export async function wireServices(deps: {
   db: Db;
@@ -90,6 +94,8 @@ export async function wireServices(deps: {
   organisation: Organisation;
   notifier: NotifyService;
   gateway: ExchangeGateway;
+  identity: IdentityService;
+  dataDir: string;
   bundlesDir?: string;
   sweepMs?: number;
 }): Promise<IntegratedServices> {
@@ -114,6 +120,20 @@ export async function wireServices(deps: {
       notifier: deps.notifier,
       evidence: gatewayEvidence(deps.gateway),
       calendar: chinaCalendar(),
+      signingSeed: Buffer.from(persistentSecret(deps.dataDir, 'services-certificate-key'), 'base64url'),
+      accounts: {
+        // A citizen is a user without roles; an operator's account is never proposed a bundle.
+        byUsername: async (username) => {
+          const user = await deps.identity.users
+            .findByUsername(SYSTEM_PRINCIPAL, username.trim().toLowerCase())
+            .catch((err: unknown) => {
+              // Not found is "no such citizen"; anything else (the database down) is the caller's 5xx.
+              if (err instanceof AppError && err.code === 'not_found') return undefined;
+              throw err;
+            });
+          return user && user.roles.length === 0 ? { id: user.id, name: user.displayName } : undefined;
+        },
+      },
     },
     files,
   );

@@ -8,10 +8,25 @@ export {
   type LoadedBundle,
   loadBundleFiles,
 } from './services.bundle.ts';
-export type { EvidenceAnswer, EvidenceRequest, EvidenceSource, ServicesDeps } from './services.deps.ts';
+export { CERTIFICATE_TYP, PDF_QR_ENTRY } from './services.certificates.ts';
+export type {
+  ApplicantDirectory,
+  EvidenceAnswer,
+  EvidenceRequest,
+  EvidenceSource,
+  ServicesDeps,
+} from './services.deps.ts';
 export { servicesMigrations } from './services.migrations.ts';
 export { createServices, type IntegratedServices } from './services.module.ts';
+export { NEWBORN_BUNDLE } from './services.proposals.ts';
 export { registerServicesRoutes } from './services.routes.ts';
-export type { ApplicationDto, DeskItemDto, MaterialDto, StepDto } from './services.schema.ts';
+export type {
+  ApplicationDto,
+  CertificateClaims,
+  DeskItemDto,
+  MaterialDto,
+  ProposalDto,
+  StepDto,
+} from './services.schema.ts';
 export { CONSENT_TEXT } from './services.service.ts';
 export { ESCALATION_RECIPIENT } from './services.timers.ts';

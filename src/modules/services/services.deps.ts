@@ -24,6 +24,11 @@ export interface EvidenceSource {
   read(request: EvidenceRequest): Promise<EvidenceAnswer>;
 }
 
+/** Finds a citizen's account by username (identity), for a registered event's proposal. */
+export interface ApplicantDirectory {
+  byUsername(username: string): Promise<{ id: string; name: string } | undefined>;
+}
+
 /** What the services module is built from. */
 export interface ServicesDeps {
   db: Db;
@@ -32,5 +37,8 @@ export interface ServicesDeps {
   notifier: Notifier & { inbox(recipients: string[], limit?: number): Promise<NotificationDto[]> };
   evidence: EvidenceSource;
   calendar: WorkingDayCalendar;
+  /** Secret seed the certificates' Ed25519 key is derived from (kept in the data directory). */
+  signingSeed: Uint8Array;
+  accounts: ApplicantDirectory;
   logger?: Logger;
 }

@@ -10,7 +10,7 @@ import type {
   DeskItemDto,
   MaterialDto,
 } from './services.schema.ts';
-import { notFound, type ServicesCore } from './services.service.ts';
+import { applicantOf, notFound, type ServicesCore } from './services.service.ts';
 
 const DECIDED: Record<DecisionBody['decision'], string> = {
   approve: 'approved',
@@ -126,7 +126,7 @@ export class ServicesDesk {
         late: step.due_at ? now > new Date(step.due_at) : false,
       });
       const title = bundle.items.find((i) => i.code === item)?.titleZh ?? item;
-      const to = [`citizen:${app.applicant_id}`];
+      const to = [applicantOf(app)];
       if (body.decision === 'approve') {
         const materials = app.materials.map(
           (m): MaterialDto =>
@@ -148,14 +148,15 @@ export class ServicesDesk {
             completed_at: now,
             updated_at: now,
           });
-          await core.audit(trx, principal, 'services.application.completed', id, {});
+          const issued = await core.certificates.issue(trx, app, bundle, steps, now);
           await core.notify(
             trx,
             to,
             id,
             `${bundle.titleZh}：全部办结`,
-            '一件事已全部办结，证照结果可在办件详情中查看。',
+            `一件事已全部办结，已签发 ${issued} 份电子证照，可在办件详情中下载。`,
           );
+          await core.audit(trx, principal, 'services.application.completed', id, { certificates: issued });
         }
       } else if (body.decision === 'reject') {
         const steps = await core.repo.steps(core.db(trx), [id]);

@@ -1,5 +1,5 @@
 import type { Principal } from '../../platform/access.ts';
-import type { EvidenceSource } from './services.deps.ts';
+import type { ApplicantDirectory, EvidenceSource } from './services.deps.ts';
 
 /** A citizen: an authenticated user without roles. */
 export function citizen(id: string): Principal {
@@ -87,3 +87,13 @@ export const NEWBORN_RECORDS: Record<string, Record<string, unknown>[]> = {
   'demo-hcs-rental': [],
   'demo-hrss-insured': [{ person_id: MOTHER, insurance: '生育保险' }],
 };
+
+/** The seed the tests' certificate key is derived from. */
+export const TEST_SIGNING_SEED = new Uint8Array(32).fill(42);
+
+/** Citizens' accounts by username (the username is the user id here). */
+export function memoryAccounts(usernames: string[]): ApplicantDirectory {
+  return {
+    byUsername: async (u) => (usernames.includes(u) ? { id: u, name: u } : undefined),
+  };
+}

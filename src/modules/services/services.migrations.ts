@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migrations } from '../../platform/db/migrate.ts';
 
-/** Bundle versions, applications, their steps and the durable timers. */
+/** Bundle versions, applications, their steps and the durable timers; then certificates, proposals and applicants' webhooks. */
 export const servicesMigrations: Migrations = {
   '202612070930_services_init': {
     async up(db: Kysely<unknown>) {
@@ -76,6 +76,48 @@ export const servicesMigrations: Migrations = {
         .addColumn('fired_at', 'timestamptz')
         .execute();
       await sql`create index sv_timer_due on sv_timer (fire_at) where fired_at is null`.execute(db);
+    },
+  },
+  '202612071930_services_outputs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sv_certificate')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('number', 'text', (c) => c.notNull().unique())
+        .addColumn('application_id', 'text', (c) => c.notNull().references('sv_application.id'))
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addColumn('holder_id', 'text', (c) => c.notNull())
+        .addColumn('claims', 'jsonb', (c) => c.notNull())
+        .addColumn('jws', 'text', (c) => c.notNull())
+        .addColumn('kid', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'timestamptz', (c) => c.notNull())
+        .addUniqueConstraint('sv_certificate_item', ['application_id', 'item'])
+        .execute();
+      await db.schema
+        .createTable('sv_proposal')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('bundle_id', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('trigger_ref', 'text', (c) => c.notNull())
+        .addColumn('parent_id', 'text', (c) => c.notNull())
+        .addColumn('form', 'jsonb', (c) => c.notNull())
+        .addColumn('record', 'jsonb', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('open', 'accepted', 'declined')`),
+        )
+        .addColumn('application_id', 'text')
+        .addColumn('registered_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('decided_at', 'timestamptz')
+        .addColumn('decline_reason', 'text')
+        .addUniqueConstraint('sv_proposal_trigger', ['bundle_id', 'trigger', 'trigger_ref'])
+        .execute();
+      await db.schema
+        .createIndex('sv_proposal_parent')
+        .on('sv_proposal')
+        .columns(['parent_id', 'created_at'])
+        .execute();
+      await db.schema.alterTable('sv_application').addColumn('notify_url', 'text').execute();
     },
   },
 };

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { MaterialDto, StepDto } from './services.schema.ts';
 import type { ServicesTables } from './services.tables.ts';
 
@@ -6,6 +6,8 @@ type Db = Kysely<ServicesTables>;
 export type ApplicationRow = Selectable<ServicesTables['sv_application']>;
 export type StepRow = Selectable<ServicesTables['sv_step']>;
 export type TimerRow = Selectable<ServicesTables['sv_timer']>;
+export type CertificateRow = Selectable<ServicesTables['sv_certificate']>;
+export type ProposalRow = Selectable<ServicesTables['sv_proposal']>;
 
 /** All SQL of the services module. */
 export class ServicesRepository {
@@ -120,6 +122,79 @@ export class ServicesRepository {
 
   async markFired(db: Db, id: number, at: Date): Promise<void> {
     await db.updateTable('sv_timer').set({ fired_at: at }).where('id', '=', id).execute();
+  }
+
+  /** The next certificate serial (taken before the insert: the number is part of what is signed). */
+  async nextCertificateId(db: Db): Promise<number> {
+    const r = await sql<{ id: string }>`select nextval('sv_certificate_id_seq') as id`.execute(db);
+    return Number(r.rows[0]?.id);
+  }
+
+  async insertCertificates(db: Db, rows: Insertable<ServicesTables['sv_certificate']>[]): Promise<void> {
+    if (rows.length) await db.insertInto('sv_certificate').values(rows).execute();
+  }
+
+  async certificatesOf(db: Db, applicationId: string): Promise<CertificateRow[]> {
+    return db
+      .selectFrom('sv_certificate')
+      .selectAll()
+      .where('application_id', '=', applicationId)
+      .orderBy('id')
+      .execute();
+  }
+
+  async certificate(db: Db, number: string): Promise<CertificateRow | undefined> {
+    return db.selectFrom('sv_certificate').selectAll().where('number', '=', number).executeTakeFirst();
+  }
+
+  /** Inserts a proposal unless one exists for the same event; returns whether it was new. */
+  async insertProposal(db: Db, row: Insertable<ServicesTables['sv_proposal']>): Promise<boolean> {
+    const r = await db
+      .insertInto('sv_proposal')
+      .values(row)
+      .onConflict((oc) => oc.columns(['bundle_id', 'trigger', 'trigger_ref']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async proposal(db: Db, id: string, lock = false): Promise<ProposalRow | undefined> {
+    const q = db.selectFrom('sv_proposal').selectAll().where('id', '=', id);
+    return (lock ? q.forUpdate() : q).executeTakeFirst();
+  }
+
+  async proposalByTrigger(db: Db, bundleId: string, trigger: string, ref: string) {
+    return db
+      .selectFrom('sv_proposal')
+      .selectAll()
+      .where('bundle_id', '=', bundleId)
+      .where('trigger', '=', trigger)
+      .where('trigger_ref', '=', ref)
+      .executeTakeFirst();
+  }
+
+  async proposalsOf(db: Db, parentId: string, limit: number): Promise<ProposalRow[]> {
+    return db
+      .selectFrom('sv_proposal')
+      .selectAll()
+      .where('parent_id', '=', parentId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Decides an open proposal; false when it was not open any more (decided meanwhile). */
+  async decideProposal(
+    db: Db,
+    id: string,
+    patch: { status: string; application_id?: string; decided_at: Date; decline_reason?: string | null },
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable('sv_proposal')
+      .set(patch)
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 }
 

@@ -13,10 +13,12 @@ import { loadBundleFiles } from './services.bundle.ts';
 import {
   citizen,
   liaison,
+  memoryAccounts,
   memoryEvidence,
   NEWBORN_RECORDS,
   newbornForm,
   PNG_DATA_URL,
+  TEST_SIGNING_SEED,
 } from './services.fixtures.ts';
 import { servicesMigrations } from './services.migrations.ts';
 import { createServices } from './services.module.ts';
@@ -47,6 +49,8 @@ describe.each(testBackends)('services routes on %s', (kind) => {
         notifier: new NotifyService({ db: database.db, clock, logger: createLogger('error') }),
         evidence: memoryEvidence(NEWBORN_RECORDS),
         calendar: WorkingDayCalendar.load(),
+        signingSeed: TEST_SIGNING_SEED,
+        accounts: memoryAccounts(['mother-2']),
       },
       loadBundleFiles(),
     );

@@ -6,14 +6,21 @@ import { NotificationSchema } from '../notify/index.ts';
 import { KpiQuerySchema, ServicesKpisSchema, servicesKpis } from './services.kpis.ts';
 import type { IntegratedServices } from './services.module.ts';
 import {
+  AcceptProposalSchema,
   ApplicationSchema,
+  BirthSchema,
   BundleSummarySchema,
+  CertificateSchema,
+  CertificateStatusSchema,
+  CertificateVerifySchema,
   CorrectionSchema,
   CreateApplicationSchema,
   DecisionSchema,
+  DeclineProposalSchema,
   DeskItemSchema,
   EligibilityBodySchema,
   EligibilitySchema,
+  ProposalSchema,
   SubmitSchema,
 } from './services.schema.ts';
 
@@ -172,5 +179,162 @@ export function registerServicesRoutes(app: Api, deps: { services: IntegratedSer
       },
     },
     async (req) => servicesKpis(core.deps.db, core.deps.clock.now(), req.query),
+  );
+  registerCertificateRoutes(app, deps.services);
+  registerProposalRoutes(app, deps.services);
+}
+
+/** Electronic certificates: the applicant's list and PDFs, the published key, public verification. */
+function registerCertificateRoutes(app: Api, { certificates }: IntegratedServices): void {
+  app.get(
+    '/api/v1/services/keys',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'The certificates’ signing key as a JWKS (Ed25519, EdDSA): verify a certificate’s QR text offline',
+        security: [],
+        response: { 200: z.object({ keys: z.array(z.record(z.string(), z.string())) }) },
+      },
+    },
+    async () => certificates.jwks(),
+  );
+  app.get(
+    '/api/v1/services/applications/:id/certificates',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The electronic certificates of a completed application (one per item), with their QR text',
+        params: Id,
+        response: { 200: z.object({ items: z.array(CertificateSchema) }) },
+      },
+    },
+    async (req) => ({ items: await certificates.list(principalOf(req), req.params.id) }),
+  );
+  app.get(
+    '/api/v1/services/applications/:id/certificates/:number.pdf',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Download a certificate as PDF (application/pdf): its applicant, a department with a step in it, an administrator',
+        params: z.object({ id: z.string().max(64), number: z.string().max(64) }),
+      },
+    },
+    async (req, reply) => {
+      const bytes = await certificates.pdf(principalOf(req), req.params.id, req.params.number);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${req.params.number}.pdf"`)
+        .header('cache-control', 'private')
+        .send(Buffer.from(bytes));
+    },
+  );
+  app.post(
+    '/api/v1/services/certificates/verify',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Verify a certificate from its QR text alone: signature, issued as is under its number, validity',
+        security: [],
+        body: z.object({ qr: z.string().max(8000) }),
+        response: { 200: CertificateVerifySchema },
+      },
+    },
+    async (req) => certificates.verify(req.body.qr),
+  );
+  app.get(
+    '/api/v1/services/certificates/:number',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'A certificate’s status by its number (the holder’s name masked); 404 not_found for a number never issued',
+        security: [],
+        params: z.object({ number: z.string().max(64) }),
+        response: { 200: CertificateStatusSchema },
+      },
+    },
+    async (req) => certificates.status(req.params.number),
+  );
+}
+
+/** Proactive services: a birth registered by the health department proposes the newborn bundle to the parent. */
+function registerProposalRoutes(app: Api, { proposals }: IntegratedServices): void {
+  app.post(
+    '/api/v1/services/births',
+    {
+      // The service checks the department (the newborn bundle's first desk) and audits the proposal.
+      config: { access: { roles: ['department_liaison'] } },
+      schema: {
+        tags,
+        summary:
+          'Register a birth (the health department): proposes the newborn bundle, pre-filled, to the parent (201; the same birth again: 200 with the proposal made)',
+        body: BirthSchema,
+        response: { 200: ProposalSchema, 201: ProposalSchema },
+      },
+    },
+    async (req, reply) => {
+      const { created, proposal } = await proposals.registerBirth(principalOf(req), req.body);
+      return reply.status(created ? 201 : 200).send(proposal);
+    },
+  );
+  app.get(
+    '/api/v1/services/proposals',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Bundles the platform proposes to you (after a registered birth), newest first',
+        response: { 200: z.object({ items: z.array(ProposalSchema) }) },
+      },
+    },
+    async (req) => ({ items: await proposals.mine(principalOf(req)) }),
+  );
+  app.get(
+    '/api/v1/services/proposals/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags, summary: 'One of your proposals', params: Id, response: { 200: ProposalSchema } },
+    },
+    async (req) => proposals.get(principalOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/services/proposals/:id/accept',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Accept a proposal: the application starts as a draft (with consent, the departments’ records are read and shown to confirm); again: the same application (200)',
+        params: Id,
+        body: AcceptProposalSchema,
+        response: { 200: ApplicationSchema, 201: ApplicationSchema },
+      },
+    },
+    async (req, reply) => {
+      const { created, application } = await proposals.accept(principalOf(req), req.params.id, req.body);
+      return reply.status(created ? 201 : 200).send(application);
+    },
+  );
+  app.post(
+    '/api/v1/services/proposals/:id/decline',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'Decline a proposal (nothing was read from any department)',
+        params: Id,
+        body: DeclineProposalSchema,
+        response: { 200: ProposalSchema },
+      },
+    },
+    async (req) => proposals.decline(principalOf(req), req.params.id, req.body.reason),
   );
 }

@@ -77,6 +77,11 @@ export const ApplicationSchema = z
   .meta({ id: 'ServicesApplication' });
 export type ApplicationDto = z.infer<typeof ApplicationSchema>;
 
+const NotifyUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .describe('your webhook: every notice about the application is also POSTed there as JSON');
+
 const FormSchema = z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean()]));
 
 export const EligibilityBodySchema = z.object({ form: FormSchema });
@@ -94,6 +99,7 @@ export const CreateApplicationSchema = z.object({
   consent: z
     .boolean()
     .describe('the applicant agrees that the departments’ records named by the bundle are read for it'),
+  notifyUrl: NotifyUrl.optional(),
 });
 export type CreateApplication = z.infer<typeof CreateApplicationSchema>;
 
@@ -137,3 +143,139 @@ export const BundleSummarySchema = z.object({
   materials: z.number().int(),
 });
 export type BundleSummaryDto = z.infer<typeof BundleSummarySchema>;
+
+/** What an electronic certificate asserts: signed (compact JWS, EdDSA) and carried in full by its QR code. */
+export const CertificateClaimsSchema = z
+  .object({
+    v: z.literal(1),
+    number: z.string().describe('SV-<issue date>-<serial>'),
+    bundle: z.string().describe('bundle id @ version'),
+    application: z.string(),
+    item: z.string(),
+    title: z.string().describe('the output’s name (Chinese)'),
+    titleEn: z.string(),
+    holder: z.object({ id: z.string(), name: z.string() }).describe('the applicant'),
+    subject: z
+      .string()
+      .nullable()
+      .describe('whom the certificate is about when not the applicant (the newborn’s name)'),
+    issuer: z.string().describe('the department that approved the item'),
+    issuedAt: Instant,
+    validFrom: z.string().describe('date'),
+    validUntil: z.string().nullable().describe('date; null: no expiry'),
+  })
+  .meta({ id: 'ServicesCertificateClaims' });
+export type CertificateClaims = z.infer<typeof CertificateClaimsSchema>;
+
+export const CertificateSchema = z
+  .object({
+    number: z.string(),
+    item: z.string(),
+    issuedAt: Instant,
+    claims: CertificateClaimsSchema,
+    qr: z
+      .string()
+      .describe('the QR code’s text: the claims as a compact JWS signed with the key at /services/keys'),
+    pdf: z.string().describe('where its applicant downloads the PDF'),
+  })
+  .meta({ id: 'ServicesCertificate' });
+export type CertificateDto = z.infer<typeof CertificateSchema>;
+
+export const CertificateVerifySchema = z
+  .object({
+    valid: z.boolean(),
+    reason: z
+      .enum([
+        'ok',
+        'malformed',
+        'unknown_key',
+        'bad_signature',
+        'unknown_certificate',
+        'not_as_issued',
+        'expired',
+      ])
+      .describe(
+        'malformed: not a certificate’s QR text; unknown_key: signed by no published key; bad_signature: changed after signing; unknown_certificate: no such number issued; not_as_issued: signed, but not the text issued under that number',
+      ),
+    claims: CertificateClaimsSchema.nullable().describe('what the text asserts, when its signature verifies'),
+  })
+  .meta({ id: 'ServicesCertificateCheck' });
+export type CertificateVerifyDto = z.infer<typeof CertificateVerifySchema>;
+
+export const CertificateStatusSchema = z.object({
+  number: z.string(),
+  valid: z.boolean(),
+  status: z.enum(['valid', 'expired']),
+  item: z.string(),
+  title: z.string(),
+  issuer: z.string(),
+  issuedAt: Instant,
+  validUntil: z.string().nullable(),
+  holder: z.string().describe('the holder’s name, masked'),
+});
+export type CertificateStatusDto = z.infer<typeof CertificateStatusSchema>;
+
+const IdNumber = z.string().regex(/^\d{17}[\dX]$/, '18 characters: 17 digits and a digit or X');
+
+/** A birth registered by the hospital's health department: it opens a newborn bundle proposal for the parent. */
+export const BirthSchema = z.object({
+  birthRecordNo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .describe('the birth record’s number (one proposal per birth)'),
+  newbornName: z.string().trim().min(1).max(40),
+  birthDate: z.iso.date(),
+  hospital: z.string().trim().min(1).max(60),
+  motherIdNumber: IdNumber,
+  fatherIdNumber: IdNumber,
+  parent: z.object({
+    account: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .describe('the parent’s citizen account (username) on the portal'),
+    relation: z.enum(['mother', 'father']),
+  }),
+});
+export type BirthInput = z.infer<typeof BirthSchema>;
+
+export const ProposalSchema = z
+  .object({
+    id: z.string(),
+    bundleId: z.string(),
+    trigger: z.enum(['birth']),
+    triggerRef: z.string(),
+    status: z.enum(['open', 'accepted', 'declined']),
+    form: z.record(z.string(), z.unknown()).describe('pre-filled from the registration'),
+    record: z.record(z.string(), z.unknown()).describe('the event as registered'),
+    materials: z
+      .array(
+        z.object({
+          code: z.string(),
+          titleZh: z.string(),
+          from: z.enum(['departments', 'item', 'you']),
+          holders: z.array(z.string()).describe('the departments whose records are read, once you consent'),
+        }),
+      )
+      .describe(
+        'what will be filled from departments’ records once you accept with consent (nothing is read before)',
+      ),
+    consentText: z.string(),
+    applicationId: z.string().nullable(),
+    createdAt: Instant,
+    decidedAt: Instant.nullable(),
+    declineReason: z.string().nullable(),
+  })
+  .meta({ id: 'ServicesProposal' });
+export type ProposalDto = z.infer<typeof ProposalSchema>;
+
+export const AcceptProposalSchema = z.object({
+  consent: z.boolean().describe('read the departments’ records named in the proposal'),
+  notifyUrl: NotifyUrl.optional(),
+});
+export type AcceptProposal = z.infer<typeof AcceptProposalSchema>;
+
+export const DeclineProposalSchema = z.object({ reason: z.string().trim().min(1).max(300).optional() });

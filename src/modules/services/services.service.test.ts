@@ -15,10 +15,12 @@ import { loadBundleFiles } from './services.bundle.ts';
 import {
   citizen,
   liaison,
+  memoryAccounts,
   memoryEvidence,
   NEWBORN_RECORDS,
   newbornForm,
   PNG_DATA_URL,
+  TEST_SIGNING_SEED,
 } from './services.fixtures.ts';
 import { servicesMigrations } from './services.migrations.ts';
 import { createServices, type IntegratedServices } from './services.module.ts';
@@ -36,7 +38,16 @@ describe.each(testBackends)('integrated services on %s', (kind) => {
   const build = async () => {
     const notifier = new NotifyService({ db: database.db, clock, logger: createLogger('error') });
     return createServices(
-      { db: database.db, audit: new AuditLog(clock), clock, notifier, evidence, calendar },
+      {
+        db: database.db,
+        audit: new AuditLog(clock),
+        clock,
+        notifier,
+        evidence,
+        calendar,
+        signingSeed: TEST_SIGNING_SEED,
+        accounts: memoryAccounts(['mother-1']),
+      },
       loadBundleFiles(),
     );
   };
@@ -253,7 +264,16 @@ describe.each(testBackends)('integrated services on %s', (kind) => {
       JSON.stringify({ ...v1, version: 2, titleZh: '新生儿出生一件事（二版）' }),
     );
     const notifier = new NotifyService({ db: database.db, clock, logger: createLogger('error') });
-    const deps = { db: database.db, audit: new AuditLog(clock), clock, notifier, evidence, calendar };
+    const deps = {
+      db: database.db,
+      audit: new AuditLog(clock),
+      clock,
+      notifier,
+      evidence,
+      calendar,
+      signingSeed: TEST_SIGNING_SEED,
+      accounts: memoryAccounts([]),
+    };
     const next = await createServices(deps, loadBundleFiles(dir));
     expect(next.core.listBundles().map((b) => `${b.id}@${b.version}`)).toEqual(['newborn@2']);
     expect((await next.core.get(mother, draft.id)).version).toBe(1);

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../platform/access.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { ed25519KeyFrom } from '../../platform/signing.ts';
+import type { Recipient } from '../notify/index.ts';
 import { type Bundle, bundleDepartments } from './services.bundle.ts';
+import { CERTIFICATE_KEY_LABEL, ServicesCertificates } from './services.certificates.ts';
 import type { ServicesDeps } from './services.deps.ts';
 import {
   blankMaterial,
@@ -38,10 +41,15 @@ export class ServicesCore {
   readonly deps: ServicesDeps;
   readonly bundles: BundleRegistry;
   readonly repo = new ServicesRepository();
+  readonly certificates: ServicesCertificates;
 
   constructor(deps: ServicesDeps, bundles: BundleRegistry) {
     this.deps = deps;
     this.bundles = bundles;
+    this.certificates = new ServicesCertificates(
+      this,
+      ed25519KeyFrom(deps.signingSeed, CERTIFICATE_KEY_LABEL),
+    );
   }
 
   db(trx: Db = this.deps.db) {
@@ -63,7 +71,12 @@ export class ServicesCore {
    * applicant's consent — every material a department holds is read through the gateway and shown
    * for confirmation; what no department holds (or everything, without consent) is asked for.
    */
-  async apply(principal: Principal, input: CreateApplication): Promise<ApplicationDto> {
+  async apply(
+    principal: Principal,
+    input: CreateApplication,
+    /** Runs in the transaction that files the draft (a proposal accepted with it). */
+    within?: (trx: Db, id: string) => Promise<void>,
+  ): Promise<ApplicationDto> {
     const bundle = this.bundles.current(input.bundleId);
     const problems = formProblems(bundle, input.form);
     if (problems.length)
@@ -105,7 +118,9 @@ export class ServicesCore {
         submitted_at: null,
         completed_at: null,
         updated_at: now,
+        notify_url: input.notifyUrl ?? null,
       });
+      if (within) await within(trx, id);
       const row = await this.repo.application(this.db(trx), id);
       const dto = this.toDto(row as ApplicationRow, []);
       // Last: the audit chain's head stays locked until commit, so it is taken as late as possible.
@@ -239,7 +254,7 @@ export class ServicesCore {
       );
       await this.notify(
         trx,
-        [`citizen:${app.applicant_id}`],
+        [applicantOf(app)],
         id,
         `${bundle.titleZh}：已受理`,
         '您的申请已受理，各部门将并联审批。',
@@ -380,24 +395,43 @@ export class ServicesCore {
     };
   }
 
-  async audit(trx: Db, principal: Principal, action: string, id: string, details: Record<string, unknown>) {
+  async audit(
+    trx: Db,
+    principal: Principal,
+    action: string,
+    id: string,
+    details: Record<string, unknown>,
+    subjectType = 'service_application',
+  ) {
     await this.deps.audit.append(trx, {
       actor: { kind: principal.kind, id: principal.id },
       action,
-      subjectType: 'service_application',
+      subjectType,
       subjectId: id,
       jurisdictionPath: '',
       details,
     });
   }
 
-  async notify(trx: Db, recipients: string[], id: string, title: string, body: string): Promise<void> {
+  async notify(
+    trx: Db,
+    recipients: (string | Recipient)[],
+    id: string,
+    title: string,
+    body: string,
+    subjectType = 'service_application',
+  ): Promise<void> {
     await this.deps.notifier.send(
       trx,
-      recipients.map((r) => ({ id: r })),
-      { subjectType: 'service_application', subjectId: id, jurisdictionPath: '', title, body },
+      recipients.map((r) => (typeof r === 'string' ? { id: r } : r)),
+      { subjectType, subjectId: id, jurisdictionPath: '', title, body },
     );
   }
+}
+
+/** The applicant as a notice's recipient: in-app, and their webhook when they gave one. */
+export function applicantOf(app: Pick<ApplicationRow, 'applicant_id' | 'notify_url'>): Recipient {
+  return { id: `citizen:${app.applicant_id}`, webhookUrl: app.notify_url };
 }
 
 export function bundleSummary(b: Bundle): BundleSummaryDto {

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { MaterialDto } from './services.schema.ts';
+import type { CertificateClaims, MaterialDto } from './services.schema.ts';
 
 /** Tables of the integrated-services module. */
 export interface ServicesTables {
@@ -29,6 +29,8 @@ export interface ServicesTables {
     submitted_at: Date | null;
     completed_at: Date | null;
     updated_at: Date;
+    /** The applicant's webhook: notices are also POSTed there (notify's webhook channel). */
+    notify_url: string | null;
   };
   /** One item's approval step: a task in the owning department's inbox. */
   sv_step: {
@@ -55,5 +57,37 @@ export interface ServicesTables {
     kind: string;
     fire_at: Date;
     fired_at: Date | null;
+  };
+  /** An electronic certificate (电子证照) of an approved item: the signed claims (compact JWS, EdDSA). */
+  sv_certificate: {
+    /** Taken from the table's sequence before the insert, so the number is signed with the rest. */
+    id: number;
+    /** `SV` + issue date + id, e.g. SV-20261202-000017. */
+    number: string;
+    application_id: string;
+    item: string;
+    holder_id: string;
+    claims: JSONColumnType<CertificateClaims, string, never>;
+    jws: string;
+    kid: string;
+    issued_at: ColumnType<Date, Date, never>;
+  };
+  /** A bundle the platform proposes to a citizen after an event (a registered birth), pre-filled. */
+  sv_proposal: {
+    id: string;
+    bundle_id: string;
+    trigger: string;
+    /** The event's own number (the birth record): one proposal per event. */
+    trigger_ref: string;
+    parent_id: string;
+    form: JSONColumnType<Record<string, unknown>, string, string>;
+    /** The event as registered. */
+    record: JSONColumnType<Record<string, unknown>, string, string>;
+    status: string;
+    application_id: string | null;
+    registered_by: string;
+    created_at: ColumnType<Date, Date, never>;
+    decided_at: Date | null;
+    decline_reason: string | null;
   };
 }

@@ -11638,6 +11638,11 @@ export interface paths {
             };
             /** @description the applicant agrees that the departments’ records named by the bundle are read for it */
             consent: boolean;
+            /**
+             * Format: uri
+             * @description your webhook: every notice about the application is also POSTed there as JSON
+             */
+            notifyUrl?: string;
           };
         };
       };
@@ -11686,6 +11691,83 @@ export interface paths {
           content: {
             'application/json': components['schemas']['ServicesApplication'];
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}/certificates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The electronic certificates of a completed application (one per item), with their QR text */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ServicesCertificate'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/applications/{id}/certificates/{number}.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a certificate as PDF (application/pdf): its applicant, a department with a step in it, an administrator */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          number: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };
@@ -11847,6 +11929,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/services/births': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a birth (the health department): proposes the newborn bundle, pre-filled, to the parent (201; the same birth again: 200 with the proposal made) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the birth record’s number (one proposal per birth) */
+            birthRecordNo: string;
+            newbornName: string;
+            /** Format: date */
+            birthDate: string;
+            hospital: string;
+            motherIdNumber: string;
+            fatherIdNumber: string;
+            parent: {
+              /** @description the parent’s citizen account (username) on the portal */
+              account: string;
+              /** @enum {string} */
+              relation: 'mother' | 'father';
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesProposal'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesProposal'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/services/bundles': {
     parameters: {
       query?: never;
@@ -11948,6 +12094,99 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/services/certificates/{number}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A certificate’s status by its number (the holder’s name masked); 404 not_found for a number never issued */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          number: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              number: string;
+              valid: boolean;
+              /** @enum {string} */
+              status: 'valid' | 'expired';
+              item: string;
+              title: string;
+              issuer: string;
+              /** Format: date-time */
+              issuedAt: string;
+              validUntil: string | null;
+              /** @description the holder’s name, masked */
+              holder: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/certificates/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a certificate from its QR text alone: signature, issued as is under its number, validity */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            qr: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesCertificateCheck'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/services/desk': {
     parameters: {
       query?: never;
@@ -11981,6 +12220,46 @@ export interface paths {
                 step: components['schemas']['ServicesStep'];
                 /** @description what the item needs */
                 materials: components['schemas']['ServicesMaterial'][];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The certificates’ signing key as a JWKS (Ed25519, EdDSA): verify a certificate’s QR text offline */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              keys: {
+                [key: string]: string;
               }[];
             };
           };
@@ -12113,6 +12392,185 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Bundles the platform proposes to you (after a registered birth), newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ServicesProposal'][];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/proposals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of your proposals */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesProposal'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/proposals/{id}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept a proposal: the application starts as a draft (with consent, the departments’ records are read and shown to confirm); again: the same application (200) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description read the departments’ records named in the proposal */
+            consent: boolean;
+            /**
+             * Format: uri
+             * @description your webhook: every notice about the application is also POSTed there as JSON
+             */
+            notifyUrl?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesApplication'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/services/proposals/{id}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decline a proposal (nothing was read from any department) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesProposal'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -15097,6 +15555,94 @@ export interface components {
         leadTimeMinutes: number | null;
       };
     };
+    ServicesCertificateClaimsInput: {
+      /** @constant */
+      v: 1;
+      /** @description SV-<issue date>-<serial> */
+      number: string;
+      /** @description bundle id @ version */
+      bundle: string;
+      application: string;
+      item: string;
+      /** @description the output’s name (Chinese) */
+      title: string;
+      titleEn: string;
+      /** @description the applicant */
+      holder: {
+        id: string;
+        name: string;
+      };
+      /** @description whom the certificate is about when not the applicant (the newborn’s name) */
+      subject: string | null;
+      /** @description the department that approved the item */
+      issuer: string;
+      /** Format: date-time */
+      issuedAt: string;
+      /** @description date */
+      validFrom: string;
+      /** @description date; null: no expiry */
+      validUntil: string | null;
+    };
+    ServicesCertificateInput: {
+      number: string;
+      item: string;
+      /** Format: date-time */
+      issuedAt: string;
+      claims: components['schemas']['ServicesCertificateClaimsInput'];
+      /** @description the QR code’s text: the claims as a compact JWS signed with the key at /services/keys */
+      qr: string;
+      /** @description where its applicant downloads the PDF */
+      pdf: string;
+    };
+    ServicesCertificateCheckInput: {
+      valid: boolean;
+      /**
+       * @description malformed: not a certificate’s QR text; unknown_key: signed by no published key; bad_signature: changed after signing; unknown_certificate: no such number issued; not_as_issued: signed, but not the text issued under that number
+       * @enum {string}
+       */
+      reason:
+        | 'ok'
+        | 'malformed'
+        | 'unknown_key'
+        | 'bad_signature'
+        | 'unknown_certificate'
+        | 'not_as_issued'
+        | 'expired';
+      /** @description what the text asserts, when its signature verifies */
+      claims: components['schemas']['ServicesCertificateClaimsInput'] | null;
+    };
+    ServicesProposalInput: {
+      id: string;
+      bundleId: string;
+      /** @enum {string} */
+      trigger: 'birth';
+      triggerRef: string;
+      /** @enum {string} */
+      status: 'open' | 'accepted' | 'declined';
+      /** @description pre-filled from the registration */
+      form: {
+        [key: string]: unknown;
+      };
+      /** @description the event as registered */
+      record: {
+        [key: string]: unknown;
+      };
+      /** @description what will be filled from departments’ records once you accept with consent (nothing is read before) */
+      materials: {
+        code: string;
+        titleZh: string;
+        /** @enum {string} */
+        from: 'departments' | 'item' | 'you';
+        /** @description the departments whose records are read, once you consent */
+        holders: string[];
+      }[];
+      consentText: string;
+      applicationId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      decidedAt: string | null;
+      declineReason: string | null;
+    };
     RuleCondition:
       | {
           /** @constant */
@@ -15420,6 +15966,94 @@ export interface components {
         /** @description submission to the last approval */
         leadTimeMinutes: number | null;
       };
+    };
+    ServicesCertificateClaims: {
+      /** @constant */
+      v: 1;
+      /** @description SV-<issue date>-<serial> */
+      number: string;
+      /** @description bundle id @ version */
+      bundle: string;
+      application: string;
+      item: string;
+      /** @description the output’s name (Chinese) */
+      title: string;
+      titleEn: string;
+      /** @description the applicant */
+      holder: {
+        id: string;
+        name: string;
+      };
+      /** @description whom the certificate is about when not the applicant (the newborn’s name) */
+      subject: string | null;
+      /** @description the department that approved the item */
+      issuer: string;
+      /** Format: date-time */
+      issuedAt: string;
+      /** @description date */
+      validFrom: string;
+      /** @description date; null: no expiry */
+      validUntil: string | null;
+    };
+    ServicesCertificate: {
+      number: string;
+      item: string;
+      /** Format: date-time */
+      issuedAt: string;
+      claims: components['schemas']['ServicesCertificateClaims'];
+      /** @description the QR code’s text: the claims as a compact JWS signed with the key at /services/keys */
+      qr: string;
+      /** @description where its applicant downloads the PDF */
+      pdf: string;
+    };
+    ServicesCertificateCheck: {
+      valid: boolean;
+      /**
+       * @description malformed: not a certificate’s QR text; unknown_key: signed by no published key; bad_signature: changed after signing; unknown_certificate: no such number issued; not_as_issued: signed, but not the text issued under that number
+       * @enum {string}
+       */
+      reason:
+        | 'ok'
+        | 'malformed'
+        | 'unknown_key'
+        | 'bad_signature'
+        | 'unknown_certificate'
+        | 'not_as_issued'
+        | 'expired';
+      /** @description what the text asserts, when its signature verifies */
+      claims: components['schemas']['ServicesCertificateClaims'] | null;
+    };
+    ServicesProposal: {
+      id: string;
+      bundleId: string;
+      /** @enum {string} */
+      trigger: 'birth';
+      triggerRef: string;
+      /** @enum {string} */
+      status: 'open' | 'accepted' | 'declined';
+      /** @description pre-filled from the registration */
+      form: {
+        [key: string]: unknown;
+      };
+      /** @description the event as registered */
+      record: {
+        [key: string]: unknown;
+      };
+      /** @description what will be filled from departments’ records once you accept with consent (nothing is read before) */
+      materials: {
+        code: string;
+        titleZh: string;
+        /** @enum {string} */
+        from: 'departments' | 'item' | 'you';
+        /** @description the departments whose records are read, once you consent */
+        holders: string[];
+      }[];
+      consentText: string;
+      applicationId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      decidedAt: string | null;
+      declineReason: string | null;
     };
   };
   responses: never;
