@@ -64,6 +64,12 @@ describe.each(testBackends)('organisation routes on %s', (kind) => {
     expect((await call('yuzhong', 'GET', `/api/v1/teams/${teamId}`)).json().jurisdictionCode).toBe(
       '500103003',
     );
+    const points = await call('jiefangbei', 'GET', '/api/v1/teams/points?onDuty=true');
+    expect(points.statusCode).toBe(200);
+    expect(points.json().paths).toEqual(['50/500103/500103003']);
+    expect((await call('jiefangbei', 'GET', '/api/v1/teams/points?kind=wizard')).json().error.code).toBe(
+      'invalid_request',
+    );
     const list = (await call('jiefangbei', 'GET', '/api/v1/teams?onDuty=true&limit=5')).json();
     expect(list.limit).toBe(5);
     expect(

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { inScope, type Principal } from '../../platform/access.ts';
 import { BATCH, underNode } from './organisation.repository.ts';
 import type { OrganisationTables } from './organisation.tables.ts';
-import type { TeamDto, TeamQuery } from './team.schema.ts';
+import type { TeamDto, TeamPointsQuery, TeamQuery } from './team.schema.ts';
 
 type Db = Kysely<OrganisationTables>;
 type TeamRow = Selectable<OrganisationTables['org_team']>;
@@ -50,6 +50,39 @@ export class TeamRepository {
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows: rows.map(toTeam), total: Number(count.n) };
+  }
+
+  /** Code, name, kind, path and position of every team matching (no paging: a map layer). */
+  async points(
+    db: Db,
+    principal: Principal,
+    q: TeamPointsQuery,
+  ): Promise<{ code: string; name: string; kind: string; path: string; lon: number; lat: number }[]> {
+    let base = db.selectFrom('org_team').where(inScope(principal, 'jurisdiction_path'));
+    if (q.kind) base = base.where('kind', '=', q.kind);
+    if (q.onDuty !== undefined) base = base.where('on_duty', '=', q.onDuty);
+    if (q.jurisdiction) base = base.where(underNode(q.jurisdiction));
+    const rows = await base
+      .select([
+        'code',
+        'name',
+        'kind',
+        'jurisdiction_path',
+        'base_lon',
+        'base_lat',
+        'position_lon',
+        'position_lat',
+      ])
+      .orderBy('code')
+      .execute();
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      kind: r.kind,
+      path: r.jurisdiction_path,
+      lon: r.position_lon ?? r.base_lon,
+      lat: r.position_lat ?? r.base_lat,
+    }));
   }
 
   /** Writes changed columns of one team and returns it as stored. */

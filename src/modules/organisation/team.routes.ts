@@ -6,6 +6,8 @@ import { pageOf } from './organisation.schema.ts';
 import {
   TeamCreateSchema,
   TeamPatchSchema,
+  TeamPointsQuerySchema,
+  TeamPointsSchema,
   TeamPositionSchema,
   TeamQuerySchema,
   TeamSchema,
@@ -29,6 +31,20 @@ export function registerTeamRoutes(app: Api, teams: TeamService): void {
       },
     },
     async (request) => teams.list(principalOf(request), request.query),
+  );
+  app.get(
+    '/api/v1/teams/points',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Field teams in your jurisdiction as compact columns for a map layer (code, name, kind, place, position)',
+        querystring: TeamPointsQuerySchema,
+        response: { 200: TeamPointsSchema },
+      },
+    },
+    async (request) => teams.points(principalOf(request), request.query),
   );
   app.get(
     '/api/v1/teams/:id',

@@ -73,3 +73,23 @@ export const TeamQuerySchema = PageQuery.extend({
 });
 /** Team filters. */
 export type TeamQuery = z.infer<typeof TeamQuerySchema>;
+
+/** GET /api/v1/teams/points. */
+export const TeamPointsQuerySchema = TeamQuerySchema.pick({ kind: true, onDuty: true, jurisdiction: true });
+/** Team filters of the map points. */
+export type TeamPointsQuery = z.infer<typeof TeamPointsQuerySchema>;
+
+/** Teams as compact columns for a map layer: i-th entry of each array is team i (ordered by code). */
+export const TeamPointsSchema = z.object({
+  count: z.number().int(),
+  codes: z.array(z.string()),
+  names: z.array(z.string()),
+  kinds: z.array(z.enum(TEAM_KINDS)).describe('the kinds present; `kind[i]` indexes this list'),
+  kind: z.array(z.number().int()),
+  paths: z.array(z.string()).describe('the jurisdiction paths present; `path[i]` indexes this list'),
+  path: z.array(z.number().int()),
+  lon: z.array(z.number()).describe('last reported position, else the base'),
+  lat: z.array(z.number()),
+});
+/** The map points of teams. */
+export type TeamPointsDto = z.infer<typeof TeamPointsSchema>;

@@ -62,6 +62,32 @@ describe.each(testBackends)('teams on %s', (kind) => {
     expect(paged.total).toBeGreaterThan(6);
   });
 
+  it('gives the map the same teams as compact columns, scoped and filtered like the list', async () => {
+    const listed = await f.organisation.teams.list(yuzhong, { ...page, onDuty: true });
+    const points = await f.organisation.teams.points(yuzhong, { onDuty: true });
+    expect(points.count).toBe(listed.total);
+    expect(points.codes).toEqual(listed.items.map((t) => t.code));
+    listed.items.forEach((t, i) => {
+      expect(points.names[i]).toBe(t.name);
+      expect(points.kinds[points.kind[i]!]).toBe(t.kind);
+      expect(points.paths[points.path[i]!]).toBe(t.jurisdictionPath);
+      const at = t.position ?? t.base;
+      expect([points.lon[i], points.lat[i]]).toEqual([
+        Math.round(at.lon * 1e5) / 1e5,
+        Math.round(at.lat * 1e5) / 1e5,
+      ]);
+    });
+    expect(points.paths.every((p) => p.startsWith('50/500103'))).toBe(true);
+    const street = await f.organisation.teams.points(yuzhong, {
+      jurisdiction: '500103003',
+      kind: 'police_patrol',
+    });
+    expect(street.count).toBeGreaterThan(0);
+    expect(street.paths).toEqual(['50/500103/500103003']);
+    expect(street.kinds).toEqual(['police_patrol']);
+    expect((await f.organisation.teams.points(dadukou, { jurisdiction: '500103003' })).count).toBe(0);
+  });
+
   it('lets a street operator change its own team, audited', async () => {
     const updated = await f.organisation.teams.update(jiefangbei, squad.id, {
       onDuty: true,

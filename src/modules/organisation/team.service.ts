@@ -7,7 +7,14 @@ import { OrganisationRepository } from './organisation.repository.ts';
 import type { OrganisationDeps, Page } from './organisation.service.ts';
 import type { OrganisationTables } from './organisation.tables.ts';
 import { TeamRepository } from './team.repository.ts';
-import type { TeamCreate, TeamDto, TeamPatch, TeamQuery } from './team.schema.ts';
+import type {
+  TeamCreate,
+  TeamDto,
+  TeamPatch,
+  TeamPointsDto,
+  TeamPointsQuery,
+  TeamQuery,
+} from './team.schema.ts';
 
 /** Field teams: listing and reading scoped to the caller's jurisdiction, changes audited. */
 export class TeamService {
@@ -23,6 +30,38 @@ export class TeamService {
   async list(principal: Principal, query: TeamQuery): Promise<Page<TeamDto>> {
     const { rows, total } = await this.repo.list(this.db(), principal, query);
     return { items: rows, total, limit: query.limit, offset: query.offset };
+  }
+
+  /**
+   * Every team in the principal's jurisdiction matching the filters, as map columns: kinds and
+   * paths as indexes into the lists of those present (a city's teams in a fraction of the list's bytes).
+   */
+  async points(principal: Principal, query: TeamPointsQuery): Promise<TeamPointsDto> {
+    const rows = await this.repo.points(this.db(), principal, query);
+    const kinds: TeamPointsDto['kinds'] = [];
+    const paths: string[] = [];
+    const kindCode = new Map<string, number>();
+    const pathCode = new Map<string, number>();
+    const codeOf = <T extends string>(list: T[], codes: Map<string, number>, value: T) => {
+      let code = codes.get(value);
+      if (code === undefined) {
+        code = list.push(value) - 1;
+        codes.set(value, code);
+      }
+      return code;
+    };
+    const round = (x: number) => Math.round(x * 1e5) / 1e5;
+    return {
+      count: rows.length,
+      codes: rows.map((r) => r.code),
+      names: rows.map((r) => r.name),
+      kinds,
+      kind: rows.map((r) => codeOf(kinds, kindCode, r.kind as TeamPointsDto['kinds'][number])),
+      paths,
+      path: rows.map((r) => codeOf(paths, pathCode, r.path)),
+      lon: rows.map((r) => round(r.lon)),
+      lat: rows.map((r) => round(r.lat)),
+    };
   }
 
   /** One team; not_found when unknown or outside the principal's jurisdiction. */

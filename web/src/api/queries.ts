@@ -75,25 +75,31 @@ export function useBoundaries(parent: string | undefined) {
   });
 }
 
-/** Page size for teams; the server allows up to 2,000. */
-const TEAM_PAGE = 2000;
-
-/** Every on-duty team the signed-in user may see (the server scopes the list). */
-export function useTeams() {
+/**
+ * The on-duty teams the signed-in user may see, of the area viewed (a jurisdiction code) and
+ * below when given: compact columns (GET /api/v1/teams/points) unpacked into rows.
+ */
+export function useTeams(area?: string) {
   const token = useToken();
   return useQuery({
-    queryKey: ['teams', token],
+    queryKey: ['teams', token, area ?? ''],
     enabled: Boolean(token),
     refetchInterval: 60_000,
-    queryFn: async () => {
-      const teams: Team[] = [];
-      for (let offset = 0; ; offset += TEAM_PAGE) {
-        const page = unwrap(
-          await api.GET('/api/v1/teams', { params: { query: { onDuty: 'true', limit: TEAM_PAGE, offset } } }),
-        );
-        teams.push(...page.items);
-        if (page.items.length < TEAM_PAGE || teams.length >= page.total) return teams;
-      }
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<Team[]> => {
+      const c = unwrap(
+        await api.GET('/api/v1/teams/points', {
+          params: { query: { onDuty: 'true', ...(area ? { jurisdiction: area } : {}) } },
+        }),
+      );
+      return c.codes.map((code, i) => ({
+        code,
+        name: c.names[i]!,
+        kind: c.kinds[c.kind[i]!]!,
+        jurisdictionPath: c.paths[c.path[i]!]!,
+        lon: c.lon[i]!,
+        lat: c.lat[i]!,
+      }));
     },
   });
 }

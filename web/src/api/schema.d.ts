@@ -14000,6 +14000,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/teams/points': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Field teams in your jurisdiction as compact columns for a map layer (code, name, kind, place, position) */
+    get: {
+      parameters: {
+        query?: {
+          kind?:
+            | 'enforcement_squad'
+            | 'grid_worker'
+            | 'police_patrol'
+            | 'sanitation_crew'
+            | 'maintenance_crew'
+            | 'environment_inspection'
+            | 'water_patrol'
+            | 'emergency_rescue'
+            | 'fire_rescue'
+            | 'market_inspection'
+            | 'construction_inspection'
+            | 'transport_enforcement'
+            | 'labour_inspection';
+          onDuty?: string;
+          /** @description teams at this node or below */
+          jurisdiction?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              count: number;
+              codes: string[];
+              names: string[];
+              /** @description the kinds present; `kind[i]` indexes this list */
+              kinds: (
+                | 'enforcement_squad'
+                | 'grid_worker'
+                | 'police_patrol'
+                | 'sanitation_crew'
+                | 'maintenance_crew'
+                | 'environment_inspection'
+                | 'water_patrol'
+                | 'emergency_rescue'
+                | 'fire_rescue'
+                | 'market_inspection'
+                | 'construction_inspection'
+                | 'transport_enforcement'
+                | 'labour_inspection'
+              )[];
+              kind: number[];
+              /** @description the jurisdiction paths present; `path[i]` indexes this list */
+              paths: string[];
+              path: number[];
+              /** @description last reported position, else the base */
+              lon: number[];
+              lat: number[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/traffic/alerts': {
     parameters: {
       query?: never;

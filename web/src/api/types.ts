@@ -17,10 +17,18 @@ export type Me = GetOk<'/api/v1/auth/me'>;
 export type Jurisdiction = GetOk<'/api/v1/jurisdictions/{code}'>;
 /** Boundaries as GeoJSON (the map layer). */
 export type Boundaries = GetOk<'/api/v1/jurisdictions.geojson'>;
-/** One team of the organisation, with its position. */
-export type Team = GetOk<'/api/v1/teams'>['items'][number];
 /** Kinds of team, in the order of the server's enum. */
-export type TeamKind = Team['kind'];
+export type TeamKind = GetOk<'/api/v1/teams'>['items'][number]['kind'];
+/** A team on the map and in the KPI panel: one row of GET /api/v1/teams/points. */
+export interface Team {
+  code: string;
+  name: string;
+  kind: TeamKind;
+  jurisdictionPath: string;
+  /** Last reported position, else the base. */
+  lon: number;
+  lat: number;
+}
 /** Ancestor chain of a located point. */
 export type Located = GetOk<'/api/v1/jurisdictions/locate'>;
 

@@ -63,7 +63,8 @@ export function Cockpit({ me }: { me: Me }) {
   const boundaries = useBoundaries(children.data ? areaParent : undefined);
   const siblings = useChildren(isLeaf ? areaParent : undefined);
   const areas = isLeaf ? siblings.data?.items : children.data?.items;
-  const teams = useTeams();
+  // Teams of the area viewed, as the devices below.
+  const teams = useTeams(node && node.level !== 'city' ? node.code : undefined);
   const events = useEvents();
   useLiveAlerts();
   // Devices of the area viewed: a district's or a street's, not the city's 17,000.

@@ -6,8 +6,7 @@ import { MAP_COLOURS } from './basemap.ts';
 
 /** Where a team is: its last reported position, else its base. */
 export function teamPosition(team: Team): [number, number] {
-  const p = team.position ?? team.base;
-  return [p.lon, p.lat];
+  return [team.lon, team.lat];
 }
 
 /** Devices to draw: the packed points and the ids with an open alert. */
