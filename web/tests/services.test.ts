@@ -1,7 +1,16 @@
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, png, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
+import {
+  ADMIN_PASSWORD,
+  launchBrowser,
+  png,
+  type Served,
+  serve,
+  shot,
+  signIn,
+  watchedPage,
+} from './harness.ts';
 
 /** axe's serious and critical violations on the page as it is now, as readable lines. */
 async function audit(page: Page, name: string): Promise<string[]> {
@@ -155,6 +164,10 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await phone.screenshot({ path: shot('services-parallel-390'), fullPage: true });
     const police = await desk('liaison.50.public_security');
     const hrss = await desk('liaison.50.human_resources_social_security');
+    // The application's form and its other steps, on demand.
+    const household = await card(police, '户口登记（出生登记）');
+    await household.getByText('申请表与其他事项进度').click();
+    await household.getByText('陈语桐').waitFor();
     await police.screenshot({ path: shot('services-desk-police') });
     await Promise.all([
       decide(health, '预防接种证', '通过'),
@@ -209,6 +222,21 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await phone.getByRole('heading', { name: '我的办件' }).waitFor();
     await phone.screenshot({ path: shot('services-mine-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-mine')));
+
+    // The city's figures: one application, completed, two thirds of its materials from shared data.
+    const admin = await watchedPage(browser, contexts, errors, screen(1440, 900));
+    await admin.goto(url('/desk'));
+    await signIn(admin, 'admin', ADMIN_PASSWORD);
+    const row = admin.locator('.desk-kpis tbody tr').filter({ hasText: '新生儿出生一件事' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect([cells.slice(0, 3), cells.slice(4)]).toEqual([
+      ['1', '1', '0'],
+      ['66.7%', '11.1%'],
+    ]);
+    await admin.getByText('暂无待办').waitFor();
+    await admin.screenshot({ path: shot('services-kpis-admin'), fullPage: true });
+    found.push(...(await audit(admin, 'services-kpis')));
 
     // The server agrees: completed, 2 materials from the citizen, 12 from shared data.
     const mine = await phone.evaluate(async () => {

@@ -19,7 +19,7 @@ import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { AreaList } from './AreaList.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { DATA_PATH, DATA_ROLES } from './DataPage.tsx';
-import { DESK_ROLES } from './DeskPage.tsx';
+import { SERVICES_PAGE_ROLES } from './DeskPage.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
@@ -201,7 +201,7 @@ export function Cockpit({ me }: { me: Me }) {
               {t('datahub.link')}
             </a>
           ) : null}
-          {scope.roles.some((r) => DESK_ROLES.includes(r)) ? (
+          {scope.roles.some((r) => SERVICES_PAGE_ROLES.includes(r)) ? (
             <a
               className="btn btn-ghost header-link"
               href={DESK_PATH}

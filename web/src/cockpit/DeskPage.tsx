@@ -9,19 +9,24 @@ import { useDepartmentNames } from '../shared/names.ts';
 import { DeskCard } from './DeskCard.tsx';
 import './desk.css';
 import { PageHeader } from './PageHeader.tsx';
+import { SERVICES_KPI_ROLES, ServicesKpis } from './ServicesKpis.tsx';
 
-/** Roles that have a desk page (a liaison its department's; an administrator any department's). */
-export const DESK_ROLES: readonly string[] = ['admin', 'department_liaison'];
+/** Roles that have a desk (a liaison its department's; an administrator any department's). */
+const DESK_ROLES: readonly string[] = ['admin', 'department_liaison'];
+/** Roles the page has something for: a desk, or the services KPIs. */
+export const SERVICES_PAGE_ROLES: readonly string[] = [...new Set([...DESK_ROLES, ...SERVICES_KPI_ROLES])];
 
 /**
  * A department's services desk (政务服务窗口), `/desk`: the steps of 一件事 applications waiting
  * for the department — materials, time limit and overdue —, each decided here (approve, reject
- * with a reason, or ask the applicant for a correction). Read again every 10 s.
+ * with a reason, or ask the applicant for a correction). Read again every 10 s. The city's
+ * oversight (operators, auditors) sees the services KPIs here.
  */
 export function DeskPage({ me }: { me: Me }) {
   const { t } = useTranslation();
   const admin = me.principal.roles.includes('admin');
   const liaison = me.principal.roles.includes('department_liaison') && Boolean(me.principal.departmentCode);
+  const mayKpis = me.principal.roles.some((r) => SERVICES_KPI_ROLES.includes(r));
   const [department, setDepartment] = useState('');
   const desk = useDesk(admin ? department || undefined : undefined, admin || liaison);
   const bundles = useBundles();
@@ -47,7 +52,7 @@ export function DeskPage({ me }: { me: Me }) {
           {liaison && !admin ? <span className="desk-dept"> · {deptName(own)}</span> : null}
         </h1>
         {!admin && !liaison ? (
-          <p className="muted">{t('desk.notAllowed')}</p>
+          <p className="muted">{mayKpis ? t('desk.kpisOnly') : t('desk.notAllowed')}</p>
         ) : (
           <>
             <div className="desk-bar">
@@ -96,6 +101,7 @@ export function DeskPage({ me }: { me: Me }) {
             </ul>
           </>
         )}
+        {mayKpis ? <ServicesKpis /> : null}
       </main>
     </div>
   );
