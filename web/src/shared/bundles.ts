@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The bundle definitions (一件事) as the server loads them: the data files under data/services/,
  * bundled at build time. The API's bundle list carries titles and counts only — not the form, the
