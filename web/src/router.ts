@@ -88,3 +88,43 @@ export function lifeCircleCodeOf(pathname: string): string | undefined {
 
 /** The cockpit's traffic index page (city and districts, a day beside another). */
 export const TRAFFIC_PATH = '/traffic';
+
+/** The citizen portal's integrated services (一件事一次办): the bundles. */
+export const SERVICES_PATH = '/citizen/services';
+/** The applicant's applications. */
+export const MY_APPLICATIONS_PATH = '/citizen/services/applications';
+
+/** The citizen portal's page of one bundle (its items, form and eligibility). */
+export function bundlePath(id: string): string {
+  return `${SERVICES_PATH}/bundles/${encodeURIComponent(id)}`;
+}
+
+/** The citizen portal's page of one application (confirm and submit a draft; follow its steps). */
+export function applicationPath(id: string): string {
+  return `${MY_APPLICATIONS_PATH}/${encodeURIComponent(id)}`;
+}
+
+/** Which services page a citizen path is, with its id. */
+export function servicesPageOf(
+  pathname: string,
+):
+  | { page: 'bundles' }
+  | { page: 'bundle'; id: string }
+  | { page: 'mine' }
+  | { page: 'application'; id: string }
+  | undefined {
+  const rest = pathname.replace(/\/+$/, '');
+  if (rest === SERVICES_PATH) return { page: 'bundles' };
+  if (rest === MY_APPLICATIONS_PATH) return { page: 'mine' };
+  const m = /^\/citizen\/services\/(bundles|applications)\/([^/]+)$/.exec(rest);
+  if (!m?.[2]) return undefined;
+  try {
+    const id = decodeURIComponent(m[2]);
+    return m[1] === 'bundles' ? { page: 'bundle', id } : { page: 'application', id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cockpit's page of a department's services desk (政务服务窗口). */
+export const DESK_PATH = '/desk';

@@ -1,19 +1,24 @@
 import { useTranslation } from 'react-i18next';
-import { navigate, useLocation } from '../router.ts';
+import { navigate, SERVICES_PATH, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import '../styles/mobile.css';
 import { ComplaintForm } from './ComplaintForm.tsx';
 import { Draws } from './Draws.tsx';
 import { Parking } from './Parking.tsx';
 import { Requests } from './Requests.tsx';
+import { Services } from './services/Services.tsx';
 
-/** The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests; book shared parking. */
+/**
+ * The citizen portal (市民端), mobile-first: file a complaint; follow, rate and reopen my requests;
+ * apply for a bundle of services once (一件事一次办); book shared parking.
+ */
 export default function CitizenApp() {
   const { t } = useTranslation();
   const { pathname, search } = useLocation();
   const onRequests = pathname.startsWith('/citizen/requests');
   const onDraws = pathname.startsWith('/citizen/draws');
   const onParking = pathname.startsWith('/citizen/parking');
+  const onServices = pathname === SERVICES_PATH || pathname.startsWith(`${SERVICES_PATH}/`);
   const focus = new URLSearchParams(search).get('id') ?? undefined;
   return (
     <div className="mobile">
@@ -24,7 +29,7 @@ export default function CitizenApp() {
       <nav className="tabs" aria-label={t('citizen.nav')}>
         <a
           href="/citizen"
-          aria-current={onRequests || onDraws || onParking ? undefined : 'page'}
+          aria-current={onRequests || onDraws || onParking || onServices ? undefined : 'page'}
           onClick={(e) => {
             e.preventDefault();
             navigate('/citizen');
@@ -41,6 +46,16 @@ export default function CitizenApp() {
           }}
         >
           {t('citizen.myRequests')}
+        </a>
+        <a
+          href={SERVICES_PATH}
+          aria-current={onServices ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate(SERVICES_PATH);
+          }}
+        >
+          {t('citizen.servicesTab')}
         </a>
         <a
           href="/citizen/draws"
@@ -64,7 +79,9 @@ export default function CitizenApp() {
         </a>
       </nav>
       <main className="mobile-main">
-        {onParking ? (
+        {onServices ? (
+          <Services />
+        ) : onParking ? (
           <Parking />
         ) : onDraws ? (
           <Draws />

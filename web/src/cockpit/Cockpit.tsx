@@ -6,11 +6,20 @@ import { type EventFilters, openEventsByArea, useEvents, useKpis, useLiveAlerts 
 import { useBoundaries, useChildren, useJurisdiction, useLogout, useTeams } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { placeName } from '../i18n.ts';
-import { eventIdOf, eventPath, FROM_COCKPIT, navigate, openedFromCockpit, useLocation } from '../router.ts';
+import {
+  DESK_PATH,
+  eventIdOf,
+  eventPath,
+  FROM_COCKPIT,
+  navigate,
+  openedFromCockpit,
+  useLocation,
+} from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { AreaList } from './AreaList.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { DATA_PATH, DATA_ROLES } from './DataPage.tsx';
+import { SERVICES_PAGE_ROLES } from './DeskPage.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
@@ -191,6 +200,20 @@ export function Cockpit({ me }: { me: Me }) {
               }}
             >
               {t('datahub.link')}
+            </a>
+          ) : null}
+          {scope.roles.some((r) => SERVICES_PAGE_ROLES.includes(r)) ? (
+            <a
+              className="btn btn-ghost header-link"
+              href={DESK_PATH}
+              onClick={(click) => {
+                if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
+                  return;
+                click.preventDefault();
+                navigate(DESK_PATH);
+              }}
+            >
+              {t('desk.link')}
             </a>
           ) : null}
           <span className="user-name" title={scope.roles.map((r) => t(`roles.${r}`)).join(', ')}>

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { useMe, useToken } from '../api/queries.ts';
-import { lifeCircleCodeOf, planIdOf, TRAFFIC_PATH, useLocation } from '../router.ts';
+import { DESK_PATH, lifeCircleCodeOf, planIdOf, TRAFFIC_PATH, useLocation } from '../router.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { LoginForm } from '../shared/LoginForm.tsx';
 import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
 import { DATA_PATH, DataPage } from './DataPage.tsx';
+import { DeskPage } from './DeskPage.tsx';
 import { LifeCirclePage } from './LifeCirclePage.tsx';
 import { PlanPage } from './PlanPage.tsx';
 import { TrafficPage } from './TrafficPage.tsx';
@@ -14,7 +15,8 @@ import { TrafficPage } from './TrafficPage.tsx';
 /**
  * The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction (with an event's page
  * over it at `/events/:id`, see Cockpit), a plan's page (`/plans/:id`), a street's life circle
- * report (`/lifecircle/:code`), the traffic index (`/traffic`), or the data-sharing page (`/data`).
+ * report (`/lifecircle/:code`), the traffic index (`/traffic`), the data-sharing page (`/data`), or
+ * a department's services desk (`/desk`).
  */
 export default function CockpitApp() {
   const { t } = useTranslation();
@@ -39,6 +41,7 @@ export default function CockpitApp() {
   if (planId) return <PlanPage id={planId} me={me.data} />;
   if (lifeCircleCode) return <LifeCirclePage code={lifeCircleCode} me={me.data} />;
   if (pathname === DATA_PATH || pathname === `${DATA_PATH}/`) return <DataPage me={me.data} />;
+  if (pathname === DESK_PATH || pathname === `${DESK_PATH}/`) return <DeskPage me={me.data} />;
   if (pathname === TRAFFIC_PATH || pathname === `${TRAFFIC_PATH}/`) return <TrafficPage me={me.data} />;
   return <Cockpit me={me.data} />;
 }
