@@ -81,9 +81,11 @@ for (const f of all) {
   const keys = Object.keys(f.properties).sort().join(',');
   const want = {
     city: 'approximate,code,level,name,name_en,parent',
-    district: 'approximate,code,level,name,parent,seat',
+    district: 'approximate,code,level,name,name_en,parent,seat',
   };
-  if (keys !== (want[f.properties.level as keyof typeof want] ?? 'approximate,code,level,name,parent'))
+  if (
+    keys !== (want[f.properties.level as keyof typeof want] ?? 'approximate,code,level,name,name_en,parent')
+  )
     problems.push(`${label(f)}: unexpected properties ${keys}`);
   const parent = f.properties.parent === null ? undefined : byCode.get(f.properties.parent);
   const parentLevel = { city: undefined, district: 'city', street: 'district' }[f.properties.level];

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { districtRegions } from './demo-city/districts.ts';
+import { englishName } from './demo-city/english-names.ts';
 import { inMulti, type Multi, type Pt, readCsv, roundMulti, toGeometry } from './demo-city/geo.ts';
 import {
   ANCHORS,
@@ -57,7 +58,7 @@ export function buildJurisdictions(dir: string): Feature[] {
     const seat = seats.find((s) => s.code === d.code);
     const region = regions.get(d.code!);
     if (!seat || !region) throw new Error(`no seat/region for district ${d.code}`);
-    const extra = { seat: seat.seat };
+    const extra = { seat: seat.seat, name_en: englishName(d.name!) };
     features.push({ code: d.code!, name: d.name!, level: 'district', parent: '50', extra, geom: region });
     const streets: Street[] = divisions
       .filter((s) => s.level === 'street' && s.parent_code === d.code)
@@ -69,7 +70,7 @@ export function buildJurisdictions(dir: string): Feature[] {
         name: s.name,
         level: 'street',
         parent: d.code!,
-        extra: {},
+        extra: { name_en: englishName(s.name) },
         geom: cells[i]!,
       });
     });

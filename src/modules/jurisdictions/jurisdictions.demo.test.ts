@@ -26,6 +26,9 @@ describe.skipIf(!existsSync(FILE)).each(testBackends)('the Chongqing demo jurisd
     expect(await service.list({ level: 'district' })).toHaveLength(38);
     expect(await service.list({ level: 'street' })).toHaveLength(1031);
     expect(await service.get('50')).toMatchObject({ name: '重庆市', nameEn: 'Chongqing', approximate: true });
+    // Districts and streets have English names too (romanised: scripts/demo-city/english-names.ts).
+    expect(await service.get('500103')).toMatchObject({ name: '渝中区', nameEn: 'Yuzhong District' });
+    expect(await service.get('500103003')).toMatchObject({ nameEn: 'Jiefangbei Subdistrict' });
   });
 
   it('locates 解放碑 and nothing far outside', async () => {
