@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOINT_STORY } from '../../src/demo/enforcement-demo.ts';
@@ -218,4 +218,90 @@ describe('field app on site: joint inspection, codes verified offline, countersi
     await page.screenshot({ path: shot('field-onsite-6-filed-en'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('reads the 企业码 from the camera (Chromium’s fake camera playing a video of its QR) and verifies it', async () => {
+    // Another enterprise of Liangping with a fire inspection today, for the fire inspector.
+    const retail = await call<{ items: { creditCode: string; name: string }[] }>(
+      'GET',
+      `${P}/enterprises?districtCode=500155&industry=retail&limit=20`,
+    );
+    let target: { creditCode: string; name: string } | undefined;
+    for (const e of retail.body.items) {
+      const placed = await call('POST', `${P}/inspections`, {
+        enterpriseCode: e.creditCode,
+        department: 'fire_rescue',
+        start: cityDate(Date.now()),
+        end: cityDate(Date.now() + 5 * DAY),
+      });
+      if (placed.status === 201) {
+        target = e;
+        break;
+      }
+    }
+    if (!target) throw new Error('no retail enterprise could be planned');
+    const code = (await call<{ qr: string }>('GET', `${P}/codes/enterprises/${target.creditCode}`)).body;
+    const video = path.join(os.tmpdir(), `cb-onsite-qr-${process.pid}.y4m`);
+    fs.writeFileSync(video, qrVideo(code.qr));
+    const camera = await chromium.launch({
+      executablePath: process.env.CITYBRAIN_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
+    });
+    try {
+      const ctx = await camera.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      await ctx.grantPermissions(['camera'], { origin: served.baseUrl });
+      const phone = await ctx.newPage();
+      phone.on('pageerror', (e) => errors.push(e.message));
+      await phone.goto(`${served.baseUrl}/field`);
+      await signIn(phone, JOINT_STORY.inspector('fire_rescue'));
+      await phone.getByRole('link', { name: new RegExp(target.name.slice(0, 6)) }).click();
+      const scan = phone.locator('.onsite-scan');
+      await scan.getByRole('button', { name: '用摄像头扫码' }).click();
+      await expect
+        .poll(() => scan.getByRole('status').textContent(), { timeout: 20_000 })
+        .toContain('企业码有效');
+      expect(await scan.textContent()).toContain(target.creditCode);
+      // The camera is released once the code is read.
+      expect(await scan.locator('video').count()).toBe(0);
+      await scan.screenshot({ path: shot('field-onsite-7-camera') });
+      await ctx.close();
+    } finally {
+      await camera.close();
+    }
+    expect(errors).toEqual([]);
+  });
 });
+
+/** A Y4M video (I420, 640×480, 10 frames) of the QR code of `text`, black on white, for Chromium's fake camera. */
+function qrVideo(text: string): Buffer {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const size = qr.modules.size;
+  const w = 640;
+  const h = 480;
+  const scale = Math.floor((h - 40) / (size + 8));
+  const left = Math.floor((w - size * scale) / 2);
+  const top = Math.floor((h - size * scale) / 2);
+  const y = Buffer.alloc(w * h, 235);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++)
+      if (qr.modules.get(r, c))
+        for (let dy = 0; dy < scale; dy++)
+          y.fill(
+            16,
+            (top + r * scale + dy) * w + left + c * scale,
+            (top + r * scale + dy) * w + left + (c + 1) * scale,
+          );
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  return Buffer.concat([
+    Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`),
+    ...Array(10).fill(frame),
+  ]);
+}
