@@ -1,6 +1,6 @@
 import { decode, encode, Tagged } from 'cborg';
 import { zlibSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -107,5 +107,31 @@ describe('offline verification of 执法码/企业码 (the field app’s decoder
       valid: false,
       reason: 'not_yet_valid',
     });
+  });
+
+  it('verifies with pure-JS P-256 where WebCrypto is missing (a page over plain http)', async () => {
+    const { qr } = await en.codes.enterpriseCode(operator, FOOD_PLANT.creditCode);
+    const status = statusBits(await en.codes.statusList());
+    vi.stubGlobal('crypto', {});
+    vi.resetModules();
+    try {
+      const fresh = await import('./codes.offline.ts');
+      expect(await fresh.verifyOffline(qr, { jwks, status, nowSeconds: now() })).toMatchObject({
+        valid: true,
+      });
+      const parts = parseCode(qr);
+      if (!parts) throw new Error('not a code');
+      const bad = new Uint8Array(parts.signature);
+      bad[5] = (bad[5] as number) ^ 1;
+      const forged =
+        CODE_PREFIX +
+        base45Encode(zlibSync(encode(new Tagged(18, [parts.protectedBytes, new Map(), parts.payload, bad]))));
+      expect(await fresh.verifyOffline(forged, { jwks, status, nowSeconds: now() })).toMatchObject({
+        valid: false,
+        reason: 'bad_signature',
+      });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
