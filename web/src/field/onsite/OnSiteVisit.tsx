@@ -157,20 +157,23 @@ function EnterpriseCard({ v }: { v: Visit }) {
   return (
     <section className="card onsite-enterprise" aria-labelledby="onsite-ent">
       <h2 id="onsite-ent">{e.name}</h2>
+      <p className="credit-code">
+        <span className="small muted">{t('onsite.creditCode')}</span> {e.creditCode}
+      </p>
       <dl className="facts">
-        <dt>{t('onsite.creditCode')}</dt>
-        <dd className="tracking">{e.creditCode}</dd>
         <dt>{t('onsite.industry')}</dt>
         <dd>{t(`onsite.industries.${e.industry}`, e.industry)}</dd>
         <dt>{t('onsite.credit')}</dt>
         <dd>{t('onsite.creditValue', { score: e.creditScore, cls: e.riskClass })}</dd>
         <dt>{t('onsite.departments')}</dt>
-        <dd>
-          {v.visit.departments.map((d) => t(`draws.departments.${d}`, d)).join('、')} (
-          {t('onsite.lead', { department: t(`draws.departments.${v.visit.leadDepartment}`) })})
-        </dd>
+        <dd>{v.visit.departments.map((d) => t(`draws.departments.${d}`, d)).join('、')}</dd>
+        <dt>{t('onsite.leadLabel')}</dt>
+        <dd>{t(`draws.departments.${v.visit.leadDepartment}`, v.visit.leadDepartment)}</dd>
         <dt>{t('onsite.windowLabel')}</dt>
-        <dd>{t('onsite.window', { start: v.visit.start, end: v.visit.end })}</dd>
+        <dd>
+          <span className="nowrap">{v.visit.start}</span> {t('onsite.to')}{' '}
+          <span className="nowrap">{v.visit.end}</span>
+        </dd>
       </dl>
       {v.visit.flagged ? (
         <p className="small warn">{t('onsite.flagged', { reason: v.visit.reason ?? '' })}</p>
