@@ -139,7 +139,10 @@ describe('field app on site: joint inspection, codes verified offline, countersi
     ).toBe(0);
     await page.screenshot({ path: shot('field-onsite-2-visit'), fullPage: true });
     await page.screenshot({ path: shot('field-onsite-2a-visit-top') });
-    await page.locator('.onsite-item').first().screenshot({ path: shot('field-onsite-2b-checklist-item') });
+    await page
+      .locator('.onsite-item')
+      .first()
+      .screenshot({ path: shot('field-onsite-2b-checklist-item') });
     await audit('visit');
 
     // Offline: a tampered code typed in is refused; the real one, from a photo of its QR, verifies.
