@@ -12,13 +12,14 @@ interface ChunkInfo {
   code: string;
   name: string;
   imports: string[];
+  dynamicImports?: string[];
   facadeModuleId?: string | null;
   viteMetadata?: { importedCss: Set<string> };
 }
 
 /**
  * Writes the field app's shell into its service worker at build time: the entry, the field
- * chunk and everything they import statically (JS and CSS), plus the manifest and icon, so
+ * chunk, its lazy chunks and everything they import statically (JS and CSS), plus the manifest and icon, so
  * /field opens offline. The map, chart and cockpit chunks are not part of it.
  */
 export function fieldShell(): Plugin {
@@ -47,6 +48,8 @@ export function fieldShell(): Plugin {
         };
         visit(entry);
         visit(field);
+        // The field app's own lazy chunks (the on-site screens) work offline too.
+        for (const name of field.dynamicImports ?? []) visit(chunks.find((c) => c.fileName === name));
         const emitted = [...files].filter((f) => f in bundle).sort();
         const shell = ['/field', '/field.webmanifest', '/icon.svg', ...emitted.map((f) => `/${f}`)];
         if (!SHELL_MARKER.test(worker.code)) throw new Error('field shell: marker not found in the worker');

@@ -170,6 +170,53 @@ export class EnforcementRepository {
     return db.selectFrom('en_inspector').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The inspector a user signs in as (their username), if any. */
+  async inspectorByUsername(
+    db: Db,
+    username: string,
+  ): Promise<Selectable<EnforcementTables['en_inspector']> | undefined> {
+    return db
+      .selectFrom('en_inspector')
+      .selectAll()
+      .where('username', '=', username)
+      .orderBy('id')
+      .executeTakeFirst();
+  }
+
+  /** Departments of these inspectors, by id. */
+  async departmentsOf(db: Db, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('en_inspector')
+      .select(['id', 'department'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.department]));
+  }
+
+  /** Planned visits in scope whose window holds the day, earliest first (at most 500). */
+  async plannedVisitsOn(db: Db, principal: Principal, day: string): Promise<VisitDto[]> {
+    const rows = await db
+      .selectFrom('en_visit as v')
+      .selectAll('v')
+      .select((eb) =>
+        eb
+          .selectFrom('en_inspection as i')
+          .whereRef('i.visit_id', '=', 'v.id')
+          .select(eb.fn.countAll<string>().as('n'))
+          .as('n'),
+      )
+      .where(inScope(principal, 'v.jurisdiction_path'))
+      .where('v.status', '=', 'planned')
+      .where('v.start_date', '<=', day)
+      .where('v.end_date', '>=', day)
+      .orderBy('v.start_date')
+      .orderBy('v.id')
+      .limit(500)
+      .execute();
+    return rows.map((r) => toVisit(r, Number(r.n ?? 0)));
+  }
+
   async inspectorsOf(
     db: Db,
     district: string,

@@ -43,6 +43,7 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
       operator: testPrincipal('50/500155', ['district_operator']),
       officer: testPrincipal('50/500155', ['field_officer']),
       auditor: testPrincipal('50', ['auditor']),
+      inspector: { ...testPrincipal('50/500155', ['field_officer']), name: 'insp.500155.fire_rescue.1' },
     });
     registerEnforcementRoutes(api, { enforcement });
     registerCodeRoutes(api, { enforcement });
@@ -149,5 +150,41 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
     });
     const inputs = await call('GET', `/api/v1/enforcement/draws/${draw.body.id}/inputs`);
     expect(inputs.body.enterprises.length).toBeGreaterThan(0);
+  });
+
+  it('lists the signed-in inspector’s visits of a day with the enterprise and the combined published checklist', async () => {
+    for (const department of ['market_regulation', 'fire_rescue'])
+      expect(
+        (
+          await call('POST', '/api/v1/enforcement/inspections', 'operator', {
+            enterpriseCode: FOOD_PLANT.creditCode,
+            department,
+            start: '2026-06-01',
+            end: '2026-06-10',
+          })
+        ).status,
+      ).toBe(201);
+    const mine = await call('GET', '/api/v1/enforcement/visits/mine', 'inspector');
+    expect(mine.status).toBe(200);
+    expect(mine.body.date).toBe('2026-06-01');
+    expect(mine.body.inspector).toMatchObject({ id: 'insp-500155-fire_rescue-1', department: 'fire_rescue' });
+    const plant = mine.body.visits.find(
+      (v: { enterprise: { creditCode: string } }) => v.enterprise.creditCode === FOOD_PLANT.creditCode,
+    );
+    expect(plant.visit.departments).toEqual(expect.arrayContaining(['market_regulation', 'fire_rescue']));
+    expect(plant.checklist.map((c: { itemId: string }) => c.itemId)).toEqual(plant.visit.items);
+    expect(plant.checklist.find((c: { itemId: string }) => c.itemId === 'FR-FIRE')).toMatchObject({
+      department: 'fire_rescue',
+      legalBasis: expect.any(String),
+      checks: expect.arrayContaining([expect.objectContaining({ id: 'FR-FIRE-1', zh: expect.any(String) })]),
+    });
+    const later = await call('GET', '/api/v1/enforcement/visits/mine?date=2026-06-11', 'inspector');
+    expect(later.body.visits).toEqual([]);
+    // A field officer who is no inspector, and a caller without a field role.
+    expect((await call('GET', '/api/v1/enforcement/visits/mine', 'officer')).body).toMatchObject({
+      inspector: null,
+      visits: [],
+    });
+    expect((await call('GET', '/api/v1/enforcement/visits/mine', 'auditor')).status).toBe(403);
   });
 });

@@ -13,6 +13,8 @@ import {
   EnterpriseSchema,
   InspectionBodySchema,
   InspectorSchema,
+  MyVisitsQuerySchema,
+  MyVisitsSchema,
   PlacementSchema,
   PublicKeyBodySchema,
   RecordSchema,
@@ -256,6 +258,20 @@ export function registerEnforcementRoutes(app: Api, deps: { enforcement: Enforce
       },
     },
     async (request) => ({ items: await visits.list(principalOf(request), request.query) }),
+  );
+  app.get(
+    `${P}/visits/mine`,
+    {
+      config: { access: { roles: ROLE_GROUPS.fieldWork } },
+      schema: {
+        tags,
+        summary:
+          'The signed-in inspector’s visits of a day (today by default) with each enterprise and the combined published checklist: the field app’s on-site list',
+        querystring: MyVisitsQuerySchema,
+        response: { 200: MyVisitsSchema },
+      },
+    },
+    async (request) => visits.mine(principalOf(request), request.query.date),
   );
   app.get(
     `${P}/visits/:id`,

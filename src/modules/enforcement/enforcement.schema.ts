@@ -206,3 +206,33 @@ export const StatusListSchema = z.object({
   revoked: z.number().int(),
   updatedAt: z.string(),
 });
+
+export const MyVisitsQuerySchema = z.object({
+  /** The day (the city's, UTC+8); today when absent. */
+  date: Date10.optional(),
+});
+
+const Label = { zh: z.string(), en: z.string() };
+
+/** One inspection item of a visit's combined checklist, with its published checks. */
+export const ChecklistItemSchema = z.object({
+  itemId: z.string(),
+  department: z.string(),
+  ...Label,
+  legalBasis: z.string(),
+  checks: z.array(z.object({ id: z.string(), ...Label })),
+});
+
+/** The field app's on-site list: the signed-in inspector and their visits of the day, each with its enterprise and checklist. */
+export const MyVisitsSchema = z.object({
+  date: z.string(),
+  inspector: InspectorSchema.nullable(),
+  visits: z.array(
+    z.object({
+      visit: VisitSchema,
+      enterprise: EnterpriseSchema,
+      checklist: z.array(ChecklistItemSchema),
+    }),
+  ),
+});
+export type MyVisitsDto = z.infer<typeof MyVisitsSchema>;

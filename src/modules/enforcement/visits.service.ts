@@ -3,8 +3,8 @@ import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../p
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
-import { EnforcementRepository, toVisit } from './enforcement.repository.ts';
-import type { InspectionBody, VisitDto } from './enforcement.schema.ts';
+import { EnforcementRepository, toEnterprise, toVisit } from './enforcement.repository.ts';
+import type { InspectionBody, MyVisitsDto, VisitDto } from './enforcement.schema.ts';
 import type { EnforcementTables } from './enforcement.tables.ts';
 import {
   gapDays,
@@ -162,6 +162,63 @@ export class VisitService {
     q: { enterpriseCode?: string; districtCode?: string; limit: number },
   ): Promise<VisitDto[]> {
     return this.repo.listVisits(forTables<EnforcementTables>(this.deps.db), principal, q);
+  }
+
+  /**
+   * The signed-in inspector's visits of a day (the city's date, UTC+8; today by default), for the
+   * field app: planned visits in scope whose window holds the day where the inspector is drawn, or
+   * their department takes part and none of its inspectors was drawn (targeted inspections name
+   * none). Each with its enterprise and its combined published checklist. No inspector: an empty list.
+   */
+  async mine(principal: Principal, date?: string): Promise<MyVisitsDto> {
+    requireRole(principal, ...ROLE_GROUPS.fieldWork);
+    const db = forTables<EnforcementTables>(this.deps.db);
+    const day = date ?? new Date(this.deps.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const me = await this.repo.inspectorByUsername(db, principal.name);
+    if (!me) return { date: day, inspector: null, visits: [] };
+    const q = me.qualifications as unknown;
+    const inspector = {
+      id: me.id,
+      username: me.username,
+      name: me.name,
+      department: me.department,
+      districtCode: me.district_code,
+      qualifications: typeof q === 'string' ? (JSON.parse(q) as string[]) : (q as string[]),
+      hasKey: me.public_key !== null,
+    };
+    const candidates = (await this.repo.plannedVisitsOn(db, principal, day)).filter((v) =>
+      v.departments.includes(me.department),
+    );
+    const depts = await this.repo.departmentsOf(db, [...new Set(candidates.flatMap((v) => v.inspectors))]);
+    const visits = candidates.filter(
+      (v) => v.inspectors.includes(me.id) || !v.inspectors.some((id) => depts.get(id) === me.department),
+    );
+    const items = this.deps.catalogue.items;
+    const out: MyVisitsDto['visits'] = [];
+    for (const visit of visits) {
+      const enterprise = await this.repo.enterprise(db, visit.enterpriseCode);
+      if (!enterprise) continue;
+      out.push({
+        visit,
+        enterprise: toEnterprise(enterprise),
+        checklist: visit.items.flatMap((id) => {
+          const item = items.get(id);
+          return item
+            ? [
+                {
+                  itemId: item.id,
+                  department: item.department,
+                  zh: item.zh,
+                  en: item.en,
+                  legalBasis: item.legalBasis,
+                  checks: item.checklist.map((c) => ({ id: c.id, zh: c.zh, en: c.en })),
+                },
+              ]
+            : [];
+        }),
+      });
+    }
+    return { date: day, inspector, visits: out };
   }
 
   /** One visit (404 outside scope). */

@@ -23,3 +23,14 @@ export function useRerun() {
       unwrap(await api.POST('/api/v1/enforcement/draws/{id}/rerun', { params: { path: { id } } })),
   });
 }
+
+/** The signed-in inspector's visits of a day with enterprise and checklist (GET /api/v1/enforcement/visits/mine). */
+export type MyVisits = GetOk<'/api/v1/enforcement/visits/mine'>;
+/** One visit of the on-site list. */
+export type OnSiteVisit = MyVisits['visits'][number];
+/** The published keys. */
+export type Keys = GetOk<'/api/v1/enforcement/keys'>;
+/** The published revocation status list. */
+export type StatusList = GetOk<'/api/v1/enforcement/codes/status'>;
+/** The inspector's current 执法码. */
+export type MyCode = GetOk<'/api/v1/enforcement/codes/inspectors/{id}'>;

@@ -6050,6 +6050,96 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enforcement/visits/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in inspector’s visits of a day (today by default) with each enterprise and the combined published checklist: the field app’s on-site list */
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              date: string;
+              inspector: {
+                id: string;
+                username: string | null;
+                name: string;
+                department: string;
+                districtCode: string;
+                qualifications: string[];
+                hasKey: boolean;
+              } | null;
+              visits: {
+                visit: {
+                  id: string;
+                  enterpriseCode: string;
+                  departments: string[];
+                  leadDepartment: string;
+                  items: string[];
+                  inspectors: string[];
+                  start: string;
+                  end: string;
+                  /** @enum {string} */
+                  status: 'planned' | 'done';
+                  flagged: boolean;
+                  reason: string | null;
+                  inspections: number;
+                };
+                enterprise: {
+                  creditCode: string;
+                  name: string;
+                  industry: string;
+                  streetCode: string;
+                  districtCode: string;
+                  creditScore: number;
+                  /** @enum {string} */
+                  riskClass: 'A' | 'B' | 'C' | 'D';
+                  hasKey: boolean;
+                  synthetic: boolean;
+                };
+                checklist: {
+                  itemId: string;
+                  department: string;
+                  zh: string;
+                  en: string;
+                  legalBasis: string;
+                  checks: {
+                    id: string;
+                    zh: string;
+                    en: string;
+                  }[];
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;

@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLogout, useMe, useToken } from '../api/queries.ts';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
@@ -7,9 +7,14 @@ import { LoginForm } from '../shared/LoginForm.tsx';
 import '../styles/mobile.css';
 import { installFieldApp } from './install.ts';
 import { MyBeat } from './MyBeat.tsx';
+import { Inspections } from './onsite/Inspections.tsx';
+import { useOpenVisit } from './onsite/route.ts';
 import { Tasks } from './Tasks.tsx';
 
 const NAME_KEY = 'citybrain.field.name';
+
+/** The on-site screens (QR decoding, code verification, signing): their own chunk, part of the offline shell. */
+const OnSiteVisit = lazy(() => import('./onsite/OnSiteVisit.tsx'));
 
 /** The field app (移动执法端), an installable PWA: sign in, then my tasks. */
 export default function FieldApp() {
@@ -18,6 +23,7 @@ export default function FieldApp() {
   const me = useMe();
   const logout = useLogout();
   const online = useOnline();
+  const visit = useOpenVisit();
   useEffect(installFieldApp, []);
   // Remembered so the app still says who is signed in when it opens offline.
   const name = me.data
@@ -39,6 +45,10 @@ export default function FieldApp() {
       <main className="mobile-main">
         {!token ? (
           <LoginForm title={t('field.loginTitle')} subtitle={t('field.loginHint')} />
+        ) : visit ? (
+          <Suspense fallback={<Loading />}>
+            <OnSiteVisit visitId={visit} />
+          </Suspense>
         ) : (
           // Signed in: the tasks show even offline, when who-am-I cannot be asked.
           <>
@@ -62,6 +72,7 @@ export default function FieldApp() {
                 {t('common.logout')}
               </button>
             </section>
+            <Inspections />
             <Tasks />
             <MyBeat />
           </>
