@@ -131,9 +131,9 @@ describe('cockpit traffic layer in Chromium', () => {
       const p = new URL(r.url()).pathname;
       if (p.startsWith('/api/v1/traffic/')) linkFetches.push(p);
     });
-    const probe = (
-      await app.services.traffic.queries.links(SYSTEM_PRINCIPAL, { area: '500103' })
-    ).items.find((l) => l.level === 'free' && l.detectors.length > 0)!;
+    const probe = (await app.services.traffic.queries.links(SYSTEM_PRINCIPAL, { area: '500103' })).items.find(
+      (l) => l.level === 'free' && l.detectors.length > 0,
+    )!;
     const now = clock.now().getTime();
     const batch = [0, 1].map((i) => ({
       deviceId: probe.detectors[0]!,
