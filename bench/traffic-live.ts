@@ -14,6 +14,10 @@
 // With --profile (and --browser) it records the page's CPU profile over the readings and prints the
 // functions with the most self time (where the page spends the seconds after a fetch).
 //
+// Environment, with --profile: TRACE=file.json also writes a Chromium trace of the readings (what
+// the renderer's main thread waits on); COUNT_GL=1 prints each canvas's WebGL draw calls, vertices,
+// instances and clears (frames) over the page's life.
+//
 //   ./node_modules/.bin/node bench/traffic-live.ts [--n 40] [--gap 1500] [--browser [--profile]] [--smoke]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -262,6 +266,8 @@ try {
   console.log(line('reading → on the live stream', streamMs));
   console.log(line('levels fetch (GET /traffic/levels)', fetchMs));
   console.log(line('reading → traffic layer shows it', shownMs));
+  if (process.env.COUNT_GL && cockpit)
+    console.log('GL', JSON.stringify(await cockpit.page.evaluate('window.glStats')));
   if (profiler) {
     printMetrics(`page over the ${N} readings`, metricsAtStart, await pageMetrics(profiler));
     printProfile((await profiler.send('Profiler.stop')).profile);
@@ -361,6 +367,28 @@ async function openCockpit(
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // COUNT_GL: counts each canvas's draw calls, vertices, instances and clears (page script, plain JS).
+  if (process.env.COUNT_GL)
+    await page.addInitScript(`
+      window.glStats = {};
+      const P = WebGL2RenderingContext.prototype;
+      const stats = (gl) => (window.glStats[gl.canvas.className || gl.canvas.id || 'canvas'] ??= { calls: 0, verts: 0, inst: 0, frames: 0 });
+      for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+        const orig = P[name];
+        P[name] = function (...a) {
+          const s = stats(this);
+          s.calls++;
+          s.verts += name.startsWith('drawArrays') ? a[2] : a[1];
+          s.inst += name.endsWith('Instanced') ? a[name === 'drawArraysInstanced' ? 3 : 4] : 1;
+          return orig.apply(this, a);
+        };
+      }
+      const clear = P.clear;
+      P.clear = function (...a) {
+        stats(this).frames++;
+        return clear.apply(this, a);
+      };
+    `);
   await page.goto(`${baseUrl}/`);
   await page.getByLabel('用户名').fill('admin');
   await page.getByLabel('密码').fill('bench-password');
