@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client.ts';
 import { useToken } from './queries.ts';
 import type { paths } from './schema.d.ts';
@@ -6,6 +6,8 @@ import type { GetOk } from './types.ts';
 
 /** A bundle (一件事) as the public list gives it: titles, counts, departments. */
 export type BundleSummary = GetOk<'/api/v1/services/bundles'>['items'][number];
+/** A bundle's whole definition (GET bundles/{id}): items, graph in steps, materials and sources, form, rules, consent. */
+export type BundleDefinition = GetOk<'/api/v1/services/bundles/{id}'>;
 /** One application with its materials and steps. */
 export type Application = GetOk<'/api/v1/services/applications/{id}'>;
 /** One material of an application. */
@@ -35,6 +37,34 @@ export function useBundles() {
     staleTime: 5 * 60_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/services/bundles')).items,
   });
+}
+
+/** How a bundle definition is asked for: the version an application runs on, or the current one. */
+function definitionQuery(id: string | undefined, version?: number) {
+  return {
+    queryKey: ['services-bundle', id, version ?? 'current'],
+    enabled: Boolean(id),
+    // A version never changes once published; the current one may be replaced by a new version.
+    staleTime: version === undefined ? 5 * 60_000 : Number.POSITIVE_INFINITY,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/services/bundles/{id}', {
+          params: { path: { id: id! }, query: version === undefined ? {} : { version } },
+        }),
+      ),
+  };
+}
+
+/** A bundle's whole definition (public): the current version, or the one an application runs on. */
+export function useBundleDefinition(id: string | undefined, version?: number) {
+  return useQuery(definitionQuery(id, version));
+}
+
+/** The current definitions of every bundle listed (the desks' departments, the list's figures). */
+export function useBundleDefinitions(ids: readonly string[]) {
+  return useQueries({ queries: ids.map((id) => definitionQuery(id)) })
+    .map((q) => q.data)
+    .filter((d): d is BundleDefinition => Boolean(d));
 }
 
 /** The signed-in applicant's applications, newest first, read again while any is moving. */
