@@ -9,6 +9,7 @@ import {
 import { type BundleDefinition, titleOf } from '../../shared/bundles.ts';
 import { EmptyState } from '../../shared/EmptyState.tsx';
 import { MaterialRecord, useFieldTitles } from '../../shared/MaterialRecord.tsx';
+import { Certificates } from './Certificates.tsx';
 import { Correction } from './Correction.tsx';
 import { DraftConfirm } from './DraftConfirm.tsx';
 import { Waves } from './Waves.tsx';
@@ -97,9 +98,12 @@ function Tracking({ app: a, def }: { app: Application; def: BundleDefinition | u
               </li>
             ))}
           </ul>
-          <p className="muted small">{t('services.certificatesLater')}</p>
+          {a.status === 'completed' ? null : (
+            <p className="muted small">{t('services.certificates.whenDone')}</p>
+          )}
         </section>
       ) : null}
+      {a.status === 'completed' ? <Certificates applicationId={a.id} /> : null}
       <section className="card" aria-labelledby="svc-notices-title">
         <h3 id="svc-notices-title">{t('services.noticesTitle')}</h3>
         {mine.length === 0 ? <p className="muted small">{t('services.noNotices')}</p> : null}
