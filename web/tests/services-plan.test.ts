@@ -1,15 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { bundleDefinition, loadBundleFiles } from '../../src/modules/services/index.ts';
 import { formValues, materialPlan, missingFields } from '../src/citizen/services/plan.ts';
-import { choicesOf, definitionOf, deskDepartments, waves } from '../src/shared/bundles.ts';
+import {
+  type BundleDefinition,
+  choicesOf,
+  consentText,
+  deskDepartments,
+  waves,
+} from '../src/shared/bundles.ts';
 
-const newborn = definitionOf('newborn', 1);
-const credit = definitionOf('credit-repair', 1);
+// The definitions exactly as GET /api/v1/services/bundles/{id} answers them (the route serves this function's result).
+const served: BundleDefinition[] = loadBundleFiles().map((f) => bundleDefinition(f.bundle, true));
+const definitionOf = (id: string) => served.find((d) => d.id === id);
+const newborn = definitionOf('newborn');
+const credit = definitionOf('credit-repair');
 
-describe('bundle definitions as the web reads them', () => {
-  it('finds a bundle by id and version only', () => {
+describe('bundle definitions as the server serves them and the web reads them', () => {
+  it("names the departments with a desk, and gives the consent words in the reader's language", () => {
     expect(newborn?.items).toHaveLength(6);
-    expect(definitionOf('newborn', 99)).toBeUndefined();
-    expect(deskDepartments()).toContain('50:public_security');
+    expect(deskDepartments(served)).toContain('50:public_security');
+    expect(deskDepartments(served)).not.toContain('50:planning_natural_resources');
+    expect(consentText(newborn!, 'zh-CN')).toMatch(/^本人同意/);
+    expect(consentText(newborn!, 'en')).toMatch(/^I agree/);
   });
 
   it('lays the approval graph out in waves of parallel items', () => {
@@ -46,7 +58,7 @@ describe('bundle definitions as the web reads them', () => {
       'fatherIdNumber',
       'relation',
     ]);
-    const business = definitionOf('business-startup', 1)!;
+    const business = definitionOf('business-startup')!;
     expect(formValues(business.form, { employees: '5' })).toEqual({ employees: 5 });
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,8 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     // Consent is a choice to make, not a ticked box.
     await phone.getByRole('button', { name: '开始申请' }).click();
     await phone.getByText('请选择是否同意调取部门记录').waitFor();
+    // The consent words come from the server (the words stored with the application).
+    await phone.getByText(/^本人同意政务服务平台为办理本事项/).waitFor();
     await phone.getByRole('radio', { name: '同意调取上述部门的记录' }).check();
     await phone.getByRole('button', { name: '开始申请' }).click();
     await phone.getByRole('heading', { name: '已从部门共享数据调取（12 项）' }).waitFor({ timeout: 30_000 });
@@ -205,6 +208,25 @@ describe('integrated services: citizen portal and departments’ desks', () => {
       .first()
       .waitFor();
     expect(await phone.locator('.svc-step.svs-approved').count()).toBe(6);
+    // One certificate per item, each QR text verified by the public route, and the PDF downloads.
+    await phone.getByRole('heading', { name: '电子证照' }).waitFor();
+    const certs = phone.locator('li.svc-cert');
+    await phone.locator('li.svc-cert [data-verify="ok"]').nth(5).waitFor({ timeout: 20_000 });
+    expect(await certs.count()).toBe(6);
+    expect(await phone.getByText('核验通过：签名有效，与签发记录一致').count()).toBe(6);
+    const birthCert = certs.filter({ hasText: '出生医学证明' });
+    const number = (await birthCert.getAttribute('data-number')) ?? '';
+    expect(number).toMatch(/^SV-\d{8}-\d{6}$/);
+    await birthCert.getByText('陈语桐').waitFor();
+    const [pdf] = await Promise.all([
+      phone.waitForEvent('download'),
+      birthCert.getByRole('button', { name: '下载 PDF' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe(`${number}.pdf`);
+    const bytes = fs.readFileSync((await pdf.path()) ?? '');
+    expect(bytes.length).toBeGreaterThan(1000);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await birthCert.getByText('已下载').waitFor();
     await phone.screenshot({ path: shot('services-completed-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-completed')));
 
@@ -217,6 +239,11 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await wide.screenshot({ path: shot('services-completed-desktop'), fullPage: true });
     await wide.getByRole('button', { name: 'English' }).click();
     await wide.getByText('6 of 6 items approved').waitFor();
+    await wide.getByRole('heading', { name: 'Electronic certificates' }).waitFor();
+    await wide
+      .locator('li.svc-cert', { hasText: 'Birth medical certificate' })
+      .getByText('Verified: the signature holds and matches what was issued')
+      .waitFor();
     await wide.screenshot({ path: shot('services-completed-en'), fullPage: true });
     await phone.getByRole('link', { name: '我的办件' }).click();
     await phone.getByRole('heading', { name: '我的办件' }).waitFor();

@@ -9,6 +9,12 @@ export {
   loadBundleFiles,
 } from './services.bundle.ts';
 export { CERTIFICATE_TYP, PDF_QR_ENTRY } from './services.certificates.ts';
+export {
+  type BundleDefinitionDto,
+  bundleDefinition,
+  CONSENT_TEXT,
+  CONSENT_TEXT_EN,
+} from './services.definition.ts';
 export type {
   ApplicantDirectory,
   EvidenceAnswer,
@@ -28,5 +34,4 @@ export type {
   ProposalDto,
   StepDto,
 } from './services.schema.ts';
-export { CONSENT_TEXT } from './services.service.ts';
 export { ESCALATION_RECIPIENT } from './services.timers.ts';

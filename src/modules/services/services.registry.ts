@@ -64,6 +64,11 @@ export class BundleRegistry {
     return b;
   }
 
+  /** A recorded version, if there is one. */
+  find(id: string, version: number): Bundle | undefined {
+    return this.versions.get(`${id}@${version}`);
+  }
+
   list(): Bundle[] {
     return [...this.latest.values()].sort((a, b) => a.id.localeCompare(b.id));
   }

@@ -9,7 +9,8 @@ import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { AuditLog, auditMigrations } from '../audit/index.ts';
 import { NotifyService, notifyMigrations } from '../notify/index.ts';
-import { loadBundleFiles } from './services.bundle.ts';
+import { type LoadedBundle, loadBundleFiles, parseBundle } from './services.bundle.ts';
+import { CONSENT_TEXT, CONSENT_TEXT_EN } from './services.definition.ts';
 import {
   citizen,
   liaison,
@@ -52,7 +53,7 @@ describe.each(testBackends)('services routes on %s', (kind) => {
         signingSeed: TEST_SIGNING_SEED,
         accounts: memoryAccounts(['mother-2']),
       },
-      loadBundleFiles(),
+      withNewbornV2(loadBundleFiles()),
     );
     api = await createTestApi({
       mother: citizen('mother-2'),
@@ -82,6 +83,61 @@ describe.each(testBackends)('services routes on %s', (kind) => {
       consent: true,
     });
     expect(anonymous).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
+  });
+
+  it("serves a bundle's whole definition publicly, the current version or an earlier one; 404 with a code", async () => {
+    const def = await call('GET', '/api/v1/services/bundles/newborn');
+    expect(def.status).toBe(200);
+    expect(def.body).toMatchObject({ id: 'newborn', version: 2, current: true });
+    expect(def.body.items).toHaveLength(6);
+    expect(def.body.items[0]).toMatchObject({
+      code: 'birth-certificate',
+      department: '50:health',
+      timeLimitDays: 2,
+      after: [],
+    });
+    expect(def.body.steps).toEqual([
+      ['birth-certificate'],
+      ['vaccination-certificate', 'household-registration', 'maternity-benefits'],
+      ['medical-insurance'],
+      ['social-security-card'],
+    ]);
+    expect(def.body.materials).toHaveLength(18);
+    const bySource = (kind: string) =>
+      def.body.materials.filter((m: { sources: { kind: string }[] }) => m.sources[0]?.kind === kind).length;
+    expect([bySource('catalogue'), bySource('item'), bySource('applicant')]).toEqual([12, 4, 2]);
+    expect(def.body.materials.find((m: { code: string }) => m.code === 'residence-proof').sources).toEqual([
+      expect.objectContaining({ kind: 'catalogue', owner: '50:planning_natural_resources' }),
+      expect.objectContaining({ kind: 'catalogue' }),
+      { kind: 'applicant', format: 'file' },
+    ]);
+    expect(def.body.form.map((f: { name: string }) => f.name)).toContain('birthDate');
+    expect(def.body.eligibility.find((r: { id: string }) => r.id === 'within-a-year')).toMatchObject({
+      op: 'withinDays',
+      value: 365,
+      ruleZh: '出生日期 在最近 365 天内',
+      ruleEn: 'birthDate is within the last 365 days',
+      reasonEn: 'the bundle is for children born within the last year',
+    });
+    expect(def.body.consent).toMatchObject({ textZh: CONSENT_TEXT, textEn: CONSENT_TEXT_EN });
+    expect(def.body.consent.departments).toContain('50:planning_natural_resources');
+    expect(def.body.departments.length).toBe(7);
+
+    // An application started on v1 still reads v1; the current version asked by number is the same.
+    const v1 = await call('GET', '/api/v1/services/bundles/newborn?version=1');
+    expect(v1.body).toMatchObject({ version: 1, current: false, titleZh: '新生儿出生一件事' });
+    expect(v1.body.items[0].timeLimitDays).toBe(1);
+    expect((await call('GET', '/api/v1/services/bundles/newborn?version=2')).body.current).toBe(true);
+
+    expect(await call('GET', '/api/v1/services/bundles/nothing')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found', details: { kind: 'bundle', key: 'nothing' } } },
+    });
+    expect(await call('GET', '/api/v1/services/bundles/newborn?version=9')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found', details: { kind: 'bundle', key: 'newborn@9' } } },
+    });
+    expect((await call('GET', '/api/v1/services/bundles/newborn?version=x')).status).toBe(400);
   });
 
   it('tells ineligible applicants why; refuses a wrong desk with its code; decides at the right one', async () => {
@@ -155,3 +211,12 @@ describe.each(testBackends)('services routes on %s', (kind) => {
     );
   });
 });
+
+/** The demo files plus a newborn v2 (a longer time limit at the first desk): new applications take v2. */
+function withNewbornV2(files: LoadedBundle[]): LoadedBundle[] {
+  const v1 = files.find((f) => f.bundle.id === 'newborn')!;
+  const json = structuredClone(v1.bundle);
+  json.version = 2;
+  json.items[0]!.timeLimitDays = 2;
+  return [...files, { file: 'newborn.v2.json', ...parseBundle('newborn.v2.json', json) }];
+}

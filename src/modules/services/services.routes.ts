@@ -3,6 +3,7 @@ import { ROLE_GROUPS } from '../../platform/access.ts';
 import { principalOf } from '../../platform/http/principal.ts';
 import type { Api } from '../../platform/http/server.ts';
 import { NotificationSchema } from '../notify/index.ts';
+import { BundleDefinitionSchema } from './services.definition.ts';
 import { KpiQuerySchema, ServicesKpisSchema, servicesKpis } from './services.kpis.ts';
 import type { IntegratedServices } from './services.module.ts';
 import {
@@ -43,6 +44,29 @@ export function registerServicesRoutes(app: Api, deps: { services: IntegratedSer
       },
     },
     async () => ({ items: core.listBundles() }),
+  );
+  app.get(
+    '/api/v1/services/bundles/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'A bundle’s whole definition: items, departments, form, eligibility rules in words, the approval graph in steps, materials and their sources, time limits, the consent words (404 not_found for an unknown bundle or version)',
+        security: [],
+        params: Id,
+        querystring: z.object({
+          version: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe('a version an application runs on; default: the one new applications start on'),
+        }),
+        response: { 200: BundleDefinitionSchema },
+      },
+    },
+    async (req) => core.definition(req.params.id, req.query.version),
   );
   app.post(
     '/api/v1/services/bundles/:id/eligibility',

@@ -6,6 +6,7 @@ import { ed25519KeyFrom } from '../../platform/signing.ts';
 import type { Recipient } from '../notify/index.ts';
 import { type Bundle, bundleDepartments } from './services.bundle.ts';
 import { CERTIFICATE_KEY_LABEL, ServicesCertificates } from './services.certificates.ts';
+import { type BundleDefinitionDto, bundleDefinition, CONSENT_TEXT } from './services.definition.ts';
 import type { ServicesDeps } from './services.deps.ts';
 import {
   blankMaterial,
@@ -28,8 +29,7 @@ import type {
 import type { ServicesTables } from './services.tables.ts';
 
 /** The words of the consent the applicant gives (recorded with the application). */
-export const CONSENT_TEXT =
-  '本人同意政务服务平台为办理本事项，经数据共享交换平台调取下列部门持有的本人（及家庭成员、本企业）相关信息，并在使用前向本人展示确认。';
+export { CONSENT_TEXT };
 
 /**
  * Applications of bundles (一件事一次办): eligibility, creating an application with its materials
@@ -59,6 +59,19 @@ export class ServicesCore {
   /** The bundles new applications can start, with their figures. */
   listBundles(): BundleSummaryDto[] {
     return this.bundles.list().map((b) => bundleSummary(b));
+  }
+
+  /** A bundle's whole definition: the current version, or the one named (running applications stay on theirs). */
+  definition(id: string, version?: number): BundleDefinitionDto {
+    const current = this.bundles.current(id);
+    if (version === undefined || version === current.version) return bundleDefinition(current, true);
+    const b = this.bundles.find(id, version);
+    if (!b)
+      throw new AppError('not_found', `bundle '${id}' has no version ${version}`, {
+        kind: 'bundle',
+        key: `${id}@${version}`,
+      });
+    return bundleDefinition(b, false);
   }
 
   /** Tells the applicant, before anything is filed, which eligibility rules the form fails. */

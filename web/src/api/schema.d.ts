@@ -12130,6 +12130,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/services/bundles/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A bundle’s whole definition: items, departments, form, eligibility rules in words, the approval graph in steps, materials and their sources, time limits, the consent words (404 not_found for an unknown bundle or version) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description a version an application runs on; default: the one new applications start on */
+          version?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServicesBundleDefinition'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/services/bundles/{id}/eligibility': {
     parameters: {
       query?: never;
@@ -15814,6 +15855,93 @@ export interface components {
       decidedAt: string | null;
       declineReason: string | null;
     };
+    ServicesBundleDefinitionInput: {
+      id: string;
+      version: number;
+      /** @description whether new applications start on this version */
+      current: boolean;
+      titleZh: string;
+      titleEn: string;
+      modelledOn: string;
+      notes: string[];
+      /** @description item desks and the owners of the records read */
+      departments: string[];
+      form: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        type: 'text' | 'date' | 'boolean' | 'number';
+        required: boolean;
+      }[];
+      eligibility: {
+        id: string;
+        field: string;
+        /** @enum {string} */
+        op: 'eq' | 'in' | 'gte' | 'lte' | 'present' | 'withinDays';
+        value: (string | number | boolean | string[]) | null;
+        /** @description the rule in words, e.g. 出生日期 在最近 365 天内 */
+        ruleZh: string;
+        ruleEn: string;
+        /** @description what the applicant is told when the form fails it */
+        reasonZh: string;
+        reasonEn: string;
+      }[];
+      items: {
+        code: string;
+        titleZh: string;
+        titleEn: string;
+        department: string;
+        /** @description working days on the city’s calendar */
+        timeLimitDays: number;
+        /** @description items approved before this one */
+        after: string[];
+        needs: string[];
+        output: {
+          code: string;
+          titleZh: string;
+          titleEn: string;
+        };
+      }[];
+      /** @description the approval graph in steps: the items of one step are approved in parallel, the steps one after another */
+      steps: string[][];
+      materials: {
+        code: string;
+        titleZh: string;
+        titleEn: string;
+        /** @description tried in order; the first that holds it fills it */
+        sources: (
+          | {
+              /** @constant */
+              kind: 'catalogue';
+              /** @description the data platform’s catalogue resource read through the gateway */
+              resourceId: string;
+              /** @description the department holding it */
+              owner: string;
+              /** @description the resource’s fields used */
+              fields: string[];
+            }
+          | {
+              /** @constant */
+              kind: 'applicant';
+              /** @enum {string} */
+              format: 'file' | 'text';
+            }
+          | {
+              /** @constant */
+              kind: 'item';
+              /** @description the item whose output it is */
+              item: string;
+            }
+        )[];
+      }[];
+      consent: {
+        /** @description the words the applicant agrees to (stored with the application) */
+        textZh: string;
+        textEn: string;
+        /** @description the departments whose records are read with consent */
+        departments: string[];
+      };
+    };
     RuleCondition:
       | {
           /** @constant */
@@ -16225,6 +16353,93 @@ export interface components {
       createdAt: string;
       decidedAt: string | null;
       declineReason: string | null;
+    };
+    ServicesBundleDefinition: {
+      id: string;
+      version: number;
+      /** @description whether new applications start on this version */
+      current: boolean;
+      titleZh: string;
+      titleEn: string;
+      modelledOn: string;
+      notes: string[];
+      /** @description item desks and the owners of the records read */
+      departments: string[];
+      form: {
+        name: string;
+        titleZh: string;
+        /** @enum {string} */
+        type: 'text' | 'date' | 'boolean' | 'number';
+        required: boolean;
+      }[];
+      eligibility: {
+        id: string;
+        field: string;
+        /** @enum {string} */
+        op: 'eq' | 'in' | 'gte' | 'lte' | 'present' | 'withinDays';
+        value: (string | number | boolean | string[]) | null;
+        /** @description the rule in words, e.g. 出生日期 在最近 365 天内 */
+        ruleZh: string;
+        ruleEn: string;
+        /** @description what the applicant is told when the form fails it */
+        reasonZh: string;
+        reasonEn: string;
+      }[];
+      items: {
+        code: string;
+        titleZh: string;
+        titleEn: string;
+        department: string;
+        /** @description working days on the city’s calendar */
+        timeLimitDays: number;
+        /** @description items approved before this one */
+        after: string[];
+        needs: string[];
+        output: {
+          code: string;
+          titleZh: string;
+          titleEn: string;
+        };
+      }[];
+      /** @description the approval graph in steps: the items of one step are approved in parallel, the steps one after another */
+      steps: string[][];
+      materials: {
+        code: string;
+        titleZh: string;
+        titleEn: string;
+        /** @description tried in order; the first that holds it fills it */
+        sources: (
+          | {
+              /** @constant */
+              kind: 'catalogue';
+              /** @description the data platform’s catalogue resource read through the gateway */
+              resourceId: string;
+              /** @description the department holding it */
+              owner: string;
+              /** @description the resource’s fields used */
+              fields: string[];
+            }
+          | {
+              /** @constant */
+              kind: 'applicant';
+              /** @enum {string} */
+              format: 'file' | 'text';
+            }
+          | {
+              /** @constant */
+              kind: 'item';
+              /** @description the item whose output it is */
+              item: string;
+            }
+        )[];
+      }[];
+      consent: {
+        /** @description the words the applicant agrees to (stored with the application) */
+        textZh: string;
+        textEn: string;
+        /** @description the departments whose records are read with consent */
+        departments: string[];
+      };
     };
   };
   responses: never;

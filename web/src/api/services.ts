@@ -1,11 +1,18 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from './client.ts';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, unwrap } from './client.ts';
 import { useToken } from './queries.ts';
 import type { paths } from './schema.d.ts';
 import type { GetOk } from './types.ts';
 
 /** A bundle (一件事) as the public list gives it: titles, counts, departments. */
 export type BundleSummary = GetOk<'/api/v1/services/bundles'>['items'][number];
+/** A bundle's whole definition (GET bundles/{id}): items, graph in steps, materials and sources, form, rules, consent. */
+export type BundleDefinition = GetOk<'/api/v1/services/bundles/{id}'>;
+/** An electronic certificate of a completed application, with its QR text. */
+export type Certificate = GetOk<'/api/v1/services/applications/{id}/certificates'>['items'][number];
+/** What verifying a certificate's QR text says. */
+export type CertificateCheck =
+  paths['/api/v1/services/certificates/verify']['post']['responses'][200]['content']['application/json'];
 /** One application with its materials and steps. */
 export type Application = GetOk<'/api/v1/services/applications/{id}'>;
 /** One material of an application. */
@@ -35,6 +42,34 @@ export function useBundles() {
     staleTime: 5 * 60_000,
     queryFn: async () => unwrap(await api.GET('/api/v1/services/bundles')).items,
   });
+}
+
+/** How a bundle definition is asked for: the version an application runs on, or the current one. */
+function definitionQuery(id: string | undefined, version?: number) {
+  return {
+    queryKey: ['services-bundle', id, version ?? 'current'],
+    enabled: Boolean(id),
+    // A version never changes once published; the current one may be replaced by a new version.
+    staleTime: version === undefined ? 5 * 60_000 : Number.POSITIVE_INFINITY,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/services/bundles/{id}', {
+          params: { path: { id: id! }, query: version === undefined ? {} : { version } },
+        }),
+      ),
+  };
+}
+
+/** A bundle's whole definition (public): the current version, or the one an application runs on. */
+export function useBundleDefinition(id: string | undefined, version?: number) {
+  return useQuery(definitionQuery(id, version));
+}
+
+/** The current definitions of every bundle listed (the desks' departments, the list's figures). */
+export function useBundleDefinitions(ids: readonly string[]) {
+  return useQueries({ queries: ids.map((id) => definitionQuery(id)) })
+    .map((q) => q.data)
+    .filter((d): d is BundleDefinition => Boolean(d));
 }
 
 /** The signed-in applicant's applications, newest first, read again while any is moving. */
@@ -171,4 +206,52 @@ export function useDecide() {
       ),
     onSuccess: changed,
   });
+}
+
+/** The certificates of a completed application (one per item), with their QR text. */
+export function useCertificates(id: string | undefined, enabled: boolean) {
+  const token = useToken();
+  return useQuery({
+    queryKey: ['services-certificates', token, id],
+    enabled: Boolean(token && id) && enabled,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/services/applications/{id}/certificates', {
+          params: { path: { id: id! } },
+        }),
+      ).items,
+  });
+}
+
+/** What the public verification says of a certificate's QR text (as anyone scanning it would ask). */
+export function useCertificateCheck(qr: string) {
+  return useQuery({
+    queryKey: ['services-certificate-check', qr],
+    staleTime: 60_000,
+    queryFn: async () =>
+      unwrap(await api.POST('/api/v1/services/certificates/verify', { body: { qr } })) as CertificateCheck,
+  });
+}
+
+/**
+ * A certificate's PDF as a Blob: fetched with the bearer token (a plain link would go without
+ * it), checked to be a PDF.
+ */
+export async function fetchCertificatePdf(id: string, number: string): Promise<Blob> {
+  const r = await api.GET('/api/v1/services/applications/{id}/certificates/{number}.pdf', {
+    params: { path: { id, number } },
+    parseAs: 'blob',
+  });
+  if (!r.response.ok || !(r.data instanceof Blob)) {
+    const body = (await r.response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    throw new ApiError(
+      r.response.status,
+      body?.error?.code ?? 'http_error',
+      body?.error?.message ?? `HTTP ${r.response.status}`,
+    );
+  }
+  return r.data;
 }

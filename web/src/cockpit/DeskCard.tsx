@@ -2,8 +2,14 @@ import type { TFunction } from 'i18next';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
-import { type BundleSummary, type DeskItem, useApplication, useDecide } from '../api/services.ts';
-import { definitionOf, titleOf } from '../shared/bundles.ts';
+import {
+  type BundleSummary,
+  type DeskItem,
+  useApplication,
+  useBundleDefinition,
+  useDecide,
+} from '../api/services.ts';
+import { titleOf } from '../shared/bundles.ts';
 import { MaterialRecord } from '../shared/MaterialRecord.tsx';
 import { useDepartmentNames } from '../shared/names.ts';
 
@@ -38,7 +44,7 @@ export function DeskCard({
 }) {
   const { t, i18n } = useTranslation();
   const id = useId();
-  const def = definitionOf(i.bundleId, i.version);
+  const def = useBundleDefinition(i.bundleId, i.version).data;
   const bundleItem = def?.items.find((x) => x.code === i.step.item);
   const deptName = useDepartmentNames([
     i.step.department,
@@ -179,7 +185,7 @@ function ApplicationDetails({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const app = useApplication(open ? id : undefined);
-  const def = app.data ? definitionOf(app.data.bundleId, app.data.version) : undefined;
+  const def = useBundleDefinition(app.data?.bundleId, app.data?.version).data;
   return (
     <details className="desk-details" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t('desk.application')}</summary>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type DeskItem, useBundles, useDesk } from '../api/services.ts';
+import { type DeskItem, useBundleDefinitions, useBundles, useDesk } from '../api/services.ts';
 import type { Me } from '../api/types.ts';
 import { deskDepartments } from '../shared/bundles.ts';
 import { EmptyState } from '../shared/EmptyState.tsx';
@@ -31,7 +31,7 @@ export function DeskPage({ me }: { me: Me }) {
   const desk = useDesk(admin ? department || undefined : undefined, admin || liaison);
   const bundles = useBundles();
   const own = me.principal.departmentCode ?? '';
-  const choices = deskDepartments();
+  const choices = deskDepartments(useBundleDefinitions((bundles.data ?? []).map((b) => b.id)));
   const deptName = useDepartmentNames([...choices, own].filter(Boolean));
   const [announced, setAnnounced] = useState('');
   const items = [...(desk.data ?? [])].sort(

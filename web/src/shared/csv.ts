@@ -14,8 +14,8 @@ export function toCsv(rows: readonly (readonly (string | number | null | undefin
   return `\uFEFF${rows.map((r) => r.map(field).join(',')).join('\r\n')}\r\n`;
 }
 
-/** Offers text as a file download. */
-export function download(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
+/** Offers text (or a Blob, e.g. a PDF fetched with the token) as a file download. */
+export function download(filename: string, text: string | Blob, type = 'text/csv;charset=utf-8'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

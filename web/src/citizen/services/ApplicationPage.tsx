@@ -3,12 +3,13 @@ import {
   type Application,
   isMoving,
   useApplication,
-  useBundles,
+  useBundleDefinition,
   useServiceNotices,
 } from '../../api/services.ts';
-import { type BundleDefinition, definitionOf, titleOf } from '../../shared/bundles.ts';
+import { type BundleDefinition, titleOf } from '../../shared/bundles.ts';
 import { EmptyState } from '../../shared/EmptyState.tsx';
 import { MaterialRecord, useFieldTitles } from '../../shared/MaterialRecord.tsx';
+import { Certificates } from './Certificates.tsx';
 import { Correction } from './Correction.tsx';
 import { DraftConfirm } from './DraftConfirm.tsx';
 import { Waves } from './Waves.tsx';
@@ -17,13 +18,12 @@ import { Waves } from './Waves.tsx';
 export function ApplicationPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const app = useApplication(id);
-  const bundles = useBundles();
   const a = app.data;
+  // The version the application runs on (it may no longer be the one new applications start on).
+  const def = useBundleDefinition(a?.bundleId, a?.version).data;
   if (app.isPending) return <p className="muted">{t('common.loading')}</p>;
   if (!a) return <EmptyState title={t('services.applicationNotFound')} note={app.error?.message} />;
-  const def = definitionOf(a.bundleId, a.version);
-  const summary = bundles.data?.find((b) => b.id === a.bundleId);
-  const title = def ? titleOf(def, i18n.language) : summary ? titleOf(summary, i18n.language) : a.bundleId;
+  const title = def ? titleOf(def, i18n.language) : a.bundleId;
   return (
     <>
       <section className="card svc-app-head" aria-labelledby="svc-app-title">
@@ -98,9 +98,12 @@ function Tracking({ app: a, def }: { app: Application; def: BundleDefinition | u
               </li>
             ))}
           </ul>
-          <p className="muted small">{t('services.certificatesLater')}</p>
+          {a.status === 'completed' ? null : (
+            <p className="muted small">{t('services.certificates.whenDone')}</p>
+          )}
         </section>
       ) : null}
+      {a.status === 'completed' ? <Certificates applicationId={a.id} /> : null}
       <section className="card" aria-labelledby="svc-notices-title">
         <h3 id="svc-notices-title">{t('services.noticesTitle')}</h3>
         {mine.length === 0 ? <p className="muted small">{t('services.noNotices')}</p> : null}

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { type BundleSummary, useBundles } from '../../api/services.ts';
+import { type BundleSummary, useBundleDefinition, useBundles } from '../../api/services.ts';
 import { bundlePath } from '../../router.ts';
 import { AppLink } from '../../shared/AppLink.tsx';
-import { definitionOf, titleOf } from '../../shared/bundles.ts';
+import { titleOf } from '../../shared/bundles.ts';
 import { EmptyState } from '../../shared/EmptyState.tsx';
 import { materialPlan } from './plan.ts';
 
@@ -34,7 +34,7 @@ export function BundleList() {
 
 function BundleCard({ bundle: b }: { bundle: BundleSummary }) {
   const { t, i18n } = useTranslation();
-  const def = definitionOf(b.id, b.version);
+  const def = useBundleDefinition(b.id).data;
   const plan = def ? materialPlan(def) : undefined;
   return (
     <article className="card svc-bundle" aria-labelledby={`bundle-${b.id}`}>

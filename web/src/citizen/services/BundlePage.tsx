@@ -2,18 +2,12 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
 import { useToken } from '../../api/queries.ts';
-import {
-  type BundleSummary,
-  type Eligibility,
-  useApply,
-  useBundles,
-  useEligibility,
-} from '../../api/services.ts';
+import { type Eligibility, useApply, useBundleDefinition, useEligibility } from '../../api/services.ts';
 import { applicationPath, navigate } from '../../router.ts';
 import {
   type BundleDefinition,
   choicesOf,
-  definitionOf,
+  consentText,
   type FormField,
   titleOf,
 } from '../../shared/bundles.ts';
@@ -26,32 +20,31 @@ import { Waves } from './Waves.tsx';
 /** One bundle: its items and departments, the materials and where each comes from, the form and eligibility. */
 export function BundlePage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
-  const bundles = useBundles();
-  const summary = bundles.data?.find((b) => b.id === id);
-  const def = summary ? definitionOf(summary.id, summary.version) : undefined;
-  if (bundles.isPending) return <p className="muted">{t('common.loading')}</p>;
-  if (bundles.isError)
+  const bundle = useBundleDefinition(id);
+  const def = bundle.data;
+  if (bundle.isPending) return <p className="muted">{t('common.loading')}</p>;
+  if (bundle.error instanceof ApiError && bundle.error.code === 'not_found')
+    return <EmptyState title={t('services.unknownBundle')} />;
+  if (!def)
     return (
       <p className="error" role="alert">
-        {t('services.failed', { message: bundles.error.message })}
+        {t('services.failed', { message: bundle.error?.message ?? '' })}
       </p>
     );
-  if (!summary) return <EmptyState title={t('services.unknownBundle')} />;
-  if (!def) return <EmptyState title={t('services.noDefinition')} note={t('services.noDefinitionNote')} />;
   return (
     <>
       <section className="card" aria-labelledby="svc-bundle-title">
-        <h2 id="svc-bundle-title">{titleOf(summary, i18n.language)}</h2>
+        <h2 id="svc-bundle-title">{titleOf(def, i18n.language)}</h2>
         <p className="svc-figures">
           {t('services.figures', {
-            items: summary.items,
-            departments: summary.departments.length,
-            materials: summary.materials,
+            items: def.items.length,
+            departments: def.departments.length,
+            materials: def.materials.length,
           })}
         </p>
         <details className="small">
           <summary>{t('services.modelledOn')}</summary>
-          <p lang="en">{summary.modelledOn}</p>
+          <p lang="en">{def.modelledOn}</p>
         </details>
       </section>
       <section className="card" aria-labelledby="svc-items-title">
@@ -59,7 +52,7 @@ export function BundlePage({ id }: { id: string }) {
         <p className="muted small">{t('services.itemsNote')}</p>
         <Waves def={def} />
       </section>
-      <Departments summary={summary} />
+      <Departments departments={def.departments} />
       <Materials def={def} />
       <SignedIn>
         <ApplyForm def={def} />
@@ -68,14 +61,14 @@ export function BundlePage({ id }: { id: string }) {
   );
 }
 
-function Departments({ summary }: { summary: BundleSummary }) {
+function Departments({ departments }: { departments: string[] }) {
   const { t } = useTranslation();
-  const deptName = useDepartmentNames(summary.departments);
+  const deptName = useDepartmentNames(departments);
   return (
     <section className="card" aria-labelledby="svc-depts-title">
       <h2 id="svc-depts-title">{t('services.departments')}</h2>
       <ul className="svc-chips">
-        {summary.departments.map((d) => (
+        {departments.map((d) => (
           <li key={d}>{deptName(d)}</li>
         ))}
       </ul>
@@ -166,8 +159,7 @@ function ApplyForm({ def }: { def: BundleDefinition }) {
     const app = await apply.mutateAsync({ bundleId: def.id, form, consent: consent === 'yes' });
     navigate(applicationPath(app.id));
   };
-  const plan = materialPlan(def);
-  const owners = useDepartmentNames(plan.shared.map((s) => s.owner));
+  const owners = useDepartmentNames(def.consent.departments);
   const error = apply.error ?? check.error;
   const fieldsOfError =
     apply.error instanceof ApiError ? fieldNames(apply.error, def.form, label) : undefined;
@@ -275,10 +267,12 @@ function ApplyForm({ def }: { def: BundleDefinition }) {
       </button>
       <fieldset className="svc-consent">
         <legend>{t('services.consentTitle')}</legend>
-        <p className="small">{t('services.consentText')}</p>
+        <p className="small" lang={i18n.language === 'en' ? 'en' : 'zh-CN'}>
+          {consentText(def, i18n.language)}
+        </p>
         <p className="small muted">
           {t('services.consentSources', {
-            departments: [...new Set(plan.shared.map((s) => owners(s.owner)))].join(t('services.listSep')),
+            departments: def.consent.departments.map((d) => owners(d)).join(t('services.listSep')),
           })}
         </p>
         {(['yes', 'no'] as const).map((v) => (
