@@ -1,11 +1,13 @@
+import type { Kysely } from 'kysely';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
 import type { Principal } from '../../platform/access.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Ed25519Key, ed25519Jwk, signJws, verifyJws } from '../../platform/signing.ts';
 import type { Bundle } from './services.bundle.ts';
-import type { ApplicationRow, CertificateRow, StepRow } from './services.repository.ts';
+import type { ApplicationRow, CertificateRow, ServicesRepository, StepRow } from './services.repository.ts';
 import {
   type CertificateClaims,
   CertificateClaimsSchema,
@@ -13,7 +15,18 @@ import {
   type CertificateStatusDto,
   type CertificateVerifyDto,
 } from './services.schema.ts';
-import type { ServicesCore } from './services.service.ts';
+import type { ServicesTables } from './services.tables.ts';
+
+/**
+ * What certificates need of the services core (declared here, so the core can hold its
+ * certificates without an import circle): the store, the clock, and the applicant's access check.
+ */
+export interface CertificatesCore {
+  readonly deps: { readonly clock: Clock };
+  readonly repo: ServicesRepository;
+  db(trx?: Db): Kysely<ServicesTables>;
+  get(principal: Principal, id: string): Promise<unknown>;
+}
 
 /** The JWS `typ` of a certificate's QR text. */
 export const CERTIFICATE_TYP = 'citybrain-certificate+jws';
@@ -33,10 +46,10 @@ const dateIn = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/S
  * the published key (JWKS). The PDF is drawn on download from the stored claims.
  */
 export class ServicesCertificates {
-  private readonly core: ServicesCore;
+  private readonly core: CertificatesCore;
   private readonly key: Ed25519Key;
 
-  constructor(core: ServicesCore, key: Ed25519Key) {
+  constructor(core: CertificatesCore, key: Ed25519Key) {
     this.core = core;
     this.key = key;
   }

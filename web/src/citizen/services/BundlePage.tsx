@@ -14,7 +14,7 @@ import {
 import { EmptyState } from '../../shared/EmptyState.tsx';
 import { useDepartmentNames } from '../../shared/names.ts';
 import { type Draft, formValues, materialPlan, missingFields } from './plan.ts';
-import { SignedIn } from './Services.tsx';
+import { SignedIn } from './SignedIn.tsx';
 import { Waves } from './Waves.tsx';
 
 /** One bundle: its items and departments, the materials and where each comes from, the form and eligibility. */
