@@ -244,6 +244,11 @@ describe('integrated services: citizen portal and departments’ desks', () => {
       .locator('li.svc-cert', { hasText: 'Birth medical certificate' })
       .getByText('Verified: the signature holds and matches what was issued')
       .waitFor();
+    // The notices in English too (codes rendered by the catalogue, not the server's Chinese text).
+    const notices = wide.locator('.svc-notices');
+    await expect.poll(() => notices.textContent()).toContain('all done');
+    expect(await notices.textContent()).toContain('accepted');
+    expect(await notices.textContent()).not.toContain('已受理');
     await wide.screenshot({ path: shot('services-completed-en'), fullPage: true });
     await phone.getByRole('link', { name: '我的办件' }).click();
     await phone.getByRole('heading', { name: '我的办件' }).waitFor();

@@ -10,7 +10,7 @@ import type {
   DeskItemDto,
   MaterialDto,
 } from './services.schema.ts';
-import { applicantOf, notFound, type ServicesCore } from './services.service.ts';
+import { applicantOf, bundleParams, notFound, type ServicesCore } from './services.service.ts';
 
 const DECIDED: Record<DecisionBody['decision'], string> = {
   approve: 'approved',
@@ -125,7 +125,9 @@ export class ServicesDesk {
         reason: body.reason ?? null,
         late: step.due_at ? now > new Date(step.due_at) : false,
       });
-      const title = bundle.items.find((i) => i.code === item)?.titleZh ?? item;
+      const bundleItem = bundle.items.find((i) => i.code === item);
+      const title = bundleItem?.titleZh ?? item;
+      const names = bundleParams(bundle, bundleItem ?? { code: item, titleZh: item, titleEn: item });
       const to = [applicantOf(app)];
       if (body.decision === 'approve') {
         const materials = app.materials.map(
@@ -139,7 +141,12 @@ export class ServicesDesk {
               : m,
         );
         await core.repo.updateApplication(core.db(trx), id, { materials, updated_at: now });
-        await core.notify(trx, to, id, `${bundle.titleZh}：${title} 已办结`, '该事项已审批通过。');
+        await core.notify(trx, to, id, {
+          code: 'services.stepApproved',
+          params: names,
+          title: `${bundle.titleZh}：${title} 已办结`,
+          body: '该事项已审批通过。',
+        });
         await core.openReady(trx, bundle, id);
         const steps = await core.repo.steps(core.db(trx), [id]);
         if (steps.every((s) => s.status === 'approved')) {
@@ -149,13 +156,12 @@ export class ServicesDesk {
             updated_at: now,
           });
           const issued = await core.certificates.issue(trx, app, bundle, steps, now);
-          await core.notify(
-            trx,
-            to,
-            id,
-            `${bundle.titleZh}：全部办结`,
-            `一件事已全部办结，已签发 ${issued} 份电子证照，可在办件详情中下载。`,
-          );
+          await core.notify(trx, to, id, {
+            code: 'services.completed',
+            params: { ...bundleParams(bundle), certificates: issued },
+            title: `${bundle.titleZh}：全部办结`,
+            body: `一件事已全部办结，已签发 ${issued} 份电子证照，可在办件详情中下载。`,
+          });
           await core.audit(trx, principal, 'services.application.completed', id, { certificates: issued });
         }
       } else if (body.decision === 'reject') {
@@ -168,14 +174,24 @@ export class ServicesDesk {
           reason: `${title}：${body.reason}`,
           updated_at: now,
         });
-        await core.notify(trx, to, id, `${bundle.titleZh}：${title} 未通过`, `原因：${body.reason}`);
+        await core.notify(trx, to, id, {
+          code: 'services.rejected',
+          params: { ...names, reason: body.reason ?? null },
+          title: `${bundle.titleZh}：${title} 未通过`,
+          body: `原因：${body.reason}`,
+        });
       } else {
         await core.repo.updateApplication(core.db(trx), id, {
           status: 'correction',
           reason: `${title}：${body.reason}`,
           updated_at: now,
         });
-        await core.notify(trx, to, id, `${bundle.titleZh}：${title} 需补正`, `补正要求：${body.reason}`);
+        await core.notify(trx, to, id, {
+          code: 'services.correction',
+          params: { ...names, reason: body.reason ?? null },
+          title: `${bundle.titleZh}：${title} 需补正`,
+          body: `补正要求：${body.reason}`,
+        });
       }
       return core.read(trx, id);
     });

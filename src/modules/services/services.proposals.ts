@@ -11,7 +11,7 @@ import type {
   CreateApplication,
   ProposalDto,
 } from './services.schema.ts';
-import { CONSENT_TEXT, type ServicesCore } from './services.service.ts';
+import { bundleParams, CONSENT_TEXT, type ServicesCore } from './services.service.ts';
 
 /** The bundle a registered birth proposes. */
 export const NEWBORN_BUNDLE = 'newborn';
@@ -102,8 +102,17 @@ export class ServicesProposals {
           trx,
           [`citizen:${parent.id}`],
           row.id,
-          `${bundle.titleZh}：可一次办理`,
-          `${input.hospital}已登记${input.newbornName}的出生信息。您可一次申请出生医学证明、户口登记、医保参保、社保卡等 ${bundle.items.length} 项；同意授权后，各部门已有的材料自动调取，无需重复提交。`,
+          {
+            code: 'services.proposal',
+            params: {
+              ...bundleParams(bundle),
+              hospital: input.hospital,
+              newborn: input.newbornName,
+              items: bundle.items.length,
+            },
+            title: `${bundle.titleZh}：可一次办理`,
+            body: `${input.hospital}已登记${input.newbornName}的出生信息。您可一次申请出生医学证明、户口登记、医保参保、社保卡等 ${bundle.items.length} 项；同意授权后，各部门已有的材料自动调取，无需重复提交。`,
+          },
           'service_proposal',
         );
         await core.audit(

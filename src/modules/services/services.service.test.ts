@@ -212,6 +212,13 @@ describe.each(testBackends)('integrated services on %s', (kind) => {
     expect(app.materials.filter((m) => m.origin === 'item').every((m) => m.status === 'produced')).toBe(true);
     const notices = await services.core.notices(mother);
     expect(notices.map((n) => n.title)).toEqual(expect.arrayContaining(['新生儿出生一件事：全部办结']));
+    // Each notice is also a code with its parameters, for the client to render in the reader's language.
+    const done = notices.find((n) => n.code === 'services.completed')!;
+    expect(done.params).toMatchObject({ bundle: 'newborn', bundleZh: '新生儿出生一件事', certificates: 6 });
+    expect(String(done.params?.bundleEn)).toMatch(/newborn/i);
+    expect(notices.find((n) => n.code === 'services.accepted')).toBeDefined();
+    expect(notices.filter((n) => n.code === 'services.stepApproved').length).toBeGreaterThan(0);
+    expect(notices.every((n) => n.code?.startsWith('services.'))).toBe(true);
   });
 
   it('fires reminders and escalations from the table, also after a restart, each once', async () => {

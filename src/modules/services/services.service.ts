@@ -265,13 +265,12 @@ export class ServicesCore {
         this.db(trx),
         opened.flatMap((x) => timersOf(id, x.item, 1, now, x.due_at as Date)),
       );
-      await this.notify(
-        trx,
-        [applicantOf(app)],
-        id,
-        `${bundle.titleZh}：已受理`,
-        '您的申请已受理，各部门将并联审批。',
-      );
+      await this.notify(trx, [applicantOf(app)], id, {
+        code: 'services.accepted',
+        params: bundleParams(bundle),
+        title: `${bundle.titleZh}：已受理`,
+        body: '您的申请已受理，各部门将并联审批。',
+      });
       for (const x of opened) await this.noticeOpened(trx, bundle, id, x.item, x.due_at as Date);
       const dto = this.toDto(
         { ...app, status: 'in_progress', materials, submitted_at: now, updated_at: now },
@@ -325,13 +324,12 @@ export class ServicesCore {
   private async noticeOpened(trx: Db, bundle: Bundle, id: string, code: string, due: Date): Promise<void> {
     const item = bundle.items.find((i) => i.code === code);
     if (!item) return;
-    await this.notify(
-      trx,
-      [`department:${item.department}`],
-      id,
-      `待办：${bundle.titleZh}·${item.titleZh}`,
-      `请于 ${due.toISOString()} 前办结（${item.timeLimitDays} 个工作日）。`,
-    );
+    await this.notify(trx, [`department:${item.department}`], id, {
+      code: 'services.stepOpened',
+      params: { ...bundleParams(bundle, item), due: due.toISOString(), days: item.timeLimitDays },
+      title: `待办：${bundle.titleZh}·${item.titleZh}`,
+      body: `请于 ${due.toISOString()} 前办结（${item.timeLimitDays} 个工作日）。`,
+    });
   }
 
   /** One application, for its applicant, a department with a step in it, or an administrator. */
@@ -426,20 +424,37 @@ export class ServicesCore {
     });
   }
 
+  /**
+   * Sends a notice: `code` and `params` for clients to render in the reader's language
+   * (web catalogue `notices.<code>`), `title` and `body` as the Chinese text of channels without
+   * a language of their own (webhooks).
+   */
   async notify(
     trx: Db,
     recipients: (string | Recipient)[],
     id: string,
-    title: string,
-    body: string,
+    notice: { code: string; params: Record<string, string | number | null>; title: string; body: string },
     subjectType = 'service_application',
   ): Promise<void> {
     await this.deps.notifier.send(
       trx,
       recipients.map((r) => (typeof r === 'string' ? { id: r } : r)),
-      { subjectType, subjectId: id, jurisdictionPath: '', title, body },
+      { subjectType, subjectId: id, jurisdictionPath: '', ...notice },
     );
   }
+}
+
+/** A notice's names of a bundle and, when given, of one of its items, in both languages. */
+export function bundleParams(
+  bundle: Pick<Bundle, 'id' | 'titleZh' | 'titleEn'>,
+  item?: { code: string; titleZh: string; titleEn: string },
+): Record<string, string> {
+  return {
+    bundle: bundle.id,
+    bundleZh: bundle.titleZh,
+    bundleEn: bundle.titleEn,
+    ...(item ? { item: item.code, itemZh: item.titleZh, itemEn: item.titleEn } : {}),
+  };
 }
 
 /** The applicant as a notice's recipient: in-app, and their webhook when they gave one. */

@@ -44,13 +44,12 @@ export class StepTimers {
             await core.audit(trx, SYSTEM_PRINCIPAL, 'services.step.reminded', t.application_id, {
               item: t.item,
             });
-            await core.notify(
-              trx,
-              [`department:${step.department}`],
-              t.application_id,
-              `即将超期：${t.item}`,
-              `办理时限至 ${dueAt}，请尽快审批。`,
-            );
+            await core.notify(trx, [`department:${step.department}`], t.application_id, {
+              code: 'services.stepReminded',
+              params: { item: t.item, due: dueAt },
+              title: `即将超期：${t.item}`,
+              body: `办理时限至 ${dueAt}，请尽快审批。`,
+            });
             counts.reminded++;
           } else {
             await core.repo.updateStep(db, t.application_id, t.item, { escalated_at: now });
@@ -62,8 +61,12 @@ export class StepTimers {
               trx,
               [ESCALATION_RECIPIENT, `department:${step.department}`],
               t.application_id,
-              `已超期：${t.item}（${step.department}）`,
-              `办理时限 ${dueAt} 已过，已上报政务服务督办。`,
+              {
+                code: 'services.stepEscalated',
+                params: { item: t.item, department: step.department, due: dueAt },
+                title: `已超期：${t.item}（${step.department}）`,
+                body: `办理时限 ${dueAt} 已过，已上报政务服务督办。`,
+              },
             );
             counts.escalated++;
           }

@@ -21,9 +21,11 @@ import { Breadcrumb } from './Breadcrumb.tsx';
 import { DATA_PATH, DATA_ROLES } from './DataPage.tsx';
 import { SERVICES_PAGE_ROLES } from './DeskPage.tsx';
 import { focusFromSearch, focusUrl, isWithin, teamsWithin } from './drill.ts';
+import { ENFORCEMENT_PATH, ENFORCEMENT_ROLES } from './EnforcementPage.tsx';
 import { EventFeed } from './EventFeed.tsx';
 import { EventPage } from './EventPage.tsx';
 import { FeedFilters, isFiltered } from './FeedFilters.tsx';
+import { HeaderLink } from './HeaderLink.tsx';
 import { KpiPanel } from './KpiPanel.tsx';
 import {
   type AreaMeasure,
@@ -189,32 +191,13 @@ export function Cockpit({ me }: { me: Me }) {
         />
         <div className="user">
           {scope.roles.some((r) => DATA_ROLES.includes(r)) ? (
-            <a
-              className="btn btn-ghost header-link"
-              href={DATA_PATH}
-              onClick={(click) => {
-                if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
-                  return;
-                click.preventDefault();
-                navigate(DATA_PATH);
-              }}
-            >
-              {t('datahub.link')}
-            </a>
+            <HeaderLink href={DATA_PATH}>{t('datahub.link')}</HeaderLink>
           ) : null}
           {scope.roles.some((r) => SERVICES_PAGE_ROLES.includes(r)) ? (
-            <a
-              className="btn btn-ghost header-link"
-              href={DESK_PATH}
-              onClick={(click) => {
-                if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey)
-                  return;
-                click.preventDefault();
-                navigate(DESK_PATH);
-              }}
-            >
-              {t('desk.link')}
-            </a>
+            <HeaderLink href={DESK_PATH}>{t('desk.link')}</HeaderLink>
+          ) : null}
+          {scope.roles.some((r) => ENFORCEMENT_ROLES.includes(r)) ? (
+            <HeaderLink href={ENFORCEMENT_PATH}>{t('enforcementPage.link')}</HeaderLink>
           ) : null}
           <span className="user-name" title={scope.roles.map((r) => t(`roles.${r}`)).join(', ')}>
             {me.user?.displayName ?? scope.name}

@@ -8,6 +8,7 @@ import './cockpit.css';
 import { Cockpit } from './Cockpit.tsx';
 import { DATA_PATH, DataPage } from './DataPage.tsx';
 import { DeskPage } from './DeskPage.tsx';
+import { ENFORCEMENT_PATH, EnforcementPage } from './EnforcementPage.tsx';
 import { LifeCirclePage } from './LifeCirclePage.tsx';
 import { PlanPage } from './PlanPage.tsx';
 import { TrafficPage } from './TrafficPage.tsx';
@@ -15,8 +16,8 @@ import { TrafficPage } from './TrafficPage.tsx';
 /**
  * The cockpit face (驾驶舱): sign-in, then the map of the user's jurisdiction (with an event's page
  * over it at `/events/:id`, see Cockpit), a plan's page (`/plans/:id`), a street's life circle
- * report (`/lifecircle/:code`), the traffic index (`/traffic`), the data-sharing page (`/data`), or
- * a department's services desk (`/desk`).
+ * report (`/lifecircle/:code`), the traffic index (`/traffic`), the data-sharing page (`/data`),
+ * a department's services desk (`/desk`), or joint enforcement (`/enforcement`).
  */
 export default function CockpitApp() {
   const { t } = useTranslation();
@@ -43,5 +44,7 @@ export default function CockpitApp() {
   if (pathname === DATA_PATH || pathname === `${DATA_PATH}/`) return <DataPage me={me.data} />;
   if (pathname === DESK_PATH || pathname === `${DESK_PATH}/`) return <DeskPage me={me.data} />;
   if (pathname === TRAFFIC_PATH || pathname === `${TRAFFIC_PATH}/`) return <TrafficPage me={me.data} />;
+  if (pathname === ENFORCEMENT_PATH || pathname === `${ENFORCEMENT_PATH}/`)
+    return <EnforcementPage me={me.data} />;
   return <Cockpit me={me.data} />;
 }

@@ -21,6 +21,7 @@ function named(t: TFunction, p: Record<string, string | number | null>) {
     to: p.to ? t(`centreLevels.${p.to}`, s(p.to)) : '',
     reason: s(p.reason),
     note: s(p.note),
+    due: p.due ? new Date(s(p.due)).toLocaleString() : '',
   };
 }
 

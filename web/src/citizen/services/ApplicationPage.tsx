@@ -9,6 +9,7 @@ import {
 import { type BundleDefinition, titleOf } from '../../shared/bundles.ts';
 import { EmptyState } from '../../shared/EmptyState.tsx';
 import { MaterialRecord, useFieldTitles } from '../../shared/MaterialRecord.tsx';
+import { noticeText } from '../../shared/notices.ts';
 import { Certificates } from './Certificates.tsx';
 import { Correction } from './Correction.tsx';
 import { DraftConfirm } from './DraftConfirm.tsx';
@@ -108,20 +109,20 @@ function Tracking({ app: a, def }: { app: Application; def: BundleDefinition | u
         <h3 id="svc-notices-title">{t('services.noticesTitle')}</h3>
         {mine.length === 0 ? <p className="muted small">{t('services.noNotices')}</p> : null}
         <ol className="svc-notices" aria-live="polite">
-          {mine.map((n) => (
-            <li key={n.id}>
-              <strong>{n.title}</strong>
-              <span className="small"> {n.body}</span>
-              <br />
-              <time className="small muted" dateTime={n.createdAt}>
-                {new Date(n.createdAt).toLocaleString()}
-              </time>
-            </li>
-          ))}
+          {mine.map((n) => {
+            const text = noticeText(t, n);
+            return (
+              <li key={n.id}>
+                <strong>{text.title}</strong>
+                <span className="small"> {text.body}</span>
+                <br />
+                <time className="small muted" dateTime={n.createdAt}>
+                  {new Date(n.createdAt).toLocaleString()}
+                </time>
+              </li>
+            );
+          })}
         </ol>
-        {i18n.language === 'en' && mine.length ? (
-          <p className="muted small">{t('services.noticesChinese')}</p>
-        ) : null}
       </section>
       <section className="card" aria-labelledby="svc-figures-title">
         <h3 id="svc-figures-title">{t('services.figuresTitle')}</h3>

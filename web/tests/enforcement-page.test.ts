@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import axe from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOINT_STORY } from '../../src/demo/enforcement-demo.ts';
+import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
+import { launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
+
+/**
+ * The cockpit's joint-enforcement page (/enforcement) in Chromium against the demo city: after a
+ * Liangping draw is committed and revealed (its inspections merged into joint visits), the page's
+ * figures — planned inspections, visits, the visits cut, the joint share, visits per enterprise
+ * against the unmerged plan — equal the KPIs API's, per district and per department; English too;
+ * axe finds no serious or critical violation.
+ */
+describe('joint enforcement in the cockpit, in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let token = '';
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${served.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    [served, browser] = await Promise.all([serve(), launchBrowser()]);
+    token = String(
+      (
+        await call('POST', '/api/v1/auth/login', {
+          username: JOINT_STORY.coordinator,
+          password: DEMO_PASSWORD,
+        })
+      ).body.token,
+    );
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 300_000);
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('shows the visits cut and the joint share as the API computes them, per district and department', async () => {
+    const year = new Date().getFullYear() + 1;
+    const seed = 'cockpit-enforcement-seed-3a9d';
+    const draw = await call('POST', '/api/v1/enforcement/draws', {
+      districtCode: '500155',
+      month: `${year}-02`,
+      commitment: createHash('sha256').update(seed).digest('hex'),
+    });
+    expect(draw.status).toBe(201);
+    expect((await call('POST', `/api/v1/enforcement/draws/${draw.body.id}/reveal`, { seed })).status).toBe(
+      200,
+    );
+    const kpis = await call('GET', `/api/v1/enforcement/kpis?from=${year}-01-01&to=${year}-12-31`);
+    expect(kpis.status).toBe(200);
+    const total = kpis.body.total as {
+      inspectionsPlanned: number;
+      visits: number;
+      visitCut: number;
+      jointShare: number;
+    };
+    expect(total.inspectionsPlanned).toBeGreaterThan(total.visits);
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+    await page.goto(`${served.baseUrl}/`);
+    await signIn(page, JOINT_STORY.coordinator, DEMO_PASSWORD);
+    await page.getByRole('link', { name: '联合执法' }).click();
+    await page.getByRole('heading', { name: /联合执法/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/enforcement');
+    await page.getByTestId('enforcement-year').selectOption(String(year));
+    const figures = page.getByTestId('enforcement-figures');
+    await expect
+      .poll(() => figures.locator('[data-figure="inspectionsPlanned"]').textContent())
+      .toBe(total.inspectionsPlanned.toLocaleString('zh-CN'));
+    expect(await figures.locator('[data-figure="visits"]').textContent()).toBe(
+      total.visits.toLocaleString('zh-CN'),
+    );
+    expect(await figures.locator('[data-figure="visitCut"]').textContent()).toBe(pct(total.visitCut));
+    expect(await figures.locator('[data-figure="jointShare"]').textContent()).toBe(pct(total.jointShare));
+    const districts = kpis.body.byDistrict as { districtCode: string }[];
+    await expect
+      .poll(() => page.getByTestId('enforcement-districts').locator('tbody tr').count())
+      .toBe(districts.length);
+    expect(await page.getByTestId('enforcement-districts').textContent()).toContain('梁平区');
+    const departments = kpis.body.byDepartment as { department: string }[];
+    expect(await page.getByTestId('enforcement-departments').locator('tbody tr').count()).toBe(
+      departments.length,
+    );
+    expect(await page.getByTestId('enforcement-departments').textContent()).toContain('市场监管');
+    await page.screenshot({ path: shot('cockpit-enforcement'), fullPage: true });
+
+    await page.addScriptTag({ content: axe.source });
+    const serious = (await page.evaluate(async () => {
+      const w = window as unknown as { axe: typeof axe };
+      const result = await w.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.help}`);
+    })) as string[];
+    expect(serious).toEqual([]);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: /Joint enforcement/ }).waitFor();
+    expect(await page.getByTestId('enforcement-districts').textContent()).toContain('Liangping District');
+    expect(errors).toEqual([]);
+  });
+});
