@@ -123,7 +123,7 @@ describe('event page URL and manual escalation in Chromium', () => {
       .poll(() => why.textContent())
       .toMatch(/^Nearest team .+ chosen: \d+ m away, on duty, skill “cooking smoke”, \d+\/\d+ tasks; /);
     await expect(co.locator('.task-department').textContent()).resolves.toBe(
-      'Ecology & environment (渝中区)',
+      'Ecology & environment (Yuzhong District)',
     );
     await expect
       .poll(() => event.locator('.why-text').allTextContents())
