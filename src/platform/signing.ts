@@ -36,17 +36,9 @@ export function ed25519Jwk(key: Pick<Ed25519Key, 'kid' | 'publicKey'>): Record<s
   return { kty: 'OKP', crv: 'Ed25519', x: x as string, kid: key.kid, alg: 'EdDSA', use: 'sig' };
 }
 
-/** JSON with object keys sorted at every level and no spaces: one text for one value. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
+import { canonicalJson } from './canonical-json.ts';
+
+export { canonicalJson };
 
 /** Signs a JSON payload as a compact JWS (`header.payload.signature`, EdDSA, the key's kid, the given typ). */
 export function signJws(payload: unknown, key: Ed25519Key, typ: string): string {
