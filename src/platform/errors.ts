@@ -36,6 +36,12 @@ export const ERROR_STATUS = {
   /** A consumer application used up its quota (details carry `retryAfterSeconds`). */
   over_quota: 429,
   unavailable: 503,
+  /**
+   * The database broke a lock cycle or a serialisation conflict by rolling this request's
+   * transaction back (PostgreSQL 40P01 / 40001): nothing was stored, the same request may be
+   * sent again (`Retry-After: 1`).
+   */
+  retry: 503,
   /** A connected source system is down or refused us (details name the source). */
   source_unavailable: 503,
   internal: 500,

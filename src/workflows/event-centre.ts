@@ -162,6 +162,7 @@ export function buildEventCentre(parts: EventCentreParts): EventCentreServices {
   // Task changes go to the event service, built after dispatch (it plans and writes through it).
   let eventsRef: EventService | undefined;
   const listener: TaskListener = {
+    lockEvent: async (trx, eventId) => eventsRef?.lockEvent(trx, eventId),
     taskChanged: async (trx, task, change) => eventsRef?.taskChanged(trx, task, change),
   };
   const dispatchDeps: DispatchDeps = {

@@ -51,7 +51,7 @@ export class DispatchCore {
   ): Promise<TaskDto> {
     return this.deps.db.transaction().execute(async (trx) => {
       const db = forTables<DispatchTables>(trx);
-      const task = this.visible(principal, await this.repo.find(db, id, true), id);
+      const task = this.visible(principal, await this.lock(trx, id), id);
       assertTransition(task, action);
       const changes = await build(trx, task);
       if (changes === 'done') {
@@ -62,6 +62,14 @@ export class DispatchCore {
       }
       return this.apply(trx, principal, task, action, changes, changes.note ?? undefined, true);
     });
+  }
+
+  /**
+   * Locks a task for the rest of the transaction, its event first (the lock order every writer
+   * keeps: event, then its tasks, then the audit head). Undefined when there is no such task.
+   */
+  async lock(trx: Db, id: string): Promise<TaskRow | undefined> {
+    return lockTask(trx, this.repo, this.listener, id);
   }
 
   /** Writes a transition with its audit entry, bus message, load change and listener call. */
@@ -163,4 +171,20 @@ export function assertTransition(task: Pick<TaskRow, 'status' | 'id'>, action: T
       },
     );
   }
+}
+
+/** Locks a task and, before it, its event (see `DispatchCore.lock`); shared with the timers. */
+export async function lockTask(
+  trx: Db,
+  repo: DispatchRepository,
+  listener: TaskListener | undefined,
+  id: string,
+): Promise<TaskRow | undefined> {
+  const db = forTables<DispatchTables>(trx);
+  if (listener) {
+    const seen = await repo.find(db, id);
+    if (!seen) return undefined;
+    await listener.lockEvent(trx, seen.event_id);
+  }
+  return repo.find(db, id, true);
 }

@@ -11,8 +11,13 @@ import type { TeamDirectory } from './dispatch.teams.ts';
 /** The algorithm registry's gate and override record, as dispatch uses them. */
 export type Gatekeeper = Pick<AlgorithmRegistry, 'runOrFallback' | 'recordOverride'>;
 
-/** Told of every task change inside its transaction (the event centre keeps the event's status in step). */
+/**
+ * Told of every task change inside its transaction (the event centre keeps the event's status in step).
+ * `lockEvent` takes the task's event row before the task's own: every transaction locks an event
+ * before its tasks and both before the audit chain's head, so concurrent writers never deadlock.
+ */
 export interface TaskListener {
+  lockEvent(trx: Db, eventId: string): Promise<void>;
   taskChanged(
     trx: Db,
     task: TaskDto,

@@ -123,17 +123,30 @@ export class DispatchRepository {
   }
 
   /** Due timers, locked; other schedulers skip them (`FOR UPDATE SKIP LOCKED`). */
-  async dueTimers(db: Db, now: Date, limit: number) {
-    return db
+  /** Ids of unfired timers due by `now`, earliest first (not locked: `claimTimer` takes each). */
+  async dueTimers(db: Db, now: Date, limit: number): Promise<number[]> {
+    const rows = await db
       .selectFrom('dp_timer')
-      .selectAll()
+      .select('id')
       .where('fired_at', 'is', null)
       .where('due_at', '<=', now)
       .orderBy('due_at')
+      .orderBy('id')
       .limit(limit)
+      .execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Locks one unfired timer, skipping it when another transaction holds it. */
+  async claimTimer(db: Db, id: number) {
+    return db
+      .selectFrom('dp_timer')
+      .selectAll()
+      .where('id', '=', id)
+      .where('fired_at', 'is', null)
       .forUpdate()
       .skipLocked()
-      .execute();
+      .executeTakeFirst();
   }
 
   async fireTimer(db: Db, id: number, at: Date): Promise<void> {

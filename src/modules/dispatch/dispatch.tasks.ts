@@ -104,8 +104,7 @@ export async function escalate(
   return core.refusals.refusing(principal, id, 'task.escalate', async () => {
     requireRole(principal, ...ROLE_GROUPS.operators);
     return core.deps.db.transaction().execute(async (trx) => {
-      const db = forTables<DispatchTables>(trx);
-      const task = core.visible(principal, await core.repo.find(db, id, true), id);
+      const task = core.visible(principal, await core.lock(trx, id), id);
       if (FINAL_STATUSES.includes(task.status as TaskStatus)) {
         throw new AppError('invalid_transition', `cannot escalate task ${task.id}: it is ${task.status}`, {
           action: 'escalate',

@@ -2,6 +2,7 @@ import { type Principal, SYSTEM_PRINCIPAL } from '../../platform/access.ts';
 import { Outbox } from '../../platform/bus/index.ts';
 import { type Db, forTables } from '../../platform/db/database.ts';
 import { refOf } from './dispatch.assign.ts';
+import { lockTask } from './dispatch.core.ts';
 import type { DispatchDeps, TaskListener } from './dispatch.deps.ts';
 import { DispatchRepository, type TaskRow, toTaskDto } from './dispatch.repository.ts';
 import { CENTRE_LEVELS, type CentreLevel } from './dispatch.schema.ts';
@@ -20,9 +21,12 @@ const UNMET: Record<Kind, string[]> = {
 
 /**
  * Durable time limits. Each task has three timer rows (accept, arrive, resolve) with `due_at`;
- * `tick()` takes the due ones `FOR UPDATE SKIP LOCKED` (several schedulers may run), and a limit
- * still unmet escalates the task one level — street → district → city — notifying the centre it
- * reaches, and arms the same limit again for the next level. Time is the injected clock's.
+ * `tick()` fires the due ones, each in a transaction of its own that takes the timer `FOR UPDATE
+ * SKIP LOCKED` (several schedulers may run) and then the task as every writer does (event, task,
+ * audit head — one batch transaction holding the head while it waited for the next task deadlocked
+ * with an officer acting on that task). A limit still unmet escalates the task one level — street →
+ * district → city — notifying the centre it reaches, and arms the same limit again for the next
+ * level. Time is the injected clock's.
  */
 export class EscalationScheduler {
   private readonly deps: DispatchDeps;
@@ -36,26 +40,34 @@ export class EscalationScheduler {
     this.outbox = new Outbox(dispatchSubjects, deps.clock);
   }
 
-  /** Fires every due timer (in batches); returns how many fired. */
+  /** Fires every due timer (read in batches, each fired in its own transaction); returns how many fired. */
   async tick(batch = 50): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.deps.db.transaction().execute(async (trx) => {
-        const db = forTables<DispatchTables>(trx);
-        const now = this.deps.clock.now();
-        const due = await this.repo.dueTimers(db, now, batch);
-        for (const timer of due) {
-          await this.repo.fireTimer(db, timer.id, now);
-          const task = await this.repo.find(db, timer.task_id, true);
-          const kind = timer.kind as Kind;
-          if (!task || !UNMET[kind].includes(task.status)) continue;
-          await this.escalate(trx, task, kind, timer.due_at);
-        }
-        return due.length;
-      });
-      total += n;
-      if (n < batch) return total;
+      const due = await this.repo.dueTimers(
+        forTables<DispatchTables>(this.deps.db),
+        this.deps.clock.now(),
+        batch,
+      );
+      let fired = 0;
+      for (const id of due) if (await this.fire(id)) fired += 1;
+      total += fired;
+      if (due.length < batch || fired === 0) return total;
     }
+  }
+
+  /** Fires one timer unless another scheduler holds it or fired it meanwhile; true when this call fired it. */
+  private fire(id: number): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const db = forTables<DispatchTables>(trx);
+      const timer = await this.repo.claimTimer(db, id);
+      if (!timer) return false;
+      await this.repo.fireTimer(db, timer.id, this.deps.clock.now());
+      const task = await lockTask(trx, this.repo, this.deps.listener, timer.task_id);
+      const kind = timer.kind as Kind;
+      if (task && UNMET[kind].includes(task.status)) await this.escalate(trx, task, kind, timer.due_at);
+      return true;
+    });
   }
 
   /** Runs `tick` every `intervalMs` until `stop`. */

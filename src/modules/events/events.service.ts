@@ -1,5 +1,5 @@
 import { canSee, type Principal } from '../../platform/access.ts';
-import type { Db } from '../../platform/db/database.ts';
+import { type Db, forTables } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { FieldEvent, TaskDto } from '../dispatch/index.ts';
 import * as citizen from './events.citizen.ts';
@@ -12,6 +12,7 @@ import type { CitizenPhotos, EventPhoto, PhotoRow } from './events.photos.ts';
 import { toEventDto } from './events.repository.ts';
 import { categorise, verify } from './events.review.ts';
 import type { EventDetail, EventDto, EventQuery, IntakeResult, Source } from './events.schema.ts';
+import type { EventTables } from './events.tables.ts';
 
 /**
  * The event centre: intake from every channel (located, classified, de-duplicated through the
@@ -104,6 +105,11 @@ export class EventService {
    */
   taskChanged(trx: Db, task: TaskDto, change: { action: string; reason?: string }): Promise<void> {
     return taskChanged(this.core, trx, task, change);
+  }
+
+  /** Locks an event's row for the rest of the caller's transaction (dispatch, before a task of it). */
+  async lockEvent(trx: Db, id: string): Promise<void> {
+    await this.core.repo.find(forTables<EventTables>(trx), id, true);
   }
 
   /**

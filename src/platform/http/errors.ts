@@ -26,10 +26,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
 };
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
+const ROLLED_BACK = new Set(['40P01', '40001']);
+
 /**
  * Maps every error to `{ error: { code, message, details? } }` in one place:
  * AppError by its code, validation failures to 400 invalid_request with the issues,
- * malformed JSON to 400 invalid_json, anything unknown to a bare 500.
+ * malformed JSON to 400 invalid_json, a transaction the database rolled back (deadlock,
+ * serialisation) to 503 retry, anything unknown to a bare 500.
  */
 export function installErrorHandling(app: Api): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -57,6 +61,13 @@ export function installErrorHandling(app: Api): void {
       const code = (error.code && FASTIFY_CODES[error.code]) || 'invalid_json';
       const status = code === 'payload_too_large' ? 413 : code === 'unsupported_media_type' ? 415 : 400;
       return reply.status(status).send(errorBody(code, error.message));
+    }
+    if (error.code && ROLLED_BACK.has(error.code)) {
+      request.log.warn({ err: error }, 'transaction rolled back by the database; the client may retry');
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody('retry', 'the database rolled this request back (concurrent change); send it again'));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(errorBody('invalid_request', error.message));

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
@@ -15,6 +16,12 @@ describe('HTTP layer', () => {
     );
     app.get('/conflict', async () => {
       throw new AppError('conflict', 'already there', { key: 'k' });
+    });
+    app.get('/deadlock', async () => {
+      // The error node-postgres raises when PostgreSQL kills a transaction to break a lock cycle.
+      const err = new pg.DatabaseError('deadlock detected', 0, 'error');
+      err.code = '40P01';
+      throw err;
     });
     app.get('/boom', async () => {
       throw new Error('secret internals');
@@ -52,6 +59,13 @@ describe('HTTP layer', () => {
     expect(res.json()).toEqual({
       error: { code: 'conflict', message: 'already there', details: { key: 'k' } },
     });
+  });
+
+  it('answers a transaction the database rolled back with 503 retry and Retry-After', async () => {
+    const res = await app.inject({ method: 'GET', url: '/deadlock' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json().error.code).toBe('retry');
   });
 
   it('hides unknown errors behind a bare 500', async () => {
