@@ -18,13 +18,23 @@ export class AuditRepository {
     return { seq: Number(head.seq), hash: head.hash };
   }
 
-  /** Writes one entry and moves the head to it. */
+  /**
+   * Writes one entry and moves the head to it, in one statement (one round trip less while the
+   * head is locked: every audited transaction waits for the head, so its hold time bounds them all).
+   */
   async insert(trx: Kysely<AuditTables>, row: AuditRow): Promise<void> {
     await trx
-      .insertInto('audit_log')
-      .values({ ...row, details: JSON.stringify(row.details) })
+      .with('entry', (db) =>
+        db
+          .insertInto('audit_log')
+          .values({ ...row, details: JSON.stringify(row.details) })
+          .returning(['seq', 'hash']),
+      )
+      .updateTable('audit_head')
+      .from('entry')
+      .set((eb) => ({ seq: eb.ref('entry.seq'), hash: eb.ref('entry.hash') }))
+      .where('audit_head.id', '=', 1)
       .execute();
-    await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
   }
 
   /** The head as stored. */
