@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_PRINCIPAL } from '../../platform/access.ts';
@@ -9,7 +8,7 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { auditMigrations } from '../audit/index.ts';
 import type { CreditRepairResult } from './credit.repair.ts';
-import { buildTestEnforcement, FOOD_PLANT, TEST_STREETS } from './enforcement.fixture.ts';
+import { buildTestEnforcement, FOOD_PLANT, insertScoredRecord, TEST_STREETS } from './enforcement.fixture.ts';
 import { enforcementMigrations } from './enforcement.migrations.ts';
 import type { Enforcement } from './enforcement.module.ts';
 import { makeUscc } from './uscc.ts';
@@ -27,21 +26,13 @@ describe.each(testBackends)('credit repair on %s', (kind) => {
   let en: Enforcement;
   const clock = new ManualClock('2026-06-01T09:00:00+08:00');
 
-  /** A done visit and its countersigned record moving the score `before` → `after` (the record's signatures are not checked here). */
   const record = async (code: string, before: number, after: number) => {
-    const visit = randomUUID();
-    const id = randomUUID();
-    const at = clock.now();
-    await sql`insert into en_visit (id, enterprise_code, departments, lead_department, items, inspectors, start_date, end_date, status, flagged, jurisdiction_path, created_at, done_at)
-      values (${visit}, ${code}, '["ecology_environment"]', 'ecology_environment', '["EE-DISCHARGE"]', '[]', '2026-05-10', '2026-05-20', 'done', false, ${FOOD_PLANT.jurisdictionPath}, ${at}, ${at})`.execute(
+    const id = await insertScoredRecord(
       database.db,
-    );
-    await sql`insert into en_record (id, visit_id, enterprise_code, inspector_id, body, digest, inspector_signature, inspector_key, enterprise_otc, credit_before, credit_after, jurisdiction_path, countersigned_at)
-      values (${id}, ${visit}, ${code}, 'insp-500155-ecology_environment-1', '{}', 'd', 's', 'k', true, ${before}, ${after}, ${FOOD_PLANT.jurisdictionPath}, ${at})`.execute(
-      database.db,
-    );
-    await sql`update en_enterprise set credit_score = ${after}, risk_class = ${after >= 90 ? 'A' : after >= 75 ? 'B' : after >= 60 ? 'C' : 'D'} where credit_code = ${code}`.execute(
-      database.db,
+      { creditCode: code, jurisdictionPath: FOOD_PLANT.jurisdictionPath },
+      before,
+      after,
+      clock.now(),
     );
     clock.advance(60_000);
     return id;

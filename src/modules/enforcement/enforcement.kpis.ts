@@ -3,8 +3,8 @@ import type { Principal } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementRepository } from './enforcement.repository.ts';
-import { RecordsRepository } from './records.repository.ts';
 import type { EnforcementTables } from './enforcement.tables.ts';
+import { RecordsRepository } from './records.repository.ts';
 
 export const EnforcementKpiQuerySchema = z.object({
   from: z

@@ -16,7 +16,11 @@ export const EnterpriseSchema = z.object({
   synthetic: z.boolean(),
   /** One enterprise's read only: its records whose penalties a credit repair would lift, and its last repair. */
   creditRepair: z
-    .object({ bundleId: z.string(), repairableRecords: z.number().int(), lastRepairedAt: z.string().nullable() })
+    .object({
+      bundleId: z.string(),
+      repairableRecords: z.number().int(),
+      lastRepairedAt: z.string().nullable(),
+    })
     .optional(),
 });
 export type EnterpriseDto = z.infer<typeof EnterpriseSchema>;

@@ -105,11 +105,16 @@ export class RecordsRepository {
   }
 
   /** The enterprise's repair state: records still repairable and the last repair. */
-  async repairState(db: Db, enterprise: string): Promise<{ repairable: number; lastRepairedAt: Date | null }> {
+  async repairState(
+    db: Db,
+    enterprise: string,
+  ): Promise<{ repairable: number; lastRepairedAt: Date | null }> {
     const r = await db
       .selectFrom('en_record')
       .select([
-        sql<string>`count(*) filter (where credit_after < credit_before and repaired_by is null)`.as('repairable'),
+        sql<string>`count(*) filter (where credit_after < credit_before and repaired_by is null)`.as(
+          'repairable',
+        ),
         sql<Date | null>`max(repaired_at)`.as('last'),
       ])
       .where('enterprise_code', '=', enterprise)
@@ -124,7 +129,10 @@ export class RecordsRepository {
   async repairsByDistrict(db: Db, principal: Principal, from: Date, to: Date) {
     const rows = await db
       .selectFrom('en_record')
-      .select([sql<string>`split_part(jurisdiction_path, '/', 2)`.as('district'), sql<string>`count(*)`.as('n')])
+      .select([
+        sql<string>`split_part(jurisdiction_path, '/', 2)`.as('district'),
+        sql<string>`count(*)`.as('n'),
+      ])
       .where(inScope(principal, 'jurisdiction_path'))
       .where('repaired_at', '>=', from)
       .where('repaired_at', '<', to)
