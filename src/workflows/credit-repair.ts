@@ -14,7 +14,10 @@ export function creditRepairOnCompletion(deps: {
   return {
     async applicationCompleted(trx, app, actor) {
       if (app.bundleId !== CREDIT_REPAIR_BUNDLE) return;
-      const form = (typeof app.form === 'string' ? JSON.parse(app.form) : app.form) as Record<string, unknown>;
+      const form = (typeof app.form === 'string' ? JSON.parse(app.form) : app.form) as Record<
+        string,
+        unknown
+      >;
       const creditCode = String(form.enterpriseUscc ?? '')
         .trim()
         .toUpperCase();
