@@ -68,6 +68,7 @@ import { deviceChangesOut } from './wiring/rules-device-changes.ts';
 import { gatewayPermitLookup } from './wiring/scenario-permits.ts';
 import { alertsOut, readingsOut } from './wiring/sensing-outbox.ts';
 import { wireServices } from './wiring/services.ts';
+import { creditRepairOnCompletion } from './workflows/credit-repair.ts';
 import { EVENT_CENTRE_MIGRATIONS, wireEventCentre } from './workflows/event-centre.ts';
 import { wireCongestionResponse } from './workflows/traffic-congestion.ts';
 
@@ -235,6 +236,8 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     gateway,
     identity,
     dataDir: config.dataDir,
+    // Enforcement is built first: a completed credit-repair application lifts the enterprise's penalties.
+    completed: creditRepairOnCompletion({ credit: enforcement.credit, logger }),
     ...options.services,
   });
   const scenarios = wireScenarios({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPublishedDraw } from '../cli/draw.command.ts';
 import { ensureEnforcementDemo, JOINT_STORY } from '../demo/enforcement-demo.ts';
 import { DEMO_DATA_DIR, DEMO_PASSWORD } from '../demo/prepare.ts';
+import { ensureServicesDemo } from '../demo/services-demo.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
 import { ManualClock } from '../platform/clock.ts';
 import { testBackends } from '../platform/db/testing.ts';
@@ -27,14 +28,19 @@ describe.each(testBackends)('joint-inspection story on %s', (kind) => {
           path.join(DEMO_DATA_DIR, 'jurisdictions.geojson'),
           { level: 'auto', parentProperty: 'parent', nameEnProperty: 'name_en' },
         );
+        // Departments: the credit-repair bundle's desks belong to them.
+        const nodes = (await a.services.jurisdictions.list()).map((n) => ({ ...n, point: n.label }));
+        await a.services.organisation.structure.generate(SYSTEM_PRINCIPAL, nodes, { demoTeams: false });
         await ensureEnforcementDemo(a, DEMO_PASSWORD, { count: 3000 });
+        // The plant's representative and the desks of the credit-repair bundle.
+        await ensureServicesDemo(a, DEMO_PASSWORD);
       },
     });
     ({ driver, lines } = story);
   }, 240_000);
   afterAll(() => story?.close());
 
-  it('merges four departments into one visit, verifies both codes, countersigns, refuses a repeat and updates credit', async () => {
+  it('merges four departments into one visit, verifies both codes, countersigns, refuses a repeat, updates credit and repairs it', async () => {
     const { outcome } = await jointInspection(driver);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({
       story: 'joint-inspection',
@@ -50,7 +56,11 @@ describe.each(testBackends)('joint-inspection story on %s', (kind) => {
     expect(outcome.departments).toEqual(expect.arrayContaining([...JOINT_STORY.departments]));
     expect(outcome.inspectionsPlanned).toBeGreaterThanOrEqual(4);
     expect(outcome.creditAfter).toBeLessThan(outcome.creditBefore as number);
+    // The representative's credit-repair application, completed at the desks, lifts the record's penalty.
+    expect(outcome).toMatchObject({ creditRepairOffered: true, creditRepaired: true });
+    expect(outcome.creditAfterRepair).toBe(outcome.creditBefore);
     expect(lines.join('\n')).toContain('一次联合检查');
+    expect(lines.join('\n')).toContain('信用修复一件事');
   });
 
   it('re-runs the published draws outside the server (citybrain draw verify) and catches altered inputs', async () => {
@@ -77,6 +87,6 @@ describe.each(testBackends)('joint-inspection story on %s', (kind) => {
 
   it('runs again on the same instance: the new window starts after the quiet period', async () => {
     const { outcome } = await jointInspection(driver);
-    expect(outcome, JSON.stringify(outcome)).toMatchObject({ holds: true, visits: 1 });
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ holds: true, visits: 1, creditRepaired: true });
   });
 });

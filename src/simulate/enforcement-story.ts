@@ -1,12 +1,14 @@
 // The joint-inspection story (issue 15): Liangping's four departments' inspections of the food plant
 // become one visit; the draw is committed, refused with a wrong seed, revealed and re-run by anyone;
 // 执法码 and 企业码 verified; the record countersigned by both parties; a repeat inspection refused;
-// the plant's credit updated. Its own file so stories.ts does not grow.
+// the plant's credit updated; then the plant's legal representative applies for credit repair at the
+// integrated-services desks (一件事一次办), and its completion restores the score. Its own file so stories.ts does not grow.
 import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { decode, encode, Tagged } from 'cborg';
 import { zlibSync } from 'fflate';
 import { JOINT_STORY } from '../demo/enforcement-demo.ts';
+import { deskUser, SERVICES_CITIZENS } from '../demo/services-demo.ts';
 import {
   base45Encode,
   CODE_PREFIX,
@@ -17,54 +19,11 @@ import {
   signDigest,
 } from '../modules/enforcement/index.ts';
 import type { Driver, Json } from './driver.ts';
-import type { StoryOutcome } from './outcomes.ts';
+import { jointInspectionOutcome, type StoryOutcome } from './outcomes.ts';
 
 const P = '/api/v1/enforcement';
 const DAY = 86_400_000;
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** What the story saw, checked into its outcome. */
-export interface JointInspectionSeen {
-  inspectionsPlanned: number;
-  visits: number;
-  departments: string[];
-  leadDepartment: string;
-  codesVerified: number;
-  forgedRefused: boolean;
-  outsideChecklistRefused: boolean;
-  recordCountersigned: boolean;
-  recordVerified: boolean;
-  repeatRefused: boolean;
-  seedMismatchRefused: boolean;
-  drawRerunMatches: boolean;
-  creditBefore: number;
-  creditAfter: number;
-  riskClassAfter: string;
-}
-
-/** The outcome: one visit of four departments, both codes verified, countersigned, repeat refused, credit moved. */
-export function jointInspectionOutcome(seen: JointInspectionSeen): StoryOutcome {
-  const checks: [boolean, string][] = [
-    [seen.inspectionsPlanned >= 4, 'at least four departments’ inspections are planned'],
-    [seen.visits === 1, 'they are merged into one visit'],
-    [
-      JOINT_STORY.departments.every((d) => seen.departments.includes(d)),
-      'the visit holds the four departments',
-    ],
-    [seen.codesVerified === 2, '执法码 and 企业码 both verify'],
-    [seen.forgedRefused, 'a forged code is refused'],
-    [seen.outsideChecklistRefused, 'a finding outside the checklist is refused'],
-    [seen.recordCountersigned && seen.recordVerified, 'the record is countersigned and verifies'],
-    [seen.repeatRefused, 'a repeat inspection within the quiet period is refused'],
-    [
-      seen.seedMismatchRefused && seen.drawRerunMatches,
-      'the draw refuses a wrong seed and re-runs to the published result',
-    ],
-    [seen.creditAfter < seen.creditBefore, 'the failed item lowers the credit score'],
-  ];
-  const failed = checks.filter(([ok]) => !ok).map(([, what]) => what);
-  return { story: 'joint-inspection', holds: failed.length === 0, failed, ...seen };
-}
 
 /** A forger's attempt: the enterprise code's claims rewritten to another holder, the signature kept. */
 function forge(qr: string, holder: string): string {
@@ -233,6 +192,11 @@ export async function jointInspection(d: Driver): Promise<{ outcome: StoryOutcom
   d.log(
     `  信用分 ${before.creditScore} → ${after.creditScore}（${after.riskClass} 类，下一年抽查频次随之调整）`,
   );
+  const creditRepairOffered = record.status === 201 && record.body.creditRepair?.available === true;
+  d.log(`  检查记录提示可申请信用修复：${creditRepairOffered ? record.body.creditRepair.bundleId : '否'}`);
+  const repair = creditRepairOffered
+    ? await applyForCreditRepair(d, plant, record.body.id)
+    : { repaired: false, enterprise: undefined };
   return {
     outcome: jointInspectionOutcome({
       inspectionsPlanned: visit.inspections ?? inspectionsPlanned,
@@ -251,6 +215,83 @@ export async function jointInspection(d: Driver): Promise<{ outcome: StoryOutcom
       creditBefore: before.creditScore,
       creditAfter: after.creditScore,
       riskClassAfter: after.riskClass,
+      creditRepairOffered,
+      creditRepaired: repair.repaired,
+      creditAfterRepair: repair.enterprise?.creditScore ?? null,
+      riskClassAfterRepair: repair.enterprise?.riskClass ?? null,
     }),
   };
+}
+
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFAAIBoeHysQAAAABJRU5ErkJggg==';
+
+/**
+ * The plant's legal representative applies for the credit-repair bundle through the services API
+ * and every desk approves its steps; the completed application lifts the record's penalty
+ * (src/workflows/credit-repair.ts). A step that fails is told and ends the repair (the outcome says so).
+ */
+async function applyForCreditRepair(
+  d: Driver,
+  plant: string,
+  recordId: string,
+): Promise<{ repaired: boolean; enterprise: Json | undefined }> {
+  const S = '/api/v1/services';
+  const rep = SERVICES_CITIZENS.credit.username;
+  try {
+    let app = must(
+      await d.call('POST', `${S}/applications`, rep, {
+        bundleId: 'credit-repair',
+        form: { enterpriseUscc: plant, legalRepIdNumber: '500103197607030019', penaltiesPaid: true },
+        consent: true,
+      }),
+      201,
+      'credit-repair application',
+    );
+    const needed = (app.materials as Json[]).filter((m) => m.status === 'needed');
+    app = must(
+      await d.call('POST', `${S}/applications/${app.id}/submit`, rep, {
+        confirm: (app.materials as Json[]).filter((m) => m.status === 'fetched').map((m) => m.code),
+        provided: Object.fromEntries(
+          needed.map((m) => [m.code, m.format === 'text' ? `${m.titleZh}（演示）` : PNG]),
+        ),
+      }),
+      200,
+      'credit-repair submit',
+    );
+    d.log(
+      `信用修复一件事：${SERVICES_CITIZENS.credit.displayName} 申请 ${app.id.slice(0, 8)}，自行提供 ${needed.length} 份材料`,
+    );
+    for (let wave = 1; app.status === 'in_progress' && wave <= 5; wave++) {
+      const pending = (app.steps as Json[]).filter((x) => x.status === 'pending');
+      for (const p of pending)
+        app = must(
+          await d.call(
+            'POST',
+            `${S}/applications/${app.id}/steps/${p.item}/decision`,
+            deskUser(p.department),
+            {
+              decision: 'approve',
+            },
+          ),
+          200,
+          `decision ${p.item}`,
+        );
+      d.log(`  第 ${wave} 批审批通过：${pending.map((p) => p.titleZh).join('、')}`);
+    }
+    const rec = must(await d.call('GET', `${P}/records/${recordId}`, JOINT_STORY.coordinator), 200, 'record');
+    const enterprise = must(
+      await d.call('GET', `${P}/enterprises/${plant}`, JOINT_STORY.coordinator),
+      200,
+      'enterprise repaired',
+    );
+    const repaired = app.status === 'completed' && rec.repairedBy === app.id;
+    d.log(
+      `  ${app.status === 'completed' ? '全部办结' : `未办结（${app.status}）`}；检查记录${repaired ? '已修复' : '未修复'}，信用分 ${enterprise.creditScore}（${enterprise.riskClass} 类）`,
+    );
+    return { repaired, enterprise };
+  } catch (err) {
+    d.log(`  信用修复未完成：${err instanceof Error ? err.message : String(err)}`);
+    return { repaired: false, enterprise: undefined };
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jiaochangkouOutcome, liangpingOutcome } from './outcomes.ts';
+import { JOINT_STORY } from '../demo/enforcement-demo.ts';
+import { jiaochangkouOutcome, jointInspectionOutcome, liangpingOutcome } from './outcomes.ts';
 import type { StoryResult } from './stories.ts';
 
 const plan = (over: Record<string, unknown> = {}) =>
@@ -54,5 +55,48 @@ describe('story outcomes', () => {
       { citizenNotified: false, rated: true },
     );
     expect(o).toMatchObject({ holds: false, failed: ['the citizen is told'] });
+  });
+
+  it('joint inspection needs the lowered credit repaired through the services bundle', () => {
+    const seen = {
+      inspectionsPlanned: 4,
+      visits: 1,
+      departments: [...JOINT_STORY.departments],
+      leadDepartment: 'ecology_environment',
+      codesVerified: 2,
+      forgedRefused: true,
+      outsideChecklistRefused: true,
+      recordCountersigned: true,
+      recordVerified: true,
+      repeatRefused: true,
+      seedMismatchRefused: true,
+      drawRerunMatches: true,
+      creditBefore: 82,
+      creditAfter: 76,
+      riskClassAfter: 'B',
+      creditRepairOffered: true,
+      creditRepaired: true,
+      creditAfterRepair: 82,
+      riskClassAfterRepair: 'B',
+    };
+    expect(jointInspectionOutcome(seen)).toMatchObject({
+      story: 'joint-inspection',
+      holds: true,
+      failed: [],
+      creditRepaired: true,
+      creditAfterRepair: 82,
+    });
+    expect(
+      jointInspectionOutcome({
+        ...seen,
+        creditRepaired: false,
+        creditAfterRepair: null,
+        riskClassAfterRepair: null,
+      }),
+    ).toMatchObject({
+      holds: false,
+      failed: ['credit repair through the integrated-services bundle restores the score'],
+    });
+    expect(jointInspectionOutcome({ ...seen, creditAfterRepair: 80 }).holds).toBe(false);
   });
 });

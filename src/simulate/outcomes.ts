@@ -1,3 +1,4 @@
+import { JOINT_STORY } from '../demo/enforcement-demo.ts';
 import type { PlanDto } from '../modules/scenarios/index.ts';
 import type { Json } from './driver.ts';
 
@@ -219,4 +220,59 @@ export function dataSharingOutcome(seen: DataSharingSeen): StoryOutcome {
       [seen.logVerified, 'the exchange log verifies'],
     ],
   );
+}
+
+/** What the joint-inspection story saw, checked into its outcome. */
+export interface JointInspectionSeen {
+  inspectionsPlanned: number;
+  visits: number;
+  departments: string[];
+  leadDepartment: string;
+  codesVerified: number;
+  forgedRefused: boolean;
+  outsideChecklistRefused: boolean;
+  recordCountersigned: boolean;
+  recordVerified: boolean;
+  repeatRefused: boolean;
+  seedMismatchRefused: boolean;
+  drawRerunMatches: boolean;
+  creditBefore: number;
+  creditAfter: number;
+  riskClassAfter: string;
+  /** The record that lowered the score said the enterprise may apply for credit repair. */
+  creditRepairOffered: boolean;
+  /** The credit-repair application completed at the desks and lifted the record's penalty. */
+  creditRepaired: boolean;
+  creditAfterRepair: number | null;
+  riskClassAfterRepair: string | null;
+}
+
+/**
+ * Joint inspection: one visit of four departments, both codes verified, countersigned, repeat
+ * refused, credit moved; then credit repair through the integrated-services bundle restores it.
+ */
+export function jointInspectionOutcome(seen: JointInspectionSeen): StoryOutcome {
+  return outcome('joint-inspection', { ...seen }, [
+    [seen.inspectionsPlanned >= 4, 'at least four departments’ inspections are planned'],
+    [seen.visits === 1, 'they are merged into one visit'],
+    [
+      JOINT_STORY.departments.every((d) => seen.departments.includes(d)),
+      'the visit holds the four departments',
+    ],
+    [seen.codesVerified === 2, '执法码 and 企业码 both verify'],
+    [seen.forgedRefused, 'a forged code is refused'],
+    [seen.outsideChecklistRefused, 'a finding outside the checklist is refused'],
+    [seen.recordCountersigned && seen.recordVerified, 'the record is countersigned and verifies'],
+    [seen.repeatRefused, 'a repeat inspection within the quiet period is refused'],
+    [
+      seen.seedMismatchRefused && seen.drawRerunMatches,
+      'the draw refuses a wrong seed and re-runs to the published result',
+    ],
+    [seen.creditAfter < seen.creditBefore, 'the failed item lowers the credit score'],
+    [seen.creditRepairOffered, 'the record offers credit repair'],
+    [
+      seen.creditRepaired && seen.creditAfterRepair !== null && seen.creditAfterRepair >= seen.creditBefore,
+      'credit repair through the integrated-services bundle restores the score',
+    ],
+  ]);
 }

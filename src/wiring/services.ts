@@ -4,6 +4,7 @@ import type { IdentityService } from '../modules/identity/index.ts';
 import type { NotifyService } from '../modules/notify/index.ts';
 import type { Organisation } from '../modules/organisation/index.ts';
 import {
+  type CompletionListener,
   checkDepartments,
   createServices,
   type EvidenceSource,
@@ -98,6 +99,8 @@ export async function wireServices(deps: {
   dataDir: string;
   bundlesDir?: string;
   sweepMs?: number;
+  /** Told when an application is completed (the credit-repair workflow). */
+  completed?: CompletionListener;
 }): Promise<IntegratedServices> {
   const departments = (
     await deps.organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })
@@ -117,6 +120,7 @@ export async function wireServices(deps: {
       audit: deps.audit,
       clock: deps.clock,
       logger: deps.logger,
+      ...(deps.completed ? { completed: deps.completed } : {}),
       notifier: deps.notifier,
       evidence: gatewayEvidence(deps.gateway),
       calendar: chinaCalendar(),

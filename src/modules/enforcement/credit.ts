@@ -2,6 +2,9 @@
 // the class sets the share of enterprises drawn next year (annual-plans.v1.json).
 import type { RiskClass } from './catalogue.ts';
 
+/** The integrated-services bundle an enterprise applies to for credit repair (信用修复一件事). */
+export const CREDIT_REPAIR_BUNDLE = 'credit-repair';
+
 /** Score bands of the classes (score 0–100): A ≥ 90, B ≥ 75, C ≥ 60, D below. */
 export function riskClassOf(score: number): RiskClass {
   if (score >= 90) return 'A';

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AuditLog } from '../audit/index.ts';
 import { Catalogue } from './catalogue.ts';
+import { riskClassOf } from './credit.ts';
 import { createEnforcement, type Enforcement } from './enforcement.module.ts';
 import type { GeneratedEnterprise, StreetRef } from './register.generate.ts';
 import { makeUscc } from './uscc.ts';
@@ -45,4 +48,33 @@ export function buildTestEnforcement(db: Db, clock: Clock): Enforcement {
     signingSeed: new Uint8Array(32).fill(3),
     issuer: 'citybrain-test',
   });
+}
+
+/**
+ * A done visit of the enterprise and its countersigned record moving the score `before` → `after`,
+ * written directly (credit-repair tests; the record's signatures are placeholders and do not verify).
+ */
+export async function insertScoredRecord(
+  db: Db,
+  enterprise: { creditCode: string; jurisdictionPath: string },
+  before: number,
+  after: number,
+  at: Date,
+): Promise<string> {
+  const visit = randomUUID();
+  const id = randomUUID();
+  const { creditCode: code, jurisdictionPath: path } = enterprise;
+  const day = at.toISOString().slice(0, 10);
+  await sql`insert into en_visit (id, enterprise_code, departments, lead_department, items, inspectors, start_date, end_date, status, flagged, jurisdiction_path, created_at, done_at)
+    values (${visit}, ${code}, '["ecology_environment"]', 'ecology_environment', '["EE-DISCHARGE"]', '[]', ${day}, ${day}, 'done', false, ${path}, ${at}, ${at})`.execute(
+    db,
+  );
+  await sql`insert into en_record (id, visit_id, enterprise_code, inspector_id, body, digest, inspector_signature, inspector_key, enterprise_otc, credit_before, credit_after, jurisdiction_path, countersigned_at)
+    values (${id}, ${visit}, ${code}, 'insp-500155-ecology_environment-1', '{}', 'd', 's', 'k', true, ${before}, ${after}, ${path}, ${at})`.execute(
+    db,
+  );
+  await sql`update en_enterprise set credit_score = ${after}, risk_class = ${riskClassOf(after)} where credit_code = ${code}`.execute(
+    db,
+  );
+  return id;
 }

@@ -4,6 +4,7 @@ import { forTables } from '../../platform/db/database.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementRepository } from './enforcement.repository.ts';
 import type { EnforcementTables } from './enforcement.tables.ts';
+import { RecordsRepository } from './records.repository.ts';
 
 export const EnforcementKpiQuerySchema = z.object({
   from: z
@@ -30,6 +31,8 @@ const Figures = z.object({
   visitCut: z.number(),
   /** Visits within the quiet period of another, made with a recorded reason. */
   flaggedRepeats: z.number().int(),
+  /** Records whose penalty a credit repair lifted in the period (when repaired). */
+  creditRepairs: z.number().int(),
 });
 export const EnforcementKpisSchema = z.object({
   total: Figures,
@@ -47,6 +50,9 @@ export const EnforcementKpisSchema = z.object({
   records: z.object({ count: z.number().int(), checklistCoverage: z.number() }),
 });
 export type EnforcementKpis = z.infer<typeof EnforcementKpisSchema>;
+
+/** Midnight of a YYYY-MM-DD day in the city (UTC+8). */
+const cityDay = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -79,6 +85,12 @@ export class EnforcementKpiService {
       q.from,
       q.to,
     );
+    const repairs = await new RecordsRepository().repairsByDistrict(
+      forTables<EnforcementTables>(this.deps.db),
+      principal,
+      cityDay(q.from),
+      new Date(cityDay(q.to).getTime() + 86_400_000),
+    );
     const planned = new Map(inspections.map((r) => [r.district, Number(r.n)]));
     const byDistrict = visits
       .map((v) => ({
@@ -90,6 +102,7 @@ export class EnforcementKpiService {
           Number(v.enterprises),
           Number(v.flagged),
         ),
+        creditRepairs: repairs.get(v.district) ?? 0,
       }))
       .sort((a, b) => a.districtCode.localeCompare(b.districtCode));
     const sum = (k: 'inspectionsPlanned' | 'visits' | 'jointVisits' | 'enterprises' | 'flaggedRepeats') =>
@@ -106,13 +119,16 @@ export class EnforcementKpiService {
         }))
         .sort((a, b) => a.department.localeCompare(b.department)),
       records: { count: records.length, checklistCoverage: points ? round(answered / points) : 0 },
-      total: figures(
-        sum('inspectionsPlanned'),
-        sum('visits'),
-        sum('jointVisits'),
-        sum('enterprises'),
-        sum('flaggedRepeats'),
-      ),
+      total: {
+        ...figures(
+          sum('inspectionsPlanned'),
+          sum('visits'),
+          sum('jointVisits'),
+          sum('enterprises'),
+          sum('flaggedRepeats'),
+        ),
+        creditRepairs: [...repairs.values()].reduce((a, n) => a + n, 0),
+      },
       byDistrict,
     };
   }

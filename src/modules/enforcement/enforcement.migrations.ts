@@ -132,4 +132,15 @@ export const enforcementMigrations: Migrations = {
         .execute();
     },
   },
+  '202612072300_enforcement_credit_repair': {
+    async up(db: Kysely<unknown>) {
+      // Credit repair (信用修复): the application that lifted a record's penalty, and when.
+      await db.schema
+        .alterTable('en_record')
+        .addColumn('repaired_by', 'text')
+        .addColumn('repaired_at', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('en_record_enterprise').on('en_record').column('enterprise_code').execute();
+    },
+  },
 };

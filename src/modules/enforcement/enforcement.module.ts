@@ -1,4 +1,5 @@
 import { CodeService } from './codes.service.ts';
+import { CreditRepairService } from './credit.repair.ts';
 import { DrawService } from './draws.service.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementKpiService } from './enforcement.kpis.ts';
@@ -14,6 +15,8 @@ export interface Enforcement {
   codes: CodeService;
   records: RecordService;
   kpis: EnforcementKpiService;
+  /** Credit repair after a completed credit-repair application (src/workflows/credit-repair.ts). */
+  credit: CreditRepairService;
 }
 
 /** Builds the enforcement services. */
@@ -28,5 +31,6 @@ export function createEnforcement(deps: EnforcementDeps): Enforcement {
     draws: new DrawService(deps, visits),
     records: new RecordService(deps, codes, register),
     kpis: new EnforcementKpiService(deps),
+    credit: new CreditRepairService(deps),
   };
 }

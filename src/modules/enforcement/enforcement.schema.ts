@@ -14,6 +14,14 @@ export const EnterpriseSchema = z.object({
   riskClass: RiskClassSchema,
   hasKey: z.boolean(),
   synthetic: z.boolean(),
+  /** One enterprise's read only: its records whose penalties a credit repair would lift, and its last repair. */
+  creditRepair: z
+    .object({
+      bundleId: z.string(),
+      repairableRecords: z.number().int(),
+      lastRepairedAt: z.string().nullable(),
+    })
+    .optional(),
 });
 export type EnterpriseDto = z.infer<typeof EnterpriseSchema>;
 
@@ -173,6 +181,11 @@ export const RecordSchema = z.object({
   creditAfter: z.number().int(),
   riskClassAfter: RiskClassSchema,
   countersignedAt: z.string(),
+  /** The credit-repair application that lifted this record's penalty, and when (null: not repaired). */
+  repairedBy: z.string().nullable(),
+  repairedAt: z.string().nullable(),
+  /** A record that lowered the score may be repaired through the integrated-services bundle, until it is. */
+  creditRepair: z.object({ bundleId: z.string(), available: z.boolean() }),
 });
 export type RecordDto = z.infer<typeof RecordSchema>;
 

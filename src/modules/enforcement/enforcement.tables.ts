@@ -99,6 +99,9 @@ export interface EnforcementTables {
     credit_after: number;
     jurisdiction_path: string;
     countersigned_at: WriteOnce<Date>;
+    /** The credit-repair application that lifted this record's penalty, and when (null: not repaired). */
+    repaired_by: ColumnType<string | null, string | null | undefined, string | null>;
+    repaired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   /** Issued codes; the serial is the index in the revocation status list. */
   en_code: {

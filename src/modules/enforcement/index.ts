@@ -3,6 +3,8 @@ export { base45Decode, base45Encode } from './base45.ts';
 export { Catalogue } from './catalogue.ts';
 export { CODE_PREFIX, type CodeClaims, parseCode, verifyCode } from './codes.cose.ts';
 export { registerCodeRoutes } from './codes.routes.ts';
+export type { CreditRepairResult, CreditRepairService } from './credit.repair.ts';
+export { CREDIT_REPAIR_BUNDLE } from './credit.ts';
 export { commitmentOf, type DrawInputs, drawJoint, inputsDigest } from './draw.ts';
 export type { EnforcementDeps, StreetDirectory } from './enforcement.deps.ts';
 export { enforcementMigrations } from './enforcement.migrations.ts';

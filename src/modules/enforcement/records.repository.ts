@@ -1,4 +1,5 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { inScope, type Principal } from '../../platform/access.ts';
 import type { EnforcementTables } from './enforcement.tables.ts';
 
 type Db = Kysely<EnforcementTables>;
@@ -73,6 +74,71 @@ export class RecordsRepository {
 
   async recordOfVisit(db: Db, visitId: string): Promise<RecordRow | undefined> {
     return db.selectFrom('en_record').selectAll().where('visit_id', '=', visitId).executeTakeFirst();
+  }
+
+  /** The enterprise's countersigned records that lowered its score and are not yet repaired (oldest first). */
+  async repairable(db: Db, enterprise: string): Promise<RecordRow[]> {
+    return db
+      .selectFrom('en_record')
+      .selectAll()
+      .where('enterprise_code', '=', enterprise)
+      .whereRef('credit_after', '<', 'credit_before')
+      .where('repaired_by', 'is', null)
+      .orderBy('countersigned_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Records an application has repaired already (its repair is done once). */
+  async repairedBy(db: Db, applicationId: string): Promise<RecordRow[]> {
+    return db.selectFrom('en_record').selectAll().where('repaired_by', '=', applicationId).execute();
+  }
+
+  async markRepaired(db: Db, ids: string[], applicationId: string, at: Date): Promise<void> {
+    if (!ids.length) return;
+    await db
+      .updateTable('en_record')
+      .set({ repaired_by: applicationId, repaired_at: at })
+      .where('id', 'in', ids)
+      .where('repaired_by', 'is', null)
+      .execute();
+  }
+
+  /** The enterprise's repair state: records still repairable and the last repair. */
+  async repairState(
+    db: Db,
+    enterprise: string,
+  ): Promise<{ repairable: number; lastRepairedAt: Date | null }> {
+    const r = await db
+      .selectFrom('en_record')
+      .select([
+        sql<string>`count(*) filter (where credit_after < credit_before and repaired_by is null)`.as(
+          'repairable',
+        ),
+        sql<Date | null>`max(repaired_at)`.as('last'),
+      ])
+      .where('enterprise_code', '=', enterprise)
+      .executeTakeFirst();
+    return {
+      repairable: Number(r?.repairable ?? 0),
+      lastRepairedAt: r?.last ? new Date(r.last) : null,
+    };
+  }
+
+  /** Records repaired within [from, to) per district (the jurisdiction path's second code), in scope. */
+  async repairsByDistrict(db: Db, principal: Principal, from: Date, to: Date) {
+    const rows = await db
+      .selectFrom('en_record')
+      .select([
+        sql<string>`split_part(jurisdiction_path, '/', 2)`.as('district'),
+        sql<string>`count(*)`.as('n'),
+      ])
+      .where(inScope(principal, 'jurisdiction_path'))
+      .where('repaired_at', '>=', from)
+      .where('repaired_at', '<', to)
+      .groupBy(sql`split_part(jurisdiction_path, '/', 2)`)
+      .execute();
+    return new Map(rows.map((r) => [r.district, Number(r.n)]));
   }
 
   /** A live code of the holder valid beyond `after`, newest first. */

@@ -3,7 +3,7 @@ import { assertVisible, type Principal, ROLE_GROUPS, requireRole } from '../../p
 import { forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CodeService } from './codes.service.ts';
-import { creditAfter, riskClassOf } from './credit.ts';
+import { CREDIT_REPAIR_BUNDLE, creditAfter, riskClassOf } from './credit.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementRepository } from './enforcement.repository.ts';
 import type { RecordBody, RecordDto, RecordSubmit } from './enforcement.schema.ts';
@@ -26,6 +26,12 @@ const toRecord = (r: RecordRow): RecordDto => ({
   creditAfter: r.credit_after,
   riskClassAfter: riskClassOf(r.credit_after),
   countersignedAt: r.countersigned_at.toISOString(),
+  repairedBy: r.repaired_by,
+  repairedAt: r.repaired_at ? new Date(r.repaired_at).toISOString() : null,
+  creditRepair: {
+    bundleId: CREDIT_REPAIR_BUNDLE,
+    available: r.credit_after < r.credit_before && r.repaired_by === null,
+  },
 });
 
 /** On-site records: both codes verified, only the published checklist, countersigned by both parties; the credit loop. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { assertVisible, hasRole, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
-import { riskClassOf } from './credit.ts';
+import { CREDIT_REPAIR_BUNDLE, riskClassOf } from './credit.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementRepository, toEnterprise } from './enforcement.repository.ts';
 import type { EnterpriseBody, EnterpriseDto, EnterpriseQuery, InspectorDto } from './enforcement.schema.ts';
@@ -138,14 +138,22 @@ export class RegisterService {
     });
   }
 
-  /** One enterprise (400 for a malformed code, 404 outside the caller's scope). */
+  /** One enterprise with its credit-repair state (400 for a malformed code, 404 outside the caller's scope). */
   async get(principal: Principal, code: string): Promise<EnterpriseDto> {
     RegisterService.assertCode(code);
     const row = await this.repo.enterprise(this.db, code);
     if (!row)
       throw new AppError('not_found', `enterprise '${code}' not found`, { kind: 'enterprise', key: code });
     assertVisible(principal, row.jurisdiction_path, 'enterprise', code);
-    return toEnterprise(row);
+    const repair = await this.records.repairState(this.db, code);
+    return {
+      ...toEnterprise(row),
+      creditRepair: {
+        bundleId: CREDIT_REPAIR_BUNDLE,
+        repairableRecords: repair.repairable,
+        lastRepairedAt: repair.lastRepairedAt?.toISOString() ?? null,
+      },
+    };
   }
 
   /** One enterprise with its jurisdiction path (for audit entries and scope checks of other services). */

@@ -17,6 +17,8 @@ export {
 } from './services.definition.ts';
 export type {
   ApplicantDirectory,
+  CompletedApplication,
+  CompletionListener,
   EvidenceAnswer,
   EvidenceRequest,
   EvidenceSource,

@@ -1,3 +1,4 @@
+import type { Principal } from '../../platform/access.ts';
 import type { WorkingDayCalendar } from '../../platform/calendar/calendar.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -29,6 +30,25 @@ export interface ApplicantDirectory {
   byUsername(username: string): Promise<{ id: string; name: string } | undefined>;
 }
 
+/** A completed application, as told to the completion listener. */
+export interface CompletedApplication {
+  id: string;
+  bundleId: string;
+  bundleVersion: number;
+  form: Record<string, unknown>;
+  applicantId: string;
+  completedAt: Date;
+}
+
+/**
+ * Told inside the transaction in which an application becomes `completed`, after its audit entry
+ * (src/workflows/credit-repair.ts hands a credit repair to enforcement). What it writes commits with
+ * the completion; it throws only to roll the completion back.
+ */
+export interface CompletionListener {
+  applicationCompleted(trx: Db, app: CompletedApplication, actor: Principal): Promise<void>;
+}
+
 /** What the services module is built from. */
 export interface ServicesDeps {
   db: Db;
@@ -41,4 +61,6 @@ export interface ServicesDeps {
   signingSeed: Uint8Array;
   accounts: ApplicantDirectory;
   logger?: Logger;
+  /** Told when an application is completed (see CompletionListener). */
+  completed?: CompletionListener;
 }

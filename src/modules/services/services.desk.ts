@@ -163,6 +163,18 @@ export class ServicesDesk {
             body: `一件事已全部办结，已签发 ${issued} 份电子证照，可在办件详情中下载。`,
           });
           await core.audit(trx, principal, 'services.application.completed', id, { certificates: issued });
+          await core.deps.completed?.applicationCompleted(
+            trx,
+            {
+              id,
+              bundleId: app.bundle_id,
+              bundleVersion: app.version,
+              form: app.form,
+              applicantId: app.applicant_id,
+              completedAt: now,
+            },
+            principal,
+          );
         }
       } else if (body.decision === 'reject') {
         const steps = await core.repo.steps(core.db(trx), [id]);

@@ -5273,6 +5273,11 @@ export interface paths {
                 riskClass: 'A' | 'B' | 'C' | 'D';
                 hasKey: boolean;
                 synthetic: boolean;
+                creditRepair?: {
+                  bundleId: string;
+                  repairableRecords: number;
+                  lastRepairedAt: string | null;
+                };
               }[];
             };
           };
@@ -5318,6 +5323,11 @@ export interface paths {
               riskClass: 'A' | 'B' | 'C' | 'D';
               hasKey: boolean;
               synthetic: boolean;
+              creditRepair?: {
+                bundleId: string;
+                repairableRecords: number;
+                lastRepairedAt: string | null;
+              };
             };
           };
         };
@@ -5365,6 +5375,11 @@ export interface paths {
               riskClass: 'A' | 'B' | 'C' | 'D';
               hasKey: boolean;
               synthetic: boolean;
+              creditRepair?: {
+                bundleId: string;
+                repairableRecords: number;
+                lastRepairedAt: string | null;
+              };
             };
           };
         };
@@ -5422,6 +5437,11 @@ export interface paths {
               riskClass: 'A' | 'B' | 'C' | 'D';
               hasKey: boolean;
               synthetic: boolean;
+              creditRepair?: {
+                bundleId: string;
+                repairableRecords: number;
+                lastRepairedAt: string | null;
+              };
             };
           };
         };
@@ -5714,6 +5734,7 @@ export interface paths {
                 unmergedVisitsPerEnterprise: number;
                 visitCut: number;
                 flaggedRepeats: number;
+                creditRepairs: number;
               };
               byDistrict: {
                 inspectionsPlanned: number;
@@ -5725,6 +5746,7 @@ export interface paths {
                 unmergedVisitsPerEnterprise: number;
                 visitCut: number;
                 flaggedRepeats: number;
+                creditRepairs: number;
                 districtCode: string;
               }[];
               byDepartment: {
@@ -5800,6 +5822,12 @@ export interface paths {
               /** @enum {string} */
               riskClassAfter: 'A' | 'B' | 'C' | 'D';
               countersignedAt: string;
+              repairedBy: string | null;
+              repairedAt: string | null;
+              creditRepair: {
+                bundleId: string;
+                available: boolean;
+              };
             };
           };
         };
@@ -6039,6 +6067,12 @@ export interface paths {
               /** @enum {string} */
               riskClassAfter: 'A' | 'B' | 'C' | 'D';
               countersignedAt: string;
+              repairedBy: string | null;
+              repairedAt: string | null;
+              creditRepair: {
+                bundleId: string;
+                available: boolean;
+              };
             };
           };
         };
@@ -6113,6 +6147,11 @@ export interface paths {
                   riskClass: 'A' | 'B' | 'C' | 'D';
                   hasKey: boolean;
                   synthetic: boolean;
+                  creditRepair?: {
+                    bundleId: string;
+                    repairableRecords: number;
+                    lastRepairedAt: string | null;
+                  };
                 };
                 checklist: {
                   itemId: string;
