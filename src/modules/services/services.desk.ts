@@ -112,18 +112,13 @@ export class ServicesDesk {
         });
       const bundle = core.bundles.version(app.bundle_id, app.version);
       const now = core.deps.clock.now();
+      // Set when this decision completes the application; its audit entry follows the step's.
+      let completed: { certificates: number } | undefined;
       await core.repo.updateStep(core.db(trx), id, item, {
         status: DECIDED[body.decision],
         decided_by: principal.id,
         decided_at: now,
         decision_reason: body.reason ?? null,
-      });
-      await core.audit(trx, principal, `services.step.${DECIDED[body.decision]}`, id, {
-        item,
-        department: step.department,
-        round: step.round,
-        reason: body.reason ?? null,
-        late: step.due_at ? now > new Date(step.due_at) : false,
       });
       const bundleItem = bundle.items.find((i) => i.code === item);
       const title = bundleItem?.titleZh ?? item;
@@ -162,7 +157,6 @@ export class ServicesDesk {
             title: `${bundle.titleZh}：全部办结`,
             body: `一件事已全部办结，已签发 ${issued} 份电子证照，可在办件详情中下载。`,
           });
-          await core.audit(trx, principal, 'services.application.completed', id, { certificates: issued });
           await core.deps.completed?.applicationCompleted(
             trx,
             {
@@ -175,6 +169,7 @@ export class ServicesDesk {
             },
             principal,
           );
+          completed = { certificates: issued };
         }
       } else if (body.decision === 'reject') {
         const steps = await core.repo.steps(core.db(trx), [id]);
@@ -205,6 +200,16 @@ export class ServicesDesk {
           body: `补正要求：${body.reason}`,
         });
       }
+      // The audit entries last: each append holds the chain's head until commit, so every row this
+      // decision writes (the enterprise's, through the completion listener, too) is taken before it.
+      await core.audit(trx, principal, `services.step.${DECIDED[body.decision]}`, id, {
+        item,
+        department: step.department,
+        round: step.round,
+        reason: body.reason ?? null,
+        late: step.due_at ? now > new Date(step.due_at) : false,
+      });
+      if (completed) await core.audit(trx, principal, 'services.application.completed', id, completed);
       return core.read(trx, id);
     });
   }
