@@ -69,7 +69,7 @@ const STORIES: Record<string, ServiceStory> = {
     bundleId: 'credit-repair',
     applicant: SERVICES_CITIZENS.credit.username,
     form: () => ({
-      enterpriseUscc: '91500103MA60DEMO1X',
+      enterpriseUscc: '91500103MA60DEM15F',
       legalRepIdNumber: '500103197607030019',
       penaltiesPaid: true,
     }),
