@@ -1,4 +1,5 @@
 import { CodeService } from './codes.service.ts';
+import { ComplaintService } from './complaints.service.ts';
 import { DrawService } from './draws.service.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementKpiService } from './enforcement.kpis.ts';
@@ -14,6 +15,7 @@ export interface Enforcement {
   codes: CodeService;
   records: RecordService;
   kpis: EnforcementKpiService;
+  complaints: ComplaintService;
 }
 
 /** Builds the enforcement services. */
@@ -28,5 +30,6 @@ export function createEnforcement(deps: EnforcementDeps): Enforcement {
     draws: new DrawService(deps, visits),
     records: new RecordService(deps, codes, register),
     kpis: new EnforcementKpiService(deps),
+    complaints: new ComplaintService(deps),
   };
 }
