@@ -129,7 +129,8 @@ export function generateComplaints(options: {
     for (const [code, list] of [...byEnterprise].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       list.sort((a, b) => a.day - b.day || (a.id < b.id ? -1 : 1));
       const j = list.findIndex((v, i) => i > 0 && v.day - (list[i - 1] as DatedVisit).day < quiet);
-      const u = rand();
+      // Three draws per enterprise whatever happens, so `until` does not shift later districts' draws.
+      const [u, v, s] = [rand(), rand(), rand()] as [number, number, number];
       const enterprise = byCode.get(code);
       if (j < 0 || !complains.has(code) || !enterprise) continue;
       const repeat = list[j] as DatedVisit;
@@ -137,8 +138,7 @@ export function generateComplaints(options: {
       const day = repeat.day + Math.min(Math.floor(u * 4), quiet - gap);
       if (day > until) continue;
       const within = list.filter((v) => v.day <= day && v.day >= day - quiet);
-      const minute = Math.floor(rand() * 600);
-      const s = rand();
+      const minute = Math.floor(v * 600);
       out.push({
         id: `syn-complaint-${label}-${code}`,
         enterpriseCode: code,
