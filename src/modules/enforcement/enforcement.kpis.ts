@@ -2,19 +2,14 @@ import { z } from 'zod';
 import type { Principal } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { ComplaintsRepository } from './complaints.repository.ts';
+import { CalendarDay } from './complaints.schema.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
 import { EnforcementRepository } from './enforcement.repository.ts';
 import type { EnforcementTables } from './enforcement.tables.ts';
 
 export const EnforcementKpiQuerySchema = z.object({
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .default('2000-01-01'),
-  to: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .default('2999-12-31'),
+  from: CalendarDay.default('2000-01-01'),
+  to: CalendarDay.default('2999-12-31'),
 });
 
 const Figures = z.object({
@@ -75,7 +70,11 @@ const shift = (date: string, days: number) =>
 
 /** The period of equal length ending the day before `from` (dates inclusive). */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1;
+  // An empty window (to before from) has an empty previous period.
+  const days = Math.max(
+    0,
+    Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY) + 1,
+  );
   return { from: shift(from, -days), to: shift(from, -1) };
 }
 

@@ -208,6 +208,7 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
       ['operator', { ...ok, text: '   ' }, 400, 'invalid_request'],
       ['operator', { ...ok, source: 'wechat' }, 400, 'invalid_request'],
       ['operator', { ...ok, caller: '138…' }, 400, 'invalid_request'],
+      ['operator', { ...ok, receivedAt: '2026-02-30T10:00:00+08:00' }, 400, 'invalid_request'],
       ['operator', { ...ok, enterpriseCode: '91350100M000100Y4' }, 400, 'invalid_credit_code'],
       ['operator', { ...ok, enterpriseCode: '91350100M000100Y43' }, 422, 'invalid_data'],
       ['operator', { ...ok, department: 'tax_bureau' }, 422, 'invalid_data'],
@@ -230,6 +231,7 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
     expect((await call('GET', url, 'yuzhong')).body.items).toEqual([]);
     expect((await call('GET', `${url}?from=2026-06-02`, 'operator')).body.items).toEqual([]);
     expect((await call('GET', `${url}?from=June`, 'operator')).status).toBe(400);
+    expect((await call('GET', '/api/v1/enforcement/kpis?from=2026-02-30', 'auditor')).status).toBe(400);
     const kpis = await call('GET', '/api/v1/enforcement/kpis?from=2026-06-01&to=2026-06-30', 'auditor');
     expect(kpis.body.total).toMatchObject({
       repeatComplaints: 1,
