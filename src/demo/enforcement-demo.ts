@@ -1,6 +1,8 @@
 // Demo seeding of joint enforcement (issue 15): the synthetic register of 20,000 enterprises over the
 // demo city's streets, with the Liangping food plant of the stories; the districts' inspectors; the
-// joint-inspection story's users. Only prepare.ts (and the story's test) call it.
+// joint-inspection story's users; SYNTHETIC complaints about repeated inspections — last year's from
+// this year's joint-draw plan left unmerged and shifted back a year, this year's from the same plan
+// merged into joint visits (complaints.generate.ts). Only prepare.ts (and the story's test) call it.
 import type { App } from '../app.ts';
 import { type GeneratedEnterprise, makeUscc, type StreetRef } from '../modules/enforcement/index.ts';
 import { type Role, SYSTEM_PRINCIPAL } from '../platform/access.ts';
@@ -58,6 +60,8 @@ export async function ensureEnforcementDemo(
       extra,
     });
   }
+  if ((await enforcement.complaints.count()) === 0)
+    await enforcement.complaints.seedSynthetic(SYSTEM_PRINCIPAL);
   const ensure = async (
     username: string,
     roles: Role[],

@@ -5,6 +5,7 @@ import {
   createEnforcement,
   type Enforcement,
   registerCodeRoutes,
+  registerComplaintRoutes,
   registerEnforcementRoutes,
 } from '../modules/enforcement/index.ts';
 import type { JurisdictionService } from '../modules/jurisdictions/index.ts';
@@ -48,5 +49,6 @@ export function wireEnforcement(deps: {
   });
   registerEnforcementRoutes(deps.http, { enforcement });
   registerCodeRoutes(deps.http, { enforcement });
+  registerComplaintRoutes(deps.http, { enforcement });
   return enforcement;
 }

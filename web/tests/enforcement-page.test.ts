@@ -10,8 +10,10 @@ import { launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
  * The cockpit's joint-enforcement page (/enforcement) in Chromium against the demo city: after a
  * Liangping draw is committed and revealed (its inspections merged into joint visits), the page's
  * figures — planned inspections, visits, the visits cut, the joint share, visits per enterprise
- * against the unmerged plan — equal the KPIs API's, per district and per department; English too;
- * axe finds no serious or critical violation.
+ * against the unmerged plan — equal the KPIs API's, per district and per department; so do the
+ * complaints about repeated inspections (one recorded through the API, the rest the demo's synthetic
+ * ones) against the previous year, in total and per district; English too; axe finds no serious or
+ * critical violation.
  */
 describe('joint enforcement in the cockpit, in Chromium', () => {
   let served: Served;
@@ -27,6 +29,30 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  type ComplaintTotals = {
+    repeatComplaints: number;
+    substantiatedComplaints: number;
+    complaintsPerThousandEnterprises: number;
+    previousRepeatComplaints: number;
+    repeatComplaintsChange: number | null;
+  };
+  const change = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+  /** The complaint figures on the page equal the API's total. */
+  const expectComplaints = async (total: ComplaintTotals) => {
+    const figures = page.getByTestId('enforcement-complaints');
+    const figure = (name: string) => figures.locator(`[data-figure="${name}"]`).textContent();
+    await expect.poll(() => figure('repeatComplaints')).toBe(total.repeatComplaints.toLocaleString('zh-CN'));
+    expect(await figure('substantiatedComplaints')).toBe(
+      total.substantiatedComplaints.toLocaleString('zh-CN'),
+    );
+    expect(await figure('complaintsPerThousandEnterprises')).toBe(
+      total.complaintsPerThousandEnterprises.toFixed(2),
+    );
+    expect(await figure('previousRepeatComplaints')).toBe(
+      total.previousRepeatComplaints.toLocaleString('zh-CN'),
+    );
+    expect(await figure('repeatComplaintsChange')).toBe(change(total.repeatComplaintsChange));
   };
 
   beforeAll(async () => {
@@ -51,6 +77,14 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
 
   it('shows the visits cut and the joint share as the API computes them, per district and department', async () => {
     const year = new Date().getFullYear() + 1;
+    // A 12345 operator records a caller's complaint about the plant (this year's figures count it).
+    const complaint = await call('POST', '/api/v1/enforcement/complaints', {
+      enterpriseCode: JOINT_STORY.foodPlant,
+      department: 'market_regulation',
+      source: 'hotline',
+      text: '本月已是第二次上门检查，影响生产。',
+    });
+    expect(complaint.status).toBe(201);
     const seed = 'cockpit-enforcement-seed-3a9d';
     const draw = await call('POST', '/api/v1/enforcement/draws', {
       districtCode: '500155',
@@ -97,6 +131,29 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
       departments.length,
     );
     expect(await page.getByTestId('enforcement-departments').textContent()).toContain('市场监管');
+    // Next year has no complaints yet; the previous period is this year.
+    await expectComplaints(kpis.body.total as ComplaintTotals);
+    // This year against last year: the demo's synthetic complaints, last year's from the unmerged plan.
+    const thisYear = await call(
+      'GET',
+      `/api/v1/enforcement/kpis?from=${year - 1}-01-01&to=${year - 1}-12-31`,
+    );
+    const now = thisYear.body.total as ComplaintTotals;
+    expect(now.repeatComplaints).toBeGreaterThanOrEqual(1);
+    expect(now.previousRepeatComplaints).toBeGreaterThan(now.repeatComplaints);
+    expect(now.repeatComplaintsChange).toBeLessThan(0);
+    await page.getByTestId('enforcement-year').selectOption(String(year - 1));
+    await expectComplaints(now);
+    const liangping = (thisYear.body.byDistrict as ({ districtCode: string } & ComplaintTotals)[]).find(
+      (d) => d.districtCode === JOINT_STORY.district,
+    );
+    const row = page.getByTestId('enforcement-districts').locator(`tr[data-code="${JOINT_STORY.district}"]`);
+    expect(await row.locator('[data-figure="repeatComplaints"]').textContent()).toBe(
+      String(liangping?.repeatComplaints),
+    );
+    expect(await row.locator('[data-figure="substantiatedComplaints"]').textContent()).toBe(
+      String(liangping?.substantiatedComplaints),
+    );
     await page.screenshot({ path: shot('cockpit-enforcement'), fullPage: true });
 
     await page.addScriptTag({ content: axe.source });

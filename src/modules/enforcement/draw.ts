@@ -121,8 +121,16 @@ export function drawJoint(seed: string, raw: DrawInputs): DrawResult {
   let unstaffed = 0;
   for (const department of inputs.departments) {
     const items = inputs.items.filter((i) => i.department === department);
-    const itemsOf = (industry: string) =>
-      items.filter((i) => i.industries.includes(industry)).map((i) => i.id);
+    // Per industry once (the draw looks it up for every enterprise, twice).
+    const byIndustry = new Map<string, string[]>();
+    const itemsOf = (industry: string) => {
+      let its = byIndustry.get(industry);
+      if (!its) {
+        its = items.filter((i) => i.industries.includes(industry)).map((i) => i.id);
+        byIndustry.set(industry, its);
+      }
+      return its;
+    };
     const population = new Map<RiskClass, number>();
     for (const e of inputs.enterprises)
       if (itemsOf(e.industry).length) population.set(e.riskClass, (population.get(e.riskClass) ?? 0) + 1);
@@ -156,7 +164,7 @@ export function drawJoint(seed: string, raw: DrawInputs): DrawResult {
         department,
         enterprise: e.code,
         riskClass: e.riskClass,
-        items: its,
+        items: [...its],
         inspectors: chosen,
       });
     }

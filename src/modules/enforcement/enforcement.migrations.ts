@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migrations } from '../../platform/db/migrate.ts';
 
-/** The register, inspectors, draws, inspections and visits, records, codes and one-time codes. */
+/** The register, inspectors, draws, inspections and visits, records, codes and one-time codes; then complaints. */
 export const enforcementMigrations: Migrations = {
   '202612070920_enforcement_init': {
     async up(db: Kysely<unknown>) {
@@ -141,6 +141,34 @@ export const enforcementMigrations: Migrations = {
         .addColumn('repaired_at', 'timestamptz')
         .execute();
       await db.schema.createIndex('en_record_enterprise').on('en_record').column('enterprise_code').execute();
+    },
+  },
+  '202612072300_enforcement_complaints': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('en_complaint')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('enterprise_code', 'text', (c) => c.notNull().references('en_enterprise.credit_code'))
+        .addColumn('jurisdiction_path', 'text', (c) => c.notNull())
+        .addColumn('department', 'text')
+        .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('received_date', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) =>
+          c.notNull().check(sql`source in ('hotline', 'portal', 'open311')`),
+        )
+        .addColumn('text', 'text', (c) => c.notNull().check(sql`char_length(text) between 1 and 2000`))
+        .addColumn('substantiated', 'boolean', (c) => c.notNull())
+        .addColumn('visit_ids', 'jsonb', (c) => c.notNull())
+        .addColumn('synthetic', 'boolean', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('en_complaint_date').on('en_complaint').column('received_date').execute();
+      await db.schema
+        .createIndex('en_complaint_enterprise')
+        .on('en_complaint')
+        .column('enterprise_code')
+        .execute();
     },
   },
 };

@@ -1,4 +1,5 @@
 import { CodeService } from './codes.service.ts';
+import { ComplaintService } from './complaints.service.ts';
 import { CreditRepairService } from './credit.repair.ts';
 import { DrawService } from './draws.service.ts';
 import type { EnforcementDeps } from './enforcement.deps.ts';
@@ -17,6 +18,7 @@ export interface Enforcement {
   kpis: EnforcementKpiService;
   /** Credit repair after a completed credit-repair application (src/workflows/credit-repair.ts). */
   credit: CreditRepairService;
+  complaints: ComplaintService;
 }
 
 /** Builds the enforcement services. */
@@ -32,5 +34,6 @@ export function createEnforcement(deps: EnforcementDeps): Enforcement {
     records: new RecordService(deps, codes, register),
     kpis: new EnforcementKpiService(deps),
     credit: new CreditRepairService(deps),
+    complaints: new ComplaintService(deps),
   };
 }

@@ -11,6 +11,7 @@ import { createTestApi, testPrincipal } from '../../platform/http/testing.ts';
 import { auditMigrations } from '../audit/index.ts';
 import { parseCode } from './codes.cose.ts';
 import { registerCodeRoutes } from './codes.routes.ts';
+import { registerComplaintRoutes } from './complaints.routes.ts';
 import { commitmentOf } from './draw.ts';
 import { buildTestEnforcement, FOOD_PLANT, TEST_STREETS } from './enforcement.fixture.ts';
 import { enforcementMigrations } from './enforcement.migrations.ts';
@@ -43,10 +44,12 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
       operator: testPrincipal('50/500155', ['district_operator']),
       officer: testPrincipal('50/500155', ['field_officer']),
       auditor: testPrincipal('50', ['auditor']),
+      yuzhong: testPrincipal('50/500103', ['district_operator']),
       inspector: { ...testPrincipal('50/500155', ['field_officer']), name: 'insp.500155.fire_rescue.1' },
     });
     registerEnforcementRoutes(api, { enforcement });
     registerCodeRoutes(api, { enforcement });
+    registerComplaintRoutes(api, { enforcement });
     await api.ready();
   });
   afterAll(async () => {
@@ -186,5 +189,57 @@ describe.each(testBackends)('enforcement routes on %s', (kind) => {
       visits: [],
     });
     expect((await call('GET', '/api/v1/enforcement/visits/mine', 'auditor')).status).toBe(403);
+  });
+
+  it('records complaints about repeated inspections for operators only, refusing bad input with a code and storing nothing', async () => {
+    const url = '/api/v1/enforcement/complaints';
+    const ok = { enterpriseCode: FOOD_PLANT.creditCode, source: 'hotline', text: '又来检查了' };
+    const listed = async () => (await call('GET', url, 'auditor')).body.items.length as number;
+    const created = await call('POST', url, 'operator', { ...ok, department: 'fire_rescue' });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { enterpriseCode: FOOD_PLANT.creditCode, districtCode: '500155', substantiated: false },
+    });
+    const before = await listed();
+    expect(before).toBe(1);
+    const refusals: [string, object, number, string][] = [
+      ['officer', ok, 403, 'forbidden'],
+      ['operator', { ...ok, text: 'x'.repeat(2001) }, 400, 'invalid_request'],
+      ['operator', { ...ok, text: '   ' }, 400, 'invalid_request'],
+      ['operator', { ...ok, source: 'wechat' }, 400, 'invalid_request'],
+      ['operator', { ...ok, caller: '138…' }, 400, 'invalid_request'],
+      ['operator', { ...ok, receivedAt: '2026-02-30T10:00:00+08:00' }, 400, 'invalid_request'],
+      ['operator', { ...ok, enterpriseCode: '91350100M000100Y4' }, 400, 'invalid_credit_code'],
+      ['operator', { ...ok, enterpriseCode: '91350100M000100Y43' }, 422, 'invalid_data'],
+      ['operator', { ...ok, department: 'tax_bureau' }, 422, 'invalid_data'],
+      ['yuzhong', ok, 404, 'not_found'],
+    ];
+    for (const [who, body, status, code] of refusals)
+      expect(await call('POST', url, who, body), `${who} ${JSON.stringify(body).slice(0, 80)}`).toMatchObject(
+        {
+          status,
+          body: { error: { code } },
+        },
+      );
+    expect(
+      (await call('POST', url, 'operator', { ...ok, enterpriseCode: '91350100M000100Y43' })).body,
+    ).toMatchObject({
+      error: { details: { field: 'enterpriseCode' } },
+    });
+    expect(await listed()).toBe(before);
+    expect((await call('GET', url, 'officer')).status).toBe(403);
+    expect((await call('GET', url, 'yuzhong')).body.items).toEqual([]);
+    expect((await call('GET', `${url}?from=2026-06-02`, 'operator')).body.items).toEqual([]);
+    expect((await call('GET', `${url}?from=June`, 'operator')).status).toBe(400);
+    expect((await call('GET', '/api/v1/enforcement/kpis?from=2026-02-30', 'auditor')).status).toBe(400);
+    const kpis = await call('GET', '/api/v1/enforcement/kpis?from=2026-06-01&to=2026-06-30', 'auditor');
+    expect(kpis.body.total).toMatchObject({
+      repeatComplaints: 1,
+      substantiatedComplaints: 0,
+      previousFrom: '2026-05-02',
+      previousTo: '2026-05-31',
+      previousRepeatComplaints: 0,
+      repeatComplaintsChange: null,
+    });
   });
 });

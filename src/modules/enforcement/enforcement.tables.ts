@@ -122,4 +122,23 @@ export interface EnforcementTables {
     expires_at: Date;
     used_at: Date | null;
   };
+  /** A complaint about repeated inspections (12345 hotline, portal, Open311) and its assessment at intake. */
+  en_complaint: {
+    id: string;
+    enterprise_code: string;
+    jurisdiction_path: string;
+    /** The department complained about, when the caller named one. */
+    department: string | null;
+    received_at: Date;
+    /** The city's date (UTC+8) of received_at: the end of the quiet period assessed. */
+    received_date: string;
+    source: string;
+    text: string;
+    /** At least two visits within the quiet period ending at the complaint's date. */
+    substantiated: boolean;
+    visit_ids: Json<string[]>;
+    synthetic: boolean;
+    recorded_by: string;
+    created_at: WriteOnce<Date>;
+  };
 }

@@ -4897,6 +4897,108 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/enforcement/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Complaints about repeated inspections in the caller’s jurisdiction, received between the dates */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                enterpriseCode: string;
+                districtCode: string;
+                department: string | null;
+                receivedAt: string;
+                receivedDate: string;
+                /** @enum {string} */
+                source: 'hotline' | 'portal' | 'open311';
+                text: string;
+                substantiated: boolean;
+                visitIds: string[];
+                quietPeriodDays: number;
+                synthetic: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a complaint about repeated inspections (12345 hotline, portal, Open311), assessed at intake: substantiated when the enterprise had at least two visits within the quiet period ending at its date (400 invalid_credit_code; 422 for an enterprise not in the register or an unknown department, details.field names it; 404 outside the caller’s jurisdiction) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enterpriseCode: string;
+            department?: string;
+            /** Format: date-time */
+            receivedAt?: string;
+            /** @enum {string} */
+            source: 'hotline' | 'portal' | 'open311';
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              enterpriseCode: string;
+              districtCode: string;
+              department: string | null;
+              receivedAt: string;
+              receivedDate: string;
+              /** @enum {string} */
+              source: 'hotline' | 'portal' | 'open311';
+              text: string;
+              substantiated: boolean;
+              visitIds: string[];
+              quietPeriodDays: number;
+              synthetic: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/enforcement/draws': {
     parameters: {
       query?: never;
@@ -5735,6 +5837,14 @@ export interface paths {
                 visitCut: number;
                 flaggedRepeats: number;
                 creditRepairs: number;
+                repeatComplaints: number;
+                substantiatedComplaints: number;
+                registeredEnterprises: number;
+                complaintsPerThousandEnterprises: number;
+                previousFrom: string;
+                previousTo: string;
+                previousRepeatComplaints: number;
+                repeatComplaintsChange: number | null;
               };
               byDistrict: {
                 inspectionsPlanned: number;
@@ -5747,6 +5857,8 @@ export interface paths {
                 visitCut: number;
                 flaggedRepeats: number;
                 creditRepairs: number;
+                repeatComplaints: number;
+                substantiatedComplaints: number;
                 districtCode: string;
               }[];
               byDepartment: {
@@ -5754,6 +5866,8 @@ export interface paths {
                 inspections: number;
                 inJointVisits: number;
                 jointShare: number;
+                repeatComplaints: number;
+                substantiatedComplaints: number;
               }[];
               records: {
                 count: number;

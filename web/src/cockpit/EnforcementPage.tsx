@@ -18,6 +18,8 @@ type Kpis = GetOk<'/api/v1/enforcement/kpis'>;
 type Figures = Kpis['total'];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A change as a signed percentage ('—' when there is nothing to compare with). */
+const change = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const num = (x: number, digits = 2) => x.toFixed(digits);
 
 /** The first and last day of a year, for the KPIs' window. */
@@ -58,11 +60,35 @@ function VisitBars({ figures }: { figures: Figures }) {
   );
 }
 
+/** Complaints about repeated inspections in the year, against the previous year. */
+function ComplaintFigures({ total }: { total: Kpis['total'] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h2>{t('enforcementPage.complaints')}</h2>
+      <p className="muted small">{t('enforcementPage.complaintsMethod')}</p>
+      <dl className="plan-facts" data-testid="enforcement-complaints">
+        <dt>{t('enforcementPage.repeatComplaints')}</dt>
+        <dd data-figure="repeatComplaints">{total.repeatComplaints.toLocaleString()}</dd>
+        <dt>{t('enforcementPage.substantiated')}</dt>
+        <dd data-figure="substantiatedComplaints">{total.substantiatedComplaints.toLocaleString()}</dd>
+        <dt>{t('enforcementPage.perThousand')}</dt>
+        <dd data-figure="complaintsPerThousandEnterprises">{num(total.complaintsPerThousandEnterprises)}</dd>
+        <dt>{t('enforcementPage.previous', { from: total.previousFrom, to: total.previousTo })}</dt>
+        <dd data-figure="previousRepeatComplaints">{total.previousRepeatComplaints.toLocaleString()}</dd>
+        <dt>{t('enforcementPage.change')}</dt>
+        <dd data-figure="repeatComplaintsChange">{change(total.repeatComplaintsChange)}</dd>
+      </dl>
+    </>
+  );
+}
+
 /**
  * Joint enforcement (`/enforcement`): how much inspecting once saves — visits per enterprise
  * against the unmerged plan (one visit per department and enterprise), the share of joint visits,
- * flagged repeat visits — for the whole scope, per district and per department, and how much of
- * the published checklists the countersigned records answered.
+ * flagged repeat visits — for the whole scope, per district and per department, how much of
+ * the published checklists the countersigned records answered, and the complaints about repeated
+ * inspections against the previous year.
  */
 export function EnforcementPage({ me }: { me: Me }) {
   const { t } = useTranslation();
@@ -74,6 +100,10 @@ export function EnforcementPage({ me }: { me: Me }) {
   const districtCodes = useMemo(() => (data?.byDistrict ?? []).map((d) => d.districtCode), [data]);
   const placeName = usePlaceNames(districtCodes);
   const total = data?.total;
+  const hasData = Boolean(
+    total &&
+      (total.inspectionsPlanned > 0 || total.repeatComplaints > 0 || total.previousRepeatComplaints > 0),
+  );
   return (
     <div className="cockpit plan-page-wrap">
       <PageHeader me={me} backLabel={t('plan.back')} />
@@ -104,7 +134,7 @@ export function EnforcementPage({ me }: { me: Me }) {
           ) : null}
           {!total ? (
             <p className="muted">{t('common.loading')}</p>
-          ) : total.inspectionsPlanned === 0 ? (
+          ) : !hasData ? (
             <p className="muted" data-testid="enforcement-empty">
               {t('enforcementPage.empty', { year })}
             </p>
@@ -136,10 +166,11 @@ export function EnforcementPage({ me }: { me: Me }) {
                 <span className="enf-swatch planned" aria-hidden="true" /> {t('enforcementPage.unmerged')}{' '}
                 <span className="enf-swatch visits" aria-hidden="true" /> {t('enforcementPage.visitsShort')}
               </p>
+              <ComplaintFigures total={total} />
             </>
           )}
         </section>
-        {data && total && total.inspectionsPlanned > 0 ? (
+        {data && hasData ? (
           <section className="plan-hero">
             <h2>{t('enforcementPage.districts')}</h2>
             <table className="lifecircle-table" data-testid="enforcement-districts">
@@ -152,6 +183,8 @@ export function EnforcementPage({ me }: { me: Me }) {
                   <th>{t('enforcementPage.jointShare')}</th>
                   <th>{t('enforcementPage.perEnterprise')}</th>
                   <th>{t('enforcementPage.flagged')}</th>
+                  <th>{t('enforcementPage.repeatComplaints')}</th>
+                  <th>{t('enforcementPage.substantiated')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -166,6 +199,8 @@ export function EnforcementPage({ me }: { me: Me }) {
                       {num(d.visitsPerEnterprise)} / {num(d.unmergedVisitsPerEnterprise)}
                     </td>
                     <td>{d.flaggedRepeats}</td>
+                    <td data-figure="repeatComplaints">{d.repeatComplaints}</td>
+                    <td data-figure="substantiatedComplaints">{d.substantiatedComplaints}</td>
                   </tr>
                 ))}
               </tbody>
@@ -178,6 +213,7 @@ export function EnforcementPage({ me }: { me: Me }) {
                   <th>{t('enforcementPage.inspections')}</th>
                   <th>{t('enforcementPage.inJoint')}</th>
                   <th>{t('enforcementPage.jointShare')}</th>
+                  <th>{t('enforcementPage.repeatComplaints')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -187,6 +223,7 @@ export function EnforcementPage({ me }: { me: Me }) {
                     <td>{d.inspections}</td>
                     <td>{d.inJointVisits}</td>
                     <td>{pct(d.jointShare)}</td>
+                    <td data-figure="repeatComplaints">{d.repeatComplaints}</td>
                   </tr>
                 ))}
               </tbody>
