@@ -102,6 +102,7 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
       visits: number;
       visitCut: number;
       jointShare: number;
+      creditRepairs: number;
     };
     expect(total.inspectionsPlanned).toBeGreaterThan(total.visits);
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -121,6 +122,9 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
     );
     expect(await figures.locator('[data-figure="visitCut"]').textContent()).toBe(pct(total.visitCut));
     expect(await figures.locator('[data-figure="jointShare"]').textContent()).toBe(pct(total.jointShare));
+    expect(await figures.locator('[data-figure="creditRepairs"]').textContent()).toBe(
+      String(total.creditRepairs),
+    );
     const districts = kpis.body.byDistrict as { districtCode: string }[];
     await expect
       .poll(() => page.getByTestId('enforcement-districts').locator('tbody tr').count())

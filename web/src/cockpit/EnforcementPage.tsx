@@ -156,6 +156,8 @@ export function EnforcementPage({ me }: { me: Me }) {
                 </dd>
                 <dt>{t('enforcementPage.flagged')}</dt>
                 <dd data-figure="flaggedRepeats">{total.flaggedRepeats}</dd>
+                <dt>{t('enforcementPage.creditRepairs')}</dt>
+                <dd data-figure="creditRepairs">{total.creditRepairs}</dd>
                 <dt>{t('enforcementPage.records')}</dt>
                 <dd data-figure="records">
                   {data.records.count} · {t('enforcementPage.coverage')} {pct(data.records.checklistCoverage)}
@@ -185,6 +187,7 @@ export function EnforcementPage({ me }: { me: Me }) {
                   <th>{t('enforcementPage.flagged')}</th>
                   <th>{t('enforcementPage.repeatComplaints')}</th>
                   <th>{t('enforcementPage.substantiated')}</th>
+                  <th>{t('enforcementPage.creditRepairs')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -201,6 +204,7 @@ export function EnforcementPage({ me }: { me: Me }) {
                     <td>{d.flaggedRepeats}</td>
                     <td data-figure="repeatComplaints">{d.repeatComplaints}</td>
                     <td data-figure="substantiatedComplaints">{d.substantiatedComplaints}</td>
+                    <td data-figure="creditRepairs">{d.creditRepairs}</td>
                   </tr>
                 ))}
               </tbody>
