@@ -41,4 +41,6 @@ export interface ServicesDeps {
   signingSeed: Uint8Array;
   accounts: ApplicantDirectory;
   logger?: Logger;
+  /** A department's name in Chinese by its code (organisation), drawn on certificate PDFs. */
+  departmentName?: (code: string) => Promise<string | undefined>;
 }
