@@ -1,7 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import {
   type Color,
@@ -37,7 +37,7 @@ export interface CertificateNames {
  * every PDF embeds only the glyphs it draws (a subset).
  */
 const FONT_DIR = path.join(
-  path.dirname(fileURLToPath(import.meta.resolve('@embedpdf/fonts-sc'))),
+  path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')),
   '..',
   'fonts',
 );
