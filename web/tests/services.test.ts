@@ -97,11 +97,17 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await phone.screenshot({ path: shot('services-bundles-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-bundles')));
 
+    // A bundle with an item done in person says so, and why (the company's bank account).
+    await phone.getByRole('link', { name: '查看并申请：企业开办一件事' }).click();
+    await phone.getByText(/^须本人到现场办理：开立单位银行结算账户/).waitFor();
+    await phone.goto(url('/citizen/services'));
+    await phone.getByRole('heading', { name: '新生儿出生一件事' }).waitFor();
     await phone.getByRole('link', { name: '查看并申请：新生儿出生一件事' }).click();
     await phone.getByRole('heading', { name: '办理事项与审批顺序' }).waitFor();
     // The graph: birth certificate first, then three items in parallel.
     expect(await phone.locator('.svc-wave').count()).toBe(4);
     await phone.getByText('并联审批 · 3 项').waitFor();
+    expect(await phone.getByText(/^须本人到现场办理/).count()).toBe(0); // all online
     await signIn(phone, 'citizen.liu');
     await phone.getByText('当前登录：刘晓雯（演示市民）').waitFor();
     const born = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
