@@ -1,8 +1,3 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import fontkit from '@pdf-lib/fontkit';
 import {
   type Color,
   PDFDict,
@@ -15,6 +10,7 @@ import {
   StandardFonts,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { certificateFontkit, cjkFonts } from './services.pdf-fonts.ts';
 import type { CertificateClaims } from './services.schema.ts';
 
 /** The PDF document-information entry that carries the QR text (also attached as certificate.jws). */
@@ -29,69 +25,6 @@ export interface CertificateNames {
   bundleZh?: string;
   /** The issuing department's name, e.g. 重庆市卫生健康委员会. */
   issuerZh?: string;
-}
-
-/**
- * Noto Sans Hans (Regular and Bold, GB 2312 set, SIL OFL 1.1) from the npm package
- * `@embedpdf/fonts-sc`. The files are 8 MB each: they are read and parsed once per process, and
- * every PDF embeds only the glyphs it draws (a subset).
- */
-const FONT_DIR = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')),
-  '..',
-  'fonts',
-);
-type FontkitFont = ReturnType<typeof fontkit.create>;
-let fonts: { regular: Uint8Array; bold: Uint8Array } | undefined;
-const parsed = new WeakMap<Uint8Array, FontkitFont>();
-
-function cjkFonts(): { regular: Uint8Array; bold: Uint8Array } {
-  fonts ??= {
-    regular: fs.readFileSync(path.join(FONT_DIR, 'NotoSansHans-Regular.otf')),
-    bold: fs.readFileSync(path.join(FONT_DIR, 'NotoSansHans-Bold.otf')),
-  };
-  return fonts;
-}
-
-/**
- * fontkit for pdf-lib, keeping each parsed font (pdf-lib parses the font file again for every
- * document otherwise) and mending its CFF subsets: `@pdf-lib/fontkit` 1.1.1 writes the font's
- * length into the CFF header's offSize byte (valid: 1–4; fixed upstream in fontkit 1.9), and
- * FreeType (poppler, Chrome's PDFium) then refuses the whole font and draws no Chinese at all.
- */
-const cachingFontkit = {
-  create(data: Uint8Array, postscriptName?: string): FontkitFont {
-    let font = parsed.get(data);
-    if (!font) {
-      font = fontkit.create(data, postscriptName);
-      const createSubset = font.createSubset.bind(font);
-      font.createSubset = () => mendCffHeader(createSubset());
-      parsed.set(data, font);
-    }
-    return font;
-  },
-};
-
-type Subset = ReturnType<FontkitFont['createSubset']>;
-/** The subset's encoded bytes with the CFF header's offSize set to 4 when it is out of range. */
-function mendCffHeader(subset: Subset): Subset {
-  const encodeStream = subset.encodeStream.bind(subset);
-  subset.encodeStream = () => {
-    const out = new PassThrough();
-    const parts: Uint8Array[] = [];
-    // restructure's EncodeStream is a Node stream (its declared type lists data and end only).
-    (encodeStream() as unknown as NodeJS.EventEmitter)
-      .on('data', (b: Uint8Array) => parts.push(b))
-      .on('end', () => {
-        const bytes = Buffer.concat(parts);
-        // A CFF header: major 1, minor, hdrSize, offSize (≤ 4).
-        if (bytes[0] === 1 && (bytes[3] ?? 0) > 4) bytes[3] = 4;
-        out.end(bytes);
-      })
-      .on('error', (err: Error) => out.destroy(err));
-    return out as unknown as ReturnType<Subset['encodeStream']>;
-  };
-  return subset;
 }
 
 interface Fonts {
@@ -130,7 +63,7 @@ export async function renderPdf(
   names: CertificateNames = {},
 ): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(cachingFontkit as unknown as typeof fontkit);
+  pdf.registerFontkit(certificateFontkit);
   const issued = new Date(claims.issuedAt);
   pdf.setTitle(`${claims.title} ${claims.number}`);
   pdf.setSubject(`${claims.title}（${claims.holder.name}${claims.subject ? `，${claims.subject}` : ''}）`);
