@@ -124,6 +124,11 @@ export async function wireServices(deps: {
       notifier: deps.notifier,
       evidence: gatewayEvidence(deps.gateway),
       calendar: chinaCalendar(),
+      departmentName: (code) =>
+        deps.organisation.structure.getDepartment(code).then(
+          (d) => d.name,
+          () => undefined,
+        ),
       signingSeed: Buffer.from(persistentSecret(deps.dataDir, 'services-certificate-key'), 'base64url'),
       accounts: {
         // A citizen is a user without roles; an operator's account is never proposed a bundle.

@@ -97,11 +97,17 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await phone.screenshot({ path: shot('services-bundles-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-bundles')));
 
+    // A bundle with an item done in person says so, and why (the company's bank account).
+    await phone.getByRole('link', { name: '查看并申请：企业开办一件事' }).click();
+    await phone.getByText(/^须本人到现场办理：开立单位银行结算账户/).waitFor();
+    await phone.goto(url('/citizen/services'));
+    await phone.getByRole('heading', { name: '新生儿出生一件事' }).waitFor();
     await phone.getByRole('link', { name: '查看并申请：新生儿出生一件事' }).click();
     await phone.getByRole('heading', { name: '办理事项与审批顺序' }).waitFor();
     // The graph: birth certificate first, then three items in parallel.
     expect(await phone.locator('.svc-wave').count()).toBe(4);
     await phone.getByText('并联审批 · 3 项').waitFor();
+    expect(await phone.getByText(/^须本人到现场办理/).count()).toBe(0); // all online
     await signIn(phone, 'citizen.liu');
     await phone.getByText('当前登录：刘晓雯（演示市民）').waitFor();
     const born = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
@@ -172,6 +178,8 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await household.getByText('申请表与其他事项进度').click();
     await household.getByText('陈语桐').waitFor();
     await police.screenshot({ path: shot('services-desk-police') });
+    // Nothing the mother uploaded is needed here: no file to open.
+    expect(await household.locator('.desk-file').count()).toBe(0);
     await Promise.all([
       decide(health, '预防接种证', '通过'),
       decide(police, '户口登记（出生登记）', '通过'),
@@ -199,6 +207,21 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await again.getByText('6222 0000 0000 5678（刘晓雯）').waitFor();
     await decide(hrss, '生育医疗费用报销及生育津贴', '通过');
     await decide(hrss, '城乡居民医保参保登记', '通过');
+    // The photo the mother uploaded opens at the desk whose item needs it (fetched with the desk's token).
+    const cardStep = await card(hrss, '社会保障卡申领');
+    const [photo] = await Promise.all([
+      hrss.waitForEvent('download'),
+      cardStep.getByRole('button', { name: '打开上传的文件：新生儿照片（社会保障卡用）' }).click(),
+    ]);
+    expect(photo.suggestedFilename()).toBe('newborn-photo.png');
+    expect(
+      fs
+        .readFileSync((await photo.path()) ?? '')
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
+    await cardStep.getByText('已打开').waitFor();
+    await hrss.screenshot({ path: shot('services-desk-file'), fullPage: false });
     await decide(hrss, '社会保障卡申领', '通过');
 
     await phone.locator('.svc-app-head .badge', { hasText: '已办结' }).waitFor({ timeout: 20_000 });
@@ -255,20 +278,27 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await phone.screenshot({ path: shot('services-mine-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-mine')));
 
-    // The city's figures: one application, completed, two thirds of its materials from shared data.
+    // The city's figures: one application, completed, two thirds of its materials from shared data, …
     const admin = await watchedPage(browser, contexts, errors, screen(1440, 900));
     await admin.goto(url('/desk'));
     await signIn(admin, 'admin', ADMIN_PASSWORD);
     const row = admin.locator('.desk-kpis tbody tr').filter({ hasText: '新生儿出生一件事' });
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
+    // … all of it online (no newborn item needs anyone in person): 6 trips saved, one per item.
     expect([cells.slice(0, 3), cells.slice(4)]).toEqual([
       ['1', '1', '0'],
-      ['66.7%', '11.1%'],
+      ['66.7%', '11.1%', '100%', '6.0'],
     ]);
+    await admin.getByRole('columnheader', { name: '全程网办率' }).waitFor();
+    await admin.getByRole('columnheader', { name: '平均少跑次数' }).waitFor();
     await admin.getByText('暂无待办').waitFor();
     await admin.screenshot({ path: shot('services-kpis-admin'), fullPage: true });
     found.push(...(await audit(admin, 'services-kpis')));
+    await admin.getByRole('button', { name: 'English' }).click();
+    await admin.getByRole('columnheader', { name: 'Fully online' }).waitFor();
+    await admin.getByRole('columnheader', { name: 'Trips saved' }).waitFor();
+    await admin.screenshot({ path: shot('services-kpis-en'), fullPage: true });
 
     // The server agrees: completed, 2 materials from the citizen, 12 from shared data.
     const mine = await phone.evaluate(async () => {

@@ -77,6 +77,12 @@ export const BundleSchema = z.object({
         needs: z.array(Code).min(1),
         /** What its approval produces (a material another item may need). */
         output: z.object({ code: Code, titleZh: Text, titleEn: Text }),
+        /**
+         * The applicant must come in person for this item, and why (e.g. a bank verifies the legal
+         * representative face to face). Absent: done entirely online. Optional, so a file without it
+         * keeps its hash (a recorded version stays the same version).
+         */
+        inPerson: z.object({ reasonZh: Text, reasonEn: Text }).optional(),
       }),
     )
     .min(1),

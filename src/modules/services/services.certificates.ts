@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, StandardFonts } from 'pdf-lib';
-import QRCode from 'qrcode';
 import type { Principal } from '../../platform/access.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Ed25519Key, ed25519Jwk, signJws, verifyJws } from '../../platform/signing.ts';
 import type { Bundle } from './services.bundle.ts';
+import { renderPdf } from './services.pdf.ts';
 import type { ApplicationRow, CertificateRow, ServicesRepository, StepRow } from './services.repository.ts';
 import {
   type CertificateClaims,
@@ -22,8 +21,12 @@ import type { ServicesTables } from './services.tables.ts';
  * certificates without an import circle): the store, the clock, and the applicant's access check.
  */
 export interface CertificatesCore {
-  readonly deps: { readonly clock: Clock };
+  readonly deps: {
+    readonly clock: Clock;
+    readonly departmentName?: (code: string) => Promise<string | undefined>;
+  };
   readonly repo: ServicesRepository;
+  readonly bundles: { find(id: string, version: number): Bundle | undefined };
   db(trx?: Db): Kysely<ServicesTables>;
   get(principal: Principal, id: string): Promise<unknown>;
 }
@@ -32,8 +35,8 @@ export interface CertificatesCore {
 export const CERTIFICATE_TYP = 'citybrain-certificate+jws';
 /** The label the certificate key is derived under (one seed, one key per purpose). */
 export const CERTIFICATE_KEY_LABEL = 'citybrain-services-certificate-key-v1';
-/** The PDF document-information entry that carries the QR text (also attached as certificate.jws). */
-export const PDF_QR_ENTRY = 'CitybrainCertificate';
+export { PDF_QR_ENTRY } from './services.pdf.ts';
+
 /** Form fields that name whom a certificate is about when it is not the applicant, first present wins. */
 const SUBJECT_FIELDS = ['newbornName', 'enterpriseName', 'enterpriseUscc'];
 
@@ -120,7 +123,16 @@ export class ServicesCertificates {
     await this.core.get(principal, applicationId);
     const row = await this.core.repo.certificate(this.core.db(), number);
     if (!row || row.application_id !== applicationId) throw unknownCertificate(number);
-    return renderPdf(claimsOf(row), row.jws);
+    const claims = claimsOf(row);
+    const [id, version] = claims.bundle.split('@');
+    const bundle = this.core.bundles.find(id ?? '', Number(version));
+    const item = bundle?.items.find((i) => i.code === claims.item);
+    return renderPdf(claims, row.jws, {
+      itemZh: item?.titleZh,
+      itemEn: item?.titleEn,
+      bundleZh: bundle?.titleZh,
+      issuerZh: await this.core.deps.departmentName?.(claims.issuer),
+    });
   }
 
   /** Checks a QR text: signature under a published key, issued under its number exactly, not expired. */
@@ -176,65 +188,4 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
-}
-
-/**
- * The certificate as a one-page A4 PDF: the claims in Latin text (pdf-lib's standard fonts have
- * no CJK glyphs; the Chinese names are in the document's title and subject and in the attached
- * claims), the QR code, and the QR text attached (`certificate.jws`) and in the document
- * information (`/CitybrainCertificate`) so a program reads it back without scanning.
- */
-export async function renderPdf(claims: CertificateClaims, jws: string): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  const issued = new Date(claims.issuedAt);
-  pdf.setTitle(`${claims.title} ${claims.number}`);
-  pdf.setSubject(`${claims.title}（${claims.holder.name}${claims.subject ? `，${claims.subject}` : ''}）`);
-  pdf.setAuthor(claims.issuer);
-  pdf.setProducer('citybrain');
-  pdf.setCreator('citybrain services');
-  pdf.setCreationDate(issued);
-  pdf.setModificationDate(issued);
-  pdf.context
-    .lookup(pdf.context.trailerInfo.Info, PDFDict)
-    .set(PDFName.of(PDF_QR_ENTRY), PDFHexString.fromText(jws));
-  await pdf.attach(Buffer.from(jws), 'certificate.jws', {
-    mimeType: 'application/jose',
-    description: 'The certificate claims signed (compact JWS, EdDSA); verify against /api/v1/services/keys',
-    creationDate: issued,
-    modificationDate: issued,
-  });
-  const page = pdf.addPage([595.28, 841.89]);
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const latin = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
-  page.drawText('Electronic certificate', { x: 56, y: 770, size: 22, font: bold });
-  page.drawText(latin(claims.titleEn), { x: 56, y: 740, size: 16, font });
-  const lines: [string, string][] = [
-    ['Certificate number', claims.number],
-    ['Item', claims.item],
-    ['Bundle', claims.bundle],
-    ['Application', claims.application],
-    ['Holder (account)', claims.holder.id],
-    ['Issued by', claims.issuer],
-    ['Issued at', claims.issuedAt],
-    ['Valid from', claims.validFrom],
-    ['Valid until', claims.validUntil ?? 'no expiry'],
-  ];
-  lines.forEach(([label, value], i) => {
-    const y = 690 - i * 24;
-    page.drawText(`${label}:`, { x: 56, y, size: 11, font: bold });
-    page.drawText(latin(value), { x: 190, y, size: 11, font });
-  });
-  const png = await QRCode.toBuffer(jws, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 4 });
-  const image = await pdf.embedPng(png);
-  page.drawImage(image, { x: 56, y: 160, width: 260, height: 260 });
-  const note = [
-    'The QR code holds the claims signed with the platform key (compact JWS, EdDSA).',
-    'Verify: POST /api/v1/services/certificates/verify {"qr": "<QR text>"}',
-    'or check the signature offline with the key published at GET /api/v1/services/keys.',
-  ];
-  note.forEach((t, i) => {
-    page.drawText(t, { x: 56, y: 130 - i * 16, size: 9, font, color: rgb(0.3, 0.3, 0.3) });
-  });
-  return pdf.save();
 }

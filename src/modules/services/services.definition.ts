@@ -60,6 +60,10 @@ export const BundleDefinitionSchema = z
         after: z.array(z.string()).describe('items approved before this one'),
         needs: z.array(z.string()),
         output: z.object({ code: z.string(), ...Title }),
+        inPerson: z
+          .object({ reasonZh: z.string(), reasonEn: z.string() })
+          .nullable()
+          .describe('the applicant must come to a counter for this item, and why; null: fully online'),
       }),
     ),
     steps: z
@@ -107,7 +111,7 @@ export function bundleDefinition(b: Bundle, current: boolean): BundleDefinitionD
       reasonZh: r.reasonZh,
       reasonEn: r.reasonEn,
     })),
-    items: b.items.map((i) => ({ ...i, output: { ...i.output } })),
+    items: b.items.map((i) => ({ ...i, output: { ...i.output }, inPerson: i.inPerson ?? null })),
     steps: approvalSteps(b),
     materials: b.materials.map((m) => ({
       code: m.code,

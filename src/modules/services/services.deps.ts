@@ -63,4 +63,6 @@ export interface ServicesDeps {
   logger?: Logger;
   /** Told when an application is completed (see CompletionListener). */
   completed?: CompletionListener;
+  /** A department's name in Chinese by its code (organisation), drawn on certificate PDFs. */
+  departmentName?: (code: string) => Promise<string | undefined>;
 }

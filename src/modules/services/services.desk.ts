@@ -262,6 +262,7 @@ export class ServicesDesk {
         reason: stillWaiting ? app.reason : null,
         updated_at: now,
       });
+      await core.files.store(trx, id, body.provided, materials, now);
       await core.audit(trx, principal, 'services.application.corrected', id, {
         item: body.item,
         provided: Object.keys(body.provided),

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migrations } from '../../platform/db/migrate.ts';
+import { materialFileMigrations } from './services.files.ts';
 
-/** Bundle versions, applications, their steps and the durable timers; then certificates, proposals and applicants' webhooks. */
+/** Bundle versions, applications, their steps and the durable timers; then certificates, proposals and applicants' webhooks; then the applicants' uploaded files. */
 export const servicesMigrations: Migrations = {
   '202612070930_services_init': {
     async up(db: Kysely<unknown>) {
@@ -120,4 +121,5 @@ export const servicesMigrations: Migrations = {
       await db.schema.alterTable('sv_application').addColumn('notify_url', 'text').execute();
     },
   },
+  ...materialFileMigrations,
 };

@@ -120,6 +120,7 @@ describe.each(testBackends)('services outputs on %s', (kind) => {
         calendar: WorkingDayCalendar.load(),
         signingSeed: TEST_SIGNING_SEED,
         accounts: memoryAccounts(['mother-3', 'mother-4']),
+        departmentName: async (code) => (code === '50:health' ? '重庆市卫生健康委员会' : undefined),
       },
       loadBundleFiles(),
     );
@@ -187,6 +188,18 @@ describe.each(testBackends)('services outputs on %s', (kind) => {
       .join('\n');
     expect(drawn).toContain(`<${Buffer.from(birth.number).toString('hex').toUpperCase()}> Tj`);
     expect(drawn).toMatch(/\/Image-[\w-]+ Do/); // the QR code
+    // Chinese drawn in a subset of Noto Sans Hans that FreeType accepts, extractable through ToUnicode.
+    const fonts = cjkFontsOf(pdf);
+    expect(fonts.map((f) => f.name)).toEqual([
+      expect.stringMatching(/^NotoSansHans-Regular/),
+      expect.stringMatching(/^NotoSansHans-Bold/),
+    ]);
+    for (const f of fonts) expect([1, 2, 3, 4]).toContain(f.cffOffSize);
+    const text = fonts.map((f) => f.text).join('');
+    for (const ch of '电子证照出生医学证明陈语桐重庆市卫生健康委员会新生儿一件事签发部门有效期长期')
+      expect(text).toContain(ch);
+    console.log(`certificate PDF (${kind}): ${pdfAnswer.raw.length} bytes`);
+    expect(pdfAnswer.raw.length).toBeLessThanOrEqual(300_000);
 
     // The published key verifies the QR text with any JOSE library, offline.
     const keys = await call('GET', '/api/v1/services/keys');
@@ -338,3 +351,30 @@ describe.each(testBackends)('services outputs on %s', (kind) => {
     });
   });
 });
+
+/** The CID fonts of a PDF: base name, the embedded CFF header's offSize, and the text their ToUnicode maps give. */
+function cjkFontsOf(pdf: PDFDocument): { name: string; cffOffSize: number; text: string }[] {
+  const out: { name: string; cffOffSize: number; text: string }[] = [];
+  for (const [, obj] of pdf.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Subtype'))?.toString() !== '/Type0') continue;
+    const descendant = obj.lookup(PDFName.of('DescendantFonts'), PDFArray).lookup(0, PDFDict);
+    const descriptor = descendant.lookup(PDFName.of('FontDescriptor'), PDFDict);
+    const file = decodePDFRawStream(descriptor.lookup(PDFName.of('FontFile3')) as PDFRawStream).decode();
+    const cmap = Buffer.from(
+      decodePDFRawStream(obj.lookup(PDFName.of('ToUnicode')) as PDFRawStream).decode(),
+    ).toString('latin1');
+    const text = [...cmap.matchAll(/<[0-9A-Fa-f]{4}> <([0-9A-Fa-f]+)>/g)]
+      .map((m) =>
+        Buffer.from(m[1] as string, 'hex')
+          .swap16()
+          .toString('utf16le'),
+      )
+      .join('');
+    out.push({
+      name: obj.get(PDFName.of('BaseFont'))?.toString().slice(1) ?? '',
+      cffOffSize: file[3] ?? 0,
+      text,
+    });
+  }
+  return out.sort((a, b) => b.name.localeCompare(a.name));
+}

@@ -163,6 +163,30 @@ export function registerServicesRoutes(app: Api, deps: { services: IntegratedSer
     },
     async (req) => ({ items: await desk.inbox(principalOf(req), req.query.department) }),
   );
+  app.get(
+    '/api/v1/services/desk/applications/:id/materials/:code/file',
+    {
+      // The service checks who may (the desks of the items needing it, the applicant, oversight in scope; else 404).
+      config: { access: 'authenticated' },
+      schema: {
+        tags,
+        summary:
+          'Open a file the applicant uploaded for a material: the desk of an item that needs it, the applicant, an operator or auditor whose area holds the application (anyone else: 404)',
+        params: z.object({ id: z.string().max(64), code: z.string().max(64) }),
+      },
+    },
+    async (req, reply) => {
+      const file = await core.files.open(principalOf(req), req.params.id, req.params.code);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `inline; filename="${file.filename}"`)
+        .header('etag', `"${file.sha256}"`)
+        .header('cache-control', 'private')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(Buffer.from(file.bytes));
+    },
+  );
   app.post(
     '/api/v1/services/applications/:id/steps/:item/decision',
     {
@@ -197,12 +221,12 @@ export function registerServicesRoutes(app: Api, deps: { services: IntegratedSer
       schema: {
         tags,
         summary:
-          'Per bundle: applications, lead time, share of materials from shared data; per desk: decided on time, open, overdue, escalated',
+          'Per bundle: applications, lead time, share of materials from shared data, share fully online, trips saved; per desk: decided on time, open, overdue, escalated',
         querystring: KpiQuerySchema,
         response: { 200: ServicesKpisSchema },
       },
     },
-    async (req) => servicesKpis(core.deps.db, core.deps.clock.now(), req.query),
+    async (req) => servicesKpis(core.deps.db, core.deps.clock.now(), req.query, core.bundles),
   );
   registerCertificateRoutes(app, deps.services);
   registerProposalRoutes(app, deps.services);

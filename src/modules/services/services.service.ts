@@ -16,6 +16,7 @@ import {
   readySteps,
   summarise,
 } from './services.engine.ts';
+import { MaterialFiles } from './services.files.ts';
 import type { BundleRegistry } from './services.registry.ts';
 import { type ApplicationRow, ServicesRepository, type StepRow, toStepDto } from './services.repository.ts';
 import type {
@@ -42,10 +43,13 @@ export class ServicesCore {
   readonly bundles: BundleRegistry;
   readonly repo = new ServicesRepository();
   readonly certificates: ServicesCertificates;
+  /** The applicants' uploaded files (the desks open them). */
+  readonly files: MaterialFiles;
 
   constructor(deps: ServicesDeps, bundles: BundleRegistry) {
     this.deps = deps;
     this.bundles = bundles;
+    this.files = new MaterialFiles(this);
     this.certificates = new ServicesCertificates(
       this,
       ed25519KeyFrom(deps.signingSeed, CERTIFICATE_KEY_LABEL),
@@ -241,6 +245,7 @@ export class ServicesCore {
         submitted_at: now,
         updated_at: now,
       });
+      await this.files.store(trx, id, body.provided, materials, now);
       // Every step in one INSERT, the first wave (no predecessors) already open at its desk.
       const steps = bundle.items.map((i): StepRow => {
         const open = i.after.length === 0;

@@ -12518,6 +12518,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/services/desk/applications/{id}/materials/{code}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open a file the applicant uploaded for a material: the desk of an item that needs it, the applicant, an operator or auditor whose area holds the application (anyone else: 404) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          code: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/services/keys': {
     parameters: {
       query?: never;
@@ -12565,7 +12602,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per bundle: applications, lead time, share of materials from shared data; per desk: decided on time, open, overdue, escalated */
+    /** Per bundle: applications, lead time, share of materials from shared data, share fully online, trips saved; per desk: decided on time, open, overdue, escalated */
     get: {
       parameters: {
         query?: {
@@ -12598,6 +12635,10 @@ export interface paths {
                 /** @description materials filled from departments’ records */
                 shareFromSharedData: number | null;
                 shareFromCitizen: number | null;
+                /** @description completed applications whose bundle version has no in-person item (every material is given online or read from records) */
+                shareFullyOnline: number | null;
+                /** @description per completed application: one counter visit per item without the bundle, minus 0 (fully online) or 1 (one visit to the integrated counter) with it */
+                avgTripsSaved: number | null;
               }[];
               departments: {
                 department: string;
@@ -16054,6 +16095,11 @@ export interface components {
           titleZh: string;
           titleEn: string;
         };
+        /** @description the applicant must come to a counter for this item, and why; null: fully online */
+        inPerson: {
+          reasonZh: string;
+          reasonEn: string;
+        } | null;
       }[];
       /** @description the approval graph in steps: the items of one step are approved in parallel, the steps one after another */
       steps: string[][];
@@ -16553,6 +16599,11 @@ export interface components {
           titleZh: string;
           titleEn: string;
         };
+        /** @description the applicant must come to a counter for this item, and why; null: fully online */
+        inPerson: {
+          reasonZh: string;
+          reasonEn: string;
+        } | null;
       }[];
       /** @description the approval graph in steps: the items of one step are approved in parallel, the steps one after another */
       steps: string[][];

@@ -255,3 +255,26 @@ export async function fetchCertificatePdf(id: string, number: string): Promise<B
   }
   return r.data;
 }
+
+/**
+ * A file the applicant uploaded for a material, as the desk opens it: fetched with the bearer
+ * token (a plain link would go without it); the server types it by its bytes.
+ */
+export async function fetchMaterialFile(id: string, code: string): Promise<Blob> {
+  const r = await api.GET('/api/v1/services/desk/applications/{id}/materials/{code}/file', {
+    params: { path: { id, code } },
+    parseAs: 'blob',
+  });
+  if (!r.response.ok || !(r.data instanceof Blob)) {
+    const body = (await r.response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+    throw new ApiError(
+      r.response.status,
+      body?.error?.code ?? 'http_error',
+      body?.error?.message ?? `HTTP ${r.response.status}`,
+    );
+  }
+  return r.data;
+}

@@ -12,6 +12,7 @@ import {
 import { titleOf } from '../shared/bundles.ts';
 import { MaterialRecord } from '../shared/MaterialRecord.tsx';
 import { useDepartmentNames } from '../shared/names.ts';
+import { hasUploadedFile, MaterialFileLink } from './MaterialFileLink.tsx';
 
 type Decision = 'approve' | 'reject' | 'correction';
 const DECISIONS: Decision[] = ['approve', 'correction', 'reject'];
@@ -126,6 +127,13 @@ export function DeskCard({
                 <span className="small muted">{t(`services.materialStatus.${m.status}`)}</span>
               </div>
               <MaterialRecord material={m} fieldTitle={fieldTitle} />
+              {hasUploadedFile(m) ? (
+                <MaterialFileLink
+                  applicationId={i.applicationId}
+                  code={m.code}
+                  title={titleOf(m, i18n.language)}
+                />
+              ) : null}
             </li>
           ))}
         </ul>

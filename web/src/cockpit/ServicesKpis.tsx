@@ -26,7 +26,8 @@ function useServicesKpis() {
 
 /**
  * 一件事 figures for the city's oversight: per bundle the applications, completed and rejected,
- * the average lead time and the shares of materials from shared data and from the applicants; per
+ * the average lead time, the shares of materials from shared data and from the applicants, the
+ * share fully online and the trips saved; per
  * desk the steps decided, on time, open, overdue and escalated.
  */
 export function ServicesKpis() {
@@ -52,84 +53,53 @@ export function ServicesKpis() {
         <EmptyState title={t('desk.kpis.none')} />
       ) : (
         <>
-          <table className="data-table">
-            <caption className="sr-only">{t('desk.kpis.byBundle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('desk.kpis.bundle')}</th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.applications')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.completed')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.rejected')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.leadTime')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.shared')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.citizen')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {k.bundles.map((b) => (
-                <tr key={b.bundleId}>
-                  <th scope="row">{bundleTitle(b.bundleId)}</th>
-                  <td className="num">{b.applications}</td>
-                  <td className="num">{b.completed}</td>
-                  <td className="num">{b.rejected}</td>
-                  <td className="num">
-                    {b.avgLeadTimeMinutes === null
-                      ? '—'
-                      : t('kpi.minutes', { n: Math.round(b.avgLeadTimeMinutes * 10) / 10 })}
-                  </td>
-                  <td className="num">{pct(b.shareFromSharedData)}</td>
-                  <td className="num">{pct(b.shareFromCitizen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="data-table">
-            <caption className="sr-only">{t('desk.kpis.byDepartment')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('desk.department')}</th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.decided')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.onTime')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.open')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.overdue')}
-                </th>
-                <th scope="col" className="num">
-                  {t('desk.kpis.escalated')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {k.departments.map((d) => (
-                <tr key={d.department}>
-                  <th scope="row">{deptName(d.department)}</th>
-                  <td className="num">{d.decided}</td>
-                  <td className="num">{pct(d.shareOnTime)}</td>
-                  <td className="num">{d.open}</td>
-                  <td className={`num${d.overdue ? ' late' : ''}`}>{d.overdue}</td>
-                  <td className="num">{d.escalated}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <KpiTable
+            caption={t('desk.kpis.byBundle')}
+            head={[
+              t('desk.kpis.bundle'),
+              t('desk.kpis.applications'),
+              t('desk.kpis.completed'),
+              t('desk.kpis.rejected'),
+              t('desk.kpis.leadTime'),
+              t('desk.kpis.shared'),
+              t('desk.kpis.citizen'),
+              t('desk.kpis.fullyOnline'),
+              t('desk.kpis.tripsSaved'),
+            ]}
+            rows={k.bundles.map((b) => ({
+              key: b.bundleId,
+              name: bundleTitle(b.bundleId),
+              cells: [
+                b.applications,
+                b.completed,
+                b.rejected,
+                b.avgLeadTimeMinutes === null
+                  ? '—'
+                  : t('kpi.minutes', { n: Math.round(b.avgLeadTimeMinutes * 10) / 10 }),
+                pct(b.shareFromSharedData),
+                pct(b.shareFromCitizen),
+                pct(b.shareFullyOnline),
+                b.avgTripsSaved === null ? '—' : b.avgTripsSaved.toFixed(1),
+              ],
+            }))}
+          />
+          <KpiTable
+            caption={t('desk.kpis.byDepartment')}
+            head={[
+              t('desk.department'),
+              t('desk.kpis.decided'),
+              t('desk.kpis.onTime'),
+              t('desk.kpis.open'),
+              t('desk.kpis.overdue'),
+              t('desk.kpis.escalated'),
+            ]}
+            rows={k.departments.map((d) => ({
+              key: d.department,
+              name: deptName(d.department),
+              cells: [d.decided, pct(d.shareOnTime), d.open, d.overdue, d.escalated],
+              late: d.overdue ? 3 : undefined,
+            }))}
+          />
           <p className="muted small">
             {t('desk.kpis.note', {
               from: new Date(k.from).toLocaleDateString(),
@@ -139,5 +109,45 @@ export function ServicesKpis() {
         </>
       )}
     </section>
+  );
+}
+
+/** One row of a KPI table: its name (the row header) and its figures. */
+interface KpiRow {
+  key: string;
+  name: string;
+  cells: (string | number)[];
+  /** The index of a cell to mark late (an overdue count above zero). */
+  late?: number;
+}
+
+/** A table of figures: the first column names the row, the others are numbers. */
+function KpiTable({ caption, head, rows }: { caption: string; head: string[]; rows: KpiRow[] }) {
+  return (
+    <table className="data-table">
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr>
+          {head.map((h, i) => (
+            <th key={h} scope="col" className={i ? 'num' : undefined}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.name}</th>
+            {r.cells.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the cells are positional columns of a fixed header
+              <td key={i} className={i === r.late ? 'num late' : 'num'}>
+                {c}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

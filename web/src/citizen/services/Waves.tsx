@@ -41,6 +41,13 @@ export function Waves({ def, steps }: { def: BundleDefinition; steps?: readonly 
                   <p className="small muted">
                     {deptName(item.department)} · {t('services.limit', { count: item.timeLimitDays })}
                   </p>
+                  {item.inPerson ? (
+                    <p className="small svc-in-person">
+                      {t('services.inPerson', {
+                        reason: i18n.language === 'en' ? item.inPerson.reasonEn : item.inPerson.reasonZh,
+                      })}
+                    </p>
+                  ) : null}
                   {s?.status === 'pending' && s.dueAt ? (
                     <p className={`small${overdue ? ' late' : ''}`}>
                       {overdue
