@@ -6,9 +6,12 @@
  * and starts it again, `--kills` times, then lets one last worker finish every open step and sweep.
  * Checked at the end: no application the worker reported as started is missing (0 lost), no step
  * was approved twice in the audit log (0 done twice), and no due timer is left unfired. Baseline:
- * the same workload in one worker never killed (applications per second of each).
+ * the same workload in one worker never killed (applications per second of each). With
+ * `--applications N` the soak goes on (killing at the same pace) until N applications were reported
+ * started; the peak number of applications open at once (filed, not yet completed) is sampled every
+ * second and printed.
  *
- *   ./node_modules/.bin/node bench/services-soak.ts [--kills 20] [--seconds 30] [--speed 20000] [--smoke]
+ *   ./node_modules/.bin/node bench/services-soak.ts [--kills 20] [--seconds 30] [--applications 10000] [--speed 20000] [--smoke]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -116,6 +119,7 @@ async function parent(): Promise<void> {
   const kills = Number(option('kills') ?? size(20, 2));
   const seconds = Number(option('seconds') ?? size(30, 3));
   const speed = Number(option('speed') ?? 20_000);
+  const target = Number(option('applications') ?? 0);
   const name = `cb_soak_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
@@ -164,11 +168,23 @@ async function parent(): Promise<void> {
     const baselineRate = (started.size - b0) / seconds;
     const afterBaseline = started.size;
 
-    // Soak: each worker is killed at a random moment once it works (start-up not counted).
+    // Applications open at once (filed, not completed), sampled each second.
+    let peakOpen = 0;
+    const sampler = setInterval(() => {
+      sql<{ n: string }>`select count(*) as n from sv_application where status in ('in_progress', 'correction')`
+        .execute(database.db)
+        .then((r) => {
+          peakOpen = Math.max(peakOpen, Number(r.rows[0]?.n ?? 0));
+        })
+        .catch(() => undefined);
+    }, 1000);
+
+    // Soak: each worker is killed at a random moment once it works (start-up not counted); with
+    // --applications, at the same pace until that many were started.
     const slice = (seconds * 1000) / kills;
     let killed = 0;
     let working = 0;
-    for (let k = 0; k < kills; k++) {
+    for (let k = 0; k < kills || started.size < target; k++) {
       const child = run('work');
       await child.firstStarted;
       const t = slice * (0.2 + 1.6 * Math.random());
@@ -183,6 +199,7 @@ async function parent(): Promise<void> {
     // Let a last worker finish every open step and sweep the timers.
     const drain = run('drain');
     if ((await exited(drain)) !== 0) throw new Error('the draining worker failed');
+    clearInterval(sampler);
 
     const db = database.db;
     const ids = [...started];
@@ -214,6 +231,9 @@ async function parent(): Promise<void> {
     );
     console.log(
       `  soak      ${soakRate.toFixed(1)} applications/s started, ${killed} SIGKILLs in ${soakSeconds.toFixed(0)} s (ratio ${(soakRate / baselineRate).toFixed(2)})`,
+    );
+    console.log(
+      `  open      at most ${peakOpen} applications filed and not completed at once (sampled each second)`,
     );
     console.log(
       `  checked   ${ids.length} reported started: ${lost} lost; ${doubled} steps approved twice; ${left} due timers unfired (${fired.rows[0]?.n} fired); ${incomplete.rows[0]?.n} filed applications not completed after the drain`,
