@@ -7,7 +7,7 @@ import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { auditMigrations } from '../audit/index.ts';
-import { buildTestEnforcement, FOOD_PLANT, TEST_STREETS } from './enforcement.fixture.ts';
+import { buildTestEnforcement, FOOD_PLANT, rejects, TEST_STREETS } from './enforcement.fixture.ts';
 import { enforcementMigrations } from './enforcement.migrations.ts';
 import type { Enforcement } from './enforcement.module.ts';
 import { makeUscc } from './uscc.ts';
@@ -17,17 +17,6 @@ const yuzhong = testPrincipal('50/500103', ['district_operator']);
 const auditor = testPrincipal('50', ['auditor']);
 const officer = testPrincipal('50/500155', ['field_officer']);
 const text = '一个月内第二次上门检查，影响生产。';
-
-const rejects = async (p: Promise<unknown>, code: string, details?: object) => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toMatchObject({
-    code,
-    ...(details ? { details: expect.objectContaining(details) } : {}),
-  });
-};
 
 /** The complaints register about repeated inspections: intake, its assessment and refusals, and the KPI. */
 describe.each(testBackends)('repeat-inspection complaints on %s', (kind) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AuditLog } from '../audit/index.ts';
@@ -77,4 +78,16 @@ export async function insertScoredRecord(
     db,
   );
   return id;
+}
+
+/** Asserts that the promise is rejected with this error code (and these details, if given). */
+export async function rejects(p: Promise<unknown>, code: string, details?: object): Promise<void> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected ${code}`).toMatchObject({
+    code,
+    ...(details ? { details: expect.objectContaining(details) } : {}),
+  });
 }

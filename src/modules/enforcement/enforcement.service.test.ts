@@ -9,7 +9,7 @@ import { openTestDatabase, testBackends } from '../../platform/db/testing.ts';
 import { testPrincipal } from '../../platform/http/testing.ts';
 import { auditMigrations } from '../audit/index.ts';
 import { commitmentOf } from './draw.ts';
-import { buildTestEnforcement, FOOD_PLANT, TEST_STREETS } from './enforcement.fixture.ts';
+import { buildTestEnforcement, FOOD_PLANT, rejects, TEST_STREETS } from './enforcement.fixture.ts';
 import { enforcementMigrations } from './enforcement.migrations.ts';
 import type { Enforcement } from './enforcement.module.ts';
 import type { RecordBody } from './enforcement.schema.ts';
@@ -23,17 +23,6 @@ const officer = (dept: string) => ({
   name: `insp.500155.${dept}.1`,
 });
 const FOUR = ['market_regulation', 'ecology_environment', 'emergency_management', 'fire_rescue'];
-
-const rejects = async (p: Promise<unknown>, code: string, details?: object) => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected ${code}`).toMatchObject({
-    code,
-    ...(details ? { details: expect.objectContaining(details) } : {}),
-  });
-};
 
 describe.each(testBackends)('enforcement on %s', (kind) => {
   let database: Database;

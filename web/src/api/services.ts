@@ -233,15 +233,8 @@ export function useCertificateCheck(qr: string) {
   });
 }
 
-/**
- * A certificate's PDF as a Blob: fetched with the bearer token (a plain link would go without
- * it), checked to be a PDF.
- */
-export async function fetchCertificatePdf(id: string, number: string): Promise<Blob> {
-  const r = await api.GET('/api/v1/services/applications/{id}/certificates/{number}.pdf', {
-    params: { path: { id, number } },
-    parseAs: 'blob',
-  });
+/** A file answer as a Blob, or the server's error as an ApiError. */
+async function blobOf(r: { response: Response; data?: unknown }): Promise<Blob> {
   if (!r.response.ok || !(r.data instanceof Blob)) {
     const body = (await r.response
       .clone()
@@ -257,24 +250,27 @@ export async function fetchCertificatePdf(id: string, number: string): Promise<B
 }
 
 /**
+ * A certificate's PDF as a Blob: fetched with the bearer token (a plain link would go without
+ * it), checked to be a PDF.
+ */
+export async function fetchCertificatePdf(id: string, number: string): Promise<Blob> {
+  return blobOf(
+    await api.GET('/api/v1/services/applications/{id}/certificates/{number}.pdf', {
+      params: { path: { id, number } },
+      parseAs: 'blob',
+    }),
+  );
+}
+
+/**
  * A file the applicant uploaded for a material, as the desk opens it: fetched with the bearer
  * token (a plain link would go without it); the server types it by its bytes.
  */
 export async function fetchMaterialFile(id: string, code: string): Promise<Blob> {
-  const r = await api.GET('/api/v1/services/desk/applications/{id}/materials/{code}/file', {
-    params: { path: { id, code } },
-    parseAs: 'blob',
-  });
-  if (!r.response.ok || !(r.data instanceof Blob)) {
-    const body = (await r.response
-      .clone()
-      .json()
-      .catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-    throw new ApiError(
-      r.response.status,
-      body?.error?.code ?? 'http_error',
-      body?.error?.message ?? `HTTP ${r.response.status}`,
-    );
-  }
-  return r.data;
+  return blobOf(
+    await api.GET('/api/v1/services/desk/applications/{id}/materials/{code}/file', {
+      params: { path: { id, code } },
+      parseAs: 'blob',
+    }),
+  );
 }
