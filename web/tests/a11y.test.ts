@@ -1,15 +1,16 @@
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
+import {
+  ADMIN_PASSWORD,
+  axeSerious,
+  launchBrowser,
+  type Served,
+  serve,
+  shot,
+  signIn,
+  watchedPage,
+} from './harness.ts';
 import { waitForMap } from './map-check.ts';
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
 
 /**
  * Accessibility of every page of the three faces, signed in and out, with axe-core in Debian's
@@ -29,26 +30,7 @@ describe('accessibility of the three faces (axe-core)', () => {
   /** axe's serious and critical violations on the page as it is now, as readable lines. */
   const audit = async (page: Page, name: string): Promise<string[]> => {
     await page.screenshot({ path: shot(`a11y-${name}`) });
-    await page.addScriptTag({ content: axe.source });
-    const violations = (await page.evaluate(async () => {
-      const w = window as unknown as { axe: typeof axe };
-      const result = await w.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact ?? null,
-        help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target.map(String) })),
-      }));
-    })) as Violation[];
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(', ')}`,
-      );
+    return (await axeSerious(page)).map((line) => `${name}: ${line}`);
   };
 
   beforeAll(async () => {

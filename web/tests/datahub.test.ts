@@ -1,9 +1,8 @@
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATAHUB_USERS, DEMO_RESOURCES } from '../../src/demo/datahub-demo.ts';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
+import { axeSerious, launchBrowser, type Served, serve, shot, signIn, watchedPage } from './harness.ts';
 
 /**
  * The cockpit's data-sharing page (/data) in Chromium against the demo city: the data authority
@@ -36,22 +35,7 @@ describe('data-sharing page in Chromium', () => {
   };
 
   /** axe's serious and critical violations on the page as it is now, as readable lines. */
-  const audit = async (page: Page): Promise<string[]> => {
-    await page.addScriptTag({ content: axe.source });
-    const violations = (await page.evaluate(async () => {
-      const w = window as unknown as { axe: typeof axe };
-      const result = await w.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact ?? null,
-        help: v.help,
-        targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')),
-      }));
-    })) as { id: string; impact: string | null; help: string; targets: string[] }[];
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}) ${v.help} — ${v.targets.join(', ')}`);
-  };
+  const audit = (page: Page): Promise<string[]> => axeSerious(page);
 
   beforeAll(async () => {
     [served, browser] = await Promise.all([serve(), launchBrowser()]);

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOINT_STORY } from '../../src/demo/enforcement-demo.ts';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot } from './harness.ts';
+import { axeSerious, launchBrowser, type Served, serve, shot } from './harness.ts';
 
 /**
  * The citizen portal's 双随机 page (/citizen/draws) in Chromium against the demo city: a Liangping
@@ -81,15 +80,7 @@ describe('published draws on the citizen portal, in Chromium', () => {
     expect(await pending.textContent()).toContain('种子揭示后公布抽查结果');
     await page.screenshot({ path: shot('citizen-draws'), fullPage: true });
 
-    await page.addScriptTag({ content: axe.source });
-    const serious = (await page.evaluate(async () => {
-      const w = window as unknown as { axe: typeof axe };
-      const result = await w.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help}`);
-    })) as string[];
-    expect(serious).toEqual([]);
+    expect(await axeSerious(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOINT_STORY } from '../../src/demo/enforcement-demo.ts';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
+import { axeSerious, launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
 
 /**
  * The cockpit's joint-enforcement page (/enforcement) in Chromium against the demo city: after a
@@ -160,15 +159,7 @@ describe('joint enforcement in the cockpit, in Chromium', () => {
     );
     await page.screenshot({ path: shot('cockpit-enforcement'), fullPage: true });
 
-    await page.addScriptTag({ content: axe.source });
-    const serious = (await page.evaluate(async () => {
-      const w = window as unknown as { axe: typeof axe };
-      const result = await w.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help}`);
-    })) as string[];
-    expect(serious).toEqual([]);
+    expect(await axeSerious(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: /Joint enforcement/ }).waitFor();

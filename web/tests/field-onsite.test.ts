@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOINT_STORY } from '../../src/demo/enforcement-demo.ts';
 import { DEMO_PASSWORD } from '../../src/demo/prepare.ts';
-import { launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
+import { axeSerious, launchBrowser, type Served, serve, shot, signIn } from './harness.ts';
 
 const P = '/api/v1/enforcement';
 const DAY = 86_400_000;
@@ -44,15 +43,7 @@ describe('field app on site: joint inspection, codes verified offline, countersi
     return { status: res.status, body: (await res.json()) as T };
   };
   const audit = async (what: string) => {
-    await page.addScriptTag({ content: axe.source });
-    const serious = (await page.evaluate(async () => {
-      const w = window as unknown as { axe: typeof axe };
-      const result = await w.axe.run(document, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-    })) as string[];
-    expect(serious, what).toEqual([]);
+    expect(await axeSerious(page), what).toEqual([]);
   };
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import axe from 'axe-core';
 import {
   type Browser,
   type BrowserContext,
@@ -171,4 +172,25 @@ export function png(w: number, h: number, fill: Rgb | ((x: number, y: number) =>
     chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one readable line each:
+ * rule, impact, help and up to three of the elements it found.
+ */
+export async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const violations = (await page.evaluate(async () => {
+    const w = window as unknown as { axe: typeof axe };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')),
+    }));
+  })) as { id: string; impact: string | null; help: string; targets: string[] }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) ${v.help} — ${v.targets.join(', ')}`);
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
+  axeSerious,
   launchBrowser,
   png,
   type Served,
@@ -15,20 +15,7 @@ import {
 
 /** axe's serious and critical violations on the page as it is now, as readable lines. */
 async function audit(page: Page, name: string): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
-  const violations = (await page.evaluate(async () => {
-    const w = window as unknown as { axe: typeof axe };
-    const result = await w.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(' ')),
-    }));
-  })) as { id: string; impact: string | null; help: string; targets: string[] }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.join(', ')}`);
+  return (await axeSerious(page)).map((line) => `${name}: ${line}`);
 }
 
 /**
