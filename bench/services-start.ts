@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       jurisdictionPath: '50',
       departmentCode: null,
     });
+    // When each start finished, to compare the rate with few and with many applications open.
+    const finished: number[] = [];
     const start = async (i: number) => {
       const p = citizen(i);
       const draft = await services.core.apply(p, { bundleId: 'newborn', form, consent: true });
@@ -121,9 +123,22 @@ async function main(): Promise<void> {
         confirm: draft.materials.filter((m) => m.status === 'fetched').map((m) => m.code),
         provided: { 'newborn-photo': PNG, 'bank-account': '6222 0000 0000 1234' },
       });
+      if (i >= 0) finished.push(performance.now());
     };
     await pool(Math.min(20, N), C, (i) => start(-1 - i)); // warm-up
     const engineS = await pool(N, C, start);
+    const open = Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from sv_application where status = 'in_progress'`.execute(db)
+      ).rows[0]?.n,
+    );
+    // Rate over the first and the last tenth of the starts (open applications growing to N).
+    const tenth = Math.max(2, Math.floor(N / 10));
+    const rateOf = (xs: number[]) => ((xs.length - 1) * 1000) / ((xs.at(-1) ?? 0) - (xs[0] ?? 0) || 1);
+    const firstRate = rateOf(finished.slice(0, tenth));
+    const lastRate = rateOf(finished.slice(-tenth));
 
     await bareTables(db);
     const sample = await services.core.mine(citizen(0));
@@ -155,6 +170,9 @@ async function main(): Promise<void> {
     const engineRate = N / engineS;
     const bareRate = N / bareS;
     console.log(`applications started (apply + submit), PostgreSQL, ${N} applications, concurrency ${C}`);
+    console.log(
+      `  open     ${open} applications in progress at once at the end; start rate over the first tenth ${firstRate.toFixed(0)}/s, over the last ${lastRate.toFixed(0)}/s (ratio ${(lastRate / firstRate).toFixed(2)})`,
+    );
     console.log(
       `  engine   ${engineRate.toFixed(0).padStart(6)} applications/s  (${((engineS * 1000) / N).toFixed(2)} ms each, ${reads} evidence reads)`,
     );
