@@ -62,8 +62,9 @@ type Result = { first: number; each: number[]; valid: number; reasons: string[] 
 async function run(page: Page): Promise<Result> {
   return page.evaluate(
     async ({ codes, cached }) => {
-      const cb = (globalThis as unknown as { CB: typeof import('../src/modules/enforcement/codes.offline.ts') })
-        .CB;
+      const cb = (
+        globalThis as unknown as { CB: typeof import('../src/modules/enforcement/codes.offline.ts') }
+      ).CB;
       const status = cb.statusBits({ encodedList: cached.encodedList });
       const ctx = { jwks: cached.jwks, status, nowSeconds: cached.nowSeconds };
       let t = performance.now();

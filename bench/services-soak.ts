@@ -171,7 +171,9 @@ async function parent(): Promise<void> {
     // Applications open at once (filed, not completed), sampled each second.
     let peakOpen = 0;
     const sampler = setInterval(() => {
-      sql<{ n: string }>`select count(*) as n from sv_application where status in ('in_progress', 'correction')`
+      sql<{
+        n: string;
+      }>`select count(*) as n from sv_application where status in ('in_progress', 'correction')`
         .execute(database.db)
         .then((r) => {
           peakOpen = Math.max(peakOpen, Number(r.rows[0]?.n ?? 0));

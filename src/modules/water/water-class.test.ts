@@ -86,7 +86,7 @@ describe.each(testBackends)('water class on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     const by = Object.fromEntries(body.items.map((s: { section: string }) => [s.section, s]));
-    expect(by['蒲河寨溪大桥断面']).toMatchObject({
+    expect(by.蒲河寨溪大桥断面).toMatchObject({
       class: 'III',
       targetClass: 'III',
       meetsTarget: true,
@@ -94,21 +94,21 @@ describe.each(testBackends)('water class on %s', (kind) => {
       readings: { O2: 5, NH4: 0.8 },
       jurisdictionCode: '500110001',
     });
-    expect(by['蒲河寨溪大桥断面'].deciding.map((d: { parameter: string }) => d.parameter).sort()).toEqual([
+    expect(by.蒲河寨溪大桥断面.deciding.map((d: { parameter: string }) => d.parameter).sort()).toEqual([
       'DO',
       'NH3-N',
     ]);
-    expect(by['蒲河寨溪大桥断面'].stations.map((s: { deviceId: string }) => s.deviceId)).toEqual([
+    expect(by.蒲河寨溪大桥断面.stations.map((s: { deviceId: string }) => s.deviceId)).toEqual([
       PUHE_2.id,
       PUHE_STATION.id,
     ]);
-    expect(by['湖库断面']).toMatchObject({
+    expect(by.湖库断面).toMatchObject({
       class: 'III',
       waterBody: 'lake',
       meetsTarget: false,
       deciding: [{ metric: 'PO4', parameter: 'TP', value: 0.04, class: 'III' }],
     });
-    expect(by['无数据断面']).toMatchObject({ class: null, meetsTarget: null, day: null, deciding: [] });
+    expect(by.无数据断面).toMatchObject({ class: null, meetsTarget: null, day: null, deciding: [] });
     expect(body.counts).toEqual({ I: 0, II: 0, III: 2, IV: 0, V: 0, 劣V: 0, none: 1 });
     expect([body.meetingTarget, body.missingTarget]).toEqual([1, 1]);
   });

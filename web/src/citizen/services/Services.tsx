@@ -1,9 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { useLogout, useMe, useToken } from '../../api/queries.ts';
 import { MY_APPLICATIONS_PATH, SERVICES_PATH, servicesPageOf, useLocation } from '../../router.ts';
 import { AppLink } from '../../shared/AppLink.tsx';
-import { EmptyState } from '../../shared/EmptyState.tsx';
-import { LoginForm } from '../../shared/LoginForm.tsx';
 import { ApplicationPage } from './ApplicationPage.tsx';
 import { BundleList } from './BundleList.tsx';
 import { BundlePage } from './BundlePage.tsx';
