@@ -11,7 +11,7 @@ import { readCollection } from '../src/modules/jurisdictions/jurisdictions.geojs
 import { planImport } from '../src/modules/jurisdictions/jurisdictions.import.ts';
 import { ImportOptionsSchema } from '../src/modules/jurisdictions/jurisdictions.schema.ts';
 import { DEMO_ROADS_FILE, parseNetwork } from '../src/modules/traffic/index.ts';
-import { size, smokeBanner } from './smoke.ts';
+import { option, size, smokeBanner } from './smoke.ts';
 
 smokeBanner();
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
@@ -151,3 +151,15 @@ console.log(
   `bytes: MVT ${(mvtBytes / 1024).toFixed(0)} KiB, GeoJSON ${(jsonBytes / 1024).toFixed(0)} KiB for the same tiles (${(jsonBytes / mvtBytes).toFixed(1)}× larger); ` +
     `time ratio at p95 (GeoJSON / MVT first): ${(pct(json, 0.95) / pct(first, 0.95)).toFixed(2)}`,
 );
+
+// `--db pglite|postgres`: the same index built the way the app builds it — the links read through
+// the traffic module, districts and streets through jurisdictions, the rivers file — after
+// importing the demo city into a fresh database (the import is not timed).
+const engine = option('db');
+if (engine === 'pglite' || engine === 'postgres') {
+  const { measureFromDatabase } = await import('./basemap-db.ts');
+  const { readMs, firstTileMs } = await measureFromDatabase(engine);
+  console.log(
+    `from ${engine}: read + index build ${readMs.map((v) => ms(v)).join(', ')}; first Yuzhong z13 tile ${ms(firstTileMs)}`,
+  );
+}

@@ -69,9 +69,11 @@ export class BasemapService {
     return tile;
   }
 
-  /** Builds the index now (at start, so the first visitor does not wait); returns what went in. */
+  /** Builds the index afresh now and waits for it (at start, so the first visitor does not wait); returns what went in. */
   async warm(): Promise<TileIndex['counts']> {
-    return (await this.#index()).index.counts;
+    this.#stale = true;
+    await this.#index();
+    return (await (this.#built as Promise<Built>)).index.counts;
   }
 
   /** Marks the index stale: the next request rebuilds it (after a road network or boundary import). */
