@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 NODE=./node_modules/.bin/node
 LIMIT_S=${BENCH_SMOKE_TIMEOUT:-240}
 # Modules the benches import, not benches themselves.
-HELPERS=" mqtt-packets pipeline-common smoke "
+HELPERS=" basemap-db mqtt-packets pipeline-common smoke "
 
 if [ $# -gt 0 ]; then
   names=("$@")

@@ -8,6 +8,7 @@ import {
   registerAlgorithmRoutes,
 } from './modules/algorithms/index.ts';
 import { AuditLog, auditMigrations, registerAuditRoutes } from './modules/audit/index.ts';
+import { registerBasemapRoutes } from './modules/basemap/index.ts';
 import { registerCrowdDensityRoutes } from './modules/crowd/index.ts';
 import { datahubMigrations, exchangeMigrations, gatewayMigrations } from './modules/datahub/index.ts';
 import { enforcementMigrations } from './modules/enforcement/index.ts';
@@ -58,6 +59,7 @@ import { registerWebRoutes } from './platform/http/web.ts';
 import { createLogger } from './platform/logger.ts';
 import { persistentSecret } from './platform/secrets.ts';
 import { SUBJECTS } from './subjects.ts';
+import { basemapOf } from './wiring/basemap.ts';
 import { wireDatahub } from './wiring/datahub.ts';
 import { platformReadModels } from './wiring/datahub-platform.ts';
 import { wireEnforcement } from './wiring/enforcement.ts';
@@ -183,6 +185,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
   });
   registerCrowdDensityRoutes(http, { sensing });
   registerTrafficRoutes(http, { traffic });
+  registerBasemapRoutes(http, { basemap: basemapOf({ clock, jurisdictions, traffic }) });
   const lifecircle = lifeCircleOf({ db, audit, clock, jurisdictions, traffic });
   registerLifeCircleRoutes(http, { lifecircle });
   const matching = matchingOf({ db, audit, clock, lifecircle });

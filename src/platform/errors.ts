@@ -4,6 +4,8 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   /** A string input holds NUL or a lone UTF-16 surrogate (details name the fields). */
   invalid_text: 400,
+  /** A map tile address that is not z/x/y integers, lies outside its zoom or is deeper than the max zoom (details: reason, maxZoom). */
+  invalid_tile: 400,
   invalid_data: 422,
   unauthenticated: 401,
   forbidden: 403,

@@ -315,6 +315,10 @@ describe('citybrain web in Chromium', () => {
 
   it('shows the citizen form, locates a pin and stays honest about intake', async () => {
     const page = await newPage({ width: 390, height: 844 });
+    const tiles: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/v1/basemap/tiles/')) tiles.push(r.status());
+    });
     await page.goto(`${served.baseUrl}/citizen`);
     await page.getByLabel('问题描述').fill('解放碑步行街井盖缺失');
     await expect(page.getByLabel('照片（可选，最多 6 张）').getAttribute('accept')).resolves.toBe('image/*');
@@ -322,6 +326,11 @@ describe('citybrain web in Chromium', () => {
     // On a phone the map is below the fold (description, photos and the place search come first).
     await page.locator('.pin-map').scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
+    // The street base map: the platform's own vector tiles, district names as HTML labels in Chinese.
+    await expect.poll(() => tiles.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(tiles.every((s) => s === 200 || s === 204)).toBe(true);
+    await page.locator('.pin-map .map-label', { hasText: '渝中区' }).waitFor({ state: 'attached' });
+    await page.locator('.pin-map').screenshot({ path: shot('citizen-pin-map') });
     const map = await page.locator('.pin-map').boundingBox();
     await page.mouse.click(map!.x + map!.width * 0.62, map!.y + map!.height * 0.45);
     await expect.poll(() => page.locator('.place').textContent()).toMatch(/^重庆市 \/ .+区 \/ .+/);
@@ -332,6 +341,20 @@ describe('citybrain web in Chromium', () => {
       await expect(page.getByRole('note').first().textContent()).resolves.toContain('尚未开通');
     }
     await page.screenshot({ path: shot('citizen-form'), fullPage: true });
+    // At street level the street names come in (from zoom 12), and follow the UI language.
+    await page.locator('.pin-map canvas').focus();
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Equal');
+      await page.waitForTimeout(400);
+    }
+    await expect
+      .poll(async () => Number(await page.locator('.pin-map .map').getAttribute('data-zoom')))
+      .toBeGreaterThanOrEqual(12);
+    await page.locator('.pin-map .map-label', { hasText: /街道$/ }).first().waitFor({ state: 'attached' });
+    await page.locator('.pin-map').screenshot({ path: shot('citizen-pin-map-streets') });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('.pin-map .map-label', { hasText: 'Yuzhong' }).first().waitFor({ state: 'attached' });
+    await page.locator('.pin-map').screenshot({ path: shot('citizen-pin-map-en') });
   });
 
   it('installs the field app shell, signs in an officer and opens offline', async () => {

@@ -2212,6 +2212,44 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/basemap/tiles/{z}/{x}/{y}.pbf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A base map tile (application/vnd.mapbox-vector-tile; layers roads, boundaries, rivers, labels); 204 where there is nothing; 400 invalid_tile for a bad address or z > 14 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          z: string;
+          x: string;
+          y: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/centres': {
     parameters: {
       query?: never;

@@ -1,24 +1,20 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
-import {
-  type GeoJSONSource,
-  Map as MapLibre,
-  type Map as MapLibreMap,
-  Marker,
-  setWorkerUrl,
-} from 'maplibre-gl';
+import { Map as MapLibre, type Map as MapLibreMap, Marker, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import riversUrl from '../../../data/chongqing/rivers.geojson?url';
-import { api, unwrap } from '../api/client.ts';
 import { configuredTileUrl } from './basemap.ts';
+import { StreetLabels, streetStyle } from './streetmap.ts';
 
 setWorkerUrl(workerUrl);
 
 /** Where the pin map opens: central Chongqing (Yuzhong and its neighbours). */
 const START: [number, number, number, number] = [106.42, 29.45, 106.68, 29.65];
 
-/** A small light map to drop a pin on; districts and rivers from our own data. */
+/**
+ * A small light map to drop a pin on: the platform's street base map (its own roads, boundaries,
+ * rivers and street names, as vector tiles), or a configured raster base map when one is set.
+ */
 export default function PinMap({
   point,
   zoomIn = false,
@@ -29,7 +25,7 @@ export default function PinMap({
   zoomIn?: boolean;
   onPick: (p: { lon: number; lat: number }) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | null>(null);
   const marker = useRef<Marker | null>(null);
@@ -40,21 +36,14 @@ export default function PinMap({
   useEffect(() => {
     if (!container.current) return;
     let m: MapLibreMap;
+    const raster = configuredTileUrl();
     try {
-      const tiles = configuredTileUrl();
       m = new MapLibre({
         container: container.current,
         bounds: START,
         attributionControl: false,
         dragRotate: false,
-        style: {
-          version: 8,
-          sources: tiles ? { tiles: { type: 'raster', tiles: [tiles], tileSize: 256 } } : {},
-          layers: [
-            { id: 'bg', type: 'background', paint: { 'background-color': '#eef2f6' } },
-            ...(tiles ? [{ id: 'tiles', type: 'raster' as const, source: 'tiles' }] : []),
-          ],
-        },
+        style: streetStyle(globalThis.location.origin, raster),
       });
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
@@ -62,35 +51,19 @@ export default function PinMap({
     }
     map.current = m;
     m.getCanvas().setAttribute('aria-label', t('citizen.mapLabel'));
-    m.on('load', async () => {
-      m.addSource('districts', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-      m.addSource('rivers', { type: 'geojson', data: riversUrl });
-      m.addLayer({ id: 'd-fill', type: 'fill', source: 'districts', paint: { 'fill-color': '#dfe8f1' } });
-      m.addLayer({
-        id: 'rivers',
-        type: 'line',
-        source: 'rivers',
-        paint: { 'line-color': '#6aaee0', 'line-width': 3 },
-      });
-      m.addLayer({
-        id: 'd-line',
-        type: 'line',
-        source: 'districts',
-        paint: { 'line-color': '#7d93ab', 'line-width': 1 },
-      });
-      const boundaries = unwrap(
-        await api.GET('/api/v1/jurisdictions.geojson', { params: { query: { level: 'district' } } }),
-      );
-      (m.getSource('districts') as GeoJSONSource | undefined)?.setData(
-        boundaries as GeoJSON.FeatureCollection,
-      );
+    // A configured raster base map has names of its own.
+    const labels = raster ? undefined : new StreetLabels(m, i18n.language);
+    // The zoom on the element, for tests and support (which labels show depends on it).
+    m.on('idle', () => {
+      if (container.current) container.current.dataset.zoom = m.getZoom().toFixed(1);
     });
     m.on('click', (e) => pick.current({ lon: round(e.lngLat.lng), lat: round(e.lngLat.lat) }));
     return () => {
+      labels?.remove();
       m.remove();
       map.current = null;
     };
-  }, [t]);
+  }, [t, i18n.language]);
 
   useEffect(() => {
     const m = map.current;
