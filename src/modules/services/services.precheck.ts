@@ -146,7 +146,9 @@ function fileProblems(e: Expectation, f: NonNullable<PrecheckMaterialInput['file
 function textProblems(e: Expectation, text: string, today: string): PrecheckReason[] {
   const out: PrecheckReason[] = [];
   if (e.kind === 'bank_card') {
-    const digits = text.replace(/[\s-]/g, '');
+    // The number may come with words (the holder's name, the bank): the first run of digits, spaces and dashes.
+    const run = /\d[\d\s-]*\d/.exec(text)?.[0] ?? '';
+    const digits = run.replace(/[\s-]/g, '');
     if (!/^\d{12,19}$/.test(digits)) out.push({ code: 'card_format', params: { length: digits.length } });
     else if (!luhnValid(digits)) out.push({ code: 'card_luhn', params: { last4: digits.slice(-4) } });
     return out;

@@ -57,6 +57,7 @@ describe('material pre-check', () => {
       reasons: [{ code: 'card_luhn', params: { last4: '4568' } }],
     });
     expect(codes(text('bank-account', '工商银行尾号 4568'))).toEqual(['card_format']);
+    expect(codes(text('bank-account', '6217 0000 1000 1234 569（刘晓雯）'))).toEqual([]);
   });
 
   it('reads PNG and JPEG pixel sizes from their headers', () => {
