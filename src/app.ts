@@ -241,6 +241,7 @@ async function buildApp(options: AppOptions, plan: RolePlan, app: () => App | un
     dataDir: config.dataDir,
     // Enforcement is built first: a completed credit-repair application lifts the enterprise's penalties.
     completed: creditRepairOnCompletion({ credit: enforcement.credit, logger }),
+    algorithms,
     ...options.services,
   });
   const scenarios = wireScenarios({

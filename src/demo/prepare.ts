@@ -128,6 +128,11 @@ export async function prepareCity(app: App, options: { demo: boolean }): Promise
       path.resolve(import.meta.dirname, '../../data/algorithms/patrol.v1.json'),
       SYSTEM_PRINCIPAL,
     );
+    // The integrated services' pre-check of materials (issue 14).
+    await app.services.algorithms.loadRegisterFile(
+      path.resolve(import.meta.dirname, '../../data/algorithms/services.v1.json'),
+      SYSTEM_PRINCIPAL,
+    );
   }
   const hub = (await jurisdictions.list({ level: 'city' }))[0];
   if (!hub) {

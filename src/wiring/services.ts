@@ -10,6 +10,7 @@ import {
   type EvidenceSource,
   type IntegratedServices,
   loadBundleFiles,
+  type PrecheckGate,
   registerServicesRoutes,
 } from '../modules/services/index.ts';
 import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
@@ -101,6 +102,8 @@ export async function wireServices(deps: {
   sweepMs?: number;
   /** Told when an application is completed (the credit-repair workflow). */
   completed?: CompletionListener;
+  /** The filing gate the material pre-check runs through. */
+  algorithms?: PrecheckGate;
 }): Promise<IntegratedServices> {
   const departments = (
     await deps.organisation.structure.listDepartments({ level: 'city', limit: 2000, offset: 0 })
@@ -121,6 +124,7 @@ export async function wireServices(deps: {
       clock: deps.clock,
       logger: deps.logger,
       ...(deps.completed ? { completed: deps.completed } : {}),
+      ...(deps.algorithms ? { algorithms: deps.algorithms } : {}),
       notifier: deps.notifier,
       evidence: gatewayEvidence(deps.gateway),
       calendar: chinaCalendar(),

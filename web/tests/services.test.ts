@@ -167,6 +167,13 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await police.screenshot({ path: shot('services-desk-police') });
     // Nothing the mother uploaded is needed here: no file to open.
     expect(await household.locator('.desk-file').count()).toBe(0);
+    // The material pre-check (through the filing gate) flagged the bank card the mother typed: the desk sees why.
+    const benefits = await card(hrss, '生育医疗费用报销及生育津贴');
+    await benefits.getByText('预审：需人工核对').waitFor();
+    await benefits.getByText('银行卡号（尾号 1234）未通过 Luhn 校验，可能录入有误').waitFor();
+    // Materials from departments' records are not pre-checked.
+    expect(await benefits.locator('.desk-precheck').count()).toBe(1);
+    found.push(...(await audit(hrss, 'services-desk-precheck')));
     await Promise.all([
       decide(health, '预防接种证', '通过'),
       decide(police, '户口登记（出生登记）', '通过'),
@@ -184,18 +191,22 @@ describe('integrated services: citizen portal and departments’ desks', () => {
     await correction.getByText('收款账户须为申请人本人名下的银行账户').waitFor();
     await phone.screenshot({ path: shot('services-correction-390'), fullPage: true });
     found.push(...(await audit(phone, 'services-correction')));
-    await correction.getByLabel('生育津贴收款账户').fill('6222 0000 0000 5678（刘晓雯）');
+    await correction.getByLabel('生育津贴收款账户').fill('6222 0000 0000 5677（刘晓雯）');
     await correction.getByRole('button', { name: '提交补正' }).click();
     await correction.waitFor({ state: 'detached', timeout: 20_000 });
 
     // The last items at the social security desk: the corrected one (round 2), then the chain.
     const again = await card(hrss, '生育医疗费用报销及生育津贴');
     await again.getByText('第 2 轮（补正后）').waitFor();
-    await again.getByText('6222 0000 0000 5678（刘晓雯）').waitFor();
+    await again.getByText('6222 0000 0000 5677（刘晓雯）').waitFor();
+    await again.getByText('预审通过').waitFor();
     await decide(hrss, '生育医疗费用报销及生育津贴', '通过');
     await decide(hrss, '城乡居民医保参保登记', '通过');
     // The photo the mother uploaded opens at the desk whose item needs it (fetched with the desk's token).
     const cardStep = await card(hrss, '社会保障卡申领');
+    // The 48 × 48 photo is too small for the card: flagged with its size; approving it is an override.
+    await cardStep.getByText('图片为 48×48 像素，小于要求的 358×441 像素').waitFor();
+    await cardStep.getByText('如核对后仍予通过，将以您填写的理由记为对预审结论的改判。').waitFor();
     const [photo] = await Promise.all([
       hrss.waitForEvent('download'),
       cardStep.getByRole('button', { name: '打开上传的文件：新生儿照片（社会保障卡用）' }).click(),

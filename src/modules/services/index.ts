@@ -22,10 +22,12 @@ export type {
   EvidenceAnswer,
   EvidenceRequest,
   EvidenceSource,
+  PrecheckGate,
   ServicesDeps,
 } from './services.deps.ts';
 export { servicesMigrations } from './services.migrations.ts';
 export { createServices, type IntegratedServices } from './services.module.ts';
+export { PRECHECK_ALGORITHM } from './services.precheck-gate.ts';
 export { NEWBORN_BUNDLE } from './services.proposals.ts';
 export { registerServicesRoutes } from './services.routes.ts';
 export type {
@@ -33,6 +35,7 @@ export type {
   CertificateClaims,
   DeskItemDto,
   MaterialDto,
+  MaterialPrecheck,
   ProposalDto,
   StepDto,
 } from './services.schema.ts';

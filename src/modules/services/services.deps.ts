@@ -3,6 +3,7 @@ import type { WorkingDayCalendar } from '../../platform/calendar/calendar.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { AlgorithmRegistry } from '../algorithms/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { NotificationDto, Notifier } from '../notify/index.ts';
 
@@ -49,6 +50,9 @@ export interface CompletionListener {
   applicationCompleted(trx: Db, app: CompletedApplication, actor: Principal): Promise<void>;
 }
 
+/** The algorithm gate the material pre-check runs through, and where the desks' overrides of it go. */
+export type PrecheckGate = Pick<AlgorithmRegistry, 'runOrFallback' | 'recordOverride'>;
+
 /** What the services module is built from. */
 export interface ServicesDeps {
   db: Db;
@@ -65,4 +69,6 @@ export interface ServicesDeps {
   completed?: CompletionListener;
   /** A department's name in Chinese by its code (organisation), drawn on certificate PDFs. */
   departmentName?: (code: string) => Promise<string | undefined>;
+  /** The filing gate: without it materials are not pre-checked (services.precheck-gate.ts). */
+  algorithms?: PrecheckGate;
 }

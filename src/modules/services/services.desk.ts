@@ -2,6 +2,7 @@ import { hasRole, type Principal } from '../../platform/access.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { materialProblem } from './services.engine.ts';
+import { precheckGiven, precheckOverrides } from './services.precheck-gate.ts';
 import { type StepRow, toStepDto } from './services.repository.ts';
 import type {
   ApplicationDto,
@@ -100,7 +101,9 @@ export class ServicesDesk {
     }
     if (body.decision !== 'approve' && !body.reason)
       throw new AppError('invalid_data', `a reason is required to ${body.decision}`, { fields: ['reason'] });
-    return core.deps.db.transaction().execute(async (trx) => {
+    // The pre-checked materials of a step decided now (not a retried no-op), for the override below.
+    let decidedOn: MaterialDto[] | undefined;
+    const answer = await core.deps.db.transaction().execute(async (trx) => {
       const app = await core.repo.application(core.db(trx), id, true);
       if (!app) throw notFound(id);
       const step = (await core.repo.step(core.db(trx), id, item)) as StepRow;
@@ -121,6 +124,7 @@ export class ServicesDesk {
         decision_reason: body.reason ?? null,
       });
       const bundleItem = bundle.items.find((i) => i.code === item);
+      decidedOn = app.materials.filter((m) => bundleItem?.needs.includes(m.code));
       const title = bundleItem?.titleZh ?? item;
       const names = bundleParams(bundle, bundleItem ?? { code: item, titleZh: item, titleEn: item });
       const to = [applicantOf(app)];
@@ -212,6 +216,20 @@ export class ServicesDesk {
       if (completed) await core.audit(trx, principal, 'services.application.completed', id, completed);
       return core.read(trx, id);
     });
+    // After commit: the filing gate's human-oversight record of a desk that disagreed with the pre-check.
+    if (decidedOn) {
+      const { algorithms, logger } = core.deps;
+      await precheckOverrides(
+        algorithms,
+        logger,
+        principal,
+        decidedOn,
+        body.decision,
+        body.reason,
+        body.materials,
+      );
+    }
+    return answer;
   }
 
   /** The applicant gives what a step asked to be corrected; the step reopens at its desk with a new time limit. */
@@ -227,7 +245,7 @@ export class ServicesDesk {
       const bundle = core.bundles.version(app.bundle_id, app.version);
       const needs = new Set(bundle.items.find((i) => i.code === body.item)?.needs ?? []);
       const refused: { code: string; rule: string }[] = [];
-      const materials = app.materials.map((m): MaterialDto => {
+      const filled = app.materials.map((m): MaterialDto => {
         const given = body.provided[m.code];
         if (given === undefined) return m;
         if (!needs.has(m.code) || m.origin === 'item') {
@@ -254,6 +272,7 @@ export class ServicesDesk {
           },
         );
       const now = core.deps.clock.now();
+      const materials = await precheckGiven(core.deps.algorithms, app, principal, filled, body.provided, now);
       const steps = await core.repo.steps(core.db(trx), [id]);
       const stillWaiting = steps.some((s) => s.item !== body.item && s.status === 'correction');
       await core.repo.updateApplication(core.db(trx), id, {

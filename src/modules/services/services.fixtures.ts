@@ -31,6 +31,19 @@ export function liaison(department: string): Principal {
 export const PNG_DATA_URL =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFAAIBoeHysQAAAABJRU5ErkJggg==';
 
+/** A PNG's signature and IHDR of the given size, padded to `bytes` (all the material pre-check reads). */
+export function pngHeader(width: number, height: number, bytes = 33): Uint8Array {
+  const b = Buffer.alloc(Math.max(33, bytes));
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]).copy(b, 0);
+  b.write('IHDR', 12, 'latin1');
+  b.writeUInt32BE(width, 16);
+  b.writeUInt32BE(height, 20);
+  return b;
+}
+
+/** A photo the pre-check passes for the newborn's social security card (400 × 500 pixels, 5 KB). */
+export const GOOD_PHOTO_DATA_URL = `data:image/png;base64,${Buffer.from(pngHeader(400, 500, 5_000)).toString('base64')}`;
+
 /** The newborn family of the demo: the form a parent fills. */
 export function newbornForm(now: Date): Record<string, string | boolean> {
   return {

@@ -2,6 +2,27 @@ import { z } from 'zod';
 
 const Instant = z.iso.datetime({ offset: true });
 
+/** The material pre-check's verdict on what the applicant gave (services.material-precheck, through the filing gate). */
+export const MaterialPrecheckSchema = z
+  .object({
+    status: z
+      .enum(['pass', 'needs_review', 'not_prechecked'])
+      .describe('not_prechecked: the gate did not let the algorithm decide (notCheckedReason)'),
+    reasons: z
+      .array(z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }))
+      .describe(
+        'codes with parameters: id_check_digit, id_birth_date, id_birth_future, id_format, card_luhn, card_format, file_type, file_declared_type, file_too_small, image_too_small, image_unreadable, date_in_future',
+      ),
+    decisionId: z
+      .string()
+      .describe('the decision-log record (GET /api/v1/why?subjectType=service_application)'),
+    algorithm: z.string().optional().describe('key@version that decided'),
+    notCheckedReason: z.enum(['algorithm_not_in_use', 'algorithm_error']).optional(),
+    at: Instant,
+  })
+  .meta({ id: 'ServicesMaterialPrecheck' });
+export type MaterialPrecheck = z.infer<typeof MaterialPrecheckSchema>;
+
 /** One material of an application: where it came from and whether the applicant confirmed it. */
 export const MaterialSchema = z
   .object({
@@ -24,6 +45,9 @@ export const MaterialSchema = z
       .optional()
       .describe('the record as the gateway served it (masked), or the applicant’s text'),
     note: z.string().optional().describe('why a source did not fill it'),
+    precheck: MaterialPrecheckSchema.optional().describe(
+      'the pre-check of what the applicant gave, when a gate is wired',
+    ),
   })
   .meta({ id: 'ServicesMaterial' });
 export type MaterialDto = z.infer<typeof MaterialSchema>;
@@ -120,6 +144,13 @@ export type CorrectionBody = z.infer<typeof CorrectionSchema>;
 export const DecisionSchema = z.object({
   decision: z.enum(['approve', 'reject', 'correction']),
   reason: z.string().trim().min(1).max(500).optional().describe('required to reject or ask for a correction'),
+  materials: z
+    .array(z.string().max(64))
+    .max(50)
+    .optional()
+    .describe(
+      'with a correction: the materials to correct (an override of the pre-check when it passed them)',
+    ),
 });
 export type DecisionBody = z.infer<typeof DecisionSchema>;
 

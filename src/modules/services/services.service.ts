@@ -17,6 +17,7 @@ import {
   summarise,
 } from './services.engine.ts';
 import { MaterialFiles } from './services.files.ts';
+import { precheckGiven } from './services.precheck-gate.ts';
 import type { BundleRegistry } from './services.registry.ts';
 import { type ApplicationRow, ServicesRepository, type StepRow, toStepDto } from './services.repository.ts';
 import type {
@@ -209,7 +210,7 @@ export class ServicesCore {
         });
       const confirm = new Set(body.confirm);
       const refused: { code: string; rule: string }[] = [];
-      const materials = app.materials.map((m): MaterialDto => {
+      const filled = app.materials.map((m): MaterialDto => {
         const given = body.provided[m.code];
         if (m.status === 'awaiting_item') {
           if (given !== undefined) refused.push({ code: m.code, rule: 'produced by an item, not given' });
@@ -239,6 +240,7 @@ export class ServicesCore {
           { materials: refused },
         );
       const now = this.deps.clock.now();
+      const materials = await precheckGiven(this.deps.algorithms, app, principal, filled, body.provided, now);
       await this.repo.updateApplication(this.db(trx), id, {
         status: 'in_progress',
         materials,

@@ -12134,6 +12134,8 @@ export interface paths {
             decision: 'approve' | 'reject' | 'correction';
             /** @description required to reject or ask for a correction */
             reason?: string;
+            /** @description with a correction: the materials to correct (an override of the pre-check when it passed them) */
+            materials?: string[];
           };
         };
       };
@@ -15925,6 +15927,28 @@ export interface components {
       decidedAt: string | null;
       validUntil: string | null;
     };
+    ServicesMaterialPrecheckInput: {
+      /**
+       * @description not_prechecked: the gate did not let the algorithm decide (notCheckedReason)
+       * @enum {string}
+       */
+      status: 'pass' | 'needs_review' | 'not_prechecked';
+      /** @description codes with parameters: id_check_digit, id_birth_date, id_birth_future, id_format, card_luhn, card_format, file_type, file_declared_type, file_too_small, image_too_small, image_unreadable, date_in_future */
+      reasons: {
+        code: string;
+        params: {
+          [key: string]: string | number;
+        };
+      }[];
+      /** @description the decision-log record (GET /api/v1/why?subjectType=service_application) */
+      decisionId: string;
+      /** @description key@version that decided */
+      algorithm?: string;
+      /** @enum {string} */
+      notCheckedReason?: 'algorithm_not_in_use' | 'algorithm_error';
+      /** Format: date-time */
+      at: string;
+    };
     ServicesMaterialInput: {
       code: string;
       titleZh: string;
@@ -15952,6 +15976,8 @@ export interface components {
       value?: unknown;
       /** @description why a source did not fill it */
       note?: string;
+      /** @description the pre-check of what the applicant gave, when a gate is wired */
+      precheck?: components['schemas']['ServicesMaterialPrecheckInput'];
     };
     ServicesStepInput: {
       item: string;
@@ -16429,6 +16455,28 @@ export interface components {
       decidedAt: string | null;
       validUntil: string | null;
     };
+    ServicesMaterialPrecheck: {
+      /**
+       * @description not_prechecked: the gate did not let the algorithm decide (notCheckedReason)
+       * @enum {string}
+       */
+      status: 'pass' | 'needs_review' | 'not_prechecked';
+      /** @description codes with parameters: id_check_digit, id_birth_date, id_birth_future, id_format, card_luhn, card_format, file_type, file_declared_type, file_too_small, image_too_small, image_unreadable, date_in_future */
+      reasons: {
+        code: string;
+        params: {
+          [key: string]: string | number;
+        };
+      }[];
+      /** @description the decision-log record (GET /api/v1/why?subjectType=service_application) */
+      decisionId: string;
+      /** @description key@version that decided */
+      algorithm?: string;
+      /** @enum {string} */
+      notCheckedReason?: 'algorithm_not_in_use' | 'algorithm_error';
+      /** Format: date-time */
+      at: string;
+    };
     ServicesMaterial: {
       code: string;
       titleZh: string;
@@ -16456,6 +16504,8 @@ export interface components {
       value?: unknown;
       /** @description why a source did not fill it */
       note?: string;
+      /** @description the pre-check of what the applicant gave, when a gate is wired */
+      precheck?: components['schemas']['ServicesMaterialPrecheck'];
     };
     ServicesStep: {
       item: string;

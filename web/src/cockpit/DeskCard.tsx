@@ -13,6 +13,7 @@ import { titleOf } from '../shared/bundles.ts';
 import { MaterialRecord } from '../shared/MaterialRecord.tsx';
 import { useDepartmentNames } from '../shared/names.ts';
 import { hasUploadedFile, MaterialFileLink } from './MaterialFileLink.tsx';
+import { MaterialPrecheck } from './MaterialPrecheck.tsx';
 
 type Decision = 'approve' | 'reject' | 'correction';
 const DECISIONS: Decision[] = ['approve', 'correction', 'reject'];
@@ -127,6 +128,7 @@ export function DeskCard({
                 <span className="small muted">{t(`services.materialStatus.${m.status}`)}</span>
               </div>
               <MaterialRecord material={m} fieldTitle={fieldTitle} />
+              <MaterialPrecheck precheck={m.precheck} />
               {hasUploadedFile(m) ? (
                 <MaterialFileLink
                   applicationId={i.applicationId}
