@@ -91,6 +91,14 @@ describe('citybrain web in Chromium', () => {
             .sort((a, b) => b.transferSize - a.transferSize)
             .slice(0, 4)
             .map((r) => `${new URL(r.name).pathname} ${Math.round(r.transferSize / 1024)} KiB`),
+          files: rs
+            .filter((r) => !r.name.includes('/api/'))
+            .sort((a, b) => b.transferSize - a.transferSize)
+            .slice(0, 8)
+            .map(
+              (r) =>
+                `${new URL(r.name).pathname.replace('/assets/', '')} ${Math.round(r.transferSize / 1024)}`,
+            ),
         };
       });
     await login(page, 'admin', ADMIN_PASSWORD);
@@ -116,7 +124,7 @@ describe('citybrain web in Chromium', () => {
     console.log(
       `signed in as the city admin: map with devices in ${cityMs} ms, ${city.requests} requests, ` +
         `${city.transferredKiB} KiB over the wire (${city.apiTransferredKiB} KiB API), ${city.decodedKiB} KiB decoded; ` +
-        `largest: ${city.biggest.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB; ` +
+        `largest: ${city.biggest.join(', ')}; files (KiB): ${city.files.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB; ` +
         `again with reduced motion (no flight, cached data): ${jumpMs} ms`,
     );
     expect(city.transferredKiB).toBeGreaterThan(0);
@@ -234,7 +242,7 @@ describe('citybrain web in Chromium', () => {
     await page.getByRole('heading', { name: '实时事件' }).waitFor();
   });
 
-  it('draws every device in the admin scope as one deck.gl layer, toggled in the legend; plans are honestly empty', async () => {
+  it('draws every device in the admin scope as one map layer, toggled in the legend; plans are honestly empty', async () => {
     // What the API says: all devices (keyset pages of 5,000) and the plans.
     const { token } = (await (
       await fetch(`${served.baseUrl}/api/v1/auth/login`, {
