@@ -41,12 +41,16 @@ export function useLogout(): () => void {
   };
 }
 
-/** One jurisdiction node (bbox, label point, path). */
-export function useJurisdiction(code: string | undefined) {
+/**
+ * One jurisdiction node (bbox, label point, path). `keep`: the previous node stays while the next
+ * one is read (the cockpit's map stays mounted through a drill-down instead of being rebuilt).
+ */
+export function useJurisdiction(code: string | undefined, keep = false) {
   return useQuery({
     queryKey: ['jurisdiction', code],
     enabled: Boolean(code),
     staleTime: Number.POSITIVE_INFINITY,
+    ...(keep ? { placeholderData: keepPreviousData } : {}),
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/jurisdictions/{code}', { params: { path: { code: code! } } })),
   });
