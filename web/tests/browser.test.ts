@@ -91,6 +91,7 @@ describe('citybrain web in Chromium', () => {
             .sort((a, b) => b.transferSize - a.transferSize)
             .slice(0, 4)
             .map((r) => `${new URL(r.name).pathname} ${Math.round(r.transferSize / 1024)} KiB`),
+          allFiles: rs.filter((r) => !r.name.includes('/api/')).map((r) => new URL(r.name).pathname),
           files: rs
             .filter((r) => !r.name.includes('/api/'))
             .sort((a, b) => b.transferSize - a.transferSize)
@@ -113,7 +114,7 @@ describe('citybrain web in Chromium', () => {
     await waitForMap(page, '500103');
     const drillMs = Date.now() - drilled;
     const drill = await weight();
-    // Again with reduced motion (MapLibre then jumps instead of a 500 ms flight): the data is cached.
+    // Again, the data cached (and reduced motion, which MapLibre honours; the drill is a cut anyway).
     await page.getByRole('link', { name: '重庆市' }).click();
     await waitForMap(page, '50');
     await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -125,9 +126,13 @@ describe('citybrain web in Chromium', () => {
       `signed in as the city admin: map with devices in ${cityMs} ms, ${city.requests} requests, ` +
         `${city.transferredKiB} KiB over the wire (${city.apiTransferredKiB} KiB API), ${city.decodedKiB} KiB decoded; ` +
         `largest: ${city.biggest.join(', ')}; files (KiB): ${city.files.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB; ` +
-        `again with reduced motion (no flight, cached data): ${jumpMs} ms`,
+        `again with the data cached: ${jumpMs} ms`,
     );
-    expect(city.transferredKiB).toBeGreaterThan(0);
+    // Issue 18's 600 KiB and 1 s are not met yet (web/README.md): what is asserted is what was won.
+    // The first view loads no deck.gl (devices and teams are MapLibre layers) and no ECharts.
+    expect(city.allFiles.filter((f) => /deckgl|luma|echarts/.test(f))).toEqual([]);
+    expect(city.transferredKiB).toBeLessThan(700);
+    expect(city.apiTransferredKiB).toBeLessThan(180);
   });
 
   it('logs in with the keyboard only, announces a wrong password, and scopes a street operator', async () => {
