@@ -309,6 +309,30 @@ describe('citybrain web in Chromium', () => {
     await expect.poll(() => count.getAttribute('data-count')).toBe(String(yuzhong.count));
     await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(yuzhong.count));
     await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-devices-yuzhong') });
+    // A device's tooltip (MapLibre layer, queryRenderedFeatures): type and status at once, then its
+    // name and last report once read. Searched for around the middle of the map, where the district is.
+    const box = (await page.locator('.map-wrap > .map').boundingBox())!;
+    const tip = page.locator('.map-tooltip:not([hidden])');
+    let at: [number, number] | undefined;
+    for (let r = 0; r <= 120 && !at; r += 8) {
+      for (let a = 0; a < 360 && !at; a += r ? 30 : 360) {
+        const xy: [number, number] = [
+          box.x + box.width * 0.6 + r * Math.cos((a * Math.PI) / 180),
+          box.y + box.height * 0.45 + r * Math.sin((a * Math.PI) / 180),
+        ];
+        await page.mouse.move(...xy);
+        if ((await tip.count()) && /在线|离线|故障/.test((await tip.textContent()) ?? '')) at = xy;
+      }
+    }
+    expect(at).toBeDefined();
+    await expect
+      .poll(async () => {
+        await page.mouse.move(at![0] + 1, at![1]);
+        await page.mouse.move(...at!);
+        return tip.textContent();
+      })
+      .toMatch(/\(.+\)[\s\S]*(在线|离线|故障)[\s\S]*(最后上报|从未上报)/);
+    await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-device-tooltip') });
     // The map's points are columns: a fraction of the device list's bytes.
     const size = async (url: string) =>
       (
