@@ -50,6 +50,8 @@ export function fieldShell(): Plugin {
         visit(field);
         // The field app's own lazy chunks (the on-site screens) work offline too.
         for (const name of field.dynamicImports ?? []) visit(chunks.find((c) => c.fileName === name));
+        // The English texts (their own chunk, read when chosen: web/src/i18n.ts) work offline too.
+        visit(chunks.find((c) => c.facadeModuleId?.endsWith('/locales/en.json')));
         const emitted = [...files].filter((f) => f in bundle).sort();
         const shell = ['/field', '/field.webmanifest', '/icon.svg', ...emitted.map((f) => `/${f}`)];
         if (!SHELL_MARKER.test(worker.code)) throw new Error('field shell: marker not found in the worker');

@@ -91,6 +91,15 @@ describe('citybrain web in Chromium', () => {
             .sort((a, b) => b.transferSize - a.transferSize)
             .slice(0, 4)
             .map((r) => `${new URL(r.name).pathname} ${Math.round(r.transferSize / 1024)} KiB`),
+          allFiles: rs.filter((r) => !r.name.includes('/api/')).map((r) => new URL(r.name).pathname),
+          files: rs
+            .filter((r) => !r.name.includes('/api/'))
+            .sort((a, b) => b.transferSize - a.transferSize)
+            .slice(0, 8)
+            .map(
+              (r) =>
+                `${new URL(r.name).pathname.replace('/assets/', '')} ${Math.round(r.transferSize / 1024)}`,
+            ),
         };
       });
     await login(page, 'admin', ADMIN_PASSWORD);
@@ -105,7 +114,7 @@ describe('citybrain web in Chromium', () => {
     await waitForMap(page, '500103');
     const drillMs = Date.now() - drilled;
     const drill = await weight();
-    // Again with reduced motion (MapLibre then jumps instead of a 500 ms flight): the data is cached.
+    // Again, the data cached (and reduced motion, which MapLibre honours; the drill is a cut anyway).
     await page.getByRole('link', { name: '重庆市' }).click();
     await waitForMap(page, '50');
     await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -116,10 +125,14 @@ describe('citybrain web in Chromium', () => {
     console.log(
       `signed in as the city admin: map with devices in ${cityMs} ms, ${city.requests} requests, ` +
         `${city.transferredKiB} KiB over the wire (${city.apiTransferredKiB} KiB API), ${city.decodedKiB} KiB decoded; ` +
-        `largest: ${city.biggest.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB; ` +
-        `again with reduced motion (no flight, cached data): ${jumpMs} ms`,
+        `largest: ${city.biggest.join(', ')}; files (KiB): ${city.files.join(', ')}. Drill-down to 渝中区: ${drillMs} ms, ${drill.transferredKiB} KiB; ` +
+        `again with the data cached: ${jumpMs} ms`,
     );
-    expect(city.transferredKiB).toBeGreaterThan(0);
+    // Issue 18's 600 KiB and 1 s are not met yet (web/README.md): what is asserted is what was won.
+    // The first view loads no deck.gl (devices and teams are MapLibre layers) and no ECharts.
+    expect(city.allFiles.filter((f) => /deckgl|luma|echarts/.test(f))).toEqual([]);
+    expect(city.transferredKiB).toBeLessThan(700);
+    expect(city.apiTransferredKiB).toBeLessThan(180);
   });
 
   it('logs in with the keyboard only, announces a wrong password, and scopes a street operator', async () => {
@@ -234,7 +247,7 @@ describe('citybrain web in Chromium', () => {
     await page.getByRole('heading', { name: '实时事件' }).waitFor();
   });
 
-  it('draws every device in the admin scope as one deck.gl layer, toggled in the legend; plans are honestly empty', async () => {
+  it('draws every device in the admin scope as one map layer, toggled in the legend; plans are honestly empty', async () => {
     // What the API says: all devices (keyset pages of 5,000) and the plans.
     const { token } = (await (
       await fetch(`${served.baseUrl}/api/v1/auth/login`, {
@@ -296,6 +309,30 @@ describe('citybrain web in Chromium', () => {
     await expect.poll(() => count.getAttribute('data-count')).toBe(String(yuzhong.count));
     await expect.poll(() => page.locator('.map').getAttribute('data-devices')).toBe(String(yuzhong.count));
     await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-devices-yuzhong') });
+    // A device's tooltip (MapLibre layer, queryRenderedFeatures): type and status at once, then its
+    // name and last report once read. Searched for around the middle of the map, where the district is.
+    const box = (await page.locator('.map-wrap > .map').boundingBox())!;
+    const tip = page.locator('.map-tooltip:not([hidden])');
+    let at: [number, number] | undefined;
+    for (let r = 0; r <= 120 && !at; r += 8) {
+      for (let a = 0; a < 360 && !at; a += r ? 30 : 360) {
+        const xy: [number, number] = [
+          box.x + box.width * 0.6 + r * Math.cos((a * Math.PI) / 180),
+          box.y + box.height * 0.45 + r * Math.sin((a * Math.PI) / 180),
+        ];
+        await page.mouse.move(...xy);
+        if ((await tip.count()) && /在线|离线|故障/.test((await tip.textContent()) ?? '')) at = xy;
+      }
+    }
+    expect(at).toBeDefined();
+    await expect
+      .poll(async () => {
+        await page.mouse.move(at![0] + 1, at![1]);
+        await page.mouse.move(...at!);
+        return tip.textContent();
+      })
+      .toMatch(/\(.+\)[\s\S]*(在线|离线|故障)[\s\S]*(最后上报|从未上报)/);
+    await page.locator('.map-wrap > .map').screenshot({ path: shot('cockpit-device-tooltip') });
     // The map's points are columns: a fraction of the device list's bytes.
     const size = async (url: string) =>
       (

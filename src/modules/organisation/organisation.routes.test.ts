@@ -67,6 +67,11 @@ describe.each(testBackends)('organisation routes on %s', (kind) => {
     const points = await call('jiefangbei', 'GET', '/api/v1/teams/points?onDuty=true');
     expect(points.statusCode).toBe(200);
     expect(points.json().paths).toEqual(['50/500103/500103003']);
+    // Positions to 3 decimals (a whole-city view) round the 5-decimal ones.
+    const coarse = (await call('jiefangbei', 'GET', '/api/v1/teams/points?onDuty=true&decimals=3')).json();
+    expect(coarse.codes).toEqual(points.json().codes);
+    expect(coarse.lon).toEqual(points.json().lon.map((x: number) => Math.round(x * 1e3) / 1e3));
+    expect((await call('jiefangbei', 'GET', '/api/v1/teams/points?decimals=6')).statusCode).toBe(400);
     expect((await call('jiefangbei', 'GET', '/api/v1/teams/points?kind=wizard')).json().error.code).toBe(
       'invalid_request',
     );

@@ -75,7 +75,19 @@ export const TeamQuerySchema = PageQuery.extend({
 export type TeamQuery = z.infer<typeof TeamQuerySchema>;
 
 /** GET /api/v1/teams/points. */
-export const TeamPointsQuerySchema = TeamQuerySchema.pick({ kind: true, onDuty: true, jurisdiction: true });
+export const TeamPointsQuerySchema = TeamQuerySchema.pick({
+  kind: true,
+  onDuty: true,
+  jurisdiction: true,
+}).extend({
+  decimals: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(5)
+    .optional()
+    .describe('decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view'),
+});
 /** Team filters of the map points. */
 export type TeamPointsQuery = z.infer<typeof TeamPointsQuerySchema>;
 

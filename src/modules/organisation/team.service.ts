@@ -50,7 +50,8 @@ export class TeamService {
       }
       return code;
     };
-    const round = (x: number) => Math.round(x * 1e5) / 1e5;
+    const scale = 10 ** (query.decimals ?? 5);
+    const round = (x: number) => Math.round(x * scale) / scale;
     return {
       count: rows.length,
       codes: rows.map((r) => r.code),

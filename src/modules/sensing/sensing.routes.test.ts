@@ -142,6 +142,15 @@ describe.each(testBackends)('sensing HTTP routes on %s', (kind) => {
       headers: auth('admin'),
     });
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid_request']);
+    // A whole-city view asks for 3 decimals (about 100 m): the same devices, positions rounded.
+    const coarse = await points('?decimals=3');
+    expect(coarse.ids).toEqual(all.ids);
+    expect(coarse.lon).toEqual(listed.map((d) => Math.round(d.location.lon * 1e3) / 1e3));
+    expect(coarse.lat).toEqual(listed.map((d) => Math.round(d.location.lat * 1e3) / 1e3));
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/devices/points?decimals=2', headers: auth('admin') }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('takes observation batches from a device with its credentials', async () => {

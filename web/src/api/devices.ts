@@ -29,7 +29,10 @@ export interface DevicePoints {
 
 /** The devices in scope, or in `area` (a jurisdiction code) and below, as map points. */
 export async function fetchDevicePoints(area?: string): Promise<DevicePoints> {
-  const c = unwrap(await api.GET('/api/v1/devices/points', { params: { query: area ? { area } : {} } }));
+  // The whole city: positions to 3 decimals (~100 m, under a pixel at that zoom), a third fewer bytes.
+  const c = unwrap(
+    await api.GET('/api/v1/devices/points', { params: { query: area ? { area } : { decimals: 3 } } }),
+  );
   const points: DevicePoints = {
     count: c.count,
     positions: new Float32Array(c.count * 2),

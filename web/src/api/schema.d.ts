@@ -4622,6 +4622,8 @@ export interface paths {
           status?: 'online' | 'offline' | 'fault';
           /** @description jurisdiction code: devices in that area and below */
           area?: string;
+          /** @description decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view */
+          decimals?: number;
         };
         header?: never;
         path?: never;
@@ -4644,7 +4646,7 @@ export interface paths {
               ids: string[];
               type: number[];
               status: number[];
-              /** @description WGS84, 5 decimals (about a metre) */
+              /** @description WGS84, to `decimals` decimals (5 by default: about a metre) */
               lon: number[];
               lat: number[];
             };
@@ -14393,6 +14395,8 @@ export interface paths {
           onDuty?: string;
           /** @description teams at this node or below */
           jurisdiction?: string;
+          /** @description decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view */
+          decimals?: number;
         };
         header?: never;
         path?: never;

@@ -57,7 +57,7 @@ export function Cockpit({ me }: { me: Me }) {
   const { pathname, search } = useLocation();
   const scope = me.principal;
   const focusCode = focusFromSearch(search, scope.jurisdictionCode);
-  const focus = useJurisdiction(focusCode);
+  const focus = useJurisdiction(focusCode, true);
   const node = focus.data;
 
   // Outside the user's scope (or unknown): back to the user's own node.
@@ -67,11 +67,17 @@ export function Cockpit({ me }: { me: Me }) {
       navigate(focusUrl(scope.jurisdictionCode, scope.jurisdictionCode, pathname), { replace: true });
   }, [node, focus.isError, scope.jurisdictionCode, scope.jurisdictionPath, pathname]);
 
-  const children = useChildren(node?.code);
+  // The focus's children and their boundaries are read with the node itself, not after it (a
+  // drill-down waited for three answers in a row); a leaf's siblings once it is known to be one.
+  const children = useChildren(focusCode);
   const isLeaf = children.data ? children.data.items.length === 0 : false;
   // A leaf (street) is shown among its siblings; otherwise the node's children are the areas.
-  const areaParent = node ? (isLeaf ? (node.parentCode ?? node.code) : node.code) : undefined;
-  const boundaries = useBoundaries(children.data ? areaParent : undefined);
+  const areaParent = isLeaf
+    ? node?.code === focusCode
+      ? (node.parentCode ?? node.code)
+      : undefined
+    : focusCode;
+  const boundaries = useBoundaries(areaParent);
   const siblings = useChildren(isLeaf ? areaParent : undefined);
   const areas = isLeaf ? siblings.data?.items : children.data?.items;
   // Teams of the area viewed, as the devices below.

@@ -82,7 +82,6 @@ function loadDeck(): Promise<Deck> {
  * few hundred paths; the crowd hexagons aggregate counters given as objects.
  */
 export async function buildThematic(input: ThematicInput): Promise<Thematic> {
-  const { layers: L, aggregation: A } = await loadDeck();
   const out: Thematic = {
     layers: [],
     over: [],
@@ -94,6 +93,10 @@ export async function buildThematic(input: ThematicInput): Promise<Thematic> {
     parkingSites: 0,
     lifecircleStreets: 0,
   };
+  // All layers off: deck.gl is not loaded (the first view draws devices and teams without it).
+  const on = input.water || input.crowd?.items.length || input.traffic || input.parking || input.lifecircle;
+  if (!on) return out;
+  const { layers: L, aggregation: A } = await loadDeck();
   let reaches: Reach[] = [];
   const sections = input.water?.items ?? [];
 

@@ -7,7 +7,7 @@ import { type AreaData, showAreas, showEvents } from './sources.ts';
 import type { DeviceLayerData } from './teams.ts';
 import type { MapInstance } from './useMapInstance.ts';
 
-/** Draws the areas and the focus outline, sets `data-focus` and fits the view to the focus. */
+/** Draws the areas and the focus outline, sets `data-focus` and jumps the view to the focus. */
 export function useAreas(
   { map, container, ready }: MapInstance,
   { focus, areas, highlight, selectable, values }: AreaData,
@@ -17,7 +17,9 @@ export function useAreas(
     if (!ready || !m) return;
     showAreas(m, { focus, areas, highlight, selectable, values });
     container.current?.setAttribute('data-focus', focus.code);
-    m.fitBounds(bounds(focus.bbox), { padding: 32, duration: 500 });
+    // A cut, not a flight: the drill-down is drawn in well under a second (issue 18); a 500 ms
+    // flight restarted by each data update took 2–3 s to settle.
+    m.fitBounds(bounds(focus.bbox), { padding: 32, duration: 0 });
   }, [map, container, ready, focus, areas, highlight, selectable, values]);
 }
 
@@ -45,24 +47,24 @@ export function useLabels(
 }
 
 /** Draws the teams at their positions. */
-export function useTeams({ teams, ready }: MapInstance, shown: Team[]): void {
+export function useTeams({ points, ready }: MapInstance, shown: Team[]): void {
   useEffect(() => {
-    if (ready) teams.current?.set(shown);
-  }, [teams, ready, shown]);
+    if (ready) points.current?.set(shown);
+  }, [points, ready, shown]);
 }
 
 /** Draws the devices while the legend's switch is on, and counts them in `data-devices`. */
 export function useDevices(
-  { teams, map, ready }: MapInstance,
+  { points, map, ready }: MapInstance,
   devices: DeviceLayerData | undefined,
   showDevices: boolean,
 ): void {
   useEffect(() => {
     if (!ready) return;
     const shown = showDevices ? devices : undefined;
-    teams.current?.setDevices(shown);
+    points.current?.setDevices(shown);
     map.current?.getContainer().setAttribute('data-devices', String(shown?.points.count ?? 0));
-  }, [teams, map, ready, devices, showDevices]);
+  }, [points, map, ready, devices, showDevices]);
 }
 
 /** Draws the events as dots and counts them in `data-events`. */

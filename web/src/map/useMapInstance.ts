@@ -6,8 +6,9 @@ import { baseStyle } from './basemap.ts';
 import type { CityMapProps } from './CityMap.types.ts';
 import { bindInteractions } from './interactions.ts';
 import { LabelLayer } from './labels.ts';
+import { addPointLayers, PointLayers } from './points.ts';
 import { addLayers } from './sources.ts';
-import { TeamsOverlay } from './teams.ts';
+import { ThematicOverlay } from './teams.ts';
 import { deviceText, teamText } from './tooltips.ts';
 
 /** The MapLibre map and its overlays, once loaded (`ready`), or why it could not start. */
@@ -15,7 +16,10 @@ export interface MapInstance {
   container: RefObject<HTMLDivElement | null>;
   map: RefObject<MapLibreMap | null>;
   labels: RefObject<LabelLayer | null>;
-  teams: RefObject<TeamsOverlay | null>;
+  /** Devices and teams (MapLibre layers). */
+  points: RefObject<PointLayers | null>;
+  /** The thematic layers (deck.gl, loaded when one is first switched on). */
+  thematic: RefObject<ThematicOverlay | null>;
   ready: boolean;
   failure: string | undefined;
 }
@@ -29,7 +33,8 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | null>(null);
   const labels = useRef<LabelLayer | null>(null);
-  const teams = useRef<TeamsOverlay | null>(null);
+  const points = useRef<PointLayers | null>(null);
+  const thematic = useRef<ThematicOverlay | null>(null);
   const [ready, setReady] = useState(false);
   const [failure, setFailure] = useState<string>();
 
@@ -46,6 +51,7 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
     instance.getCanvas().setAttribute('aria-label', t('map.canvas'));
     instance.on('load', () => {
       addLayers(instance);
+      addPointLayers(instance);
       // Zoom in/out, back to the area in focus, and a metric scale.
       instance.addControl(new NavigationControl({ showCompass: false }), 'top-right');
       instance.addControl(
@@ -56,14 +62,17 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
       );
       instance.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
       labels.current = new LabelLayer(instance);
-      teams.current = new TeamsOverlay(instance, teamText, (points, index) =>
-        deviceText(latestT.current, points, index),
-      );
+      points.current = new PointLayers(instance, {
+        team: teamText,
+        device: (p, index) => deviceText(latestT.current, p, index),
+      });
+      thematic.current = new ThematicOverlay(instance);
       setReady(true);
     });
     bindInteractions(instance, latest, container);
     return () => {
-      teams.current?.remove();
+      thematic.current?.remove();
+      points.current?.remove();
       labels.current?.remove();
       instance.remove();
       map.current = null;
@@ -71,7 +80,7 @@ export function useMapInstance(latest: RefObject<CityMapProps>): MapInstance {
     };
   }, [t, latest]);
 
-  return { container, map, labels, teams, ready, failure };
+  return { container, map, labels, points, thematic, ready, failure };
 }
 
 /** A MapLibre map on our own background style, fitted to the focus, without rotation. */

@@ -46,7 +46,7 @@ export interface ThematicData {
  * overlay, and sets their counts as data attributes. Returns the crowd hexagons' people range.
  */
 export function useThematic(
-  { teams, container, ready }: MapInstance,
+  { thematic, container, ready }: MapInstance,
   { water, rivers, crowd, traffic, parking, lifecircle, radiusM }: ThematicData,
 ): [number, number] | undefined {
   const { t } = useTranslation();
@@ -66,14 +66,14 @@ export function useThematic(
       text: thematicText(t),
     }).then((built) => {
       if (!live) return;
-      teams.current?.setExtra(built.layers, built.tooltip, built.over);
+      thematic.current?.setExtra(built.layers, built.tooltip, built.over);
       setCounts(container, built);
       if (!crowd) setCrowdDomain(undefined);
     });
     return () => {
       live = false;
     };
-  }, [teams, container, ready, water, rivers, crowd, traffic, parking, lifecircle, radiusM, t]);
+  }, [thematic, container, ready, water, rivers, crowd, traffic, parking, lifecircle, radiusM, t]);
   return crowdDomain;
 }
 

@@ -89,7 +89,19 @@ export const DeviceQuerySchema = z.object({
 export type DeviceQuery = z.infer<typeof DeviceQuerySchema>;
 
 /** Filters of the map's device points (every device in scope, no paging). */
-export const DevicePointsQuerySchema = DeviceQuerySchema.pick({ type: true, status: true, area: true });
+export const DevicePointsQuerySchema = DeviceQuerySchema.pick({
+  type: true,
+  status: true,
+  area: true,
+}).extend({
+  decimals: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(5)
+    .optional()
+    .describe('decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view'),
+});
 export type DevicePointsQuery = z.infer<typeof DevicePointsQuerySchema>;
 
 /**
@@ -104,7 +116,7 @@ export const DevicePointsSchema = z.object({
   ids: z.array(z.string()),
   type: z.array(z.number().int()),
   status: z.array(z.number().int()),
-  lon: z.array(z.number()).describe('WGS84, 5 decimals (about a metre)'),
+  lon: z.array(z.number()).describe('WGS84, to `decimals` decimals (5 by default: about a metre)'),
   lat: z.array(z.number()),
 });
 export type DevicePointsDto = z.infer<typeof DevicePointsSchema>;

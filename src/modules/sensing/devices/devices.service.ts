@@ -207,7 +207,8 @@ export class DeviceRegistry {
     const rows = await this.repo.points(this.deps.db, principal, q);
     const types: string[] = [];
     const typeCode = new Map<string, number>();
-    const round = (x: number) => Math.round(x * 1e5) / 1e5;
+    const scale = 10 ** (q.decimals ?? 5);
+    const round = (x: number) => Math.round(x * scale) / scale;
     const out: DevicePointsDto = {
       count: rows.length,
       types,
