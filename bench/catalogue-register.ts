@@ -1,4 +1,4 @@
-// Registering the demo catalogue (12,000 synthetic resources of 23 departments): jieba segmentation
+// Registering the demo catalogue (12,000 synthetic resources of 24 departments): jieba segmentation
 // plus batched multi-row upserts in one transaction, against the same rows inserted one per
 // statement (measured on a sample and scaled), on PGlite and PostgreSQL.
 // Run: ./node_modules/.bin/node bench/catalogue-register.ts [--resources 12000] [--engines pglite,postgres]

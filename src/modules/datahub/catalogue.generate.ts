@@ -109,6 +109,7 @@ const PROFILES: Record<string, { theme: string; subjects: string[]; system: stri
     subjects: ['政务云资源', '数据共享', '电子证照', '数据目录'],
     system: '政务数据共享交换平台',
   },
+  taxation: { theme: 'ECON', subjects: ['纳税人登记', '税收征管', '纳税信用', '发票'], system: '金税工程' },
   meteorology: { theme: 'ENVI', subjects: ['气象观测', '天气预警', '降水', '雷电'], system: '气象业务平台' },
   fire_rescue: {
     theme: 'GOVE',

@@ -184,7 +184,7 @@ describe.each(testBackends)('datahub KPIs on %s', (kind) => {
     });
     // 3 served exchanges across a department boundary (the own read and the refusals do not count) of 8.
     expect(k.collaboration).toEqual({ crossServed: 3, exchanges: 8, rate: 0.375 });
-    expect(k.departments).toHaveLength(23);
+    expect(k.departments).toHaveLength(24);
     expect(k.departments.find((d) => d.code === W)?.name).toBe('重庆市水利局');
   });
 

@@ -10,8 +10,12 @@ const list = readResponsibilityFile(RESPONSIBILITY_FILE, types.types);
 const plan = readDemoTeamPlan();
 
 describe('shipped organisation data files', () => {
-  it('has 23 municipal department types plus the government type, each with a city counterpart', () => {
-    expect(types.types.filter((t) => t.kind === 'department')).toHaveLength(23);
+  it('has 24 department types (23 municipal and the vertically managed tax service) plus the government type, each with a city counterpart', () => {
+    expect(types.types.filter((t) => t.kind === 'department')).toHaveLength(24);
+    expect(types.types.at(-1)?.levels).toMatchObject({
+      city: { zh: '国家税务总局重庆市税务局' },
+      district: { zh: '国家税务总局重庆市{name}税务局' },
+    });
     expect(types.types.filter((t) => t.kind === 'government').map((t) => t.code)).toEqual(['government']);
     for (const t of types.types) expect(t.levels.city, t.code).toBeDefined();
     const street = types.types.filter((t) => t.levels.street).map((t) => t.code);

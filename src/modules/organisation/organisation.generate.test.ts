@@ -43,7 +43,7 @@ describe('departments and centres of the test tree', () => {
 
   it('gives the city and each district every type, and each street the street-level types', () => {
     const perLevel = (level: string) => types.filter((t) => t.levels[level as 'city']).length;
-    expect(departments.filter((d) => d.level === 'city')).toHaveLength(24);
+    expect(departments.filter((d) => d.level === 'city')).toHaveLength(25);
     expect(departments.filter((d) => d.level === 'district')).toHaveLength(2 * perLevel('district'));
     expect(departments.filter((d) => d.level === 'street')).toHaveLength(4 * perLevel('street'));
   });

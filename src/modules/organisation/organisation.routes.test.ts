@@ -44,11 +44,11 @@ describe.each(testBackends)('organisation routes on %s', (kind) => {
   });
 
   it('serves department types, departments, centres and domains', async () => {
-    expect((await call('officer', 'GET', '/api/v1/department-types')).json().items).toHaveLength(24);
+    expect((await call('officer', 'GET', '/api/v1/department-types')).json().items).toHaveLength(25);
     const departments = (
       await call('officer', 'GET', '/api/v1/departments?jurisdiction=500103&level=district')
     ).json();
-    expect(departments.total).toBe(24);
+    expect(departments.total).toBe(25);
     expect(departments.items.map((d: { name: string }) => d.name)).toContain('渝中区城市管理局');
     const centres = (await call('officer', 'GET', '/api/v1/centres?level=street')).json();
     expect(centres.total).toBe(4);

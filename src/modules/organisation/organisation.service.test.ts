@@ -20,7 +20,7 @@ describe.each(testBackends)('organisation structure on %s', (kind) => {
 
   it('writes departments, centres and teams with ONE summary audit entry', async () => {
     expect(first.centres).toBe(7);
-    expect(first.departments).toBe(24 + 2 * 24 + 4 * 5);
+    expect(first.departments).toBe(25 + 2 * 25 + 4 * 5);
     expect(first.teams).toBeGreaterThan(20);
     const entries = await f.audit.list(f.database.db, SYSTEM_PRINCIPAL, { limit: 100 });
     expect(entries).toHaveLength(1);
@@ -76,7 +76,7 @@ describe.each(testBackends)('organisation structure on %s', (kind) => {
       limit: 500,
       offset: 0,
     });
-    expect(yuzhong.total).toBe(24 + 2 * 5);
+    expect(yuzhong.total).toBe(25 + 2 * 5);
     expect(yuzhong.items.every((d) => d.jurisdictionPath.startsWith('50/500103'))).toBe(true);
     const police = await f.organisation.structure.listDepartments({
       type: 'public_security',
