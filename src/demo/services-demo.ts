@@ -212,6 +212,25 @@ const SPECS: Spec[] = [
       ['rectified_on', '整改验收日期', I, 'date'],
     ],
   },
+  {
+    id: 'demo-tax-penalties',
+    file: 'services-tax-penalties.v1.csv',
+    table: 'sv_tax_penalties',
+    owner: '50:taxation',
+    theme: 'ECON',
+    titleZh: '税务行政处罚及纳税信用信息（演示）',
+    legalBasis: '《中华人民共和国税收征收管理法》；国家税务总局《纳税信用修复办法》',
+    fields: [
+      ['decision_no', '税务行政处罚决定书文号', 'public', 'varchar(40) primary key'],
+      ['uscc', '统一社会信用代码', 'public', 'varchar(18)'],
+      ['penalty', '处罚内容', 'public', 'varchar(120)'],
+      ['tax_due_yuan', '补缴税款及滞纳金（元）', I, 'double'],
+      ['fine_yuan', '罚款金额（元）', 'public', 'double'],
+      ['decided_on', '处罚日期', 'public', 'date'],
+      ['paid_on', '缴清日期', I, 'date'],
+      ['credit_level', '纳税信用级别', I, 'varchar(2)'],
+    ],
+  },
 ];
 
 /** The services stories' catalogue resources (source `sourceSystem`). */
@@ -281,6 +300,7 @@ export const SERVICES_DESKS = [
   '50:housing_construction',
   '50:ecology_environment',
   '50:development_reform',
+  '50:taxation',
 ] as const;
 
 /** The user of a department's desk: `liaison.50.<type>` (demo only). */

@@ -68,14 +68,17 @@ describe.each(testBackends)('services stories on %s', (kind) => {
     });
   });
 
-  it('credit repair: three departments in parallel, then the public credit platform', async () => {
+  it('credit repair: market supervision, environment and tax in parallel, then the public credit platform', async () => {
     const { outcome } = await serviceStory(driver, 'credit-repair');
     expect(outcome, JSON.stringify(outcome)).toMatchObject({
       story: 'credit-repair',
       holds: true,
-      items: 4,
+      items: 5,
+      departments: 4,
       completed: true,
+      materialsRequired: 14,
       materialsFromCitizen: 2,
+      materialsFromSharedData: 8,
     });
   });
 

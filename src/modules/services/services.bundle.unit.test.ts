@@ -28,6 +28,19 @@ describe('bundle definitions', () => {
       'housing-fund',
       'bank-account',
     ]);
+    const credit = loaded.filter((l) => l.bundle.id === 'credit-repair').map((l) => l.bundle);
+    expect(credit.map((b) => b.version)).toEqual([1, 2]);
+    // Version 2 adds the tax service's item, in parallel with the other penalising departments' items.
+    const v2 = credit[1] as (typeof credit)[number];
+    expect(v2.items).toHaveLength(5);
+    expect(v2.materials).toHaveLength(14);
+    expect(bundleDepartments(v2 as never)).toHaveLength(4);
+    expect(v2.items.find((i) => i.code === 'tax-credit')).toMatchObject({
+      department: '50:taxation',
+      after: [],
+    });
+    expect(v2.items.find((i) => i.code === 'public-credit')?.after).toContain('tax-credit');
+    expect(v2.items.find((i) => i.code === 'public-credit')?.needs).toContain('tax-repair-notice');
   });
 
   it('accepts only departments it knows when given the directory', () => {
