@@ -19,7 +19,7 @@ import {
 } from '../src/modules/enforcement/codes.cose.ts';
 import { toBase64url } from '../src/modules/enforcement/codes.offline.ts';
 import { makeUscc } from '../src/modules/enforcement/uscc.ts';
-import { option, size, smokeBanner } from './smoke.ts';
+import { option, SMOKE, size, smokeBanner } from './smoke.ts';
 
 const N = Number(option('codes') ?? size(200, 10));
 const TARGET_MS = 20;
@@ -131,7 +131,8 @@ for (const { profile, crypto, rate, r } of results) {
   const ratio = pct(r.each, 0.5) / pct(base.each, 0.5);
   const p95 = pct(r.each, 0.95);
   const meets = p95 <= TARGET_MS;
-  if (rate === 4 && crypto === 'WebCrypto' && !meets) ok = false;
+  // A smoke run (ten codes, code not yet optimised) checks the path, not the target.
+  if (rate === 4 && crypto === 'WebCrypto' && !meets && !SMOKE) ok = false;
   if (r.valid !== N - 1 || r.reasons.some((x) => x !== 'revoked')) ok = false;
   console.log(
     `${crypto.padEnd(9)} ${profile.padEnd(42)} first ${r.first.toFixed(1)} ms; per code p50 ${pct(r.each, 0.5).toFixed(2)} / p95 ${p95.toFixed(2)} ms ` +
