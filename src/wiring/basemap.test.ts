@@ -1,22 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog, auditMigrations } from '../modules/audit/index.ts';
 import { registerBasemapRoutes } from '../modules/basemap/index.ts';
-import { JurisdictionService, jurisdictionMigrations } from '../modules/jurisdictions/index.ts';
-import { sensingMigrations } from '../modules/sensing/index.ts';
-import { DEMO_ROADS_FILE, TrafficService, trafficMigrations } from '../modules/traffic/index.ts';
-import { SYSTEM_PRINCIPAL } from '../platform/access.ts';
-import { ManualClock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
-import { migrateToLatest } from '../platform/db/migrate.ts';
 import { openTestDatabase, testBackends } from '../platform/db/testing.ts';
 import type { Api } from '../platform/http/server.ts';
 import { createTestApi } from '../platform/http/testing.ts';
-import { createLogger } from '../platform/logger.ts';
-import { basemapOf } from './basemap.ts';
+import { demoBasemap } from './basemap.fixture.ts';
 
 /** Web Mercator tile of a point. */
 function tileOf(lon: number, lat: number, z: number): [number, number] {
@@ -37,35 +27,9 @@ describe.each(testBackends)('base map tiles over the demo city on %s', (kind) =>
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-    await migrateToLatest(database.db, [
-      auditMigrations,
-      jurisdictionMigrations,
-      sensingMigrations,
-      trafficMigrations,
-    ]);
-    const clock = new ManualClock();
-    const audit = new AuditLog(clock);
-    const jurisdictions = new JurisdictionService({ db: database.db, audit, clock });
-    await jurisdictions.importFile(SYSTEM_PRINCIPAL, path.resolve('data/chongqing/jurisdictions.geojson'), {
-      level: 'auto',
-      parentProperty: 'parent',
-      nameEnProperty: 'name_en',
-    });
-    const traffic = new TrafficService({
-      db: database.db,
-      audit,
-      clock,
-      logger: createLogger('silent'),
-      locate: async (lon, lat) => {
-        const found = await jurisdictions.locate(lon, lat);
-        return found && { path: found.chain.map((c) => c.code).join('/'), chain: found.chain };
-      },
-      detectors: async () => [],
-      publish: async () => {},
-    });
-    await traffic.importNetwork(SYSTEM_PRINCIPAL, JSON.parse(fs.readFileSync(DEMO_ROADS_FILE, 'utf8')));
+    const basemap = await demoBasemap(database);
     app = await createTestApi({});
-    registerBasemapRoutes(app, { basemap: basemapOf({ clock, jurisdictions, traffic }) });
+    registerBasemapRoutes(app, { basemap });
     await app.ready();
   }, 120_000);
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PointDecimalsSchema } from '../../platform/http/map-points.ts';
 import { JurisdictionCode, LonLatSchema, PageQuery } from './organisation.schema.ts';
 import { SKILLS, TEAM_KINDS } from './team-kinds.ts';
 
@@ -80,13 +81,7 @@ export const TeamPointsQuerySchema = TeamQuerySchema.pick({
   onDuty: true,
   jurisdiction: true,
 }).extend({
-  decimals: z.coerce
-    .number()
-    .int()
-    .min(3)
-    .max(5)
-    .optional()
-    .describe('decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view'),
+  decimals: PointDecimalsSchema,
 });
 /** Team filters of the map points. */
 export type TeamPointsQuery = z.infer<typeof TeamPointsQuerySchema>;

@@ -3,6 +3,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { assertVisible, canSee, type Principal, ROLE_GROUPS, requireRole } from '../../platform/access.ts';
 import { forTables } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { coordinateRounder } from '../../platform/http/map-points.ts';
 import { OrganisationRepository } from './organisation.repository.ts';
 import type { OrganisationDeps, Page } from './organisation.service.ts';
 import type { OrganisationTables } from './organisation.tables.ts';
@@ -50,8 +51,7 @@ export class TeamService {
       }
       return code;
     };
-    const scale = 10 ** (query.decimals ?? 5);
-    const round = (x: number) => Math.round(x * scale) / scale;
+    const round = coordinateRounder(query.decimals);
     return {
       count: rows.length,
       codes: rows.map((r) => r.code),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PointDecimalsSchema } from '../../../platform/http/map-points.ts';
 import { GB3838_CLASSES } from '../../water/index.ts';
 import { DEVICE_TYPES, isMetricOf } from '../sensing.catalogue.ts';
 
@@ -94,13 +95,7 @@ export const DevicePointsQuerySchema = DeviceQuerySchema.pick({
   status: true,
   area: true,
 }).extend({
-  decimals: z.coerce
-    .number()
-    .int()
-    .min(3)
-    .max(5)
-    .optional()
-    .describe('decimals of lon and lat: 5 (about a metre) by default, 3 (about 100 m) for a whole-city view'),
+  decimals: PointDecimalsSchema,
 });
 export type DevicePointsQuery = z.infer<typeof DevicePointsQuerySchema>;
 

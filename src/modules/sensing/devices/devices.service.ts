@@ -3,6 +3,7 @@ import { assertVisible, canSee, type Principal, requireRole } from '../../../pla
 import type { Clock } from '../../../platform/clock.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
+import { coordinateRounder } from '../../../platform/http/map-points.ts';
 import type { AuditLog } from '../../audit/index.ts';
 import { subjects } from '../intake/intake.subjects.ts';
 import { deviceChangeCounter } from '../sensing.metrics.ts';
@@ -207,8 +208,7 @@ export class DeviceRegistry {
     const rows = await this.repo.points(this.deps.db, principal, q);
     const types: string[] = [];
     const typeCode = new Map<string, number>();
-    const scale = 10 ** (q.decimals ?? 5);
-    const round = (x: number) => Math.round(x * scale) / scale;
+    const round = coordinateRounder(q.decimals);
     const out: DevicePointsDto = {
       count: rows.length,
       types,
